@@ -1,0 +1,66 @@
+// Golden bytes: version-1 payloads as first written. They must decode forever;
+// if an Encode change alters them, old stores become unreadable.
+#include "domain/directory/events.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+namespace ecab::directory {
+namespace {
+
+std::string ReadGolden(const std::string& name) {
+  const std::filesystem::path path = std::filesystem::path(ECAB_GOLDEN_DIR) / name;
+  std::ifstream in(path, std::ios::binary);
+  EXPECT_TRUE(in.good()) << "missing golden file " << path;
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+// ECAB_WRITE_GOLDEN=1 writes a golden file that does not exist yet (for a
+// new event type); it never overwrites one.
+void WriteGoldenIfAsked(const std::string& name, const std::string& bytes) {
+  const std::filesystem::path path = std::filesystem::path(ECAB_GOLDEN_DIR) / name;
+  if (std::getenv("ECAB_WRITE_GOLDEN") != nullptr && !std::filesystem::exists(path)) {
+    std::ofstream(path, std::ios::binary) << bytes;
+  }
+}
+
+template <class E>
+void ExpectGolden(const std::string& file, const E& expected) {
+  WriteGoldenIfAsked(file, Encode(expected).bytes);
+  const std::string golden = ReadGolden(file);
+  ASSERT_FALSE(golden.empty());
+  auto decoded = DirectoryDecoder().Decode(std::string(E::kType), 1, golden);
+  ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
+  EXPECT_EQ(std::get<E>(*decoded), expected);
+  EXPECT_EQ(Encode(expected).bytes, golden) << "encoding of " << E::kType << " v1 changed";
+}
+
+TEST(DirectoryGolden, BodyCreatedV1StillDecodes) {
+  ExpectGolden("body.created.v1.bin",
+               BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
+                           "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"});
+}
+
+TEST(DirectoryGolden, MemberEnrolledV1StillDecodes) {
+  ExpectGolden("body.member_enrolled.v1.bin",
+               MemberEnrolled{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair});
+}
+
+TEST(Roles, NamesRoundTripAndUnknownIsRefused) {
+  for (Role r : {Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
+                 Role::kAuditor, Role::kArchivist, Role::kAdmin}) {
+    auto parsed = ParseRole(RoleName(r));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, r);
+  }
+  auto bad = ParseRole("president");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.error().code, ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace ecab::directory

@@ -1,0 +1,368 @@
+#include "eventstore/event_store.h"
+
+#include <openssl/rand.h>
+#include <rocksdb/filter_policy.h>
+#include <rocksdb/table.h>
+
+#include "eventstore/internal/bytes.h"
+#include "eventstore/internal/store_impl.h"
+
+namespace ecab::es {
+namespace {
+
+using internal::U64Key;
+
+constexpr std::string_view kFormatVersion = "1";
+constexpr std::string_view kKeyCheckPlaintext = "e-Cabinet key check";
+
+Error FromRocks(const rocksdb::Status& s) { return MakeError(ErrorCode::kIoError, s.ToString()); }
+
+rocksdb::ColumnFamilyOptions PointLookupFamily() {
+  rocksdb::ColumnFamilyOptions cf;
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  cf.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf;
+}
+
+Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions options) {
+  auto impl = std::make_unique<EventStore::Impl>();
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> families = {
+      {rocksdb::kDefaultColumnFamilyName, PointLookupFamily()},
+      {"events", rocksdb::ColumnFamilyOptions()},
+      {"streams", rocksdb::ColumnFamilyOptions()},
+      {"heads", PointLookupFamily()},
+      {"commands", PointLookupFamily()},
+  };
+  std::error_code ec;
+  std::filesystem::create_directories(options.dir, ec);
+  rocksdb::DB* raw = nullptr;
+  const auto s = rocksdb::DB::Open(db_options, options.dir.string(), families, &impl->handles, &raw);
+  if (!s.ok()) return FromRocks(s);
+  impl->db.reset(raw);
+  impl->meta = impl->handles[0];
+  impl->events = impl->handles[1];
+  impl->streams = impl->handles[2];
+  impl->heads = impl->handles[3];
+  impl->commands = impl->handles[4];
+  impl->options = std::move(options);
+  return impl;
+}
+
+// Format version and store id: written once, checked on every open.
+Status InitMeta(EventStore::Impl& impl) {
+  std::string value;
+  auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, "format", &value);
+  if (s.ok() && value != kFormatVersion) {
+    return MakeError(ErrorCode::kCorruption, "store format '" + value + "' is not supported");
+  }
+  if (s.IsNotFound()) {
+    unsigned char id[16];
+    if (RAND_bytes(id, sizeof id) != 1) return MakeError(ErrorCode::kIoError, "no randomness");
+    rocksdb::WriteBatch wb;
+    wb.Put(impl.meta, "format", kFormatVersion);
+    wb.Put(impl.meta, "store_id", ToHex(std::string_view(reinterpret_cast<char*>(id), sizeof id)));
+    rocksdb::WriteOptions wo;
+    wo.sync = true;
+    if (auto w = impl.db->Write(wo, &wb); !w.ok()) return FromRocks(w);
+  } else if (!s.ok()) {
+    return FromRocks(s);
+  }
+  s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, "store_id", &impl.store_id);
+  return s.ok() ? Status(Ok{}) : Status(FromRocks(s));
+}
+
+// Each key that ever sealed events left a sealed known text under its id; a
+// listed key that cannot open its own check is the wrong key.
+Status CheckKeys(EventStore::Impl& impl) {
+  const KeyRing& keys = *impl.options.keys;
+  auto iterator = std::unique_ptr<rocksdb::Iterator>(impl.db->NewIterator(rocksdb::ReadOptions(), impl.meta));
+  for (iterator->Seek("keycheck/"); iterator->Valid() && iterator->key().starts_with("keycheck/"); iterator->Next()) {
+    StoredRecord probe;
+    auto parsed = ParseRecord(iterator->value().ToStringView());
+    if (!parsed.ok()) return MakeError(ErrorCode::kCorruption, "malformed key check entry");
+    if (!keys.Has(parsed->payload.key_id)) continue;  // older key not listed: its events fail on read
+    auto opened = keys.Open(parsed->payload, "keycheck");
+    if (!opened.ok() || *opened != kKeyCheckPlaintext) {
+      return MakeError(ErrorCode::kKeyUnavailable, "key '" + parsed->payload.key_id +
+                                                       "' in the key file is not the key this store "
+                                                       "was written with");
+    }
+  }
+  if (auto st = iterator->status(); !st.ok()) return FromRocks(st);
+  const std::string check_key = "keycheck/" + keys.active_id();
+  std::string existing;
+  auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, check_key, &existing);
+  if (s.ok()) return Ok{};
+  if (!s.IsNotFound()) return FromRocks(s);
+  StoredRecord check;
+  auto sealed = keys.Seal(kKeyCheckPlaintext, "keycheck");
+  if (!sealed.ok()) return sealed.error();
+  check.payload = std::move(sealed).value();
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  s = impl.db->Put(wo, impl.meta, check_key, SealRecord(check));
+  return s.ok() ? Status(Ok{}) : Status(FromRocks(s));
+}
+
+// Reads the head marker; (0, zeros) for a store with no events.
+Result<std::pair<std::uint64_t, Hash>> ReadHeadMarker(const EventStore::Impl& impl) {
+  std::string value;
+  auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, "head", &value);
+  if (s.IsNotFound()) return std::pair<std::uint64_t, Hash>{0, Hash{}};
+  if (!s.ok()) return FromRocks(s);
+  internal::ByteReader in(value);
+  std::pair<std::uint64_t, Hash> head;
+  in.BigEndian(head.first);
+  in.Fixed(head.second);
+  if (in.failed() || in.remaining() != 0) return MakeError(ErrorCode::kCorruption, "malformed head marker");
+  return head;
+}
+
+Result<VerifyReport> CheckRange(const EventStore::Impl& impl, std::uint64_t from, std::uint64_t to) {
+  auto head = ReadHeadMarker(impl);
+  if (!head.ok()) return head.error();
+  from = std::max<std::uint64_t>(from, 1);
+  std::optional<Hash> prev;
+  if (from == 1) {
+    prev = Hash{};
+  } else {
+    std::string bytes;
+    if (impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(from - 1), &bytes).ok()) {
+      if (auto r = ParseRecord(bytes); r.ok()) prev = r->hash;
+    }
+  }
+  ChainChecker checker(from, prev);
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.events));
+  for (it->Seek(U64Key(from)); it->Valid(); it->Next()) {
+    const std::uint64_t position = internal::ParseU64Key(it->key().ToStringView());
+    if (position > to) break;
+    checker.Add(position, it->value().ToStringView());
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  if (to >= head->first) checker.Finish(head->first, head->second);
+  VerifyReport report = checker.report();
+  report.head = head->first;
+  return report;
+}
+
+// The tail of the log must be intact before anything is appended after it.
+Status CheckTail(EventStore::Impl& impl) {
+  auto head = ReadHeadMarker(impl);
+  if (!head.ok()) return head.error();
+  std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.events));
+  it->SeekToLast();
+  if (!it->status().ok()) return FromRocks(it->status());
+  const std::uint64_t last = it->Valid() ? internal::ParseU64Key(it->key().ToStringView()) : 0;
+  const std::uint64_t tail = std::max(last, head->first);
+  const std::uint64_t from = tail > impl.options.tail_check ? tail - impl.options.tail_check + 1 : 1;
+  auto report = CheckRange(impl, from, kEnd);
+  if (!report.ok()) return report.error();
+  if (!report->ok()) {
+    const ChainFault& f = report->faults.front();
+    return MakeError(ErrorCode::kCorruption,
+                     "refusing to open " + impl.options.dir.string() + ": the event chain is broken at position " +
+                         std::to_string(f.position) + " (" + f.reason + ")");
+  }
+  impl.head = head->first;
+  impl.head_hash = head->second;
+  impl.committed = head->first;
+  if (head->first > 0) {
+    std::string bytes;
+    if (auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(head->first), &bytes); !s.ok()) {
+      return FromRocks(s);
+    }
+    auto rec = ParseRecord(bytes);
+    if (!rec.ok()) return rec.error();
+    impl.last_recorded_us = rec->recorded_at_us;
+  }
+  return Ok{};
+}
+
+class LocalSubscription final : public Subscription {
+ public:
+  LocalSubscription(const EventStore& store, std::uint64_t from)
+      : store_(store), next_(std::max<std::uint64_t>(from, 1)) {}
+
+  Result<std::vector<RecordedEvent>> Next(std::size_t max, std::chrono::milliseconds wait) override {
+    if (store_.head_position() < next_) {
+      store_.WaitForPosition(next_, std::chrono::steady_clock::now() + wait);
+    }
+    auto events = store_.ReadAll(next_, max);
+    if (events.ok() && !events->empty()) next_ = events->back().position + 1;
+    return events;
+  }
+
+  std::uint64_t next_position() const override { return next_; }
+
+ private:
+  const EventStore& store_;
+  std::uint64_t next_;
+};
+
+}  // namespace
+
+EventStore::Impl::~Impl() {
+  for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
+  if (db) db->Close().PermitUncheckedError();  // closing: nothing left to report to
+}
+
+Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
+  if (options.dir.empty()) return MakeError(ErrorCode::kInvalidArgument, "store directory is required");
+  if (!options.keys) return MakeError(ErrorCode::kKeyUnavailable, "no key ring given");
+  if (!options.clock) options.clock = std::make_shared<SystemClock>();
+  if (options.max_batch == 0) options.max_batch = 1;
+  auto impl = OpenDatabase(std::move(options));
+  if (!impl.ok()) return impl.error();
+  for (auto step : {&InitMeta, &CheckKeys, &CheckTail}) {
+    if (auto s = step(**impl); !s.ok()) return s.error();
+  }
+  Impl* raw = impl->get();
+  raw->writer = std::thread([raw] { raw->WriterLoop(); });
+  return std::unique_ptr<EventStore>(new EventStore(std::move(impl).value()));
+}
+
+EventStore::EventStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+EventStore::~EventStore() {
+  {
+    std::lock_guard g(impl_->queue_mu);
+    impl_->stopping = true;
+  }
+  impl_->queue_cv.notify_all();
+  if (impl_->writer.joinable()) impl_->writer.join();
+  {
+    std::lock_guard g(impl_->commit_mu);
+    impl_->closed = true;
+  }
+  impl_->commit_cv.notify_all();
+}
+
+const std::string& EventStore::store_id() const { return impl_->store_id; }
+
+std::uint64_t EventStore::head_position() const {
+  std::lock_guard g(impl_->commit_mu);
+  return impl_->committed;
+}
+
+std::uint64_t EventStore::WaitForPosition(std::uint64_t position,
+                                          std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(impl_->commit_mu);
+  impl_->commit_cv.wait_until(lock, deadline,
+                              [&] { return impl_->committed >= position || impl_->closed; });
+  return impl_->committed;
+}
+
+std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) {
+  return std::make_unique<LocalSubscription>(*this, from);
+}
+
+Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to) const {
+  return CheckRange(*impl_, from, to);
+}
+
+Result<RecordedEvent> EventStore::Impl::Decode(std::string_view bytes) const {
+  auto rec = ParseRecord(bytes);
+  if (!rec.ok()) return rec.error();
+  auto plain = options.keys->Open(rec->payload, PayloadAad(*rec));
+  if (!plain.ok()) {
+    return MakeError(plain.error().code,
+                     "event at position " + std::to_string(rec->position) + ": " + plain.error().message);
+  }
+  RecordedEvent e;
+  e.position = rec->position;
+  e.body = std::move(rec->body);
+  e.stream = std::move(rec->stream);
+  e.version = rec->version;
+  e.type = std::move(rec->type);
+  e.schema_version = rec->schema_version;
+  e.recorded_at = FromMicros(rec->recorded_at_us);
+  e.actor = std::move(rec->actor);
+  e.command_id = std::move(rec->command_id);
+  e.correlation_id = std::move(rec->correlation_id);
+  e.causation_id = std::move(rec->causation_id);
+  e.payload = std::move(plain).value();
+  e.signature = std::move(rec->signature);
+  e.key_id = std::move(rec->payload.key_id);
+  e.prev_hash = rec->prev_hash;
+  e.hash = rec->hash;
+  return e;
+}
+
+Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from, std::size_t max) const {
+  from = std::max<std::uint64_t>(from, 1);
+  const std::uint64_t head = head_position();
+  std::vector<RecordedEvent> out;
+  if (from > head || max == 0) return out;
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::uint64_t expected = from;
+  for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head; it->Next()) {
+    const std::uint64_t position = internal::ParseU64Key(it->key().ToStringView());
+    if (position != expected) {
+      return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+    }
+    auto e = impl_->Decode(it->value().ToStringView());
+    if (!e.ok()) return e.error();
+    out.push_back(std::move(e).value());
+    ++expected;
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  if (out.size() < max && expected <= head) {
+    return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+  }
+  return out;
+}
+
+Result<std::vector<RecordedEvent>> EventStore::Impl::LoadPositions(
+    const std::vector<std::uint64_t>& positions) const {
+  std::vector<std::string> keys;
+  keys.reserve(positions.size());
+  for (auto p : positions) keys.push_back(U64Key(p));
+  std::vector<rocksdb::Slice> slices(keys.begin(), keys.end());
+  std::vector<std::string> values;
+  std::vector<rocksdb::ColumnFamilyHandle*> families(keys.size(), events);
+  const auto statuses = db->MultiGet(rocksdb::ReadOptions(), families, slices, &values);
+  std::vector<RecordedEvent> out;
+  out.reserve(positions.size());
+  for (std::size_t i = 0; i < positions.size(); ++i) {
+    if (statuses[i].IsNotFound()) {
+      return MakeError(ErrorCode::kCorruption,
+                       "stream index names position " + std::to_string(positions[i]) + ", which is missing");
+    }
+    if (!statuses[i].ok()) return FromRocks(statuses[i]);
+    auto e = Decode(values[i]);
+    if (!e.ok()) return e.error();
+    out.push_back(std::move(e).value());
+  }
+  return out;
+}
+
+Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, std::uint64_t from,
+                                                          Direction direction, std::size_t max) const {
+  std::string prefix(stream);
+  prefix.push_back('\0');
+  std::string start = prefix;
+  internal::PutBigEndian<std::uint64_t>(start, from);
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  std::vector<std::uint64_t> positions;
+  const std::uint64_t head = head_position();
+  auto take = [&] {
+    if (!it->Valid() || !it->key().starts_with(prefix) || positions.size() >= max) return false;
+    const std::uint64_t p = internal::ParseU64Key(it->value().ToStringView());
+    if (p <= head) positions.push_back(p);
+    return true;
+  };
+  if (direction == Direction::kForward) {
+    for (it->Seek(start); take(); it->Next()) {}
+  } else {
+    for (it->SeekForPrev(start); take(); it->Prev()) {}
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return impl_->LoadPositions(positions);
+}
+
+}  // namespace ecab::es

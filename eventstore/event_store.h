@@ -1,0 +1,99 @@
+// eventstore/event_store.h — the durable, append-only, hash-chained event log.
+//
+// Streams (one per aggregate) have versions 1, 2, …; all events share one
+// global order, positions 1, 2, …. Appends from many threads meet in one
+// queue; a single writer checks expected versions and command ids, assigns
+// positions, seals payloads (AES-256-GCM), chains hashes, and commits a whole
+// batch with one synced RocksDB write (group commit). An append returns only
+// after its events are on disk.
+//
+// Thread-safe. Subscriptions and readers must not outlive the store.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "domain/base/result.h"
+#include "eventstore/chain_checker.h"
+#include "eventstore/clock.h"
+#include "eventstore/envelope.h"
+#include "eventstore/key_ring.h"
+#include "eventstore/subscription.h"
+
+namespace ecab::es {
+
+struct StoreOptions {
+  // Directory of the RocksDB database; created if missing. Required.
+  std::filesystem::path dir;
+  // At-rest keys. Required.
+  std::shared_ptr<const KeyRing> keys;
+  // Source of recorded-at. Default: SystemClock.
+  std::shared_ptr<Clock> clock;
+  // Records at the tail whose hashes and links Open checks. Default: 1000.
+  std::uint64_t tail_check = 1000;
+  // Most appends the writer commits with one sync. Default: 1024.
+  std::size_t max_batch = 1024;
+};
+
+enum class Direction { kForward, kBackward };
+
+inline constexpr std::uint64_t kEnd = std::numeric_limits<std::uint64_t>::max();
+
+class EventStore {
+ public:
+  // Opens or creates a store. Refuses (kCorruption) when the chain at the
+  // tail is broken or truncated, naming the position; kKeyUnavailable when a
+  // listed key is not the key this store was written with.
+  static Result<std::unique_ptr<EventStore>> Open(StoreOptions options);
+
+  // Stops accepting appends, commits what was queued, and closes.
+  ~EventStore();
+  EventStore(const EventStore&) = delete;
+  EventStore& operator=(const EventStore&) = delete;
+
+  // Appends all of request.events to request.stream, or nothing. Errors:
+  // kWrongExpectedVersion (nothing written), kIdempotencyMismatch (the
+  // command id was stored with other content), kInvalidArgument, kIoError,
+  // kShutDown. A command id already stored with the same content returns the
+  // original result and writes nothing.
+  Result<AppendResult> Append(AppendRequest request);
+
+  // Events of `stream` from version `from` (inclusive) in `direction`, at
+  // most `max`. kBackward with from = kEnd starts at the newest. An unknown
+  // stream reads as empty.
+  Result<std::vector<RecordedEvent>> ReadStream(std::string_view stream, std::uint64_t from,
+                                                Direction direction, std::size_t max) const;
+
+  // Events of the global log with position >= from, in order, at most `max`.
+  Result<std::vector<RecordedEvent>> ReadAll(std::uint64_t from, std::size_t max) const;
+
+  // Catch up from `from`, then follow live appends.
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from);
+
+  // The last acknowledged position (0 when empty).
+  std::uint64_t head_position() const;
+  // Waits until head_position() >= position or the deadline; returns the head.
+  std::uint64_t WaitForPosition(std::uint64_t position,
+                                std::chrono::steady_clock::time_point deadline) const;
+
+  // Checks the hash chain over positions [from, to] without decrypting
+  // anything; with to >= head it also checks the recorded head.
+  Result<VerifyReport> Verify(std::uint64_t from = 1, std::uint64_t to = kEnd) const;
+
+  // A random id fixed when the store was created.
+  const std::string& store_id() const;
+
+  struct Impl;
+
+ private:
+  explicit EventStore(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace ecab::es
