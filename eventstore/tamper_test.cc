@@ -2,7 +2,11 @@
 #include <gtest/gtest.h>
 #include <rocksdb/db.h>
 
+#include <cstdio>
+#include <fstream>
+
 #include "eventstore/internal/bytes.h"
+#include "eventstore/record.h"
 #include "eventstore/testing.h"
 
 namespace ecab::es {
@@ -172,6 +176,27 @@ TEST(Tamper, AnAlteredCiphertextFailsToDecryptAndBreaksTheChain) {
   ASSERT_FALSE(events.ok());
   EXPECT_EQ(events.error().code, ErrorCode::kDecryptionFailed);
   EXPECT_EQ(FaultPositions(*store), std::vector<std::uint64_t>{2});
+}
+
+TEST(Tamper, StoredHashesRecomputeWithTheOpensslCommandAlone) {
+  // docs/formats/event-record.md: hash = SHA-256(record minus its last 32
+  // bytes), and prev-hash = the 32 bytes before those. Checked here with
+  // the openssl command line, independently of our code.
+  TempDir dir;
+  Fill(dir.path(), 2);
+  RawEvents raw(dir.path());
+  const std::string first = raw.Get(1);
+  const std::string second = raw.Get(2);
+  const auto part = dir.path() / "hashed-part.bin";
+  std::ofstream(part, std::ios::binary) << second.substr(0, second.size() - 32);
+  const std::string command = "openssl dgst -sha256 -r " + part.string();
+  std::unique_ptr<FILE, int (*)(FILE*)> pipe(::popen(command.c_str(), "r"), &::pclose);
+  ASSERT_NE(pipe, nullptr);
+  char out[65] = {};
+  ASSERT_EQ(std::fread(out, 1, 64, pipe.get()), 64u);
+  EXPECT_EQ(std::string(out), ToHex(std::string_view(second).substr(second.size() - 32)));
+  EXPECT_EQ(second.substr(second.size() - 64, 32), first.substr(first.size() - 32))
+      << "prev-hash of position 2 is the hash of position 1";
 }
 
 }  // namespace
