@@ -31,9 +31,8 @@ Result<directory::MemberEnrolled> Person(const json& entry, const std::string& w
   return p;
 }
 
-template <class E>
-es::ProposedEvent Proposed(const E& event) {
-  EncodedEvent encoded = Encode(event);
+es::ProposedEvent Proposed(const directory::DirectoryEvent& event) {
+  EncodedEvent encoded = std::visit([](const auto& e) { return Encode(e); }, event);
   return es::ProposedEvent{std::move(encoded.type), encoded.schema_version, std::move(encoded.bytes),
                            std::nullopt};
 }
@@ -70,16 +69,33 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
 
 std::string BodyStream(std::string_view body) { return "body-" + std::string(body); }
 
-Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet) {
+Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet, Timestamp since) {
+  // Decided like any command, so the seed obeys the same rules as the API.
+  const CommandContext ctx{since, "bootstrap", Role::kAdmin, "", "seed:" + cabinet.body.body + ":directory:v1"};
+  directory::Body body;
+  std::vector<directory::DirectoryEvent> events;
+  auto decide = [&](const directory::BodyCommand& command) -> Status {
+    auto decided = directory::Decide(body, command, ctx);
+    if (!decided.ok()) return decided.error();
+    for (auto& e : *decided) {
+      body = directory::Evolve(std::move(body), e);
+      events.push_back(std::move(e));
+    }
+    return Ok{};
+  };
+  const auto& b = cabinet.body;
+  if (auto s = decide(directory::CreateBody{b.body, b.name, b.name_vi, b.resolution_suffix}); !s.ok()) return s.error();
+  for (const auto& p : cabinet.people) {
+    if (auto s = decide(directory::EnrollPerson{p.person, p.office, p.office_vi, p.role}); !s.ok()) return s.error();
+  }
   es::AppendRequest request;
-  request.body = cabinet.body.body;
-  request.stream = BodyStream(cabinet.body.body);
+  request.body = b.body;
+  request.stream = BodyStream(b.body);
   request.expected = es::ExpectedVersion::NoStream();
-  request.command_id = "seed:" + cabinet.body.body + ":directory:v1";
-  request.correlation_id = request.command_id;
-  request.actor = es::Actor{"bootstrap", "admin", ""};
-  request.events.push_back(Proposed(cabinet.body));
-  for (const auto& person : cabinet.people) request.events.push_back(Proposed(person));
+  request.command_id = ctx.command_id;
+  request.correlation_id = ctx.command_id;
+  request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ""};
+  for (const auto& e : events) request.events.push_back(Proposed(e));
   return store.Append(std::move(request));
 }
 

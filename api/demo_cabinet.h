@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "domain/base/result.h"
-#include "domain/directory/events.h"
+#include "domain/directory/body.h"
 #include "eventstore/event_store.h"
 
 namespace ecab::api {
@@ -22,9 +22,13 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path);
 // The stream that holds a body's directory: "body-<body id>".
 std::string BodyStream(std::string_view body);
 
-// Appends the body and every person as one all-or-nothing append to the
-// body's stream, under a command id derived from the body id: running it
-// again changes nothing and returns the first result.
-Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet);
+// Decides CreateBody and EnrollPerson for every person (as the "bootstrap"
+// admin, members in force from `since`) and appends the events as one
+// all-or-nothing append to the body's stream, under a command id derived from
+// the body id: running it again changes nothing and returns the first result.
+Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet, Timestamp since);
+
+// 2016-04-09T00:00:00Z: the day the 2016-2021 Government took office.
+inline Timestamp DemoCabinetSince() { return FromMicros(1460160000000000); }
 
 }  // namespace ecab::api

@@ -35,18 +35,27 @@ TEST(DemoCabinet, SeedingTwiceRecordsTheCabinetOnceAndItDecodes) {
   auto store = OpenOrDie(dir.path() / "store");
   auto cabinet = LoadCabinetFixture(kFixture);
   ASSERT_TRUE(cabinet.ok());
-  auto first = SeedCabinet(*store, *cabinet);
+  auto first = SeedCabinet(*store, *cabinet, DemoCabinetSince());
   ASSERT_TRUE(first.ok()) << ToString(first.error());
-  auto second = SeedCabinet(*store, *cabinet);
+  auto second = SeedCabinet(*store, *cabinet, DemoCabinetSince());
   ASSERT_TRUE(second.ok()) << ToString(second.error());
   EXPECT_EQ(*first, *second);
-  EXPECT_EQ(store->head_position(), 1 + cabinet->people.size());
+  // body.created, the bootstrap admin, then every person.
+  EXPECT_EQ(store->head_position(), 2 + cabinet->people.size());
 
   auto events = store->ReadStream(BodyStream("gov-vn"), 0, es::Direction::kForward, 100);
   ASSERT_TRUE(events.ok());
-  ASSERT_EQ(events->size(), 1 + cabinet->people.size());
-  auto pm = directory::DirectoryDecoder().Decode((*events)[1].type, (*events)[1].schema_version,
-                                                 (*events)[1].payload);
+  ASSERT_EQ(events->size(), 2 + cabinet->people.size());
+  directory::Body body;
+  for (const auto& e : *events) {
+    auto decoded = directory::DirectoryDecoder().Decode(e.type, e.schema_version, e.payload);
+    ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
+    body = directory::Evolve(std::move(body), *decoded);
+  }
+  EXPECT_EQ(body.MembersAt(FromMicros(1561363200000000)).size(), 27u) << "27 members on 24 June 2019";
+  EXPECT_EQ(body.ChairAt(FromMicros(1561363200000000)), "pm");
+  auto pm = directory::DirectoryDecoder().Decode((*events)[2].type, (*events)[2].schema_version,
+                                                 (*events)[2].payload);
   ASSERT_TRUE(pm.ok()) << ToString(pm.error());
   EXPECT_EQ(std::get<directory::MemberEnrolled>(*pm).person, "pm");
   EXPECT_EQ(std::get<directory::MemberEnrolled>(*pm).office_vi, "Thủ tướng Chính phủ");

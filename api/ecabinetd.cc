@@ -91,7 +91,7 @@ int main(int argc, char** argv) {
   if (!c.demo_cabinet.empty()) {
     auto cabinet = ecab::api::LoadCabinetFixture(c.demo_cabinet);
     if (!cabinet.ok()) return Fail(cabinet.error());
-    auto seeded = ecab::api::SeedCabinet(**store, *cabinet);
+    auto seeded = ecab::api::SeedCabinet(**store, *cabinet, ecab::api::DemoCabinetSince());
     if (!seeded.ok()) return Fail(seeded.error());
     spdlog::info("demo body '{}' with {} people recorded at positions {}..{}", cabinet->body.body,
                  cabinet->people.size(), seeded->first_position, seeded->last_position);

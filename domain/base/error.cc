@@ -14,6 +14,11 @@ std::string_view ErrorCodeName(ErrorCode code) {
     case ErrorCode::kIoError: return "io_error";
     case ErrorCode::kUnsupportedSchema: return "unsupported_schema";
     case ErrorCode::kShutDown: return "shut_down";
+    case ErrorCode::kForbidden: return "forbidden";
+    case ErrorCode::kRuleViolation: return "rule_violation";
+    case ErrorCode::kBadSignature: return "bad_signature";
+    case ErrorCode::kClassificationRefused: return "classification_refused";
+    case ErrorCode::kAlreadyExists: return "already_exists";
   }
   return "unknown";
 }

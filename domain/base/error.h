@@ -30,6 +30,17 @@ enum class ErrorCode : std::uint16_t {
   kUnsupportedSchema = 9,
   // The component is shutting down; the request was not carried out.
   kShutDown = 10,
+  // The actor's role, or their relation to the object, does not allow this.
+  kForbidden = 11,
+  // The command breaks a rule of the process in the object's current state:
+  // the vote is closed, the deadline has passed, the form is not issued.
+  kRuleViolation = 12,
+  // A signed act's signature or certificate does not verify.
+  kBadSignature = 13,
+  // A document is classified above what the body accepts; it never enters.
+  kClassificationRefused = 14,
+  // The object to create already exists.
+  kAlreadyExists = 15,
 };
 
 // Stable, lower-case name of a code, for logs and problem types.

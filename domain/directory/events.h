@@ -1,4 +1,6 @@
-// domain/directory/events.h — the body (a collegial organ) and who belongs to it.
+// domain/directory/events.h — the body (a collegial organ), who belongs to it
+// and when, their certificates, the trust anchor, revocations, the policy,
+// approval delegation and resolution numbers.
 // Stored format: docs/formats/events.md. Never rename kType or reorder fields;
 // a change of meaning bumps kSchemaVersion and adds an upcaster.
 #pragma once
@@ -8,25 +10,16 @@
 #include <string_view>
 #include <variant>
 
+#include "domain/base/roles.h"
+#include "domain/base/time_serialization.h"
 #include "domain/codec/codec.h"
+#include "domain/directory/policy.h"
 
 namespace ecab::directory {
 
-// Persisted: explicit values, never renumbered.
-enum class Role : std::uint8_t {
-  kMember = 1,
-  kChair = 2,
-  kSecretariat = 3,
-  kSubstitute = 4,
-  kAuditor = 5,
-  kArchivist = 6,
-  kAdmin = 7,
-};
-
-// "member", "chair", … as written in envelopes and fixtures.
-std::string_view RoleName(Role role);
-// Inverse of RoleName; kInvalidArgument for an unknown name.
-Result<Role> ParseRole(std::string_view name);
+using ecab::ParseRole;
+using ecab::Role;
+using ecab::RoleName;
 
 // A body was founded: the Government, a People's Committee, a board.
 struct BodyCreated {
@@ -41,20 +34,107 @@ struct BodyCreated {
   friend bool operator==(const BodyCreated&, const BodyCreated&) = default;
 };
 
-// A person took up an office in the body with a role.
-struct MemberEnrolled {
+// Schema 1 of body.member_enrolled: no start time (read as "since the epoch").
+struct MemberEnrolledV1 {
   static constexpr std::string_view kType = "body.member_enrolled";
   static constexpr std::uint16_t kSchemaVersion = 1;
-  std::string person;     // stable id, e.g. "pm"
+  std::string person;
   std::string office;
   std::string office_vi;
   Role role = Role::kMember;
   template <class Archive>
   void serialize(Archive& ar) { ar(person, office, office_vi, role); }
+  friend bool operator==(const MemberEnrolledV1&, const MemberEnrolledV1&) = default;
+};
+
+// A person took up an office in the body with a role, from `since`.
+struct MemberEnrolled {
+  static constexpr std::string_view kType = "body.member_enrolled";
+  static constexpr std::uint16_t kSchemaVersion = 2;
+  std::string person;  // stable id, e.g. "pm"
+  std::string office;
+  std::string office_vi;
+  Role role = Role::kMember;
+  Timestamp since;
+  template <class Archive>
+  void serialize(Archive& ar) { ar(person, office, office_vi, role, since); }
   friend bool operator==(const MemberEnrolled&, const MemberEnrolled&) = default;
 };
 
-using DirectoryEvent = std::variant<BodyCreated, MemberEnrolled>;
+// A person left the body (or the role) at `at`.
+struct MemberLeft {
+  static constexpr std::string_view kType = "body.member_left";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  Timestamp at;
+  template <class Archive> void serialize(Archive& ar) { ar(person, at); }
+  friend bool operator==(const MemberLeft&, const MemberLeft&) = default;
+};
+
+// A signing certificate (DER) was enrolled for a person.
+struct CertificateEnrolled {
+  static constexpr std::string_view kType = "body.certificate_enrolled";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  std::string fingerprint;  // "sha256:<hex of DER>"
+  std::string der;
+  template <class Archive> void serialize(Archive& ar) { ar(person, fingerprint, der); }
+  friend bool operator==(const CertificateEnrolled&, const CertificateEnrolled&) = default;
+};
+
+// The body's rules changed.
+struct PolicySet {
+  static constexpr std::string_view kType = "body.policy_set";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  Policy policy;
+  template <class Archive> void serialize(Archive& ar) { ar(policy); }
+  friend bool operator==(const PolicySet&, const PolicySet&) = default;
+};
+
+// The CA certificate (DER) that signing certificates must chain to.
+struct TrustAnchorSet {
+  static constexpr std::string_view kType = "body.trust_anchor_set";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string der;
+  template <class Archive> void serialize(Archive& ar) { ar(der); }
+  friend bool operator==(const TrustAnchorSet&, const TrustAnchorSet&) = default;
+};
+
+// A certificate revocation list (DER) signed by the trust anchor; replaces
+// the previous one from now on. Acts are judged by the list known then.
+struct RevocationListPublished {
+  static constexpr std::string_view kType = "body.revocation_list_published";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string der;
+  template <class Archive> void serialize(Archive& ar) { ar(der); }
+  friend bool operator==(const RevocationListPublished&, const RevocationListPublished&) = default;
+};
+
+// The chair delegated (granted = true) or withdrew the approval of forms.
+struct ApproverDelegated {
+  static constexpr std::string_view kType = "body.approver_delegated";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  bool granted = true;
+  template <class Archive> void serialize(Archive& ar) { ar(person, granted); }
+  friend bool operator==(const ApproverDelegated&, const ApproverDelegated&) = default;
+};
+
+// A promulgation number, unique per body and year: "12/NQ-CP".
+struct ResolutionNumberAssigned {
+  static constexpr std::string_view kType = "body.resolution_number_assigned";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string resolution;
+  std::int32_t year = 0;
+  std::uint32_t sequence = 0;
+  std::string number;
+  template <class Archive> void serialize(Archive& ar) { ar(resolution, year, sequence, number); }
+  friend bool operator==(const ResolutionNumberAssigned&, const ResolutionNumberAssigned&) = default;
+};
+
+using DirectoryEvent =
+    std::variant<BodyCreated, MemberEnrolled, MemberLeft, CertificateEnrolled, PolicySet,
+                 TrustAnchorSet, RevocationListPublished, ApproverDelegated, ResolutionNumberAssigned>;
 
 // Decoder for every schema version of every directory event ever written.
 const EventDecoder<DirectoryEvent>& DirectoryDecoder();

@@ -45,9 +45,15 @@ TEST(DirectoryGolden, BodyCreatedV1StillDecodes) {
                            "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"});
 }
 
-TEST(DirectoryGolden, MemberEnrolledV1StillDecodes) {
-  ExpectGolden("body.member_enrolled.v1.bin",
-               MemberEnrolled{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair});
+TEST(DirectoryGolden, MemberEnrolledV1IsUpcastToV2SinceTheEpoch) {
+  const std::string golden = ReadGolden("body.member_enrolled.v1.bin");
+  ASSERT_FALSE(golden.empty());
+  const MemberEnrolledV1 v1{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair};
+  EXPECT_EQ(Encode(v1).bytes, golden) << "encoding of body.member_enrolled v1 changed";
+  auto decoded = DirectoryDecoder().Decode("body.member_enrolled", 1, golden);
+  ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
+  EXPECT_EQ(std::get<MemberEnrolled>(*decoded),
+            (MemberEnrolled{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair, Timestamp{}}));
 }
 
 TEST(Roles, NamesRoundTripAndUnknownIsRefused) {

@@ -1,0 +1,123 @@
+// Every event type: encodes and decodes back to itself, and its golden bytes
+// (tests/golden/<type>.v<schema>.bin, as first written) still decode to the
+// same value. ECAB_WRITE_GOLDEN=1 writes the file of a new type; it never
+// overwrites one.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "domain/directory/events.h"
+#include "domain/documents/document.h"
+#include "domain/forms/events.h"
+#include "domain/meeting/events.h"
+#include "domain/resolution/resolution.h"
+
+namespace ecab {
+namespace {
+
+const Timestamp kT = FromMicros(1561363200123456);
+const SignedAct kSig{"ed25519", std::string("\x01\x02\xff", 3), "sha256:ab12", kT};
+
+template <class Variant, class E>
+void ExpectRoundTripAndGolden(const EventDecoder<Variant>& decoder, const E& event) {
+  const EncodedEvent encoded = Encode(event);
+  auto decoded = decoder.Decode(encoded);
+  ASSERT_TRUE(decoded.ok()) << E::kType << ": " << ToString(decoded.error());
+  ASSERT_TRUE(std::holds_alternative<E>(*decoded)) << E::kType;
+  EXPECT_EQ(std::get<E>(*decoded), event) << E::kType;
+
+  const auto path = std::filesystem::path(ECAB_GOLDEN_DIR) /
+                    (std::string(E::kType) + ".v" + std::to_string(E::kSchemaVersion) + ".bin");
+  if (std::getenv("ECAB_WRITE_GOLDEN") != nullptr && !std::filesystem::exists(path)) {
+    std::ofstream(path, std::ios::binary) << encoded.bytes;
+  }
+  std::ifstream in(path, std::ios::binary);
+  ASSERT_TRUE(in.good()) << "missing golden file " << path;
+  const std::string golden{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto from_golden = decoder.Decode(std::string(E::kType), E::kSchemaVersion, golden);
+  ASSERT_TRUE(from_golden.ok()) << E::kType << ": " << ToString(from_golden.error());
+  EXPECT_EQ(std::get<E>(*from_golden), event) << E::kType << " golden bytes decode differently";
+}
+
+TEST(RoundTrip, DirectoryEvents) {
+  using namespace directory;
+  const auto& d = DirectoryDecoder();
+  Policy p;
+  p.silence = Silence::kConsent;
+  p.max_classification = Classification::kSecret;
+  ExpectRoundTripAndGolden(d, BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
+                                          "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"});
+  ExpectRoundTripAndGolden(d, MemberEnrolled{"pm", "Prime Minister", "Thủ tướng", Role::kChair, kT});
+  ExpectRoundTripAndGolden(d, MemberLeft{"min-ict", kT});
+  ExpectRoundTripAndGolden(d, CertificateEnrolled{"pm", "sha256:00", std::string("\x30\x82\x00", 3)});
+  ExpectRoundTripAndGolden(d, PolicySet{p});
+  ExpectRoundTripAndGolden(d, TrustAnchorSet{std::string("\x30\x01", 2)});
+  ExpectRoundTripAndGolden(d, RevocationListPublished{std::string("\x30\x02", 2)});
+  ExpectRoundTripAndGolden(d, ApproverDelegated{"dpm-standing", true});
+  ExpectRoundTripAndGolden(d, ResolutionNumberAssigned{"nq-1", 2019, 12, "12/NQ-CP"});
+}
+
+TEST(RoundTrip, FormEvents) {
+  using namespace forms;
+  const auto& d = FormDecoder();
+  const FormContent c{"Title", "Question?", {"doc-1"}, {"pm", "m02"}, kT, Urgency::kVeryUrgent};
+  ExpectRoundTripAndGolden(d, FormDrafted{"form-1", c});
+  ExpectRoundTripAndGolden(d, FormRevised{2, c});
+  ExpectRoundTripAndGolden(d, FormSubmitted{2});
+  ExpectRoundTripAndGolden(d, FormReturned{"pm", "Add the assessment"});
+  ExpectRoundTripAndGolden(d, FormApproved{"pm", 2, kSig});
+  ExpectRoundTripAndGolden(d, FormIssued{{"pm", "m02"}, kT, Urgency::kExpress, Silence::kAbstention, Fraction{1, 2}});
+  ExpectRoundTripAndGolden(d, AnswerGiven{"m02", Answer::kAgreeWithComments, "Điều 3", 2, kSig});
+  ExpectRoundTripAndGolden(d, FormClosed{"deadline", FormResult{27, 12, 3, 4, 0, 8, 15, 27, true, "15 of 27"}});
+  ExpectRoundTripAndGolden(d, FormResultSubmitted{"staff"});
+  ExpectRoundTripAndGolden(d, FormDecisionRecorded{"pm", true, "Agreed"});
+}
+
+TEST(RoundTrip, MeetingEvents) {
+  using namespace meeting;
+  const auto& d = MeetingDecoder();
+  ExpectRoundTripAndGolden(d, MeetingScheduled{"m1", "Session", kT, kT + std::chrono::hours(8), "Hà Nội", "https://x"});
+  ExpectRoundTripAndGolden(d, AgendaItemAdded{"i1", "Decree", {"doc-1", "doc-2"}});
+  ExpectRoundTripAndGolden(d, AgendaReordered{{"i2", "i1"}});
+  ExpectRoundTripAndGolden(d, ParticipantInvited{"expert", true});
+  ExpectRoundTripAndGolden(d, RsvpGiven{"m04", RsvpResponse::kSubstitute, "mission", "deputy-4"});
+  ExpectRoundTripAndGolden(d, ItemOpinionGiven{"i1", "deputy-4", "m04", "Ý kiến"});
+  ExpectRoundTripAndGolden(d, SpeakerPreRegistered{"i1", "m02", ""});
+  ExpectRoundTripAndGolden(d, DocumentStudied{"doc-1", "m02"});
+  ExpectRoundTripAndGolden(d, SessionOpened{"pm", {"m02", "pm"}, Policy{}});
+  ExpectRoundTripAndGolden(d, CheckedIn{"deputy-4", Attendance::kSubstitute, "m04", "staff"});
+  ExpectRoundTripAndGolden(d, ItemTakenUp{"i1"});
+  ExpectRoundTripAndGolden(d, ItemClosed{"i1"});
+  ExpectRoundTripAndGolden(d, CommentPosted{"i1", "m02", "", "Agree"});
+  ExpectRoundTripAndGolden(d, FloorRequested{"i1", "m02", ""});
+  ExpectRoundTripAndGolden(d, FloorRequestWithdrawn{"m02"});
+  ExpectRoundTripAndGolden(d, FloorGranted{"m02"});
+  ExpectRoundTripAndGolden(d, FloorEnded{"m02"});
+  ExpectRoundTripAndGolden(d, VoteOpened{"v1", "i1", "Adopt?", "pm", {"m02", "pm"}, 21, Policy{}});
+  ExpectRoundTripAndGolden(d, BallotCast{"v1", "m02", "m02", Choice::kFor, Attendance::kRemote, kSig});
+  ExpectRoundTripAndGolden(d, VoteClosed{"v1", VoteOutcome{27, 21, 25, 0, 0, 2, 21, 4, 0, 27, false, true, "rule", "why"}});
+  ExpectRoundTripAndGolden(d, SessionClosed{"pm"});
+}
+
+TEST(RoundTrip, ResolutionAndDocumentEvents) {
+  using namespace resolution;
+  const auto& d = ResolutionDecoder();
+  ExpectRoundTripAndGolden(d, ResolutionDrafted{"r1", "Nghị quyết", "text", "m1", "v1", "staff"});
+  ExpectRoundTripAndGolden(d, ResolutionRevised{2, "text 2", "staff"});
+  ExpectRoundTripAndGolden(d, ResolutionCirculated{"form-r1", 2});
+  ExpectRoundTripAndGolden(d, ResolutionSubmitted{2});
+  ExpectRoundTripAndGolden(d, ResolutionSigned{"pm", 2, kSig});
+  ExpectRoundTripAndGolden(d, ResolutionPromulgated{"12/NQ-CP", 2019, kT});
+  ExpectRoundTripAndGolden(d, ResolutionDistributed{{"ministries"}});
+  const auto& docs = documents::DocumentDecoder();
+  ExpectRoundTripAndGolden(docs, documents::DocumentRegistered{"doc-1", "Draft", Classification::kConfidential,
+                                                               Urgency::kUrgent});
+  ExpectRoundTripAndGolden(docs, documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
+                                                                 "draft.pdf", "staff"});
+}
+
+}  // namespace
+}  // namespace ecab

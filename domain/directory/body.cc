@@ -1,0 +1,228 @@
+#include "domain/directory/body.h"
+
+#include <algorithm>
+
+#include "domain/authz/authorization.h"
+#include "domain/signing/verify.h"
+
+namespace ecab::directory {
+namespace {
+
+using Events = std::vector<DirectoryEvent>;
+
+Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
+
+bool Active(const Tenure& t, Timestamp at) { return t.from <= at && (!t.until || at < *t.until); }
+
+Result<Events> DecideCreate(const Body& body, const CreateBody& c, const CommandContext& ctx) {
+  if (body.exists) return Refuse(ErrorCode::kAlreadyExists, "body '" + body.id + "' already exists");
+  if (c.body.empty() || c.name.empty() || c.resolution_suffix.empty()) {
+    return Refuse(ErrorCode::kInvalidArgument, "a body needs an id, a name and a resolution suffix");
+  }
+  // The operator who creates the body becomes its first admin.
+  return Events{BodyCreated{c.body, c.name, c.name_vi, c.resolution_suffix},
+                MemberEnrolled{ctx.actor, "Administrator", "Quản trị hệ thống", Role::kAdmin, ctx.now}};
+}
+
+Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const CommandContext& ctx) {
+  if (c.person.empty() || c.office.empty()) {
+    return Refuse(ErrorCode::kInvalidArgument, "a person needs an id and an office");
+  }
+  if (c.role == Role::kSubstitute) {
+    return Refuse(ErrorCode::kInvalidArgument, "substitutes are named per meeting, not enrolled");
+  }
+  if (c.role == Role::kChair) {
+    if (auto chair = body.ChairAt(ctx.now); chair && *chair != c.person) {
+      return Refuse(ErrorCode::kRuleViolation, "'" + *chair + "' already chairs the body; remove them first");
+    }
+  }
+  Events out;
+  if (auto held = body.RoleAt(c.person, ctx.now)) {
+    if (*held == c.role) {
+      return Refuse(ErrorCode::kAlreadyExists, "'" + c.person + "' is already " + std::string(RoleName(c.role)));
+    }
+    out.push_back(MemberLeft{c.person, ctx.now});  // a change of role ends the old tenure
+  }
+  out.push_back(MemberEnrolled{c.person, c.office, c.office_vi, c.role, ctx.now});
+  return out;
+}
+
+// Certificates may be enrolled for people outside the body too: substitutes
+// sign their acts with them.
+Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c) {
+  if (c.person.empty()) return Refuse(ErrorCode::kInvalidArgument, "name the certificate's holder");
+  if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the certificate is empty");
+  const std::string fingerprint = CertificateFingerprint(c.der);
+  for (const auto& [person, record] : body.people) {
+    if (record.certificates.contains(fingerprint)) {
+      return Refuse(ErrorCode::kAlreadyExists, "certificate " + fingerprint + " is already enrolled for '" +
+                                                   person + "'");
+    }
+  }
+  return Events{CertificateEnrolled{c.person, fingerprint, c.der}};
+}
+
+Result<Events> DecideNumber(const Body& body, const AssignResolutionNumber& c, const CommandContext& ctx) {
+  if (c.resolution.empty()) return Refuse(ErrorCode::kInvalidArgument, "no resolution named");
+  if (auto it = body.numbers.find(c.resolution); it != body.numbers.end()) {
+    return Refuse(ErrorCode::kAlreadyExists, "resolution '" + c.resolution + "' is already number " + it->second.number);
+  }
+  const std::int32_t now_year = static_cast<std::int32_t>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(ctx.now)).year());
+  if (c.year != now_year) {
+    return Refuse(ErrorCode::kRuleViolation, "numbers are assigned in the current year " +
+                                                 std::to_string(now_year) + ", not " + std::to_string(c.year));
+  }
+  auto last = body.last_number.find(c.year);
+  const std::uint32_t seq = (last == body.last_number.end() ? 0 : last->second) + 1;
+  return Events{ResolutionNumberAssigned{c.resolution, c.year, seq,
+                                         std::to_string(seq) + "/" + body.resolution_suffix}};
+}
+
+Action ActionOf(const BodyCommand& c) {
+  static constexpr Action kActions[] = {
+      Action::kCreateBody,        Action::kEnrollPerson,          Action::kRemovePerson,
+      Action::kEnrollCertificate, Action::kSetPolicy,             Action::kSetTrustAnchor,
+      Action::kPublishRevocationList, Action::kDelegateApprover, Action::kAssignResolutionNumber};
+  return kActions[c.index()];
+}
+
+}  // namespace
+
+std::optional<Role> Body::RoleAt(std::string_view person, Timestamp t) const {
+  auto it = people.find(std::string(person));
+  if (it == people.end()) return std::nullopt;
+  for (const Tenure& tenure : it->second.tenures) {
+    if (Active(tenure, t)) return tenure.role;
+  }
+  return std::nullopt;
+}
+
+std::vector<std::string> Body::MembersAt(Timestamp t) const {
+  std::vector<std::string> out;
+  for (const auto& [person, record] : people) {
+    for (const Tenure& tenure : record.tenures) {
+      if (Active(tenure, t) && IsVotingRole(tenure.role)) {
+        out.push_back(person);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> Body::ChairAt(Timestamp t) const {
+  for (const auto& [person, record] : people) {
+    for (const Tenure& tenure : record.tenures) {
+      if (Active(tenure, t) && tenure.role == Role::kChair) return person;
+    }
+  }
+  return std::nullopt;
+}
+
+Status Body::VerifyAct(std::string_view signer, const SignedAct& act, std::string_view payload) const {
+  auto person = people.find(std::string(signer));
+  if (person == people.end()) {
+    return MakeError(ErrorCode::kBadSignature, "'" + std::string(signer) + "' has no enrolled certificate");
+  }
+  auto cert = person->second.certificates.find(act.certificate);
+  if (cert == person->second.certificates.end()) {
+    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate +
+                                                   " is not enrolled for '" + std::string(signer) + "'");
+  }
+  return VerifySignedAct(SignatureCheck{payload, &act, cert->second, anchor_der, crl_der});
+}
+
+Result<Events> Decide(const Body& body, const BodyCommand& command, const CommandContext& ctx) {
+  if (auto s = Authorize(body, ctx, ActionOf(command)); !s.ok()) return s.error();
+  if (!body.exists && !std::holds_alternative<CreateBody>(command)) {
+    return Refuse(ErrorCode::kNotFound, "the body does not exist");
+  }
+  return std::visit(
+      [&](const auto& c) -> Result<Events> {
+        using C = std::decay_t<decltype(c)>;
+        if constexpr (std::is_same_v<C, CreateBody>) {
+          return DecideCreate(body, c, ctx);
+        } else if constexpr (std::is_same_v<C, EnrollPerson>) {
+          return DecideEnroll(body, c, ctx);
+        } else if constexpr (std::is_same_v<C, RemovePerson>) {
+          if (!body.RoleAt(c.person, ctx.now)) {
+            return Refuse(ErrorCode::kNotFound, "'" + c.person + "' is not a current member");
+          }
+          return Events{MemberLeft{c.person, ctx.now}};
+        } else if constexpr (std::is_same_v<C, EnrollCertificate>) {
+          return DecideCertificate(body, c);
+        } else if constexpr (std::is_same_v<C, SetPolicy>) {
+          if (auto problem = PolicyProblem(c.policy); !problem.empty()) {
+            return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
+          }
+          return Events{PolicySet{c.policy}};
+        } else if constexpr (std::is_same_v<C, SetTrustAnchor>) {
+          if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the trust anchor is empty");
+          return Events{TrustAnchorSet{c.der}};
+        } else if constexpr (std::is_same_v<C, PublishRevocationList>) {
+          if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the revocation list is empty");
+          return Events{RevocationListPublished{c.der}};
+        } else if constexpr (std::is_same_v<C, DelegateApprover>) {
+          if (!body.RoleAt(c.person, ctx.now)) {
+            return Refuse(ErrorCode::kNotFound, "'" + c.person + "' is not a current member");
+          }
+          if (body.approvers.contains(c.person) == c.granted) {
+            return Refuse(ErrorCode::kRuleViolation, "'" + c.person + "' " +
+                                                         (c.granted ? "already approves" : "does not approve") +
+                                                         " forms");
+          }
+          return Events{ApproverDelegated{c.person, c.granted}};
+        } else {
+          return DecideNumber(body, c, ctx);
+        }
+      },
+      command);
+}
+
+Body Evolve(Body body, const DirectoryEvent& event) {
+  std::visit(
+      [&](const auto& e) {
+        using E = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<E, BodyCreated>) {
+          body.exists = true;
+          body.id = e.body;
+          body.name = e.name;
+          body.name_vi = e.name_vi;
+          body.resolution_suffix = e.resolution_suffix;
+        } else if constexpr (std::is_same_v<E, MemberEnrolled>) {
+          PersonRecord& p = body.people[e.person];
+          p.office = e.office;
+          p.office_vi = e.office_vi;
+          p.tenures.push_back(Tenure{e.role, e.since, std::nullopt});
+        } else if constexpr (std::is_same_v<E, MemberLeft>) {
+          auto it = body.people.find(e.person);
+          if (it == body.people.end()) return;
+          for (Tenure& t : it->second.tenures) {
+            if (!t.until) t.until = e.at;
+          }
+          body.approvers.erase(e.person);
+        } else if constexpr (std::is_same_v<E, CertificateEnrolled>) {
+          body.people[e.person].certificates[e.fingerprint] = e.der;
+        } else if constexpr (std::is_same_v<E, PolicySet>) {
+          body.policy = e.policy;
+        } else if constexpr (std::is_same_v<E, TrustAnchorSet>) {
+          body.anchor_der = e.der;
+        } else if constexpr (std::is_same_v<E, RevocationListPublished>) {
+          body.crl_der = e.der;
+        } else if constexpr (std::is_same_v<E, ApproverDelegated>) {
+          if (e.granted) {
+            body.approvers.insert(e.person);
+          } else {
+            body.approvers.erase(e.person);
+          }
+        } else {
+          body.last_number[e.year] = std::max(body.last_number[e.year], e.sequence);
+          body.numbers[e.resolution] = e;
+        }
+      },
+      event);
+  return body;
+}
+
+}  // namespace ecab::directory

@@ -1,0 +1,52 @@
+// domain/directory/testing.h — a body built through its own commands, with a
+// test CA and a real certificate per person, for the deciders' tests.
+// Test code only.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "domain/directory/body.h"
+#include "domain/signing/testing.h"
+
+namespace ecab::testing {
+
+// 2019-06-24T08:00:00Z, the first e-Cabinet session.
+Timestamp June24();
+
+class World {
+ public:
+  // A body "gov-vn" with admin "admin", secretariat "staff", chair "pm" and
+  // the other `member_ids` as members, each with a certificate of `type`
+  // enrolled, the CA as trust anchor, default policy. Built at June24() - 30 days.
+  explicit World(std::vector<std::string> member_ids, KeyType type = KeyType::kEd25519);
+  // Members "pm", "m02", …, up to `members` in all.
+  static World WithMembers(int members, KeyType type = KeyType::kEd25519);
+
+  directory::Body body;
+  TestCa ca;
+  std::map<std::string, Certificate> certs;
+  std::vector<std::string> members;
+
+  CommandContext Ctx(const std::string& actor, Role role, Timestamp now, std::string command_id = "cmd",
+                     std::string on_behalf_of = "") const;
+  // Decides `command` as the admin at `now` and folds the events in; throws on refusal.
+  void Admin(const directory::BodyCommand& command, Timestamp now);
+  // Enrols a certificate for someone outside the body (a substitute).
+  void EnrollOutsider(const std::string& person, Timestamp now);
+  // Signs `payload` with `person`'s certificate.
+  SignedAct SignAs(const std::string& person, const SigningPayload& payload) const;
+
+ private:
+  int command_seq_ = 0;
+};
+
+// Folds events into a state with the aggregate's Evolve.
+template <class State, class Event, class Fn>
+State FoldAll(State state, const std::vector<Event>& events, Fn evolve) {
+  for (const auto& e : events) state = evolve(std::move(state), e);
+  return state;
+}
+
+}  // namespace ecab::testing

@@ -1,0 +1,64 @@
+// domain/documents/document.h — documents with versions, a classification and
+// an urgency. A document classified above the body's limit is refused and
+// never enters the system. Stream: "document-<id>". The bytes live in the
+// document store; events carry their SHA-256 and size.
+#pragma once
+
+#include <variant>
+#include <vector>
+
+#include "domain/base/context.h"
+#include "domain/directory/body.h"
+
+namespace ecab::documents {
+
+struct DocumentRegistered {
+  static constexpr std::string_view kType = "document.registered";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string document;
+  std::string title;
+  Classification classification = Classification::kNormal;
+  Urgency urgency = Urgency::kNormal;
+  template <class A> void serialize(A& ar) { ar(document, title, classification, urgency); }
+  friend bool operator==(const DocumentRegistered&, const DocumentRegistered&) = default;
+};
+
+struct DocumentVersionAdded {
+  static constexpr std::string_view kType = "document.version_added";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::uint32_t version = 0;
+  std::string sha256;  // hex of the content
+  std::uint64_t size = 0;
+  std::string media_type;
+  std::string filename;
+  std::string author;
+  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author); }
+  friend bool operator==(const DocumentVersionAdded&, const DocumentVersionAdded&) = default;
+};
+
+using DocumentEvent = std::variant<DocumentRegistered, DocumentVersionAdded>;
+const EventDecoder<DocumentEvent>& DocumentDecoder();
+
+struct Document {
+  bool exists = false;
+  DocumentRegistered header;
+  std::vector<DocumentVersionAdded> versions;
+};
+
+struct RegisterDocument {
+  std::string document, title;
+  Classification classification = Classification::kNormal;
+  Urgency urgency = Urgency::kNormal;
+};
+struct AddDocumentVersion {
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string media_type, filename;
+};
+using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion>;
+
+[[nodiscard]] Result<std::vector<DocumentEvent>> Decide(const Document& state, const DocumentCommand& command,
+                                                        const CommandContext& ctx, const directory::Body& body);
+Document Evolve(Document state, const DocumentEvent& event);
+
+}  // namespace ecab::documents

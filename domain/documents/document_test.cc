@@ -1,0 +1,71 @@
+// Given/when/then for documents: versions, classification, urgency.
+#include "domain/documents/document.h"
+
+#include <gtest/gtest.h>
+
+#include "domain/directory/testing.h"
+
+namespace ecab::documents {
+namespace {
+
+using testing::June24;
+using testing::World;
+
+const std::string kHashA(64, 'a');
+const std::string kHashB(64, 'b');
+
+TEST(Document, ADocumentAboveTheBodysClassificationLimitNeverEnters) {
+  World w = World::WithMembers(2);
+  const auto ctx = w.Ctx("staff", Role::kSecretariat, June24());
+  auto refused = Decide(Document{}, RegisterDocument{"doc-1", "Security annex", Classification::kConfidential,
+                                                     Urgency::kExpress},
+                        ctx, w.body);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kClassificationRefused);
+  EXPECT_EQ(refused.error().message,
+            "document 'doc-1' is classified confidential; body 'gov-vn' accepts documents up to normal, so it "
+            "cannot enter the system");
+  Policy p;
+  p.max_classification = Classification::kConfidential;
+  w.Admin(directory::SetPolicy{p}, June24());
+  auto accepted = Decide(Document{}, RegisterDocument{"doc-1", "Security annex", Classification::kConfidential,
+                                                      Urgency::kExpress},
+                         ctx, w.body);
+  ASSERT_TRUE(accepted.ok());
+}
+
+TEST(Document, VersionsAreNumberedAndEachKeepsItsHashAndAuthor) {
+  World w = World::WithMembers(2);
+  const auto ctx = w.Ctx("staff", Role::kSecretariat, June24());
+  Document d;
+  auto step = [&](const DocumentCommand& c) {
+    auto events = Decide(d, c, ctx, w.body);
+    EXPECT_TRUE(events.ok()) << ToString(events.error());
+    if (events.ok()) d = testing::FoldAll(std::move(d), *events, Evolve);
+  };
+  auto missing = Decide(d, AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf"}, ctx, w.body);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+  step(RegisterDocument{"doc-1", "Draft decree", Classification::kNormal, Urgency::kUrgent});
+  step(AddDocumentVersion{kHashA, 1200, "application/pdf", "draft-v1.pdf"});
+  step(AddDocumentVersion{kHashB, 1300, "application/pdf", "draft-v2.pdf"});
+  ASSERT_EQ(d.versions.size(), 2u);
+  EXPECT_EQ(d.versions[1].version, 2u);
+  EXPECT_EQ(d.versions[1].author, "staff");
+  for (const auto& [cmd, fragment] :
+       std::vector<std::pair<DocumentCommand, std::string>>{
+           {AddDocumentVersion{kHashB, 1300, "application/pdf", "same.pdf"}, "identical"},
+           {AddDocumentVersion{"XYZ", 10, "", ""}, "64 lower-case hex"},
+           {AddDocumentVersion{kHashA, 0, "", ""}, "empty"},
+           {RegisterDocument{"doc-1", "again", Classification::kNormal, Urgency::kNormal}, "exists"}}) {
+    auto r = Decide(d, cmd, ctx, w.body);
+    ASSERT_FALSE(r.ok()) << fragment;
+    EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
+  }
+  auto by_member = Decide(d, AddDocumentVersion{kHashA, 5, "", ""}, w.Ctx("m02", Role::kMember, June24()), w.body);
+  ASSERT_FALSE(by_member.ok());
+  EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
+}
+
+}  // namespace
+}  // namespace ecab::documents

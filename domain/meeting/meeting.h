@@ -1,0 +1,128 @@
+// domain/meeting/meeting.h — the meeting aggregate (processes 3 and 4):
+// state, commands, the decider and the fold.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <set>
+#include <variant>
+#include <vector>
+
+#include "domain/base/context.h"
+#include "domain/directory/body.h"
+#include "domain/meeting/events.h"
+#include "domain/meeting/voting.h"
+
+namespace ecab::meeting {
+
+enum class MeetingStatus : std::uint8_t { kNone, kScheduled, kOpen, kClosed };
+
+struct Item {
+  std::string id;
+  std::string title;
+  std::vector<std::string> documents;
+  bool closed = false;
+};
+
+struct Invitation {
+  bool guest = false;
+  std::optional<RsvpGiven> rsvp;
+};
+
+struct Presence {
+  Attendance attendance = Attendance::kAbsent;
+  std::string for_member;  // for a substitute
+};
+
+struct FloorRequest {
+  std::string person;
+  std::string on_behalf_of;
+  std::string item;
+};
+
+struct Ballot {
+  Choice choice = Choice::kAbstain;
+  Attendance mode = Attendance::kInRoom;
+  std::string cast_by;
+  std::uint32_t changes = 0;  // how often it was changed after the first
+};
+
+struct Vote {
+  VoteOpened opened;
+  std::map<std::string, Ballot> ballots;  // by voter: the one that counts
+  std::optional<VoteOutcome> outcome;     // when closed
+};
+
+struct Meeting {
+  MeetingStatus status = MeetingStatus::kNone;
+  MeetingScheduled schedule;
+  std::vector<Item> agenda;  // in the current order
+  std::map<std::string, Invitation> invited;
+  std::map<std::string, std::string> substitutes;  // substitute -> the member who named them
+  std::vector<ItemOpinionGiven> opinions;
+  std::vector<SpeakerPreRegistered> pre_registered;
+  std::set<std::pair<std::string, std::string>> studied;  // (document, person)
+  std::optional<SessionOpened> session;
+  std::map<std::string, Presence> presence;  // by person checked in
+  std::string current_item;
+  std::vector<CommentPosted> comments;
+  std::vector<FloorRequest> floor_queue;
+  std::string speaker;
+  std::map<std::string, Vote> votes;
+  std::string open_vote;
+
+  const Item* FindItem(std::string_view id) const;
+  // Live quorum over the members fixed at session opening.
+  QuorumStatus Quorum() const;
+  // The count of `vote` so far.
+  Count CountVote(const Vote& vote) const;
+};
+
+// Commands.
+struct ScheduleMeeting {
+  std::string meeting, title;
+  Timestamp starts_at, ends_at;
+  std::string place, online_link;
+};
+struct AddAgendaItem { std::string item, title; std::vector<std::string> documents; };
+struct ReorderAgenda { std::vector<std::string> order; };
+struct Invite { std::string person; bool guest = false; };
+struct Rsvp {
+  std::string person;  // empty: the actor; the secretariat may record for another
+  RsvpResponse response = RsvpResponse::kInRoom;
+  std::string reason, substitute;
+};
+struct GiveItemOpinion { std::string item, text; };
+struct PreRegisterToSpeak { std::string item; };
+struct MarkDocumentStudied { std::string document; };
+struct OpenSession {};
+struct CheckIn {
+  std::string person;  // empty: the actor; the secretariat records for others
+  Attendance attendance = Attendance::kInRoom;
+};
+struct TakeUpItem { std::string item; };
+struct CloseItem {};
+struct Comment { std::string text; };
+struct RequestFloor {};
+struct WithdrawFloorRequest {};
+struct GrantFloor { std::string person; };
+struct EndFloor {};
+struct OpenVote { std::string vote, question; };
+struct CastBallot { std::string vote; Choice choice = Choice::kAbstain; SignedAct signature; };
+struct CloseVote { std::string vote; };
+struct CloseSession {};
+using MeetingCommand =
+    std::variant<ScheduleMeeting, AddAgendaItem, ReorderAgenda, Invite, Rsvp, GiveItemOpinion, PreRegisterToSpeak,
+                 MarkDocumentStudied, OpenSession, CheckIn, TakeUpItem, CloseItem, Comment, RequestFloor,
+                 WithdrawFloorRequest, GrantFloor, EndFloor, OpenVote, CastBallot, CloseVote, CloseSession>;
+
+// The payload a ballot signs (docs/formats/signing.md): object "<meeting>/<vote>".
+SigningPayload BallotPayload(std::string_view body, std::string_view meeting, std::string_view vote,
+                             std::string_view signer, std::string_view on_behalf_of, Choice choice,
+                             std::string_view command_id, Timestamp time);
+
+[[nodiscard]] Result<std::vector<MeetingEvent>> Decide(const Meeting& state, const MeetingCommand& command,
+                                                       const CommandContext& ctx, const directory::Body& body);
+Meeting Evolve(Meeting state, const MeetingEvent& event);
+
+}  // namespace ecab::meeting

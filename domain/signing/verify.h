@@ -1,0 +1,39 @@
+// domain/signing/verify.h — checks a signed act. A pure function of its
+// inputs (no clock, no I/O), shared by the command side and by replay/audit.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "domain/base/result.h"
+#include "domain/signing/signed_act.h"
+
+namespace ecab {
+
+struct SignatureCheck {
+  std::string_view payload;         // the canonical JSON that was signed
+  const SignedAct* act = nullptr;   // the signature
+  std::string_view certificate_der; // the signer's enrolled certificate
+  std::string_view anchor_der;      // the body's trust anchor (CA certificate)
+  std::string_view crl_der;         // the revocation list known at the act, or empty
+};
+
+// Ok when all hold, else kBadSignature naming the first that failed:
+// the certificate is the one act->certificate names; it chains to the anchor
+// and both were valid at act->signed_at; it has the digitalSignature key
+// usage; it was not revoked at or before act->signed_at on a list signed by
+// the anchor; the algorithm fits its key (Ed25519, ECDSA P-256, RSA >= 2048
+// bits); and the signature is over exactly `payload`.
+Status VerifySignedAct(const SignatureCheck& check);
+
+}  // namespace ecab
+
+namespace ecab {
+
+// How far a signature's time may be from the server's clock when it arrives.
+inline constexpr std::chrono::minutes kSigningClockSkew{5};
+
+// Ok when act.signed_at is within kSigningClockSkew of `now`; kBadSignature otherwise.
+Status CheckSigningTime(const SignedAct& act, Timestamp now);
+
+}  // namespace ecab
