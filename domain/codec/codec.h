@@ -19,6 +19,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 
 #include "domain/base/result.h"
 
@@ -42,6 +43,37 @@ EncodedEvent Encode(const E& event) {
     archive(event);
   }
   return EncodedEvent{std::string(E::kType), E::kSchemaVersion, std::move(os).str()};
+}
+
+// Encodes whichever event a variant of event types holds.
+template <class Variant>
+EncodedEvent EncodeVariant(const Variant& event) {
+  return std::visit([](const auto& e) { return Encode(e); }, event);
+}
+
+// A state value (not an event) to bytes and back, for snapshots kept by
+// projections. Same archive as events; no tag, no schema version.
+template <class T>
+std::string EncodeState(const T& value) {
+  std::ostringstream os(std::ios::binary);
+  {
+    cereal::PortableBinaryOutputArchive archive(os);
+    archive(value);
+  }
+  return std::move(os).str();
+}
+
+template <class T>
+Result<T> DecodeState(std::string_view bytes) {
+  std::istringstream is(std::string(bytes), std::ios::binary);
+  T value{};
+  try {
+    cereal::PortableBinaryInputArchive archive(is);
+    archive(value);
+  } catch (const std::exception& e) {
+    return MakeError(ErrorCode::kCorruption, std::string("cannot decode a stored state: ") + e.what());
+  }
+  return value;
 }
 
 // Decodes bytes written by Encode<E>. Truncated bytes or trailing garbage are

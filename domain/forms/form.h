@@ -2,6 +2,7 @@
 // decider, the fold, and the running aggregate.
 #pragma once
 
+#include <cereal/types/map.hpp>
 #include <map>
 #include <optional>
 #include <variant>
@@ -22,6 +23,7 @@ struct MemberAnswer {
   Answer answer = Answer::kAgree;
   std::string text;
   std::uint32_t revision = 0;
+  template <class A> void serialize(A& ar) { ar(answer, text, revision); }
 };
 
 struct Form {
@@ -35,6 +37,9 @@ struct Form {
   std::map<std::string, std::vector<MemberAnswer>> history;  // every revision
   std::optional<FormResult> result;  // when closed
   std::optional<FormDecisionRecorded> decision;
+  // The whole state, for projections that keep it between runs.
+  template <class A>
+  void serialize(A& ar) { ar(status, id, content, revision, return_reason, issued, answers, history, result, decision); }
 };
 
 // The aggregate of the answers so far under the rules fixed at issue; the

@@ -8,6 +8,10 @@
 #include <variant>
 #include <vector>
 
+#include <cereal/types/map.hpp>
+#include <cereal/types/set.hpp>
+#include <cereal/types/utility.hpp>
+
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 #include "domain/meeting/events.h"
@@ -22,22 +26,26 @@ struct Item {
   std::string title;
   std::vector<std::string> documents;
   bool closed = false;
+  template <class A> void serialize(A& ar) { ar(id, title, documents, closed); }
 };
 
 struct Invitation {
   bool guest = false;
   std::optional<RsvpGiven> rsvp;
+  template <class A> void serialize(A& ar) { ar(guest, rsvp); }
 };
 
 struct Presence {
   Attendance attendance = Attendance::kAbsent;
   std::string for_member;  // for a substitute
+  template <class A> void serialize(A& ar) { ar(attendance, for_member); }
 };
 
 struct FloorRequest {
   std::string person;
   std::string on_behalf_of;
   std::string item;
+  template <class A> void serialize(A& ar) { ar(person, on_behalf_of, item); }
 };
 
 struct Ballot {
@@ -45,12 +53,14 @@ struct Ballot {
   Attendance mode = Attendance::kInRoom;
   std::string cast_by;
   std::uint32_t changes = 0;  // how often it was changed after the first
+  template <class A> void serialize(A& ar) { ar(choice, mode, cast_by, changes); }
 };
 
 struct Vote {
   VoteOpened opened;
   std::map<std::string, Ballot> ballots;  // by voter: the one that counts
   std::optional<VoteOutcome> outcome;     // when closed
+  template <class A> void serialize(A& ar) { ar(opened, ballots, outcome); }
 };
 
 struct Meeting {
@@ -70,6 +80,14 @@ struct Meeting {
   std::string speaker;
   std::map<std::string, Vote> votes;
   std::string open_vote;
+
+  // The whole state, for projections that keep it between runs (not an event:
+  // free to change with the code, rebuilt from the log when it does).
+  template <class A>
+  void serialize(A& ar) {
+    ar(status, schedule, agenda, invited, substitutes, opinions, pre_registered, studied, session, presence,
+       current_item, comments, floor_queue, speaker, votes, open_vote);
+  }
 
   const Item* FindItem(std::string_view id) const;
   // Live quorum over the members fixed at session opening.

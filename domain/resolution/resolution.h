@@ -94,6 +94,7 @@ struct TextVersion {
   std::uint32_t version = 0;
   std::string text;
   std::string author;
+  template <class A> void serialize(A& ar) { ar(version, text, author); }
 };
 
 struct Resolution {
@@ -106,6 +107,9 @@ struct Resolution {
   std::vector<std::string> recipients;
 
   const TextVersion& current() const { return versions.back(); }
+  // The whole state, for projections that keep it between runs.
+  template <class A>
+  void serialize(A& ar) { ar(status, id, title, meeting, vote, versions, circulated_forms, signature, number, recipients); }
 };
 
 struct DraftResolution { std::string resolution, title, text, meeting, vote; };

@@ -1,0 +1,34 @@
+// projections/projection.h — a read model fed by the log. A projection folds
+// events into in-memory state and, on Flush, writes what changed; the runner
+// commits that together with its checkpoint in one atomic write, so after a
+// crash it resumes exactly where the stored views are.
+#pragma once
+
+#include <string_view>
+
+#include "domain/base/result.h"
+#include "eventstore/envelope.h"
+#include "eventstore/view_store.h"
+
+namespace ecab::proj {
+
+class Projection {
+ public:
+  virtual ~Projection() = default;
+
+  // Unique; prefixes every key the projection writes.
+  virtual std::string_view name() const = 0;
+
+  // Folds one event in (events of other kinds are skipped). Deterministic:
+  // the same events give the same views, byte for byte.
+  [[nodiscard]] virtual Status Apply(const es::RecordedEvent& event) = 0;
+
+  // Puts every view changed since the last flush into `batch`.
+  [[nodiscard]] virtual Status Flush(es::ViewBatch& batch) = 0;
+
+  // Drops in-memory state that was not flushed (after a failed commit, the
+  // views on disk are the truth again).
+  virtual void Discard() = 0;
+};
+
+}  // namespace ecab::proj

@@ -1,0 +1,86 @@
+#include "projections/runner.h"
+
+namespace ecab::proj {
+
+Runner::Runner(std::string name, es::ViewStore& views, std::vector<Projection*> projections)
+    : checkpoint_key_("checkpoint/" + std::move(name)), views_(views), projections_(std::move(projections)) {
+  if (auto stored = StoredCheckpoint(); stored.ok()) position_ = *stored;
+}
+
+Runner::~Runner() { Stop(); }
+
+Result<std::uint64_t> Runner::StoredCheckpoint() const {
+  auto value = views_.Get(checkpoint_key_);
+  if (!value.ok()) return value.error();
+  if (!value->has_value()) return std::uint64_t{0};
+  try {
+    return static_cast<std::uint64_t>(std::stoull(**value));
+  } catch (const std::exception&) {
+    return MakeError(ErrorCode::kCorruption, "malformed checkpoint under " + checkpoint_key_);
+  }
+}
+
+Result<std::size_t> Runner::Step(es::Subscription& source, std::size_t max, std::chrono::milliseconds wait) {
+  if (source.next_position() != position_.load() + 1) {
+    return MakeError(ErrorCode::kInvalidArgument, "the source starts at " + std::to_string(source.next_position()) +
+                                                      ", the views are at " + std::to_string(position_.load()));
+  }
+  auto events = source.Next(max, wait);
+  if (!events.ok()) return events.error();
+  if (events->empty()) return std::size_t{0};
+  auto fail = [&](const Error& e) -> Result<std::size_t> {
+    for (Projection* p : projections_) p->Discard();
+    return e;
+  };
+  for (const es::RecordedEvent& e : *events) {
+    for (Projection* p : projections_) {
+      if (auto s = p->Apply(e); !s.ok()) return fail(s.error());
+    }
+  }
+  es::ViewBatch batch;
+  for (Projection* p : projections_) {
+    if (auto s = p->Flush(batch); !s.ok()) return fail(s.error());
+  }
+  const std::uint64_t last = events->back().position;
+  batch.Put(checkpoint_key_, std::to_string(last));
+  if (auto s = views_.Write(batch); !s.ok()) return fail(s.error());
+  {
+    std::lock_guard g(mu_);
+    position_ = last;
+  }
+  cv_.notify_all();
+  return events->size();
+}
+
+void Runner::Start(es::Subscription& source, std::size_t batch) {
+  stop_ = false;
+  thread_ = std::thread([this, &source, batch] {
+    while (!stop_.load()) {
+      auto applied = Step(source, batch, std::chrono::milliseconds(100));
+      if (!applied.ok()) {
+        std::lock_guard g(mu_);
+        error_ = applied.error();
+        cv_.notify_all();
+        return;
+      }
+    }
+  });
+}
+
+void Runner::Stop() {
+  stop_ = true;
+  if (thread_.joinable()) thread_.join();
+}
+
+bool Runner::WaitFor(std::uint64_t target, std::chrono::steady_clock::time_point deadline) const {
+  std::unique_lock lock(mu_);
+  return cv_.wait_until(lock, deadline, [&] { return position_.load() >= target || error_.has_value(); }) &&
+         position_.load() >= target;
+}
+
+std::optional<Error> Runner::error() const {
+  std::lock_guard g(mu_);
+  return error_;
+}
+
+}  // namespace ecab::proj

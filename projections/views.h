@@ -1,0 +1,41 @@
+// projections/views.h — the read models staff and members look at, rendered
+// from the domain's own folded states:
+//   "meeting/view/<stream>"    agenda, participants (RSVP, check-in), quorum
+//                              with its arithmetic, the floor, comments, votes
+//                              with live tallies and outcomes;
+//   "form/view/<stream>"       an opinion form with its running tally;
+//   "resolution/view/<stream>" versions, circulation, signature, number.
+#pragma once
+
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "domain/forms/form.h"
+#include "domain/meeting/meeting.h"
+#include "domain/resolution/resolution.h"
+#include "projections/aggregate_projection.h"
+
+namespace ecab::proj {
+
+nlohmann::json RenderMeeting(const meeting::Meeting& m);
+nlohmann::json RenderForm(const forms::Form& f);
+nlohmann::json RenderResolution(const resolution::Resolution& r);
+
+// The tally of one vote with its reasoning (live while open, final when closed).
+nlohmann::json RenderVote(const meeting::Meeting& m, const meeting::Vote& v);
+
+using MeetingProjection = AggregateProjection<meeting::Meeting, meeting::MeetingEvent>;
+using FormProjection = AggregateProjection<forms::Form, forms::FormEvent>;
+using ResolutionProjection = AggregateProjection<resolution::Resolution, resolution::ResolutionEvent>;
+
+// The three aggregate views over one view store.
+struct AggregateViews {
+  explicit AggregateViews(const es::ViewStore& views);
+  MeetingProjection meetings;
+  FormProjection forms;
+  ResolutionProjection resolutions;
+  std::vector<Projection*> all() { return {&meetings, &forms, &resolutions}; }
+};
+
+}  // namespace ecab::proj
