@@ -33,6 +33,7 @@ class Runner {
   Result<std::size_t> Step(es::Subscription& source, std::size_t max, std::chrono::milliseconds wait);
 
   // Runs Step on a thread until Stop(); the first error stops it (error()).
+  // `source` must outlive the loop: call Stop() before destroying it.
   void Start(es::Subscription& source, std::size_t batch = 1000);
   void Stop();
 

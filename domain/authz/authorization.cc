@@ -68,6 +68,9 @@ const std::vector<Rule>& Table() {
       {Action::kSignResolution, "sign_resolution", {R::kChair}},
       {Action::kPromulgateResolution, "promulgate_resolution", {R::kSecretariat}},
       {Action::kDistributeResolution, "distribute_resolution", {R::kSecretariat}},
+      // The reminder service acts with a secretariat account of the body.
+      {Action::kRecordReminder, "record_reminder", {R::kSecretariat}},
+      {Action::kGrantDocumentAccess, "grant_document_access", {R::kSecretariat}},
   };
   return table;
 }

@@ -30,6 +30,8 @@ enum class Action : std::uint8_t {
   // resolutions
   kDraftResolution, kReviseResolution, kCirculateResolution, kSubmitResolution, kSignResolution,
   kPromulgateResolution, kDistributeResolution,
+  // reminders and document access
+  kRecordReminder, kGrantDocumentAccess,
 };
 
 // "cast_ballot", … for messages and the API.

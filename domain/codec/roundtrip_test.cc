@@ -13,6 +13,7 @@
 #include "domain/documents/document.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
+#include "domain/reminders/reminders.h"
 #include "domain/resolution/resolution.h"
 
 namespace ecab {
@@ -116,7 +117,20 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
   ExpectRoundTripAndGolden(docs, documents::DocumentRegistered{"doc-1", "Draft", Classification::kConfidential,
                                                                Urgency::kUrgent});
   ExpectRoundTripAndGolden(docs, documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
-                                                                 "draft.pdf", "staff"});
+                                                                 "draft.pdf", "staff", "Nghị định"});
+  ExpectRoundTripAndGolden(docs, documents::DocumentAccessGranted{"min-ict"});
+  // Schema 1 (as first written, without text) is upcast with empty text.
+  std::ifstream in(std::filesystem::path(ECAB_GOLDEN_DIR) / "document.version_added.v1.bin", std::ios::binary);
+  const std::string v1{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+  auto upcast = docs.Decode("document.version_added", 1, v1);
+  ASSERT_TRUE(upcast.ok()) << ToString(upcast.error());
+  EXPECT_EQ(std::get<documents::DocumentVersionAdded>(*upcast),
+            (documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf", "draft.pdf", "staff", ""}));
+  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
+                           reminders::ReminderRecorded{reminders::TaskKind::kAnswerForm, "form-1", "m02", "overdue", 0,
+                                                       kT, kT, {"m02", "staff"}});
+  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
+                           reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1"});
 }
 
 }  // namespace

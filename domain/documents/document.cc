@@ -21,8 +21,9 @@ bool IsHexSha256(std::string_view s) {
 
 Result<Events> Decide(const Document& d, const DocumentCommand& command, const CommandContext& ctx,
                       const directory::Body& body) {
-  const Action action = std::holds_alternative<RegisterDocument>(command) ? Action::kRegisterDocument
-                                                                          : Action::kAddDocumentVersion;
+  static constexpr Action kActions[] = {Action::kRegisterDocument, Action::kAddDocumentVersion,
+                                        Action::kGrantDocumentAccess};
+  const Action action = kActions[command.index()];
   if (auto s = Authorize(body, ctx, action); !s.ok()) return s.error();
   if (const auto* c = std::get_if<RegisterDocument>(&command)) {
     if (d.exists) return Refuse(ErrorCode::kAlreadyExists, "document '" + d.header.document + "' exists");
@@ -39,10 +40,20 @@ Result<Events> Decide(const Document& d, const DocumentCommand& command, const C
                         "; body '" + body.id + "' accepts documents up to " +
                         ClassificationName(body.policy.max_classification) + ", so it cannot enter the system");
     }
-    return Events{DocumentRegistered{c->document, c->title, c->classification, c->urgency}};
+    Events out{DocumentRegistered{c->document, c->title, c->classification, c->urgency}};
+    if (c->classification != Classification::kNormal) out.push_back(DocumentAccessGranted{ctx.actor});
+    return out;
+  }
+  if (!d.exists) return Refuse(ErrorCode::kNotFound, "the document does not exist");
+  if (const auto* g = std::get_if<GrantDocumentAccess>(&command)) {
+    if (d.header.classification == Classification::kNormal) {
+      return Refuse(ErrorCode::kRuleViolation, "document '" + d.header.document + "' is open to the whole body");
+    }
+    if (!body.RoleAt(g->person, ctx.now)) return Refuse(ErrorCode::kNotFound, "'" + g->person + "' is not in the body");
+    if (d.readers.contains(g->person)) return Refuse(ErrorCode::kAlreadyExists, "'" + g->person + "' already has access");
+    return Events{DocumentAccessGranted{g->person}};
   }
   const auto& c = std::get<AddDocumentVersion>(command);
-  if (!d.exists) return Refuse(ErrorCode::kNotFound, "the document does not exist");
   if (d.header.classification > body.policy.max_classification) {
     return Refuse(ErrorCode::kClassificationRefused,
                   "document '" + d.header.document + "' is now above the body's classification limit");
@@ -53,15 +64,21 @@ Result<Events> Decide(const Document& d, const DocumentCommand& command, const C
     return Refuse(ErrorCode::kInvalidArgument, "this version is identical to the last one");
   }
   return Events{DocumentVersionAdded{static_cast<std::uint32_t>(d.versions.size() + 1), c.sha256, c.size,
-                                     c.media_type, c.filename, ctx.actor}};
+                                     c.media_type, c.filename, ctx.actor, c.text}};
+}
+
+bool MayRead(const Document& d, std::string_view person) {
+  return d.header.classification == Classification::kNormal || d.readers.contains(std::string(person));
 }
 
 Document Evolve(Document d, const DocumentEvent& event) {
   if (const auto* e = std::get_if<DocumentRegistered>(&event)) {
     d.exists = true;
     d.header = *e;
+  } else if (const auto* v = std::get_if<DocumentVersionAdded>(&event)) {
+    d.versions.push_back(*v);
   } else {
-    d.versions.push_back(std::get<DocumentVersionAdded>(event));
+    d.readers.insert(std::get<DocumentAccessGranted>(event).person);
   }
   return d;
 }
@@ -69,7 +86,11 @@ Document Evolve(Document d, const DocumentEvent& event) {
 const EventDecoder<DocumentEvent>& DocumentDecoder() {
   static const EventDecoder<DocumentEvent> decoder = [] {
     EventDecoder<DocumentEvent> d;
-    d.Add<DocumentRegistered>().Add<DocumentVersionAdded>();
+    d.Add<DocumentRegistered>().Add<DocumentVersionAdded>().Add<DocumentAccessGranted>();
+    d.AddUpcaster<DocumentVersionAddedV1>([](DocumentVersionAddedV1 v1) {
+      return DocumentVersionAdded{v1.version, std::move(v1.sha256), v1.size, std::move(v1.media_type),
+                                  std::move(v1.filename), std::move(v1.author), ""};
+    });
     return d;
   }();
   return decoder;

@@ -4,6 +4,7 @@
 // document store; events carry their SHA-256 and size.
 #pragma once
 
+#include <set>
 #include <variant>
 #include <vector>
 
@@ -23,27 +24,55 @@ struct DocumentRegistered {
   friend bool operator==(const DocumentRegistered&, const DocumentRegistered&) = default;
 };
 
-struct DocumentVersionAdded {
+// Schema 1 of document.version_added: without the extracted text.
+struct DocumentVersionAddedV1 {
   static constexpr std::string_view kType = "document.version_added";
   static constexpr std::uint16_t kSchemaVersion = 1;
+  std::uint32_t version = 0;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string media_type;
+  std::string filename;
+  std::string author;
+  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author); }
+};
+
+struct DocumentVersionAdded {
+  static constexpr std::string_view kType = "document.version_added";
+  static constexpr std::uint16_t kSchemaVersion = 2;
   std::uint32_t version = 0;
   std::string sha256;  // hex of the content
   std::uint64_t size = 0;
   std::string media_type;
   std::string filename;
   std::string author;
-  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author); }
+  std::string text;  // the text extracted for search (empty when none)
+  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author, text); }
   friend bool operator==(const DocumentVersionAdded&, const DocumentVersionAdded&) = default;
 };
 
-using DocumentEvent = std::variant<DocumentRegistered, DocumentVersionAdded>;
+// A person may read a classified document (normal ones are open to the body).
+struct DocumentAccessGranted {
+  static constexpr std::string_view kType = "document.access_granted";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  template <class A> void serialize(A& ar) { ar(person); }
+  friend bool operator==(const DocumentAccessGranted&, const DocumentAccessGranted&) = default;
+};
+
+using DocumentEvent = std::variant<DocumentRegistered, DocumentVersionAdded, DocumentAccessGranted>;
 const EventDecoder<DocumentEvent>& DocumentDecoder();
 
 struct Document {
   bool exists = false;
   DocumentRegistered header;
   std::vector<DocumentVersionAdded> versions;
+  std::set<std::string> readers;  // granted access to a classified document
 };
+
+// Normal documents are open to everyone in the body; classified ones only to
+// those granted access (the secretariat member who registered one is).
+bool MayRead(const Document& d, std::string_view person);
 
 struct RegisterDocument {
   std::string document, title;
@@ -54,8 +83,12 @@ struct AddDocumentVersion {
   std::string sha256;
   std::uint64_t size = 0;
   std::string media_type, filename;
+  std::string text;
 };
-using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion>;
+struct GrantDocumentAccess {
+  std::string person;
+};
+using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion, GrantDocumentAccess>;
 
 [[nodiscard]] Result<std::vector<DocumentEvent>> Decide(const Document& state, const DocumentCommand& command,
                                                         const CommandContext& ctx, const directory::Body& body);

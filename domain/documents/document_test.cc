@@ -43,28 +43,68 @@ TEST(Document, VersionsAreNumberedAndEachKeepsItsHashAndAuthor) {
     EXPECT_TRUE(events.ok()) << ToString(events.error());
     if (events.ok()) d = testing::FoldAll(std::move(d), *events, Evolve);
   };
-  auto missing = Decide(d, AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf"}, ctx, w.body);
+  auto missing = Decide(d, AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf", ""}, ctx, w.body);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   step(RegisterDocument{"doc-1", "Draft decree", Classification::kNormal, Urgency::kUrgent});
-  step(AddDocumentVersion{kHashA, 1200, "application/pdf", "draft-v1.pdf"});
-  step(AddDocumentVersion{kHashB, 1300, "application/pdf", "draft-v2.pdf"});
+  step(AddDocumentVersion{kHashA, 1200, "application/pdf", "draft-v1.pdf", ""});
+  step(AddDocumentVersion{kHashB, 1300, "application/pdf", "draft-v2.pdf", ""});
   ASSERT_EQ(d.versions.size(), 2u);
   EXPECT_EQ(d.versions[1].version, 2u);
   EXPECT_EQ(d.versions[1].author, "staff");
   for (const auto& [cmd, fragment] :
        std::vector<std::pair<DocumentCommand, std::string>>{
-           {AddDocumentVersion{kHashB, 1300, "application/pdf", "same.pdf"}, "identical"},
-           {AddDocumentVersion{"XYZ", 10, "", ""}, "64 lower-case hex"},
-           {AddDocumentVersion{kHashA, 0, "", ""}, "empty"},
+           {AddDocumentVersion{kHashB, 1300, "application/pdf", "same.pdf", ""}, "identical"},
+           {AddDocumentVersion{"XYZ", 10, "", "", ""}, "64 lower-case hex"},
+           {AddDocumentVersion{kHashA, 0, "", "", ""}, "empty"},
            {RegisterDocument{"doc-1", "again", Classification::kNormal, Urgency::kNormal}, "exists"}}) {
     auto r = Decide(d, cmd, ctx, w.body);
     ASSERT_FALSE(r.ok()) << fragment;
     EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
   }
-  auto by_member = Decide(d, AddDocumentVersion{kHashA, 5, "", ""}, w.Ctx("m02", Role::kMember, June24()), w.body);
+  auto by_member = Decide(d, AddDocumentVersion{kHashA, 5, "", "", ""}, w.Ctx("m02", Role::kMember, June24()), w.body);
   ASSERT_FALSE(by_member.ok());
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
+}
+
+}  // namespace
+}  // namespace ecab::documents
+
+namespace ecab::documents {
+namespace {
+
+TEST(Document, AClassifiedDocumentIsReadOnlyByThoseGrantedAccess) {
+  World w = World::WithMembers(3);
+  Policy p;
+  p.max_classification = Classification::kSecret;
+  w.Admin(directory::SetPolicy{p}, June24());
+  const auto ctx = w.Ctx("staff", Role::kSecretariat, June24());
+  Document d;
+  auto registered = Decide(d, RegisterDocument{"doc-9", "Annex", Classification::kConfidential, Urgency::kNormal}, ctx, w.body);
+  ASSERT_TRUE(registered.ok());
+  d = testing::FoldAll(std::move(d), *registered, Evolve);
+  EXPECT_TRUE(MayRead(d, "staff")) << "the registering staff member";
+  EXPECT_FALSE(MayRead(d, "m02"));
+  auto granted = Decide(d, GrantDocumentAccess{"m02"}, ctx, w.body);
+  ASSERT_TRUE(granted.ok());
+  d = testing::FoldAll(std::move(d), *granted, Evolve);
+  EXPECT_TRUE(MayRead(d, "m02"));
+  EXPECT_FALSE(MayRead(d, "m03"));
+  auto again = Decide(d, GrantDocumentAccess{"m02"}, ctx, w.body);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
+  auto stranger = Decide(d, GrantDocumentAccess{"nobody"}, ctx, w.body);
+  ASSERT_FALSE(stranger.ok());
+  EXPECT_EQ(stranger.error().code, ErrorCode::kNotFound);
+
+  Document open;
+  auto normal = Decide(open, RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal}, ctx, w.body);
+  ASSERT_TRUE(normal.ok());
+  open = testing::FoldAll(std::move(open), *normal, Evolve);
+  EXPECT_TRUE(MayRead(open, "m03"));
+  auto pointless = Decide(open, GrantDocumentAccess{"m02"}, ctx, w.body);
+  ASSERT_FALSE(pointless.ok());
+  EXPECT_EQ(pointless.error().code, ErrorCode::kRuleViolation);
 }
 
 }  // namespace

@@ -1,0 +1,81 @@
+// domain/reminders/reminders.h — reminders before a deadline and overdue
+// warnings after it, recorded as events so the log shows who was warned and
+// when. Each also requests notifications that the delivery channels (email,
+// SMS, in-app) consume. Stream: "reminders-<body>".
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "domain/base/context.h"
+#include "domain/base/time_serialization.h"
+#include "domain/codec/codec.h"
+#include "domain/directory/body.h"
+
+namespace ecab::reminders {
+
+// Persisted: explicit values, never renumbered.
+enum class TaskKind : std::uint8_t {
+  kAnswerForm = 1,   // an addressed member has not answered an issued form
+  kRsvp = 2,         // an invited participant has not answered the invitation
+};
+std::string TaskKindName(TaskKind k);  // "answer_form", "rsvp"
+
+// A reminder `offset_minutes` before the deadline (stage "before"), or the
+// overdue warning after it (stage "overdue", offset 0).
+struct ReminderRecorded {
+  static constexpr std::string_view kType = "reminder.recorded";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  TaskKind task = TaskKind::kAnswerForm;
+  std::string object;       // the stream of the form or meeting
+  std::string person;       // who has to act
+  std::string stage;        // "before" or "overdue"
+  std::uint32_t offset_minutes = 0;
+  Timestamp due_at;         // when it fell due
+  Timestamp deadline;
+  std::vector<std::string> recipients;  // the person, plus the responsible staff when overdue
+  template <class A>
+  void serialize(A& ar) { ar(task, object, person, stage, offset_minutes, due_at, deadline, recipients); }
+  friend bool operator==(const ReminderRecorded&, const ReminderRecorded&) = default;
+};
+
+// A message for one recipient on the named channels.
+struct NotificationRequested {
+  static constexpr std::string_view kType = "notification.requested";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string recipient;
+  std::vector<std::string> channels;  // "email", "sms", "in_app"
+  std::string subject;
+  std::string text;
+  std::string reference;  // the object the message is about
+  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference); }
+  friend bool operator==(const NotificationRequested&, const NotificationRequested&) = default;
+};
+
+using ReminderEvent = std::variant<ReminderRecorded, NotificationRequested>;
+const EventDecoder<ReminderEvent>& ReminderDecoder();
+
+// A due reminder to record.
+struct RecordReminder {
+  TaskKind task = TaskKind::kAnswerForm;
+  std::string object;
+  std::string title;  // of the form or meeting, for the message
+  std::string person;
+  std::string stage;
+  std::uint32_t offset_minutes = 0;
+  Timestamp due_at;
+  Timestamp deadline;
+  std::string responsible;  // the staff member who issued the form or scheduled the meeting
+};
+
+// The command id that makes each reminder exactly-once in the log.
+std::string ReminderCommandId(const RecordReminder& c);
+
+// Refuses a reminder that is not yet due or malformed; else the reminder and
+// one notification per recipient.
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordReminder& command, const CommandContext& ctx,
+                                                        const directory::Body& body);
+
+}  // namespace ecab::reminders

@@ -1,0 +1,178 @@
+#include "projections/tasks.h"
+
+#include <nlohmann/json.hpp>
+
+#include "domain/forms/events.h"
+#include "domain/meeting/events.h"
+#include "domain/reminders/reminders.h"
+
+namespace ecab::proj {
+namespace {
+
+template <class Variant>
+Result<Variant> DecodeAt(const EventDecoder<Variant>& decoder, const es::RecordedEvent& e) {
+  auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
+  if (!decoded.ok()) {
+    return MakeError(decoded.error().code, "tasks at position " + std::to_string(e.position) + ": " +
+                                               decoded.error().message);
+  }
+  return decoded;
+}
+
+}  // namespace
+
+Result<TaskBook*> TasksProjection::Book(const std::string& object) {
+  if (auto it = cache_.find(object); it != cache_.end()) return &it->second;
+  auto stored = views_.Get("tasks/book/" + object);
+  if (!stored.ok()) return stored.error();
+  TaskBook book;
+  book.object = object;
+  if (stored->has_value()) {
+    auto decoded = DecodeState<TaskBook>(**stored);
+    if (!decoded.ok()) return decoded.error();
+    book = std::move(decoded).value();
+  }
+  return &cache_.emplace(object, std::move(book)).first->second;
+}
+
+Status TasksProjection::ApplyForm(const es::RecordedEvent& e) {
+  auto event = DecodeAt(forms::FormDecoder(), e);
+  if (!event.ok()) return event.error();
+  auto book = Book(e.stream);
+  if (!book.ok()) return book.error();
+  TaskBook& b = **book;
+  auto& touched = dirty_[e.stream];
+  b.body = e.body;
+  b.kind = "answer_form";
+  std::visit(
+      [&](const auto& ev) {
+        using E = std::decay_t<decltype(ev)>;
+        if constexpr (std::is_same_v<E, forms::FormDrafted>) {
+          b.title = ev.content.title;
+          b.responsible = e.actor.id;
+        } else if constexpr (std::is_same_v<E, forms::FormRevised>) {
+          b.title = ev.content.title;
+        } else if constexpr (std::is_same_v<E, forms::FormIssued>) {
+          b.open = true;
+          b.has_deadline = true;
+          b.deadline = ev.deadline;
+          b.urgency = ev.urgency;
+          for (const auto& p : ev.addressees) {
+            b.people[p];
+            touched.insert(p);
+          }
+        } else if constexpr (std::is_same_v<E, forms::AnswerGiven>) {
+          b.people[ev.member].done = true;
+          touched.insert(ev.member);
+        } else if constexpr (std::is_same_v<E, forms::FormClosed>) {
+          b.open = false;
+          for (const auto& [p, t] : b.people) touched.insert(p);
+        }
+      },
+      *event);
+  return Ok{};
+}
+
+Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
+  auto event = DecodeAt(meeting::MeetingDecoder(), e);
+  if (!event.ok()) return event.error();
+  auto book = Book(e.stream);
+  if (!book.ok()) return book.error();
+  TaskBook* b = *book;
+  b->body = e.body;
+  b->kind = "rsvp";
+  if (const auto* s = std::get_if<meeting::MeetingScheduled>(&*event)) {
+    b->title = s->title;
+    b->responsible = e.actor.id;
+    b->open = true;
+    b->has_deadline = true;
+    b->deadline = s->starts_at;
+  } else if (const auto* inv = std::get_if<meeting::ParticipantInvited>(&*event)) {
+    b->people[inv->person];
+    dirty_[e.stream].insert(inv->person);
+  } else if (const auto* r = std::get_if<meeting::RsvpGiven>(&*event)) {
+    b->people[r->person].done = true;
+    dirty_[e.stream].insert(r->person);
+  } else if (std::holds_alternative<meeting::SessionOpened>(*event)) {
+    b->open = false;
+    for (const auto& [p, t] : b->people) dirty_[e.stream].insert(p);
+  } else if (const auto* v = std::get_if<meeting::VoteOpened>(&*event)) {
+    const std::string title = b->title;
+    auto vote_book = Book(e.stream + "#" + v->vote);
+    if (!vote_book.ok()) return vote_book.error();
+    TaskBook& vb = **vote_book;
+    vb.body = e.body;
+    vb.kind = "vote";
+    vb.title = v->question.empty() ? title : v->question;
+    vb.open = true;
+    vb.urgency = Urgency::kExpress;
+    for (const auto& p : v->electorate) {
+      vb.people[p];
+      dirty_[vb.object].insert(p);
+    }
+  } else if (const auto* ballot = std::get_if<meeting::BallotCast>(&*event)) {
+    auto vote_book = Book(e.stream + "#" + ballot->vote);
+    if (!vote_book.ok()) return vote_book.error();
+    (*vote_book)->people[ballot->voter].done = true;
+    dirty_[(*vote_book)->object].insert(ballot->voter);
+  } else if (const auto* closed = std::get_if<meeting::VoteClosed>(&*event)) {
+    auto vote_book = Book(e.stream + "#" + closed->vote);
+    if (!vote_book.ok()) return vote_book.error();
+    (*vote_book)->open = false;
+    for (const auto& [p, t] : (*vote_book)->people) dirty_[(*vote_book)->object].insert(p);
+  } else {
+    dirty_[e.stream];  // the book changed, no inbox entry did
+  }
+  return Ok{};
+}
+
+Status TasksProjection::ApplyReminder(const es::RecordedEvent& e) {
+  auto event = DecodeAt(reminders::ReminderDecoder(), e);
+  if (!event.ok()) return event.error();
+  const auto* r = std::get_if<reminders::ReminderRecorded>(&*event);
+  if (r == nullptr) return Ok{};
+  auto book = Book(r->object);
+  if (!book.ok()) return book.error();
+  (*book)->people[r->person].reminded.insert(r->stage + ":" + std::to_string(r->offset_minutes));
+  dirty_[r->object].insert(r->person);
+  return Ok{};
+}
+
+Status TasksProjection::Apply(const es::RecordedEvent& e) {
+  if (e.stream.starts_with("form-")) return ApplyForm(e);
+  if (e.stream.starts_with("meeting-")) return ApplyMeeting(e);
+  if (e.stream.starts_with("reminders-")) return ApplyReminder(e);
+  return Ok{};
+}
+
+Status TasksProjection::Flush(es::ViewBatch& batch) {
+  for (const auto& [object, people] : dirty_) {
+    const TaskBook& b = cache_.at(object);
+    batch.Put("tasks/book/" + object, EncodeState(b));
+    for (const auto& person : people) {
+      const std::string key = "inbox/" + person + "/" + object;
+      const auto it = b.people.find(person);
+      if (!b.open || it == b.people.end() || it->second.done) {
+        batch.Delete(key);
+        continue;
+      }
+      nlohmann::json entry = {{"kind", b.kind},
+                              {"object", b.object},
+                              {"title", b.title},
+                              {"urgency", UrgencyName(b.urgency)},
+                              {"deadline", b.has_deadline ? nlohmann::json(FormatRfc3339(b.deadline)) : nullptr},
+                              {"reminders", it->second.reminded}};
+      batch.Put(key, entry.dump());
+    }
+  }
+  dirty_.clear();
+  if (cache_.size() > 4096) cache_.clear();
+  return Ok{};
+}
+
+void TasksProjection::Discard() {
+  cache_.clear();
+  dirty_.clear();
+}
+
+}  // namespace ecab::proj
