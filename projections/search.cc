@@ -1,0 +1,164 @@
+#include "projections/search.h"
+
+#include <algorithm>
+
+#include "domain/documents/document.h"
+#include "domain/forms/events.h"
+#include "domain/resolution/resolution.h"
+#include "domain/text/fold.h"
+
+namespace ecab::proj {
+namespace {
+
+std::map<std::string, std::uint32_t> Weights(const SearchDoc& d) {
+  std::map<std::string, std::uint32_t> w;
+  for (const auto& word : text::Words(d.title)) w[word] += 3;
+  for (const auto& word : text::Words(d.text)) w[word] += 1;
+  return w;
+}
+
+bool MayRead(const SearchDoc& d, std::string_view person) {
+  return d.classification == Classification::kNormal || d.readers.contains(std::string(person));
+}
+
+template <class Variant>
+Result<Variant> DecodeAt(const EventDecoder<Variant>& decoder, const es::RecordedEvent& e) {
+  auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
+  if (!decoded.ok()) {
+    return MakeError(decoded.error().code, "search at position " + std::to_string(e.position) + ": " +
+                                               decoded.error().message);
+  }
+  return decoded;
+}
+
+}  // namespace
+
+Result<SearchDoc*> SearchProjection::Doc(const std::string& object) {
+  if (auto it = cache_.find(object); it != cache_.end()) return &it->second;
+  auto stored = views_.Get("search/doc/" + object);
+  if (!stored.ok()) return stored.error();
+  SearchDoc doc;
+  if (stored->has_value()) {
+    auto decoded = DecodeState<SearchDoc>(**stored);
+    if (!decoded.ok()) return decoded.error();
+    doc = std::move(decoded).value();
+  }
+  return &cache_.emplace(object, std::move(doc)).first->second;
+}
+
+Status SearchProjection::Apply(const es::RecordedEvent& e) {
+  const bool document = e.stream.starts_with("document-");
+  const bool form = e.stream.starts_with("form-");
+  const bool resolution = e.stream.starts_with("resolution-");
+  if (!document && !form && !resolution) return Ok{};
+  auto doc = Doc(e.stream);
+  if (!doc.ok()) return doc.error();
+  SearchDoc& d = **doc;
+  d.body = e.body;
+  if (document) {
+    auto event = DecodeAt(documents::DocumentDecoder(), e);
+    if (!event.ok()) return event.error();
+    d.kind = "document";
+    if (const auto* r = std::get_if<documents::DocumentRegistered>(&*event)) {
+      d.title = r->title;
+      d.classification = r->classification;
+    } else if (const auto* v = std::get_if<documents::DocumentVersionAdded>(&*event)) {
+      d.text = v->text;
+    } else {
+      d.readers.insert(std::get<documents::DocumentAccessGranted>(*event).person);
+    }
+  } else if (form) {
+    auto event = DecodeAt(forms::FormDecoder(), e);
+    if (!event.ok()) return event.error();
+    d.kind = "form";
+    const forms::FormContent* content = nullptr;
+    if (const auto* f = std::get_if<forms::FormDrafted>(&*event)) content = &f->content;
+    if (const auto* f = std::get_if<forms::FormRevised>(&*event)) content = &f->content;
+    if (content == nullptr) return Ok{};
+    d.title = content->title;
+    d.text = content->question;
+  } else {
+    auto event = DecodeAt(resolution::ResolutionDecoder(), e);
+    if (!event.ok()) return event.error();
+    d.kind = "resolution";
+    if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*event)) {
+      d.title = r->title;
+      d.text = r->text;
+    } else if (const auto* revised = std::get_if<resolution::ResolutionRevised>(&*event)) {
+      d.text = revised->text;
+    } else {
+      return Ok{};
+    }
+  }
+  dirty_.insert(e.stream);
+  return Ok{};
+}
+
+Status SearchProjection::Flush(es::ViewBatch& batch) {
+  for (const std::string& object : dirty_) {
+    SearchDoc& d = cache_.at(object);
+    const auto weights = Weights(d);
+    for (const auto& [word, weight] : d.indexed) {
+      if (!weights.contains(word)) batch.Delete("search/term/" + word + "/" + object);
+    }
+    for (const auto& [word, weight] : weights) {
+      auto old = d.indexed.find(word);
+      if (old == d.indexed.end() || old->second != weight) {
+        batch.Put("search/term/" + word + "/" + object, std::to_string(weight));
+      }
+    }
+    d.indexed = weights;
+    batch.Put("search/doc/" + object, EncodeState(d));
+  }
+  dirty_.clear();
+  if (cache_.size() > 4096) cache_.clear();
+  return Ok{};
+}
+
+void SearchProjection::Discard() {
+  cache_.clear();
+  dirty_.clear();
+}
+
+Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query, std::string_view person,
+                                      std::size_t limit) {
+  std::vector<std::string> words = text::Words(query);
+  std::sort(words.begin(), words.end());
+  words.erase(std::unique(words.begin(), words.end()), words.end());
+  if (words.empty()) return std::vector<SearchHit>{};
+  std::map<std::string, std::uint32_t> scores;  // object -> score, over objects holding every word so far
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    const std::string prefix = "search/term/" + words[i] + "/";
+    std::map<std::string, std::uint32_t> found;
+    std::string after;
+    for (;;) {
+      auto postings = views.Scan(prefix, 1024, after);
+      if (!postings.ok()) return postings.error();
+      for (const auto& [key, weight] : *postings) {
+        const std::string object = key.substr(prefix.size());
+        if (i == 0 || scores.contains(object)) found[object] = (i == 0 ? 0 : scores[object]) + std::stoul(weight);
+      }
+      if (postings->size() < 1024) break;
+      after = postings->back().first;
+    }
+    scores = std::move(found);
+    if (scores.empty()) break;
+  }
+  std::vector<SearchHit> hits;
+  for (const auto& [object, score] : scores) {
+    auto stored = views.Get("search/doc/" + object);
+    if (!stored.ok()) return stored.error();
+    if (!stored->has_value()) continue;
+    auto doc = DecodeState<SearchDoc>(**stored);
+    if (!doc.ok()) return doc.error();
+    if (!MayRead(*doc, person)) continue;  // invisible, title included
+    hits.push_back({object, doc->kind, doc->title, score});
+  }
+  std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {
+    return a.score != b.score ? a.score > b.score : a.object < b.object;
+  });
+  if (hits.size() > limit) hits.resize(limit);
+  return hits;
+}
+
+}  // namespace ecab::proj
