@@ -261,6 +261,24 @@ std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) {
   return std::make_unique<LocalSubscription>(*this, from);
 }
 
+Result<std::uint64_t> EventStore::PositionAt(Timestamp t) const {
+  std::uint64_t lo = 0, hi = head_position();  // answer in [lo, hi]
+  while (lo < hi) {
+    const std::uint64_t mid = lo + (hi - lo + 1) / 2;
+    std::string bytes;
+    auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, U64Key(mid), &bytes);
+    if (!s.ok()) return FromRocks(s);
+    auto rec = ParseRecord(bytes);  // the envelope is in the clear: no decryption needed
+    if (!rec.ok()) return rec.error();
+    if (rec->recorded_at_us <= ToMicros(t)) {
+      lo = mid;
+    } else {
+      hi = mid - 1;
+    }
+  }
+  return lo;
+}
+
 Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to) const {
   return CheckRange(*impl_, from, to);
 }

@@ -76,6 +76,10 @@ class EventStore {
   // Catch up from `from`, then follow live appends.
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from);
 
+  // The last position recorded at or before `t` (0 when none): recorded-at
+  // never decreases along the log, so this is a binary search.
+  Result<std::uint64_t> PositionAt(Timestamp t) const;
+
   // The last acknowledged position (0 when empty).
   std::uint64_t head_position() const;
   // Waits until head_position() >= position or the deadline; returns the head.

@@ -269,6 +269,21 @@ TEST(EventStore, RecordedAtNeverGoesBackwardsEvenIfTheClockDoes) {
   EXPECT_EQ((*events)[1].recorded_at, June24());
 }
 
+TEST(EventStore, PositionAtFindsTheLastEventRecordedByATime) {
+  TempDir dir;
+  auto clock = std::make_shared<ManualClock>(June24());
+  auto store = OpenOrDie(StoreOptions{dir.path(), Ring(), clock});
+  EXPECT_EQ(*store->PositionAt(June24()), 0u);
+  for (int i = 0; i < 10; ++i) {
+    ASSERT_TRUE(store->Append(Request("s", "c" + std::to_string(i), ExpectedVersion::Any(), 2)).ok());
+    clock->Advance(std::chrono::minutes(1));
+  }
+  EXPECT_EQ(*store->PositionAt(June24() - std::chrono::seconds(1)), 0u);
+  EXPECT_EQ(*store->PositionAt(June24()), 2u);
+  EXPECT_EQ(*store->PositionAt(June24() + std::chrono::seconds(150)), 6u);
+  EXPECT_EQ(*store->PositionAt(June24() + std::chrono::hours(1)), 20u);
+}
+
 TEST(EventStore, KeyRotationSealsNewEventsWithTheNewKeyAndOldOnesStayReadable) {
   TempDir dir;
   {

@@ -98,6 +98,17 @@ Result<std::vector<std::pair<std::string, std::string>>> ViewStore::Scan(std::st
   return out;
 }
 
+Result<std::optional<std::pair<std::string, std::string>>> ViewStore::Floor(std::string_view prefix,
+                                                                             std::string_view key) const {
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
+  it->SeekForPrev(key);
+  if (!it->status().ok()) return FromRocks(it->status());
+  if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<std::pair<std::string, std::string>>();
+  auto plain = impl_->Open(it->key().ToStringView(), it->value().ToStringView());
+  if (!plain.ok()) return plain.error();
+  return std::optional<std::pair<std::string, std::string>>(std::pair{it->key().ToString(), std::move(plain).value()});
+}
+
 Status ViewStore::Write(const ViewBatch& batch, bool sync) {
   rocksdb::WriteBatch wb;
   for (const auto& [key, value] : batch.ops()) {

@@ -50,6 +50,10 @@ class ViewStore {
   Result<std::vector<std::pair<std::string, std::string>>> Scan(std::string_view prefix, std::size_t limit,
                                                                 std::string_view start_after = {}) const;
 
+  // The last entry whose key starts with `prefix` and is <= `key`, if any.
+  Result<std::optional<std::pair<std::string, std::string>>> Floor(std::string_view prefix,
+                                                                    std::string_view key) const;
+
   // Applies `batch` atomically. With `sync`, durable before it returns;
   // without, it survives a process crash but maybe not a machine crash.
   Status Write(const ViewBatch& batch, bool sync = false);

@@ -30,6 +30,11 @@ TEST(ViewStore, ABatchIsAppliedWholeAndReadsBack) {
   auto page = (*views)->Scan("meeting/view/", 10, "meeting/view/a");
   ASSERT_EQ(page->size(), 1u);
   EXPECT_EQ((*page)[0].first, "meeting/view/b");
+  auto floor = (*views)->Floor("meeting/view/", "meeting/view/az");
+  ASSERT_TRUE(floor.ok() && floor->has_value());
+  EXPECT_EQ((*floor)->first, "meeting/view/a");
+  EXPECT_FALSE((*views)->Floor("meeting/view/", "meeting/view/")->has_value());
+  EXPECT_FALSE((*views)->Floor("zzz/", "zzz/9")->has_value()) << "an entry of another prefix is not returned";
   ViewBatch del;
   del.Delete("meeting/view/a");
   ASSERT_TRUE((*views)->Write(del).ok());

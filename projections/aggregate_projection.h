@@ -10,9 +10,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "domain/base/time_serialization.h"
 #include "domain/codec/codec.h"
+#include "eventstore/event_store.h"
 #include "projections/projection.h"
 
 namespace ecab::proj {
@@ -31,10 +33,12 @@ class AggregateProjection : public Projection {
   using Evolve = State (*)(State, const Event&);
   using Render = nlohmann::json (*)(const State&);
 
+  // A snapshot of a stream's state is kept every `snapshot_every` versions,
+  // for time travel.
   AggregateProjection(std::string name, std::string stream_prefix, const EventDecoder<Event>& decoder,
-                      Evolve evolve, Render render, const es::ViewStore& views)
+                      Evolve evolve, Render render, const es::ViewStore& views, std::uint64_t snapshot_every = 64)
       : name_(std::move(name)), prefix_(std::move(stream_prefix)), decoder_(decoder), evolve_(evolve),
-        render_(render), views_(views) {}
+        render_(render), views_(views), snapshot_every_(snapshot_every) {}
 
   std::string_view name() const override { return name_; }
 
@@ -51,18 +55,61 @@ class AggregateProjection : public Projection {
     current.state = evolve_(std::move(current.state), *event);
     current.meta = ViewMeta{e.position, e.version, e.recorded_at};
     dirty_.insert(e.stream);
+    if (e.version % snapshot_every_ == 0) {
+      // The state exactly at this position: time travel starts from here.
+      snapshots_.emplace_back(name_ + "/snap/" + e.stream + "/" + Hex16(e.position), EncodeState(current));
+    }
     return Ok{};
   }
 
+  // The view of `stream` as it was at global `position`: the latest snapshot
+  // at or before it, plus the stream's events after the snapshot up to it.
+  // Adds "as_of_position", "snapshot_position" and "replayed_events".
+  Result<nlohmann::json> AsOf(const es::EventStore& store, const std::string& stream, std::uint64_t position) const {
+    Entry entry;
+    auto snap = views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + Hex16(position));
+    if (!snap.ok()) return snap.error();
+    if (snap->has_value()) {
+      auto decoded = DecodeState<Entry>((*snap)->second);
+      if (!decoded.ok()) return decoded.error();
+      entry = std::move(decoded).value();
+    }
+    const std::uint64_t snapshot_position = entry.meta.position;
+    std::uint64_t replayed = 0;
+    for (std::uint64_t from = entry.meta.version + 1;;) {
+      auto events = store.ReadStream(stream, from, es::Direction::kForward, 256);
+      if (!events.ok()) return events.error();
+      for (const auto& e : *events) {
+        if (e.position > position) break;
+        auto event = decoder_.Decode(e.type, e.schema_version, e.payload);
+        if (!event.ok()) return event.error();
+        entry.state = evolve_(std::move(entry.state), *event);
+        entry.meta = ViewMeta{e.position, e.version, e.recorded_at};
+        ++replayed;
+      }
+      if (events->size() < 256 || events->back().position > position) break;
+      from = events->back().version + 1;
+    }
+    if (entry.meta.version == 0) {
+      return MakeError(ErrorCode::kNotFound, "stream '" + stream + "' has no event at or before position " +
+                                                 std::to_string(position));
+    }
+    nlohmann::json view = RenderEntry(entry);
+    view["stream"] = stream;
+    view["as_of_position"] = position;
+    view["snapshot_position"] = snapshot_position;
+    view["replayed_events"] = replayed;
+    return view;
+  }
+
   Status Flush(es::ViewBatch& batch) override {
+    for (auto& [key, value] : snapshots_) batch.Put(std::move(key), std::move(value));
+    snapshots_.clear();
     for (const std::string& stream : dirty_) {
       const Entry& entry = cache_.at(stream);
       batch.Put(name_ + "/state/" + stream, EncodeState(entry));
-      nlohmann::json view = render_(entry.state);
+      nlohmann::json view = RenderEntry(entry);
       view["stream"] = stream;
-      view["position"] = entry.meta.position;
-      view["version"] = entry.meta.version;
-      view["updated_at"] = FormatRfc3339(entry.meta.updated_at);
       batch.Put(name_ + "/view/" + stream, view.dump());
     }
     dirty_.clear();
@@ -73,6 +120,7 @@ class AggregateProjection : public Projection {
   void Discard() override {
     cache_.clear();
     dirty_.clear();
+    snapshots_.clear();
   }
 
  private:
@@ -83,6 +131,21 @@ class AggregateProjection : public Projection {
     ViewMeta meta;
     template <class A> void serialize(A& ar) { ar(state, meta); }
   };
+
+  nlohmann::json RenderEntry(const Entry& entry) const {
+    nlohmann::json view = render_(entry.state);
+    view["position"] = entry.meta.position;
+    view["version"] = entry.meta.version;
+    view["updated_at"] = FormatRfc3339(entry.meta.updated_at);
+    return view;
+  }
+
+  static std::string Hex16(std::uint64_t v) {
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out(16, '0');
+    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
+    return out;
+  }
 
   Result<Entry*> Load(const std::string& stream) {
     if (auto it = cache_.find(stream); it != cache_.end()) return &it->second;
@@ -103,8 +166,10 @@ class AggregateProjection : public Projection {
   Evolve evolve_;
   Render render_;
   const es::ViewStore& views_;
+  std::uint64_t snapshot_every_;
   std::map<std::string, Entry> cache_;
   std::set<std::string> dirty_;
+  std::vector<std::pair<std::string, std::string>> snapshots_;  // taken since the last flush
 };
 
 }  // namespace ecab::proj

@@ -5,9 +5,9 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "domain/meeting/testing.h"
 #include "eventstore/testing.h"
 #include "projections/runner.h"
+#include "projections/testing.h"
 
 namespace ecab::proj {
 namespace {
@@ -18,80 +18,12 @@ using es::testing::TempDir;
 using nlohmann::json;
 using namespace std::chrono_literals;
 
-// Appends domain events to `stream`, one append each, as the store would
-// receive them from the command side.
-template <class Event>
-void AppendAll(es::EventStore& store, const std::string& stream, const std::vector<Event>& events,
-               const std::string& actor = "test") {
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const EncodedEvent encoded = EncodeVariant(events[i]);
-    es::AppendRequest r;
-    r.body = "gov-vn";
-    r.stream = stream;
-    r.command_id = stream + "#" + std::to_string(i);
-    r.actor = {actor, "member", ""};
-    r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
-    auto result = store.Append(std::move(r));
-    ASSERT_TRUE(result.ok()) << ToString(result.error());
-  }
-}
+using testing::RecordJune24;
 
-// The first e-Cabinet session and its resolution, decided and appended.
-void RecordJune24(es::EventStore& store) {
-  std::ifstream in(std::string(ECAB_FIXTURES_DIR) + "/session-2019-06-24.json");
-  const json session = json::parse(in);
-  std::ifstream cab_in(std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json");
-  const json cabinet = json::parse(cab_in);
-  std::vector<std::string> ids;
-  for (const auto& m : cabinet["members"]) ids.push_back(m["id"]);
-  testing::World w(ids);
-  testing::MeetingDriver d(w);
-  d.Prepare();
-  d.Do(meeting::OpenSession{}, "pm", Role::kChair);
-  for (const auto& id : session["present_in_room"]) d.CheckIn(id, meeting::Attendance::kInRoom);
-  for (const auto& id : session["absent"]) d.CheckIn(id, meeting::Attendance::kAbsent);
-  d.Do(meeting::TakeUpItem{"item-1"}, "pm", Role::kChair);
-  d.Do(meeting::OpenVote{"vote-1", session["question"]}, "pm", Role::kChair);
-  for (const auto& id : session["ballots"]["for"]) {
-    ASSERT_TRUE(d.Cast(id, meeting::Choice::kFor, testing::RoleOf(id)).ok());
-  }
-  d.Do(meeting::CloseVote{"vote-1"}, "pm", Role::kChair);
-  d.Do(meeting::CloseSession{}, "pm", Role::kChair);
-  AppendAll(store, "meeting-1", d.log);
-
-  resolution::Resolution r;
-  std::vector<resolution::ResolutionEvent> log;
-  const meeting::VoteOutcome outcome = *d.m.votes.at("vote-1").outcome;
-  auto apply = [&](const resolution::ResolutionCommand& c, const std::string& actor, Role role) {
-    auto events = resolution::Decide(r, c, w.Ctx(actor, role, d.now, "r"), w.body, &outcome);
-    ASSERT_TRUE(events.ok()) << ToString(events.error());
-    for (const auto& e : *events) {
-      r = resolution::Evolve(std::move(r), e);
-      log.push_back(e);
-    }
-  };
-  apply(resolution::DraftResolution{"nq-eid", session["question_vi"], "Text", "meeting-1", "vote-1"}, "staff",
-        Role::kSecretariat);
-  apply(resolution::SubmitResolution{}, "staff", Role::kSecretariat);
-  apply(resolution::SignResolution{w.SignAs("pm", resolution::SignaturePayload("gov-vn", r, "pm", "r", d.now))}, "pm",
-        Role::kChair);
-  auto numbered = directory::Decide(w.body, directory::AssignResolutionNumber{"nq-eid", 2019},
-                                    w.Ctx("staff", Role::kSecretariat, d.now));
-  ASSERT_TRUE(numbered.ok());
-  w.body = testing::FoldAll(w.body, *numbered, directory::Evolve);
-  apply(resolution::PromulgateResolution{}, "staff", Role::kSecretariat);
-  AppendAll(store, "resolution-nq-eid", log);
-}
-
-// Runs a fresh runner over the whole log in batches of `batch`.
+// Runs fresh aggregate views over the whole log in batches of `batch`.
 void Project(es::EventStore& store, es::ViewStore& views, std::size_t batch) {
   AggregateViews projections(views);
-  Runner runner("main", views, projections.all());
-  auto source = store.Subscribe(runner.position() + 1);
-  while (runner.position() < store.head_position()) {
-    auto applied = runner.Step(*source, batch, 10ms);
-    ASSERT_TRUE(applied.ok()) << ToString(applied.error());
-  }
+  testing::ProjectAll(store, views, projections.all(), batch);
 }
 
 std::vector<std::pair<std::string, std::string>> Dump(const es::ViewStore& views) {

@@ -18,6 +18,7 @@ class MeetingDriver {
   Timestamp now = June24();
   std::vector<meeting::MeetingEvent> log;  // every event decided, in order
   std::vector<std::string> log_command_ids; // the command id of each event in `log`
+  std::vector<CommandContext> log_contexts;  // the full context of each event in `log`
 
   Result<std::vector<meeting::MeetingEvent>> Try(const meeting::MeetingCommand& c, const std::string& actor, Role role,
                                                  const std::string& on_behalf_of = "") {
@@ -31,6 +32,7 @@ class MeetingDriver {
         m = meeting::Evolve(std::move(m), e);
         log.push_back(e);
         log_command_ids.push_back(ctx.command_id);
+        log_contexts.push_back(ctx);
       }
     }
     return events;

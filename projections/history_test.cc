@@ -1,0 +1,122 @@
+// Time travel, audit trails and the dashboard over the 24 June 2019 log.
+#include <gtest/gtest.h>
+
+#include "projections/audit.h"
+#include "projections/dashboard.h"
+#include "projections/testing.h"
+#include "projections/views.h"
+
+namespace ecab::proj {
+namespace {
+
+using es::testing::OpenOrDie;
+using es::testing::Ring;
+using es::testing::TempDir;
+
+class History : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = OpenOrDie(dir.path() / "store");
+    testing::RecordJune24(*store);
+    auto opened = es::ViewStore::Open(dir.path() / "views", Ring());
+    ASSERT_TRUE(opened.ok());
+    views = std::move(opened).value();
+  }
+
+  // The position of the n-th event of `type` in the log (1-based).
+  std::uint64_t PositionOf(const std::string& type, int n) {
+    auto all = store->ReadAll(1, 10'000);
+    for (const auto& e : *all) {
+      if (e.type == type && --n == 0) return e.position;
+    }
+    ADD_FAILURE() << "no " << type;
+    return 0;
+  }
+
+  TempDir dir;
+  std::unique_ptr<es::EventStore> store;
+  std::unique_ptr<es::ViewStore> views;
+};
+
+TEST_F(History, AMeetingViewAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterIt) {
+  AggregateViews projections(*views);
+  testing::ProjectAll(*store, *views, projections.all(), 100);
+  const std::uint64_t tenth_ballot = PositionOf("meeting.ballot_cast", 10);
+  auto then = projections.meetings.AsOf(*store, "meeting-1", tenth_ballot);
+  ASSERT_TRUE(then.ok()) << ToString(then.error());
+  const auto& vote = (*then)["votes"][0];
+  EXPECT_EQ(vote["tally"]["for"], 10);
+  EXPECT_EQ(vote["final"], false);
+  EXPECT_EQ(vote["passed"], false) << "10 of 27 would not pass yet";
+  EXPECT_EQ((*then)["position"], tenth_ballot);
+  EXPECT_GT((*then)["snapshot_position"].get<std::uint64_t>(), 0u) << "started from a snapshot, not from 0";
+  EXPECT_LT((*then)["replayed_events"].get<std::uint64_t>(), 64u);
+
+  const std::uint64_t opened = PositionOf("meeting.session_opened", 1);
+  auto before_votes = projections.meetings.AsOf(*store, "meeting-1", opened);
+  ASSERT_TRUE(before_votes.ok());
+  EXPECT_EQ((*before_votes)["status"], "open");
+  EXPECT_TRUE((*before_votes)["votes"].empty());
+  EXPECT_EQ((*before_votes)["quorum"]["present"], 0);
+
+  auto now = projections.meetings.AsOf(*store, "meeting-1", store->head_position());
+  ASSERT_TRUE(now.ok());
+  auto current = views->Get("meeting/view/meeting-1");
+  auto stored = nlohmann::json::parse(**current);
+  for (const char* key : {"as_of_position", "snapshot_position", "replayed_events"}) now->erase(key);
+  EXPECT_EQ(*now, stored) << "time travel to the head equals the live view";
+
+  auto nothing = projections.resolutions.AsOf(*store, "resolution-nq-eid", 1);
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.error().code, ErrorCode::kNotFound);
+}
+
+TEST_F(History, AuditTrailsListEveryActByActorAndByObjectWithSignatureStatus) {
+  AuditProjection audit;
+  testing::ProjectAll(*store, *views, {&audit}, 100);
+  auto minister = AuditTrail(*views, "actor", "min-ict");
+  ASSERT_TRUE(minister.ok());
+  ASSERT_EQ(minister->size(), 1u);
+  const auto& ballot = (*minister)[0];
+  EXPECT_EQ(ballot["type"], "meeting.ballot_cast");
+  EXPECT_EQ(ballot["role"], "member");
+  EXPECT_EQ(ballot["stream"], "meeting-1");
+  EXPECT_EQ(ballot["signature"]["status"], "verified on arrival");
+  EXPECT_EQ(ballot["signature"]["algorithm"], "ed25519");
+
+  auto meeting = AuditTrail(*views, "object", "meeting-1", 0, 1000);
+  ASSERT_TRUE(meeting.ok());
+  auto events = store->ReadStream("meeting-1", 0, es::Direction::kForward, 1000);
+  ASSERT_EQ(meeting->size(), events->size());
+  auto page = AuditTrail(*views, "object", "meeting-1", (*meeting)[9]["position"], 5);
+  ASSERT_EQ(page->size(), 5u);
+  EXPECT_EQ((*page)[0]["position"], (*meeting)[10]["position"]);
+  EXPECT_EQ(AuditTrail(*views, "room", "x").error().code, ErrorCode::kInvalidArgument);
+}
+
+TEST_F(History, TheDashboardCountsAgainstTheTimeAsked) {
+  DashboardProjection dashboard(*views);
+  testing::ProjectAll(*store, *views, {&dashboard}, 100);
+  const Timestamp june25 = FromMicros(1561363200000000) + std::chrono::days(1);
+  auto summary = Dashboard(*views, "gov-vn", june25);
+  ASSERT_TRUE(summary.ok());
+  EXPECT_EQ((*summary)["meetings"]["live"], 0);
+  EXPECT_EQ((*summary)["resolutions"]["promulgated_this_year"], 1);
+  EXPECT_EQ((*summary)["resolutions"]["in_progress"], 0);
+  auto next_year = Dashboard(*views, "gov-vn", june25 + std::chrono::days(365));
+  EXPECT_EQ((*next_year)["resolutions"]["promulgated_this_year"], 0);
+
+  forms::FormContent content{"Budget", "Agree?", {}, {"m02"}, june25, Urgency::kNormal};
+  testing::AppendAll(*store, "form-b", std::vector<forms::FormEvent>{
+                                           forms::FormDrafted{"b", content},
+                                           forms::FormIssued{{"m02"}, june25, Urgency::kNormal, Silence::kNotCounted, {1, 2}}});
+  testing::ProjectAll(*store, *views, {&dashboard}, 100);
+  auto before = Dashboard(*views, "gov-vn", june25 - std::chrono::hours(1));
+  EXPECT_EQ((*before)["forms"]["outstanding"], 1);
+  EXPECT_EQ((*before)["forms"]["overdue"], 0);
+  auto after = Dashboard(*views, "gov-vn", june25 + std::chrono::hours(1));
+  EXPECT_EQ((*after)["forms"]["overdue"], 1);
+}
+
+}  // namespace
+}  // namespace ecab::proj

@@ -1,0 +1,100 @@
+// projections/testing.h — the 24 June 2019 session decided and recorded in a
+// store, and a helper that projects a whole log. Test code only.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "domain/meeting/testing.h"
+#include "eventstore/testing.h"
+#include "domain/resolution/resolution.h"
+#include "eventstore/event_store.h"
+#include "projections/runner.h"
+
+namespace ecab::proj::testing {
+
+// Appends domain events to `stream`, one append each, as the command side
+// would; `contexts[i]`, when given, names who decided event i.
+template <class Event>
+void AppendAll(es::EventStore& store, const std::string& stream, const std::vector<Event>& events,
+               const std::vector<CommandContext>& contexts = {}) {
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const EncodedEvent encoded = EncodeVariant(events[i]);
+    es::AppendRequest r;
+    r.body = "gov-vn";
+    r.stream = stream;
+    r.command_id = stream + "#" + std::to_string(i);
+    r.actor = {"test", "member", ""};
+    if (i < contexts.size()) {
+      r.command_id = contexts[i].command_id + "@" + stream + "#" + std::to_string(i);
+      r.actor = {contexts[i].actor, std::string(RoleName(contexts[i].role)), contexts[i].on_behalf_of};
+    }
+    r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+    auto result = store.Append(std::move(r));
+    ASSERT_TRUE(result.ok()) << ToString(result.error());
+  }
+}
+
+// The first e-Cabinet session and its resolution, decided and appended:
+// stream "meeting-1" (vote "vote-1") and "resolution-nq-eid".
+inline void RecordJune24(es::EventStore& store) {
+  std::ifstream in(std::string(ECAB_FIXTURES_DIR) + "/session-2019-06-24.json");
+  const nlohmann::json session = nlohmann::json::parse(in);
+  std::ifstream cab_in(std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json");
+  const nlohmann::json cabinet = nlohmann::json::parse(cab_in);
+  std::vector<std::string> ids;
+  for (const auto& m : cabinet["members"]) ids.push_back(m["id"]);
+  ecab::testing::World w(ids);
+  ecab::testing::MeetingDriver d(w);
+  d.Prepare();
+  d.Do(meeting::OpenSession{}, "pm", Role::kChair);
+  for (const auto& id : session["present_in_room"]) d.CheckIn(id, meeting::Attendance::kInRoom);
+  for (const auto& id : session["absent"]) d.CheckIn(id, meeting::Attendance::kAbsent);
+  d.Do(meeting::TakeUpItem{"item-1"}, "pm", Role::kChair);
+  d.Do(meeting::OpenVote{"vote-1", session["question"]}, "pm", Role::kChair);
+  for (const auto& id : session["ballots"]["for"]) {
+    ASSERT_TRUE(d.Cast(id, meeting::Choice::kFor, ecab::testing::RoleOf(id)).ok());
+  }
+  d.Do(meeting::CloseVote{"vote-1"}, "pm", Role::kChair);
+  d.Do(meeting::CloseSession{}, "pm", Role::kChair);
+  AppendAll(store, "meeting-1", d.log, d.log_contexts);
+
+  resolution::Resolution r;
+  std::vector<resolution::ResolutionEvent> log;
+  const meeting::VoteOutcome outcome = *d.m.votes.at("vote-1").outcome;
+  auto apply = [&](const resolution::ResolutionCommand& c, const std::string& actor, Role role) {
+    auto events = resolution::Decide(r, c, w.Ctx(actor, role, d.now, "r"), w.body, &outcome);
+    ASSERT_TRUE(events.ok()) << ToString(events.error());
+    for (const auto& e : *events) {
+      r = resolution::Evolve(std::move(r), e);
+      log.push_back(e);
+    }
+  };
+  apply(resolution::DraftResolution{"nq-eid", session["question_vi"], "Text", "meeting-1", "vote-1"}, "staff",
+        Role::kSecretariat);
+  apply(resolution::SubmitResolution{}, "staff", Role::kSecretariat);
+  apply(resolution::SignResolution{w.SignAs("pm", resolution::SignaturePayload("gov-vn", r, "pm", "r", d.now))}, "pm",
+        Role::kChair);
+  auto numbered = directory::Decide(w.body, directory::AssignResolutionNumber{"nq-eid", 2019},
+                                    w.Ctx("staff", Role::kSecretariat, d.now));
+  ASSERT_TRUE(numbered.ok());
+  w.body = ecab::testing::FoldAll(w.body, *numbered, directory::Evolve);
+  apply(resolution::PromulgateResolution{}, "staff", Role::kSecretariat);
+  AppendAll(store, "resolution-nq-eid", log);
+}
+
+// Runs `projections` over the whole log in batches of `batch`, from the
+// runner's stored checkpoint.
+inline void ProjectAll(es::EventStore& store, es::ViewStore& views, std::vector<Projection*> projections,
+                       std::size_t batch) {
+  Runner runner("main", views, std::move(projections));
+  auto source = store.Subscribe(runner.position() + 1);
+  while (runner.position() < store.head_position()) {
+    auto applied = runner.Step(*source, batch, std::chrono::milliseconds(10));
+    ASSERT_TRUE(applied.ok()) << ToString(applied.error());
+  }
+}
+
+}  // namespace ecab::proj::testing
