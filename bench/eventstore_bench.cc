@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 
+#include "bench/ratio_reporter.h"
 #include "eventstore/event_store.h"
 #include "eventstore/internal/bytes.h"
 #include "eventstore/record.h"
@@ -119,39 +120,13 @@ BENCHMARK(BM_RawRocksDB)->Setup(OpenRaw)->Teardown(CloseRaw)->Apply([](auto* b) 
   for (int t : {1, 16, 64}) b->Threads(t);
 });
 
-// Collects the median events/s of every run while printing as usual.
-class RatioReporter : public benchmark::ConsoleReporter {
- public:
-  void ReportRuns(const std::vector<Run>& runs) override {
-    ConsoleReporter::ReportRuns(runs);
-    for (const Run& run : runs) {
-      if (run.aggregate_name != "median") continue;
-      auto it = run.counters.find("items_per_second");
-      if (it == run.counters.end()) continue;
-      const bool store = run.run_name.function_name == "BM_StoreAppend";
-      (store ? store_ : raw_)[static_cast<int>(run.threads)] = it->second.value;
-    }
-  }
-  void PrintRatios() const {
-    std::printf("\nmedian durable events/s (payload %zu B, stored record %zu B)\n", kPayloadBytes,
-                g_record_bytes);
-    std::printf("%8s %14s %14s %8s\n", "writers", "event store", "raw RocksDB", "ratio");
-    for (const auto& [threads, store] : store_) {
-      auto raw = raw_.find(threads);
-      if (raw == raw_.end()) continue;
-      std::printf("%8d %14.0f %14.0f %8.2f\n", threads, store, raw->second, store / raw->second);
-    }
-  }
-
- private:
-  std::map<int, double> store_, raw_;
-};
-
 }  // namespace
 
 int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
-  RatioReporter reporter;
+  std::printf("payload %zu B, stored record %zu B, synced\n", kPayloadBytes, g_record_bytes);
+  ecab::bench::RatioReporter reporter(
+      {{"BM_StoreAppend", "BM_RawRocksDB", "median durable events/s: event store vs raw RocksDB"}});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
   benchmark::Shutdown();
