@@ -13,6 +13,7 @@
 #include "bench/log_generator.h"
 #include "bench/ratio_reporter.h"
 #include "domain/documents/document.h"
+#include "projections/prefetch.h"
 #include "projections/runner.h"
 #include "projections/views.h"
 
@@ -60,9 +61,9 @@ void Rebuild(const std::filesystem::path& dir, benchmark::State* state) {
   auto views = es::ViewStore::Open(dir, g_keys);
   proj::AggregateViews projections(**views);
   proj::Runner runner("bench", **views, projections.all());
-  auto source = g_store->Subscribe(1);
+  proj::Prefetcher source(g_store->Subscribe(1));
   while (runner.position() < g_events) {
-    auto applied = runner.Step(*source, 10'000, std::chrono::milliseconds(0));
+    auto applied = runner.Step(source, 10'000, std::chrono::milliseconds(100));
     if (!applied.ok() && state) state->SkipWithError(ToString(applied.error()).c_str());
     if (!applied.ok()) return;
   }

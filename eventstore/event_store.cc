@@ -316,6 +316,7 @@ Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from, std::
   const std::uint64_t head = head_position();
   std::vector<RecordedEvent> out;
   if (from > head || max == 0) return out;
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, head - from + 1)));
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::uint64_t expected = from;
   for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head; it->Next()) {

@@ -36,7 +36,7 @@ class AggregateProjection : public Projection {
   // A snapshot of a stream's state is kept every `snapshot_every` versions,
   // for time travel.
   AggregateProjection(std::string name, std::string stream_prefix, const EventDecoder<Event>& decoder,
-                      Evolve evolve, Render render, const es::ViewStore& views, std::uint64_t snapshot_every = 64)
+                      Evolve evolve, Render render, const es::ViewStore& views, std::uint64_t snapshot_every = 256)
       : name_(std::move(name)), prefix_(std::move(stream_prefix)), decoder_(decoder), evolve_(evolve),
         render_(render), views_(views), snapshot_every_(snapshot_every) {}
 

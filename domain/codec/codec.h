@@ -34,6 +34,43 @@ struct EncodedEvent {
   friend bool operator==(const EncodedEvent&, const EncodedEvent&) = default;
 };
 
+namespace internal {
+
+// An input stream over borrowed bytes, reused per thread: decoding is on
+// every read path, and building an istringstream (a copy and a locale) per
+// event costs more than the decoding itself.
+class BorrowedBuffer : public std::streambuf {
+ public:
+  void Reset(std::string_view bytes) {
+    char* begin = const_cast<char*>(bytes.data());  // read only: nothing writes through get pointers
+    setg(begin, begin, begin + bytes.size());
+  }
+};
+
+// Runs `read(archive)` over `bytes`; false with `error` set on failure or
+// trailing bytes.
+template <class Read>
+bool ReadPortable(std::string_view bytes, Read&& read, std::string& error) {
+  thread_local BorrowedBuffer buffer;
+  thread_local std::istream stream(&buffer);
+  buffer.Reset(bytes);
+  stream.clear();
+  try {
+    cereal::PortableBinaryInputArchive archive(stream);
+    read(archive);
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+  if (stream.peek() != std::char_traits<char>::eof()) {
+    error = "trailing bytes";
+    return false;
+  }
+  return true;
+}
+
+}  // namespace internal
+
 // Encodes `event` at its current schema version.
 template <class E>
 EncodedEvent Encode(const E& event) {
@@ -65,33 +102,24 @@ std::string EncodeState(const T& value) {
 
 template <class T>
 Result<T> DecodeState(std::string_view bytes) {
-  std::istringstream is(std::string(bytes), std::ios::binary);
   T value{};
-  try {
-    cereal::PortableBinaryInputArchive archive(is);
-    archive(value);
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kCorruption, std::string("cannot decode a stored state: ") + e.what());
+  std::string error;
+  if (!internal::ReadPortable(bytes, [&](auto& archive) { archive(value); }, error)) {
+    return MakeError(ErrorCode::kCorruption, "cannot decode a stored state: " + error);
   }
   return value;
 }
+
 
 // Decodes bytes written by Encode<E>. Truncated bytes or trailing garbage are
 // kCorruption, never an exception.
 template <class E>
 Result<E> DecodeBytes(std::string_view bytes) {
-  std::istringstream is(std::string(bytes), std::ios::binary);
   E event{};
-  try {
-    cereal::PortableBinaryInputArchive archive(is);
-    archive(event);
-  } catch (const std::exception& e) {
-    return MakeError(ErrorCode::kCorruption, std::string("cannot decode '") +
-                                                 std::string(E::kType) + "': " + e.what());
-  }
-  if (is.peek() != std::char_traits<char>::eof()) {
+  std::string error;
+  if (!internal::ReadPortable(bytes, [&](auto& archive) { archive(event); }, error)) {
     return MakeError(ErrorCode::kCorruption,
-                     "trailing bytes after '" + std::string(E::kType) + "' payload");
+                     "cannot decode '" + std::string(E::kType) + "' payload: " + error);
   }
   return event;
 }
