@@ -57,7 +57,7 @@ class AggregateProjection : public Projection {
     dirty_.insert(e.stream);
     if (e.version % snapshot_every_ == 0) {
       // The state exactly at this position: time travel starts from here.
-      snapshots_.emplace_back(name_ + "/snap/" + e.stream + "/" + Hex16(e.position), EncodeState(current));
+      snapshots_.emplace_back(name_ + "/snap/" + e.stream + "/" + PositionKey(e.position), EncodeState(current));
     }
     return Ok{};
   }
@@ -67,7 +67,7 @@ class AggregateProjection : public Projection {
   // Adds "as_of_position", "snapshot_position" and "replayed_events".
   Result<nlohmann::json> AsOf(const es::EventStore& store, const std::string& stream, std::uint64_t position) const {
     Entry entry;
-    auto snap = views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + Hex16(position));
+    auto snap = views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + PositionKey(position));
     if (!snap.ok()) return snap.error();
     if (snap->has_value()) {
       auto decoded = DecodeState<Entry>((*snap)->second);
@@ -138,13 +138,6 @@ class AggregateProjection : public Projection {
     view["version"] = entry.meta.version;
     view["updated_at"] = FormatRfc3339(entry.meta.updated_at);
     return view;
-  }
-
-  static std::string Hex16(std::uint64_t v) {
-    static constexpr char kDigits[] = "0123456789abcdef";
-    std::string out(16, '0');
-    for (int i = 15; i >= 0; --i, v >>= 4) out[static_cast<std::size_t>(i)] = kDigits[v & 0xF];
-    return out;
   }
 
   Result<Entry*> Load(const std::string& stream) {

@@ -1,19 +1,11 @@
 #include "projections/audit.h"
 
-#include <cstdio>
-
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/resolution/resolution.h"
 
 namespace ecab::proj {
 namespace {
-
-std::string Hex16(std::uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return buf;
-}
 
 // The signed act inside a domain event of a signed type, if any.
 std::optional<SignedAct> SignedActOf(const es::RecordedEvent& e) {
@@ -60,7 +52,7 @@ Status AuditProjection::Apply(const es::RecordedEvent& e) {
                                 {"command_id", e.command_id},
                                 {"signature", signature}};
   const std::string value = entry.dump();
-  const std::string pos = Hex16(e.position);
+  const std::string pos = PositionKey(e.position);
   pending_.emplace_back("audit/actor/" + e.actor.id + "/" + pos, value);
   pending_.emplace_back("audit/object/" + e.stream + "/" + pos, value);
   return Ok{};
@@ -73,15 +65,19 @@ Status AuditProjection::Flush(es::ViewBatch& batch) {
 }
 
 Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::string_view trail, std::string_view id,
-                                               std::uint64_t after, std::size_t limit) {
+                                               std::uint64_t after, std::size_t limit, std::uint64_t up_to) {
   if (trail != "actor" && trail != "object") {
     return MakeError(ErrorCode::kInvalidArgument, "a trail is by 'actor' or by 'object'");
   }
   const std::string prefix = "audit/" + std::string(trail) + "/" + std::string(id) + "/";
-  auto entries = views.Scan(prefix, limit, after == 0 ? std::string() : prefix + Hex16(after));
+  auto entries = views.Scan(prefix, limit, after == 0 ? std::string() : prefix + PositionKey(after));
   if (!entries.ok()) return entries.error();
   std::vector<nlohmann::json> out;
-  for (const auto& [key, value] : *entries) out.push_back(nlohmann::json::parse(value));
+  for (const auto& [key, value] : *entries) {
+    nlohmann::json entry = nlohmann::json::parse(value);
+    if (entry["position"].get<std::uint64_t>() > up_to) break;
+    out.push_back(std::move(entry));
+  }
   return out;
 }
 

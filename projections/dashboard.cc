@@ -26,18 +26,15 @@ Result<DashboardState*> DashboardProjection::State(const std::string& body) {
   return &cache_.emplace(body, std::move(state)).first->second;
 }
 
-Status DashboardProjection::Apply(const es::RecordedEvent& e) {
-  const bool form = e.type == forms::FormDrafted::kType || e.type == forms::FormIssued::kType ||
-                    e.type == forms::FormClosed::kType;
-  const bool meeting = e.type == meeting::MeetingScheduled::kType || e.type == meeting::SessionOpened::kType ||
-                       e.type == meeting::SessionClosed::kType;
-  const bool resolution = e.type == resolution::ResolutionDrafted::kType ||
-                          e.type == resolution::ResolutionPromulgated::kType;
-  if (!form && !meeting && !resolution) return Ok{};
-  auto state = State(e.body);
-  if (!state.ok()) return state.error();
-  DashboardState& s = **state;
-  if (form) {
+bool AffectsDashboard(const es::RecordedEvent& e) {
+  return e.type == forms::FormDrafted::kType || e.type == forms::FormIssued::kType ||
+         e.type == forms::FormClosed::kType || e.type == meeting::MeetingScheduled::kType ||
+         e.type == meeting::SessionOpened::kType || e.type == meeting::SessionClosed::kType ||
+         e.type == resolution::ResolutionDrafted::kType || e.type == resolution::ResolutionPromulgated::kType;
+}
+
+Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
+  if (e.stream.starts_with("form-")) {
     auto decoded = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.forms[e.stream];
@@ -46,7 +43,7 @@ Status DashboardProjection::Apply(const es::RecordedEvent& e) {
       entry.deadline = issued->deadline;
     }
     if (std::holds_alternative<forms::FormClosed>(*decoded)) entry.closed = true;
-  } else if (meeting) {
+  } else if (e.stream.starts_with("meeting-")) {
     auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.meetings[e.stream];
@@ -56,7 +53,7 @@ Status DashboardProjection::Apply(const es::RecordedEvent& e) {
     }
     if (std::holds_alternative<meeting::SessionOpened>(*decoded)) entry.status = 2;
     if (std::holds_alternative<meeting::SessionClosed>(*decoded)) entry.status = 3;
-  } else {
+  } else if (e.stream.starts_with("resolution-")) {
     auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.resolutions[e.stream];
@@ -65,11 +62,26 @@ Status DashboardProjection::Apply(const es::RecordedEvent& e) {
       entry.year = p->year;
     }
   }
+  return Ok{};
+}
+
+Status DashboardProjection::Apply(const es::RecordedEvent& e) {
+  if (!AffectsDashboard(e)) return Ok{};
+  auto state = State(e.body);
+  if (!state.ok()) return state.error();
+  DashboardState& s = **state;
+  if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied;
+  if (e.position >= s.snapshot_at + snapshot_every_) {
+    s.snapshot_at = e.position;
+    snapshots_.emplace_back("dashboard/snap/" + e.body + "/" + PositionKey(e.position), EncodeState(s));
+  }
   dirty_.insert(e.body);
   return Ok{};
 }
 
 Status DashboardProjection::Flush(es::ViewBatch& batch) {
+  for (auto& [key, value] : snapshots_) batch.Put(std::move(key), std::move(value));
+  snapshots_.clear();
   for (const auto& body : dirty_) batch.Put("dashboard/state/" + body, EncodeState(cache_.at(body)));
   dirty_.clear();
   return Ok{};
@@ -78,17 +90,10 @@ Status DashboardProjection::Flush(es::ViewBatch& batch) {
 void DashboardProjection::Discard() {
   cache_.clear();
   dirty_.clear();
+  snapshots_.clear();
 }
 
-Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
-  auto stored = views.Get("dashboard/state/" + std::string(body));
-  if (!stored.ok()) return stored.error();
-  DashboardState s;
-  if (stored->has_value()) {
-    auto decoded = DecodeState<DashboardState>(**stored);
-    if (!decoded.ok()) return decoded.error();
-    s = std::move(decoded).value();
-  }
+nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timestamp now) {
   int outstanding = 0, overdue = 0, upcoming = 0, live = 0, in_progress = 0, promulgated = 0;
   for (const auto& [id, f] : s.forms) {
     if (f.issued && !f.closed) {
@@ -109,6 +114,49 @@ Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view bo
                         {"forms", {{"outstanding", outstanding}, {"overdue", overdue}}},
                         {"meetings", {{"upcoming", upcoming}, {"live", live}}},
                         {"resolutions", {{"in_progress", in_progress}, {"promulgated_this_year", promulgated}}}};
+}
+
+Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
+  auto stored = views.Get("dashboard/state/" + std::string(body));
+  if (!stored.ok()) return stored.error();
+  DashboardState s;
+  if (stored->has_value()) {
+    auto decoded = DecodeState<DashboardState>(**stored);
+    if (!decoded.ok()) return decoded.error();
+    s = std::move(decoded).value();
+  }
+  return Summarize(body, s, now);
+}
+
+Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views, std::string_view body,
+                                     std::uint64_t position, Timestamp now) {
+  const std::string prefix = "dashboard/snap/" + std::string(body) + "/";
+  auto snap = views.Floor(prefix, prefix + PositionKey(position));
+  if (!snap.ok()) return snap.error();
+  DashboardState s;
+  if (snap->has_value()) {
+    auto decoded = DecodeState<DashboardState>((*snap)->second);
+    if (!decoded.ok()) return decoded.error();
+    s = std::move(decoded).value();
+  }
+  const std::uint64_t from = s.snapshot_at + 1;
+  std::uint64_t replayed = 0;
+  for (std::uint64_t next = from; next <= position;) {
+    auto events = store.ReadAll(next, std::min<std::uint64_t>(1024, position - next + 1));
+    if (!events.ok()) return events.error();
+    if (events->empty()) break;
+    for (const auto& e : *events) {
+      ++replayed;
+      if (e.body != body || !AffectsDashboard(e)) continue;
+      if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied.error();
+    }
+    next = events->back().position + 1;
+  }
+  nlohmann::json out = Summarize(body, s, now);
+  out["as_of_position"] = position;
+  out["snapshot_position"] = s.snapshot_at;
+  out["replayed_events"] = replayed;
+  return out;
 }
 
 }  // namespace ecab::proj

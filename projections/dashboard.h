@@ -11,10 +11,12 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
+#include <vector>
 
 #include <cereal/types/map.hpp>
 
 #include "domain/base/time_serialization.h"
+#include "eventstore/event_store.h"
 #include "projections/projection.h"
 
 namespace ecab::proj {
@@ -39,12 +41,23 @@ struct DashboardState {
   std::map<std::string, FormEntry> forms;
   std::map<std::string, MeetingEntry> meetings;
   std::map<std::string, ResolutionEntry> resolutions;
-  template <class A> void serialize(A& ar) { ar(forms, meetings, resolutions); }
+  std::uint64_t snapshot_at = 0;  // position of the last snapshot taken
+  template <class A> void serialize(A& ar) { ar(forms, meetings, resolutions, snapshot_at); }
 };
+
+// True when `event` changes a dashboard.
+bool AffectsDashboard(const es::RecordedEvent& event);
+// Folds `event` into `state` (the state of event.body).
+Status ApplyToDashboard(DashboardState& state, const es::RecordedEvent& event);
+// The summary of `state` as seen at `now`.
+nlohmann::json Summarize(std::string_view body, const DashboardState& state, Timestamp now);
 
 class DashboardProjection final : public Projection {
  public:
-  explicit DashboardProjection(const es::ViewStore& views) : views_(views) {}
+  // A body's state is snapshotted ("dashboard/snap/<body>/<position>") at its
+  // first event after every `snapshot_every` positions of the log.
+  explicit DashboardProjection(const es::ViewStore& views, std::uint64_t snapshot_every = 4096)
+      : views_(views), snapshot_every_(snapshot_every) {}
   std::string_view name() const override { return "dashboard"; }
   Status Apply(const es::RecordedEvent& event) override;
   Status Flush(es::ViewBatch& batch) override;
@@ -55,9 +68,17 @@ class DashboardProjection final : public Projection {
   const es::ViewStore& views_;
   std::map<std::string, DashboardState> cache_;
   std::set<std::string> dirty_;
+  std::vector<std::pair<std::string, std::string>> snapshots_;
+  std::uint64_t snapshot_every_;
 };
 
 // The summary of `body` as seen at `now`.
 Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now);
+
+// Time travel: the summary of `body` as the log stood at `position`, seen at
+// `now` (usually the recorded-at of that position): the latest snapshot at or
+// before it plus the log's events after the snapshot.
+Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views, std::string_view body,
+                                     std::uint64_t position, Timestamp now);
 
 }  // namespace ecab::proj

@@ -4,6 +4,8 @@
 // crash it resumes exactly where the stored views are.
 #pragma once
 
+#include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "domain/base/result.h"
@@ -11,6 +13,14 @@
 #include "eventstore/view_store.h"
 
 namespace ecab::proj {
+
+// A position as 16 lower-case hex digits, so keys sort by position.
+inline std::string PositionKey(std::uint64_t position) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, position >>= 4) out[static_cast<std::size_t>(i)] = kDigits[position & 0xF];
+  return out;
+}
 
 class Projection {
  public:

@@ -185,10 +185,11 @@ json RenderResolution(const resolution::Resolution& r) {
           {"number", r.number},   {"recipients", r.recipients}};
 }
 
-AggregateViews::AggregateViews(const es::ViewStore& views)
-    : meetings("meeting", "meeting-", meeting::MeetingDecoder(), &meeting::Evolve, &RenderMeeting, views),
-      forms("form", "form-", forms::FormDecoder(), &forms::Evolve, &RenderForm, views),
+AggregateViews::AggregateViews(const es::ViewStore& views, std::uint64_t snapshot_every)
+    : meetings("meeting", "meeting-", meeting::MeetingDecoder(), &meeting::Evolve, &RenderMeeting, views,
+               snapshot_every),
+      forms("form", "form-", forms::FormDecoder(), &forms::Evolve, &RenderForm, views, snapshot_every),
       resolutions("resolution", "resolution-", resolution::ResolutionDecoder(), &resolution::Evolve,
-                  &RenderResolution, views) {}
+                  &RenderResolution, views, snapshot_every) {}
 
 }  // namespace ecab::proj

@@ -31,7 +31,8 @@ using ResolutionProjection = AggregateProjection<resolution::Resolution, resolut
 
 // The three aggregate views over one view store.
 struct AggregateViews {
-  explicit AggregateViews(const es::ViewStore& views);
+  // A snapshot per stream every `snapshot_every` versions, for time travel.
+  explicit AggregateViews(const es::ViewStore& views, std::uint64_t snapshot_every = 256);
   MeetingProjection meetings;
   FormProjection forms;
   ResolutionProjection resolutions;
