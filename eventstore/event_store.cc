@@ -257,7 +257,7 @@ std::uint64_t EventStore::WaitForPosition(std::uint64_t position,
   return impl_->committed;
 }
 
-std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) {
+std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) const {
   return std::make_unique<LocalSubscription>(*this, from);
 }
 

@@ -74,7 +74,7 @@ class EventStore {
   Result<std::vector<RecordedEvent>> ReadAll(std::uint64_t from, std::size_t max) const;
 
   // Catch up from `from`, then follow live appends.
-  std::unique_ptr<Subscription> Subscribe(std::uint64_t from);
+  std::unique_ptr<Subscription> Subscribe(std::uint64_t from) const;
 
   // The last position recorded at or before `t` (0 when none): recorded-at
   // never decreases along the log, so this is a binary search.

@@ -1,6 +1,7 @@
 #include "eventstore/view_store.h"
 
 #include <rocksdb/db.h>
+#include <rocksdb/utilities/checkpoint.h>
 #include <rocksdb/write_batch.h>
 
 #include "eventstore/internal/bytes.h"
@@ -123,6 +124,15 @@ Status ViewStore::Write(const ViewBatch& batch, bool sync) {
   rocksdb::WriteOptions wo;
   wo.sync = sync;
   auto s = impl_->db->Write(wo, &wb);
+  return s.ok() ? Status(Ok{}) : Status(FromRocks(s));
+}
+
+Status ViewStore::Checkpoint(const std::filesystem::path& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  if (!s.ok()) return FromRocks(s);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  s = checkpoint->CreateCheckpoint(dir.string());
   return s.ok() ? Status(Ok{}) : Status(FromRocks(s));
 }
 

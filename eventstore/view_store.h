@@ -58,6 +58,10 @@ class ViewStore {
   // without, it survives a process crash but maybe not a machine crash.
   Status Write(const ViewBatch& batch, bool sync = false);
 
+  // Writes a consistent copy of the whole store to `dir` (which must not
+  // exist), cheaply: immutable table files are hard-linked, not copied.
+  Status Checkpoint(const std::filesystem::path& dir) const;
+
   // Removes every entry (for a rebuild from position 0).
   Status Clear();
 
