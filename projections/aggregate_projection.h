@@ -16,6 +16,7 @@
 #include "domain/codec/codec.h"
 #include "eventstore/event_store.h"
 #include "projections/projection.h"
+#include "projections/state_cache.h"
 
 namespace ecab::proj {
 
@@ -44,12 +45,9 @@ class AggregateProjection : public Projection {
 
   Status Apply(const es::RecordedEvent& e) override {
     if (!e.stream.starts_with(prefix_)) return Ok{};
-    auto event = decoder_.Decode(e.type, e.schema_version, e.payload);
-    if (!event.ok()) {
-      return MakeError(event.error().code, name_ + " at position " + std::to_string(e.position) + ": " +
-                                               event.error().message);
-    }
-    auto entry = Load(e.stream);
+    auto event = DecodeEvent(decoder_, e, name_);
+    if (!event.ok()) return event.error();
+    auto entry = entries_.Get(e.stream);
     if (!entry.ok()) return entry.error();
     Entry& current = **entry;
     current.state = evolve_(std::move(current.state), *event);
@@ -106,26 +104,24 @@ class AggregateProjection : public Projection {
     for (auto& [key, value] : snapshots_) batch.Put(std::move(key), std::move(value));
     snapshots_.clear();
     for (const std::string& stream : dirty_) {
-      const Entry& entry = cache_.at(stream);
-      batch.Put(name_ + "/state/" + stream, EncodeState(entry));
+      const Entry& entry = entries_.at(stream);
+      entries_.Write(batch, stream);
       nlohmann::json view = RenderEntry(entry);
       view["stream"] = stream;
       batch.Put(name_ + "/view/" + stream, view.dump());
     }
     dirty_.clear();
-    if (cache_.size() > kMaxCached) cache_.clear();  // all flushed: reload on demand
+    entries_.Trim();
     return Ok{};
   }
 
   void Discard() override {
-    cache_.clear();
+    entries_.Clear();
     dirty_.clear();
     snapshots_.clear();
   }
 
  private:
-  static constexpr std::size_t kMaxCached = 4096;
-
   struct Entry {
     State state;
     ViewMeta meta;
@@ -140,19 +136,6 @@ class AggregateProjection : public Projection {
     return view;
   }
 
-  Result<Entry*> Load(const std::string& stream) {
-    if (auto it = cache_.find(stream); it != cache_.end()) return &it->second;
-    auto stored = views_.Get(name_ + "/state/" + stream);
-    if (!stored.ok()) return stored.error();
-    Entry entry;
-    if (stored->has_value()) {
-      auto decoded = DecodeState<Entry>(**stored);
-      if (!decoded.ok()) return decoded.error();
-      entry = std::move(decoded).value();
-    }
-    return &cache_.emplace(stream, std::move(entry)).first->second;
-  }
-
   std::string name_;
   std::string prefix_;
   const EventDecoder<Event>& decoder_;
@@ -160,7 +143,7 @@ class AggregateProjection : public Projection {
   Render render_;
   const es::ViewStore& views_;
   std::uint64_t snapshot_every_;
-  std::map<std::string, Entry> cache_;
+  StateCache<Entry> entries_{views_, name_ + "/state/"};
   std::set<std::string> dirty_;
   std::vector<std::pair<std::string, std::string>> snapshots_;  // taken since the last flush
 };

@@ -13,19 +13,6 @@ std::int32_t YearOf(Timestamp t) {
 
 }  // namespace
 
-Result<DashboardState*> DashboardProjection::State(const std::string& body) {
-  if (auto it = cache_.find(body); it != cache_.end()) return &it->second;
-  auto stored = views_.Get("dashboard/state/" + body);
-  if (!stored.ok()) return stored.error();
-  DashboardState state;
-  if (stored->has_value()) {
-    auto decoded = DecodeState<DashboardState>(**stored);
-    if (!decoded.ok()) return decoded.error();
-    state = std::move(decoded).value();
-  }
-  return &cache_.emplace(body, std::move(state)).first->second;
-}
-
 bool AffectsDashboard(const es::RecordedEvent& e) {
   return e.type == forms::FormDrafted::kType || e.type == forms::FormIssued::kType ||
          e.type == forms::FormClosed::kType || e.type == meeting::MeetingScheduled::kType ||
@@ -67,7 +54,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
 
 Status DashboardProjection::Apply(const es::RecordedEvent& e) {
   if (!AffectsDashboard(e)) return Ok{};
-  auto state = State(e.body);
+  auto state = states_.Get(e.body);
   if (!state.ok()) return state.error();
   DashboardState& s = **state;
   if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied;
@@ -82,13 +69,14 @@ Status DashboardProjection::Apply(const es::RecordedEvent& e) {
 Status DashboardProjection::Flush(es::ViewBatch& batch) {
   for (auto& [key, value] : snapshots_) batch.Put(std::move(key), std::move(value));
   snapshots_.clear();
-  for (const auto& body : dirty_) batch.Put("dashboard/state/" + body, EncodeState(cache_.at(body)));
+  for (const auto& body : dirty_) states_.Write(batch, body);
   dirty_.clear();
+  states_.Trim();
   return Ok{};
 }
 
 void DashboardProjection::Discard() {
-  cache_.clear();
+  states_.Clear();
   dirty_.clear();
   snapshots_.clear();
 }

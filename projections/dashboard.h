@@ -18,6 +18,7 @@
 #include "domain/base/time_serialization.h"
 #include "eventstore/event_store.h"
 #include "projections/projection.h"
+#include "projections/state_cache.h"
 
 namespace ecab::proj {
 
@@ -57,16 +58,14 @@ class DashboardProjection final : public Projection {
   // A body's state is snapshotted ("dashboard/snap/<body>/<position>") at its
   // first event after every `snapshot_every` positions of the log.
   explicit DashboardProjection(const es::ViewStore& views, std::uint64_t snapshot_every = 4096)
-      : views_(views), snapshot_every_(snapshot_every) {}
+      : states_(views, "dashboard/state/"), snapshot_every_(snapshot_every) {}
   std::string_view name() const override { return "dashboard"; }
   Status Apply(const es::RecordedEvent& event) override;
   Status Flush(es::ViewBatch& batch) override;
   void Discard() override;
 
  private:
-  Result<DashboardState*> State(const std::string& body);
-  const es::ViewStore& views_;
-  std::map<std::string, DashboardState> cache_;
+  StateCache<DashboardState> states_;
   std::set<std::string> dirty_;
   std::vector<std::pair<std::string, std::string>> snapshots_;
   std::uint64_t snapshot_every_;

@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "domain/base/result.h"
+#include "domain/codec/codec.h"
 #include "eventstore/envelope.h"
 #include "eventstore/view_store.h"
 
@@ -20,6 +21,18 @@ inline std::string PositionKey(std::uint64_t position) {
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i, position >>= 4) out[static_cast<std::size_t>(i)] = kDigits[position & 0xF];
   return out;
+}
+
+// Decodes an event's payload for `projection`; a failure names both.
+template <class Variant>
+Result<Variant> DecodeEvent(const EventDecoder<Variant>& decoder, const es::RecordedEvent& e,
+                            std::string_view projection) {
+  auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
+  if (!decoded.ok()) {
+    return MakeError(decoded.error().code, std::string(projection) + " at position " + std::to_string(e.position) +
+                                               ": " + decoded.error().message);
+  }
+  return decoded;
 }
 
 class Projection {

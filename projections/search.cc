@@ -21,42 +21,19 @@ bool MayRead(const SearchDoc& d, std::string_view person) {
   return d.classification == Classification::kNormal || d.readers.contains(std::string(person));
 }
 
-template <class Variant>
-Result<Variant> DecodeAt(const EventDecoder<Variant>& decoder, const es::RecordedEvent& e) {
-  auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
-  if (!decoded.ok()) {
-    return MakeError(decoded.error().code, "search at position " + std::to_string(e.position) + ": " +
-                                               decoded.error().message);
-  }
-  return decoded;
-}
-
 }  // namespace
-
-Result<SearchDoc*> SearchProjection::Doc(const std::string& object) {
-  if (auto it = cache_.find(object); it != cache_.end()) return &it->second;
-  auto stored = views_.Get("search/doc/" + object);
-  if (!stored.ok()) return stored.error();
-  SearchDoc doc;
-  if (stored->has_value()) {
-    auto decoded = DecodeState<SearchDoc>(**stored);
-    if (!decoded.ok()) return decoded.error();
-    doc = std::move(decoded).value();
-  }
-  return &cache_.emplace(object, std::move(doc)).first->second;
-}
 
 Status SearchProjection::Apply(const es::RecordedEvent& e) {
   const bool document = e.stream.starts_with("document-");
   const bool form = e.stream.starts_with("form-");
   const bool resolution = e.stream.starts_with("resolution-");
   if (!document && !form && !resolution) return Ok{};
-  auto doc = Doc(e.stream);
+  auto doc = docs_.Get(e.stream);
   if (!doc.ok()) return doc.error();
   SearchDoc& d = **doc;
   d.body = e.body;
   if (document) {
-    auto event = DecodeAt(documents::DocumentDecoder(), e);
+    auto event = DecodeEvent(documents::DocumentDecoder(), e, name());
     if (!event.ok()) return event.error();
     d.kind = "document";
     if (const auto* r = std::get_if<documents::DocumentRegistered>(&*event)) {
@@ -68,7 +45,7 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
       d.readers.insert(std::get<documents::DocumentAccessGranted>(*event).person);
     }
   } else if (form) {
-    auto event = DecodeAt(forms::FormDecoder(), e);
+    auto event = DecodeEvent(forms::FormDecoder(), e, name());
     if (!event.ok()) return event.error();
     d.kind = "form";
     const forms::FormContent* content = nullptr;
@@ -78,7 +55,7 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
     d.title = content->title;
     d.text = content->question;
   } else {
-    auto event = DecodeAt(resolution::ResolutionDecoder(), e);
+    auto event = DecodeEvent(resolution::ResolutionDecoder(), e, name());
     if (!event.ok()) return event.error();
     d.kind = "resolution";
     if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*event)) {
@@ -96,7 +73,9 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
 
 Status SearchProjection::Flush(es::ViewBatch& batch) {
   for (const std::string& object : dirty_) {
-    SearchDoc& d = cache_.at(object);
+    auto doc = docs_.Get(object);  // cached: Apply put it there
+    if (!doc.ok()) return doc.error();
+    SearchDoc& d = **doc;
     const auto weights = Weights(d);
     for (const auto& [word, weight] : d.indexed) {
       if (!weights.contains(word)) batch.Delete("search/term/" + word + "/" + object);
@@ -108,15 +87,15 @@ Status SearchProjection::Flush(es::ViewBatch& batch) {
       }
     }
     d.indexed = weights;
-    batch.Put("search/doc/" + object, EncodeState(d));
+    docs_.Write(batch, object);
   }
   dirty_.clear();
-  if (cache_.size() > 4096) cache_.clear();
+  docs_.Trim();
   return Ok{};
 }
 
 void SearchProjection::Discard() {
-  cache_.clear();
+  docs_.Clear();
   dirty_.clear();
 }
 

@@ -17,6 +17,7 @@
 
 #include "domain/directory/policy.h"
 #include "projections/projection.h"
+#include "projections/state_cache.h"
 
 namespace ecab::proj {
 
@@ -41,17 +42,14 @@ struct SearchHit {
 
 class SearchProjection final : public Projection {
  public:
-  explicit SearchProjection(const es::ViewStore& views) : views_(views) {}
+  explicit SearchProjection(const es::ViewStore& views) : docs_(views, "search/doc/") {}
   std::string_view name() const override { return "search"; }
   Status Apply(const es::RecordedEvent& event) override;
   Status Flush(es::ViewBatch& batch) override;
   void Discard() override;
 
  private:
-  Result<SearchDoc*> Doc(const std::string& object);
-
-  const es::ViewStore& views_;
-  std::map<std::string, SearchDoc> cache_;
+  StateCache<SearchDoc> docs_;
   std::set<std::string> dirty_;
 };
 

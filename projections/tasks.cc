@@ -7,36 +7,14 @@
 #include "domain/reminders/reminders.h"
 
 namespace ecab::proj {
-namespace {
-
-template <class Variant>
-Result<Variant> DecodeAt(const EventDecoder<Variant>& decoder, const es::RecordedEvent& e) {
-  auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
-  if (!decoded.ok()) {
-    return MakeError(decoded.error().code, "tasks at position " + std::to_string(e.position) + ": " +
-                                               decoded.error().message);
-  }
-  return decoded;
-}
-
-}  // namespace
-
 Result<TaskBook*> TasksProjection::Book(const std::string& object) {
-  if (auto it = cache_.find(object); it != cache_.end()) return &it->second;
-  auto stored = views_.Get("tasks/book/" + object);
-  if (!stored.ok()) return stored.error();
-  TaskBook book;
-  book.object = object;
-  if (stored->has_value()) {
-    auto decoded = DecodeState<TaskBook>(**stored);
-    if (!decoded.ok()) return decoded.error();
-    book = std::move(decoded).value();
-  }
-  return &cache_.emplace(object, std::move(book)).first->second;
+  TaskBook fresh;
+  fresh.object = object;
+  return books_.Get(object, std::move(fresh));
 }
 
 Status TasksProjection::ApplyForm(const es::RecordedEvent& e) {
-  auto event = DecodeAt(forms::FormDecoder(), e);
+  auto event = DecodeEvent(forms::FormDecoder(), e, name());
   if (!event.ok()) return event.error();
   auto book = Book(e.stream);
   if (!book.ok()) return book.error();
@@ -74,7 +52,7 @@ Status TasksProjection::ApplyForm(const es::RecordedEvent& e) {
 }
 
 Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
-  auto event = DecodeAt(meeting::MeetingDecoder(), e);
+  auto event = DecodeEvent(meeting::MeetingDecoder(), e, name());
   if (!event.ok()) return event.error();
   auto book = Book(e.stream);
   if (!book.ok()) return book.error();
@@ -127,7 +105,7 @@ Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
 }
 
 Status TasksProjection::ApplyReminder(const es::RecordedEvent& e) {
-  auto event = DecodeAt(reminders::ReminderDecoder(), e);
+  auto event = DecodeEvent(reminders::ReminderDecoder(), e, name());
   if (!event.ok()) return event.error();
   const auto* r = std::get_if<reminders::ReminderRecorded>(&*event);
   if (r == nullptr) return Ok{};
@@ -147,8 +125,8 @@ Status TasksProjection::Apply(const es::RecordedEvent& e) {
 
 Status TasksProjection::Flush(es::ViewBatch& batch) {
   for (const auto& [object, people] : dirty_) {
-    const TaskBook& b = cache_.at(object);
-    batch.Put("tasks/book/" + object, EncodeState(b));
+    const TaskBook& b = books_.at(object);
+    books_.Write(batch, object);
     for (const auto& person : people) {
       const std::string key = "inbox/" + person + "/" + object;
       const auto it = b.people.find(person);
@@ -166,12 +144,12 @@ Status TasksProjection::Flush(es::ViewBatch& batch) {
     }
   }
   dirty_.clear();
-  if (cache_.size() > 4096) cache_.clear();
+  books_.Trim();
   return Ok{};
 }
 
 void TasksProjection::Discard() {
-  cache_.clear();
+  books_.Clear();
   dirty_.clear();
 }
 

@@ -15,6 +15,7 @@
 #include "domain/base/time_serialization.h"
 #include "domain/directory/policy.h"
 #include "projections/projection.h"
+#include "projections/state_cache.h"
 
 namespace ecab::proj {
 
@@ -41,7 +42,7 @@ struct TaskBook {
 
 class TasksProjection final : public Projection {
  public:
-  explicit TasksProjection(const es::ViewStore& views) : views_(views) {}
+  explicit TasksProjection(const es::ViewStore& views) : books_(views, "tasks/book/") {}
   std::string_view name() const override { return "tasks"; }
   Status Apply(const es::RecordedEvent& event) override;
   Status Flush(es::ViewBatch& batch) override;
@@ -53,8 +54,7 @@ class TasksProjection final : public Projection {
   Status ApplyMeeting(const es::RecordedEvent& e);
   Status ApplyReminder(const es::RecordedEvent& e);
 
-  const es::ViewStore& views_;
-  std::map<std::string, TaskBook> cache_;
+  StateCache<TaskBook> books_;
   std::map<std::string, std::set<std::string>> dirty_;  // object -> people whose inbox entry changed
 };
 
