@@ -9,34 +9,7 @@
 namespace ecab::proj {
 namespace {
 
-using es::testing::OpenOrDie;
-using es::testing::Ring;
-using es::testing::TempDir;
-
-class History : public ::testing::Test {
- protected:
-  void SetUp() override {
-    store = OpenOrDie(dir.path() / "store");
-    testing::RecordJune24(*store);
-    auto opened = es::ViewStore::Open(dir.path() / "views", Ring());
-    ASSERT_TRUE(opened.ok());
-    views = std::move(opened).value();
-  }
-
-  // The position of the n-th event of `type` in the log (1-based).
-  std::uint64_t PositionOf(const std::string& type, int n) {
-    auto all = store->ReadAll(1, 10'000);
-    for (const auto& e : *all) {
-      if (e.type == type && --n == 0) return e.position;
-    }
-    ADD_FAILURE() << "no " << type;
-    return 0;
-  }
-
-  TempDir dir;
-  std::unique_ptr<es::EventStore> store;
-  std::unique_ptr<es::ViewStore> views;
-};
+using History = testing::June24Log;
 
 TEST_F(History, AMeetingViewAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterIt) {
   AggregateViews projections(*views, /*snapshot_every=*/16);

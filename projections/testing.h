@@ -97,4 +97,30 @@ inline void ProjectAll(es::EventStore& store, es::ViewStore& views, std::vector<
   }
 }
 
+// A fixture: the 24 June 2019 log in a store, and an empty view store.
+class June24Log : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store = es::testing::OpenOrDie(dir.path() / "store");
+    RecordJune24(*store);
+    auto opened = es::ViewStore::Open(dir.path() / "views", es::testing::Ring());
+    ASSERT_TRUE(opened.ok());
+    views = std::move(opened).value();
+  }
+
+  // The position of the n-th event of `type` in the log (1-based).
+  std::uint64_t PositionOf(const std::string& type, int n = 1) {
+    auto all = store->ReadAll(1, 10'000);
+    for (const auto& e : *all) {
+      if (e.type == type && --n == 0) return e.position;
+    }
+    ADD_FAILURE() << "no " << type;
+    return 0;
+  }
+
+  es::testing::TempDir dir;
+  std::unique_ptr<es::EventStore> store;
+  std::unique_ptr<es::ViewStore> views;
+};
+
 }  // namespace ecab::proj::testing

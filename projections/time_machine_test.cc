@@ -11,9 +11,7 @@
 namespace ecab::proj {
 namespace {
 
-using es::testing::OpenOrDie;
 using es::testing::Ring;
-using es::testing::TempDir;
 
 std::vector<std::unique_ptr<Projection>> AllViews(const es::ViewStore& views) {
   std::vector<std::unique_ptr<Projection>> out;
@@ -22,25 +20,8 @@ std::vector<std::unique_ptr<Projection>> AllViews(const es::ViewStore& views) {
   return out;
 }
 
-class TimeMachineTest : public ::testing::Test {
+class TimeMachineTest : public testing::June24Log {
  protected:
-  void SetUp() override {
-    store = OpenOrDie(dir.path() / "store");
-    testing::RecordJune24(*store);
-    auto opened = es::ViewStore::Open(dir.path() / "views", Ring());
-    ASSERT_TRUE(opened.ok());
-    views = std::move(opened).value();
-  }
-
-  std::uint64_t PositionOf(const std::string& type) {
-    auto all = store->ReadAll(1, 10'000);
-    for (const auto& e : *all) {
-      if (e.type == type) return e.position;
-    }
-    ADD_FAILURE() << "no " << type;
-    return 0;
-  }
-
   // Runs the live projections up to `position`, checkpointing on the way.
   void LiveUpTo(std::uint64_t position, TimeMachine& machine) {
     auto projections = AllViews(*views);
@@ -55,10 +36,6 @@ class TimeMachineTest : public ::testing::Test {
       ASSERT_TRUE(machine.MaybeCheckpoint(*views, runner.position()).ok());
     }
   }
-
-  TempDir dir;
-  std::unique_ptr<es::EventStore> store;
-  std::unique_ptr<es::ViewStore> views;
 };
 
 TEST_F(TimeMachineTest, InboxesAndSearchAsOfPastPositionsFromTheNearestCheckpoint) {
