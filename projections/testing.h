@@ -15,25 +15,32 @@
 
 namespace ecab::proj::testing {
 
-// Appends domain events to `stream`, one append each, as the command side
-// would; `contexts[i]`, when given, names who decided event i.
+// Appends domain events to `stream` as the command side would. With
+// `contexts` (one per event), the events of one command go in one append
+// under its command id and actor; without, one append per event.
 template <class Event>
 void AppendAll(es::EventStore& store, const std::string& stream, const std::vector<Event>& events,
                const std::vector<CommandContext>& contexts = {}) {
-  for (std::size_t i = 0; i < events.size(); ++i) {
-    const EncodedEvent encoded = EncodeVariant(events[i]);
+  for (std::size_t i = 0; i < events.size();) {
     es::AppendRequest r;
     r.body = "gov-vn";
     r.stream = stream;
     r.command_id = stream + "#" + std::to_string(i);
     r.actor = {"test", "member", ""};
+    std::size_t end = i + 1;
     if (i < contexts.size()) {
-      r.command_id = contexts[i].command_id + "@" + stream + "#" + std::to_string(i);
-      r.actor = {contexts[i].actor, std::string(RoleName(contexts[i].role)), contexts[i].on_behalf_of};
+      const CommandContext& ctx = contexts[i];
+      r.command_id = ctx.command_id;
+      r.actor = {ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
+      while (end < events.size() && end < contexts.size() && contexts[end].command_id == ctx.command_id) ++end;
     }
-    r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+    for (std::size_t k = i; k < end; ++k) {
+      const EncodedEvent encoded = EncodeVariant(events[k]);
+      r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+    }
     auto result = store.Append(std::move(r));
     ASSERT_TRUE(result.ok()) << ToString(result.error());
+    i = end;
   }
 }
 
@@ -47,6 +54,8 @@ inline void RecordJune24(es::EventStore& store) {
   std::vector<std::string> ids;
   for (const auto& m : cabinet["members"]) ids.push_back(m["id"]);
   ecab::testing::World w(ids);
+  AppendAll(store, "body-gov-vn", w.log, w.log_contexts);
+  const std::size_t body_events = w.log.size();
   ecab::testing::MeetingDriver d(w);
   d.Prepare();
   d.Do(meeting::OpenSession{}, "pm", Role::kChair);
@@ -63,26 +72,30 @@ inline void RecordJune24(es::EventStore& store) {
 
   resolution::Resolution r;
   std::vector<resolution::ResolutionEvent> log;
+  std::vector<CommandContext> contexts;
   const meeting::VoteOutcome outcome = *d.m.votes.at("vote-1").outcome;
   auto apply = [&](const resolution::ResolutionCommand& c, const std::string& actor, Role role) {
-    auto events = resolution::Decide(r, c, w.Ctx(actor, role, d.now, "r"), w.body, &outcome);
+    const CommandContext ctx = w.Ctx(actor, role, d.now, "res-" + std::to_string(contexts.size() + log.size()));
+    auto events = resolution::Decide(r, c, ctx, w.body, &outcome);
     ASSERT_TRUE(events.ok()) << ToString(events.error());
     for (const auto& e : *events) {
       r = resolution::Evolve(std::move(r), e);
       log.push_back(e);
+      contexts.push_back(ctx);
     }
   };
   apply(resolution::DraftResolution{"nq-eid", session["question_vi"], "Text", "meeting-1", "vote-1"}, "staff",
         Role::kSecretariat);
   apply(resolution::SubmitResolution{}, "staff", Role::kSecretariat);
-  apply(resolution::SignResolution{w.SignAs("pm", resolution::SignaturePayload("gov-vn", r, "pm", "r", d.now))}, "pm",
-        Role::kChair);
-  auto numbered = directory::Decide(w.body, directory::AssignResolutionNumber{"nq-eid", 2019},
-                                    w.Ctx("staff", Role::kSecretariat, d.now));
-  ASSERT_TRUE(numbered.ok());
-  w.body = ecab::testing::FoldAll(w.body, *numbered, directory::Evolve);
+  const std::string sign_id = "res-" + std::to_string(contexts.size() + log.size());
+  apply(resolution::SignResolution{w.SignAs("pm", resolution::SignaturePayload("gov-vn", r, "pm", sign_id, d.now))},
+        "pm", Role::kChair);
+  w.Apply(directory::AssignResolutionNumber{"nq-eid", 2019}, w.Ctx("staff", Role::kSecretariat, d.now, "number-nq-eid"));
   apply(resolution::PromulgateResolution{}, "staff", Role::kSecretariat);
-  AppendAll(store, "resolution-nq-eid", log);
+  const std::vector<directory::DirectoryEvent> numbering(w.log.begin() + body_events, w.log.end());
+  const std::vector<CommandContext> numbering_contexts(w.log_contexts.begin() + body_events, w.log_contexts.end());
+  AppendAll(store, "body-gov-vn", numbering, numbering_contexts);
+  AppendAll(store, "resolution-nq-eid", log, contexts);
 }
 
 // Runs `projections` over the whole log in batches of `batch`, from the

@@ -13,7 +13,11 @@ World::World(std::vector<std::string> member_ids, KeyType type)
   const CommandContext bootstrap = Ctx("admin", Role::kAdmin, t, "create");
   auto created = directory::Decide(body, directory::CreateBody{"gov-vn", "Government", "Chính phủ", "NQ-CP"}, bootstrap);
   if (!created.ok()) throw std::runtime_error(ToString(created.error()));
-  for (const auto& e : *created) body = directory::Evolve(std::move(body), e);
+  for (const auto& e : *created) {
+    body = directory::Evolve(std::move(body), e);
+    log.push_back(e);
+    log_contexts.push_back(bootstrap);
+  }
   Admin(directory::SetTrustAnchor{ca.der()}, t);
   Admin(directory::EnrollPerson{"staff", "Government Office", "Văn phòng Chính phủ", Role::kSecretariat}, t);
   for (const auto& id : members) {
@@ -37,9 +41,17 @@ CommandContext World::Ctx(const std::string& actor, Role role, Timestamp now, st
 }
 
 void World::Admin(const directory::BodyCommand& command, Timestamp now) {
-  auto events = directory::Decide(body, command, Ctx("admin", Role::kAdmin, now, "admin-" + std::to_string(++command_seq_)));
+  Apply(command, Ctx("admin", Role::kAdmin, now, "admin-" + std::to_string(++command_seq_)));
+}
+
+void World::Apply(const directory::BodyCommand& command, const CommandContext& ctx) {
+  auto events = directory::Decide(body, command, ctx);
   if (!events.ok()) throw std::runtime_error(ToString(events.error()));
-  for (const auto& e : *events) body = directory::Evolve(std::move(body), e);
+  for (const auto& e : *events) {
+    body = directory::Evolve(std::move(body), e);
+    log.push_back(e);
+    log_contexts.push_back(ctx);
+  }
 }
 
 void World::EnrollOutsider(const std::string& person, Timestamp now) {

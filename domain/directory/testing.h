@@ -31,8 +31,14 @@ class World {
 
   CommandContext Ctx(const std::string& actor, Role role, Timestamp now, std::string command_id = "cmd",
                      std::string on_behalf_of = "") const;
+  // Every body event decided so far, with the context of each.
+  std::vector<directory::DirectoryEvent> log;
+  std::vector<CommandContext> log_contexts;
+
   // Decides `command` as the admin at `now` and folds the events in; throws on refusal.
   void Admin(const directory::BodyCommand& command, Timestamp now);
+  // Decides `command` in `ctx` and folds the events in; throws on refusal.
+  void Apply(const directory::BodyCommand& command, const CommandContext& ctx);
   // Enrols a certificate for someone outside the body (a substitute).
   void EnrollOutsider(const std::string& person, Timestamp now);
   // Signs `payload` with `person`'s certificate.
