@@ -36,6 +36,8 @@ struct StoreOptions {
   // Source of recorded-at. Default: SystemClock.
   std::shared_ptr<Clock> clock;
   // Records at the tail whose hashes and links Open checks. Default: 1000.
+  // 0 skips the check: only for audit tools that must open a damaged store
+  // to report on it (they run Verify).
   std::uint64_t tail_check = 1000;
   // Most appends the writer commits with one sync. Default: 1024.
   std::size_t max_batch = 1024;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "domain/meeting/testing.h"
@@ -44,9 +45,13 @@ void AppendAll(es::EventStore& store, const std::string& stream, const std::vect
   }
 }
 
+// Lets a test alter the record before it is appended, as a compromised
+// server could: the body (e.g. publish a revocation list) and the meeting's events.
+using Tamper = std::function<void(ecab::testing::World&, std::vector<meeting::MeetingEvent>&)>;
+
 // The first e-Cabinet session and its resolution, decided and appended:
-// stream "meeting-1" (vote "vote-1") and "resolution-nq-eid".
-inline void RecordJune24(es::EventStore& store) {
+// streams "body-gov-vn", "meeting-1" (vote "vote-1") and "resolution-nq-eid".
+inline void RecordJune24(es::EventStore& store, const Tamper& tamper = {}) {
   std::ifstream in(std::string(ECAB_FIXTURES_DIR) + "/session-2019-06-24.json");
   const nlohmann::json session = nlohmann::json::parse(in);
   std::ifstream cab_in(std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json");
@@ -54,8 +59,6 @@ inline void RecordJune24(es::EventStore& store) {
   std::vector<std::string> ids;
   for (const auto& m : cabinet["members"]) ids.push_back(m["id"]);
   ecab::testing::World w(ids);
-  AppendAll(store, "body-gov-vn", w.log, w.log_contexts);
-  const std::size_t body_events = w.log.size();
   ecab::testing::MeetingDriver d(w);
   d.Prepare();
   d.Do(meeting::OpenSession{}, "pm", Role::kChair);
@@ -68,7 +71,11 @@ inline void RecordJune24(es::EventStore& store) {
   }
   d.Do(meeting::CloseVote{"vote-1"}, "pm", Role::kChair);
   d.Do(meeting::CloseSession{}, "pm", Role::kChair);
-  AppendAll(store, "meeting-1", d.log, d.log_contexts);
+  std::vector<meeting::MeetingEvent> meeting_log = d.log;
+  if (tamper) tamper(w, meeting_log);
+  AppendAll(store, "body-gov-vn", w.log, w.log_contexts);
+  const std::size_t body_events = w.log.size();
+  AppendAll(store, "meeting-1", meeting_log, d.log_contexts);
 
   resolution::Resolution r;
   std::vector<resolution::ResolutionEvent> log;

@@ -58,7 +58,7 @@ TEST(Views, The24June2019SessionReplaysIntoTheMeetingTallyAndResolutionViews) {
   EXPECT_EQ(vote["tally"]["for_remote"], 4);
   EXPECT_EQ(vote["passed"], true);
   EXPECT_EQ(vote["final"], true);
-  EXPECT_EQ(vote["rule"], "more than 1/2 of all 27 members");
+  EXPECT_EQ(vote["rule"], "more than half of all 27 members");
   EXPECT_EQ(vote["reasoning"], "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   int remote = 0;
   for (const auto& [voter, ballot] : vote["ballots"].items()) {

@@ -235,7 +235,7 @@ struct VoteOutcome {
   std::uint32_t basis = 0;  // what the majority is taken of
   bool tie = false;
   bool passed = false;
-  std::string rule;       // "more than 1/2 of all 27 members"
+  std::string rule;       // "more than half of all 27 members"
   std::string reasoning;  // "25 of 27 in favour; needed more than 13.5; passed"
   template <class A>
   void serialize(A& ar) {

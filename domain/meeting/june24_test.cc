@@ -63,7 +63,7 @@ TEST(June24Session, TheRecordOfTheFirstECabinetSessionIsReproduced) {
   EXPECT_EQ(outcome.for_remote, 4u);
   EXPECT_EQ(outcome.not_voted, 2u);
   EXPECT_TRUE(outcome.passed);
-  EXPECT_EQ(outcome.rule, "more than 1/2 of all 27 members");
+  EXPECT_EQ(outcome.rule, "more than half of all 27 members");
   EXPECT_EQ(outcome.reasoning, "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   for (const auto& id : remote) {
     EXPECT_EQ(d.m.votes.at("vote-1").ballots.at(id).mode, Attendance::kRemote) << id;

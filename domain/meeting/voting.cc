@@ -3,7 +3,12 @@
 namespace ecab::meeting {
 namespace {
 
-std::string FractionText(const Fraction& f) { return std::to_string(f.num) + "/" + std::to_string(f.den); }
+// "half", "two thirds", else "n/d".
+std::string FractionText(const Fraction& f) {
+  if (f.num * 2 == f.den) return "half";
+  if (f.num * 3 == f.den * 2) return "two thirds";
+  return std::to_string(f.num) + "/" + std::to_string(f.den);
+}
 
 }  // namespace
 

@@ -71,7 +71,7 @@ TEST(Outcome, ATieFailsUnderTheFailsTieRuleWhateverTheChairDid) {
 
 TEST(Outcome, ReasoningShowsTheArithmeticAndTheRule) {
   const VoteOutcome o = DecideOutcome(Count{27, 21, 25, 0, 0, 21, 4, 0}, Policy{}, Choice::kFor);
-  EXPECT_EQ(o.rule, "more than 1/2 of all 27 members");
+  EXPECT_EQ(o.rule, "more than half of all 27 members");
   EXPECT_EQ(o.reasoning, "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   const VoteOutcome tie = DecideOutcome(Count{27, 27, 12, 12, 3, 12, 0, 0}, Policy{}, Choice::kFor);
   EXPECT_EQ(tie.reasoning, "12 for, 12 against: tied; the chair voted for; passed");

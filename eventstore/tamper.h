@@ -1,0 +1,18 @@
+// eventstore/tamper.h — alters a closed store behind its back, the way an
+// attacker with file access could, for tests of the verifiers. Test code only.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+namespace ecab::es::testing {
+
+// Flips one bit of byte `offset` (from the end when negative) of the record at `position`.
+void FlipByte(const std::filesystem::path& dir, std::uint64_t position, long offset);
+// Deletes the record at `position`.
+void RemoveRecord(const std::filesystem::path& dir, std::uint64_t position);
+// Swaps the records at two positions.
+void SwapRecords(const std::filesystem::path& dir, std::uint64_t a, std::uint64_t b);
+
+}  // namespace ecab::es::testing

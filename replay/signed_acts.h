@@ -1,0 +1,50 @@
+// replay/signed_acts.h — finds every signed act in the log and rebuilds, from
+// the log alone, exactly what was signed and the body as it stood then
+// (certificates, trust anchor, revocation list known at that moment), so the
+// signature can be checked again by the same function the command side used.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "domain/directory/body.h"
+#include "domain/forms/form.h"
+#include "domain/resolution/resolution.h"
+#include "eventstore/envelope.h"
+
+namespace ecab::replay {
+
+struct ActCheck {
+  std::uint64_t position = 0;
+  std::string stream;
+  std::string type;
+  std::string signer;  // who the act says signed it
+  std::string actor;   // who the envelope says acted
+  std::string payload; // the canonical JSON rebuilt from the log
+  SignedAct act;
+  std::shared_ptr<const directory::Body> body;  // as of just before this event
+};
+
+// Ok when the signer is the actor and the signature holds against the body
+// as it stood then; kBadSignature with the reason otherwise.
+Status Check(const ActCheck& check);
+
+class ActCollector {
+ public:
+  // Feed every event in log order. Returns the check for a signed act, or
+  // nullopt for any other event; an event that does not decode is an error.
+  Result<std::optional<ActCheck>> Feed(const es::RecordedEvent& event);
+
+  // The body as it stands now, if any event of it was fed.
+  std::shared_ptr<const directory::Body> body(const std::string& id) const;
+
+ private:
+  std::map<std::string, std::shared_ptr<const directory::Body>> bodies_;
+  std::map<std::string, forms::Form> forms_;
+  std::map<std::string, resolution::Resolution> resolutions_;
+  std::map<std::string, std::string> meeting_ids_;  // stream -> meeting id
+};
+
+}  // namespace ecab::replay

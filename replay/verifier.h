@@ -1,0 +1,34 @@
+// replay/verifier.h — the auditor's full check of a store: the hash chain and
+// head, and every signed act re-verified against the body as it stood at the
+// act (certificate chain, validity then, revocation known then, key usage,
+// signer = actor), on every core.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "eventstore/event_store.h"
+
+namespace ecab::replay {
+
+struct Finding {
+  std::uint64_t position = 0;
+  std::string check;   // "chain", "read" or "signature"
+  std::string reason;
+};
+
+struct AuditReport {
+  std::uint64_t events = 0;
+  std::uint64_t signed_acts = 0;
+  std::vector<Finding> findings;  // in position order
+  bool ok() const { return findings.empty(); }
+};
+
+// Called now and then with (events done, events in all).
+using Progress = std::function<void(std::uint64_t, std::uint64_t)>;
+
+// Verifies everything; `threads` 0 means one per core.
+Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads = 0, const Progress& progress = {});
+
+}  // namespace ecab::replay
