@@ -1,6 +1,8 @@
 #include "eventstore/event_store.h"
 
 #include <openssl/rand.h>
+
+#include <cstring>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
 
@@ -259,6 +261,28 @@ std::uint64_t EventStore::WaitForPosition(std::uint64_t position,
 
 std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) const {
   return std::make_unique<LocalSubscription>(*this, from);
+}
+
+Result<std::vector<Hash>> EventStore::ReadHashes(std::uint64_t from, std::size_t max) const {
+  from = std::max<std::uint64_t>(from, 1);
+  const std::uint64_t head = head_position();
+  std::vector<Hash> out;
+  if (from > head) return out;
+  out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, head - from + 1)));
+  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::uint64_t expected = from;
+  for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head; it->Next(), ++expected) {
+    if (internal::ParseU64Key(it->key().ToStringView()) != expected) {
+      return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+    }
+    const auto value = it->value().ToStringView();
+    if (value.size() < 32) return MakeError(ErrorCode::kCorruption, "record " + std::to_string(expected) + " is truncated");
+    Hash h;
+    std::memcpy(h.data(), value.data() + value.size() - 32, 32);
+    out.push_back(h);
+  }
+  if (!it->status().ok()) return FromRocks(it->status());
+  return out;
 }
 
 Result<std::uint64_t> EventStore::PositionAt(Timestamp t) const {

@@ -78,6 +78,10 @@ class EventStore {
   // Catch up from `from`, then follow live appends.
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from) const;
 
+  // The stored hashes of the events at positions from..from+max-1 (fewer at
+  // the head), without decrypting anything: the Merkle tree's entries.
+  Result<std::vector<Hash>> ReadHashes(std::uint64_t from, std::size_t max) const;
+
   // The last position recorded at or before `t` (0 when none): recorded-at
   // never decreases along the log, so this is a binary search.
   Result<std::uint64_t> PositionAt(Timestamp t) const;
