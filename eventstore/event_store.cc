@@ -263,6 +263,17 @@ std::unique_ptr<Subscription> EventStore::Subscribe(std::uint64_t from) const {
   return std::make_unique<LocalSubscription>(*this, from);
 }
 
+Result<std::string> EventStore::ReadRecord(std::uint64_t position) const {
+  if (position == 0 || position > head_position()) {
+    return MakeError(ErrorCode::kNotFound, "no event at position " + std::to_string(position));
+  }
+  std::string bytes;
+  auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, U64Key(position), &bytes);
+  if (s.IsNotFound()) return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(position) + " is missing");
+  if (!s.ok()) return FromRocks(s);
+  return bytes;
+}
+
 Result<std::vector<Hash>> EventStore::ReadHashes(std::uint64_t from, std::size_t max) const {
   from = std::max<std::uint64_t>(from, 1);
   const std::uint64_t head = head_position();

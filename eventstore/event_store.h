@@ -78,6 +78,10 @@ class EventStore {
   // Catch up from `from`, then follow live appends.
   std::unique_ptr<Subscription> Subscribe(std::uint64_t from) const;
 
+  // The stored bytes of the record at `position` (docs/formats/event-record.md),
+  // for exports that let others recompute its hash. kNotFound past the head.
+  Result<std::string> ReadRecord(std::uint64_t position) const;
+
   // The stored hashes of the events at positions from..from+max-1 (fewer at
   // the head), without decrypting anything: the Merkle tree's entries.
   Result<std::vector<Hash>> ReadHashes(std::uint64_t from, std::size_t max) const;

@@ -2,13 +2,19 @@
 // tampering and passes an untouched store; explain tells how it passed.
 #include <gtest/gtest.h>
 
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sys/stat.h>
 
 #include "eventstore/tamper.h"
 #include "projections/testing.h"
+#include "eventstore/merkle.h"
+#include "eventstore/record.h"
+#include "eventstore/tree_head.h"
 #include "replay/explain.h"
+#include "replay/export.h"
+#include "replay/tree_heads.h"
 #include "replay/verifier.h"
 
 namespace ecab::replay {
@@ -144,6 +150,134 @@ TEST_F(Audit, TheCommandLineToolExitsByWhetherEverythingHeld) {
   es::testing::FlipByte(StoreDir(), ballots[0], -40);
   EXPECT_EQ(ExitCode(base), 1);
   EXPECT_EQ(ExitCode(base + "/nowhere"), 2);
+}
+
+class Archive : public Audit {
+ protected:
+  void SetUp() override {
+    Record();
+    auto signer = es::TreeHeadSigner::LoadOrCreate(dir.path() / "log-key.pem");
+    ASSERT_TRUE(signer.ok());
+    log_key = std::move(signer).value();
+  }
+
+  Result<ExportSummary> Export(const std::string& requester, const std::filesystem::path& out, bool sign_head = true) {
+    auto store = es::testing::OpenOrDie(StoreDir());
+    if (sign_head) {
+      auto signed_head = RecordTreeHead(*store, *log_key, testing::June24() + std::chrono::hours(12));
+      EXPECT_TRUE(signed_head.ok());
+    }
+    return ExportMeeting(*store, ExportRequest{"meeting-1", requester, out, log_key->public_pem()});
+  }
+
+  static int In(const std::filesystem::path& dir, const std::string& command) {
+    return ExitCode("cd " + dir.string() + " && " + command);
+  }
+
+  std::unique_ptr<es::TreeHeadSigner> log_key;
+};
+
+TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte) {
+  const auto bag = dir.path() / "bag";
+  auto summary = Export("min-ict", bag);
+  ASSERT_TRUE(summary.ok()) << ToString(summary.error());
+  EXPECT_EQ(summary->signed_acts, 26u);
+  EXPECT_EQ(In(bag, "sha256sum -c --quiet manifest-sha256.txt"), 0);
+  EXPECT_EQ(In(bag, "sha256sum -c --quiet tagmanifest-sha256.txt"), 0);
+  EXPECT_EQ(In(bag, "openssl pkeyutl -verify -pubin -inkey data/log-public-key.pem -rawin -in data/tree-head.txt "
+                    "-sigfile data/tree-head.sig"), 0);
+
+  // Every exported event: its hash recomputes from the stored record, and its
+  // inclusion proof holds against the signed root.
+  std::ifstream head_in(bag / "data/tree-head.json");
+  const auto tree_head = nlohmann::json::parse(head_in);
+  es::Hash root;
+  const std::string root_bytes = [&] {
+    std::string out;
+    const std::string hex = tree_head["root"];
+    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return out;
+  }();
+  std::memcpy(root.data(), root_bytes.data(), 32);
+  auto unhex = [](const std::string& hex) {
+    std::string out;
+    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    return out;
+  };
+  std::ifstream events_in(bag / "data/events.jsonl"), proofs_in(bag / "data/proofs.jsonl");
+  std::string event_line, proof_line;
+  int checked = 0;
+  std::uint64_t ballot_position = 0;
+  while (std::getline(events_in, event_line) && std::getline(proofs_in, proof_line)) {
+    const auto e = nlohmann::json::parse(event_line);
+    const auto p = nlohmann::json::parse(proof_line);
+    const std::string record = unhex(e["record_hex"]);
+    ASSERT_EQ(es::ToHex(es::Sha256(std::string_view(record).substr(0, record.size() - 32))), e["hash"]);
+    es::Hash hash;
+    std::memcpy(hash.data(), unhex(e["hash"]).data(), 32);
+    std::vector<es::Hash> path;
+    for (const auto& h : p["path"]) {
+      es::Hash x;
+      std::memcpy(x.data(), unhex(h).data(), 32);
+      path.push_back(x);
+    }
+    ASSERT_TRUE(es::VerifyInclusion(es::MerkleLeaf(hash), p["leaf_index"], p["tree_size"], path, root))
+        << "position " << e["position"];
+    if (e["type"] == "meeting.ballot_cast") ballot_position = e["position"];
+    ++checked;
+  }
+  EXPECT_GT(checked, 100);
+
+  // A ballot's signature, with openssl and the certificate in the bag.
+  std::ifstream ev(bag / "data/events.jsonl");
+  std::string fingerprint;
+  while (std::getline(ev, event_line)) {
+    const auto e = nlohmann::json::parse(event_line);
+    if (e["position"] == ballot_position) fingerprint = e["signed_act"]["certificate"].get<std::string>().substr(7);
+  }
+  const std::string sig = "data/signatures/" + std::to_string(ballot_position);
+  EXPECT_EQ(In(bag, "openssl x509 -in data/certificates/" + fingerprint + ".pem -pubkey -noout > ballot-key.pem && "
+                    "openssl pkeyutl -verify -pubin -inkey ballot-key.pem -rawin -in " + sig + ".payload -sigfile " +
+                    sig + ".sig"), 0);
+  EXPECT_EQ(In(bag, "openssl verify -CAfile data/certificates/trust-anchor.pem data/certificates/" + fingerprint + ".pem"), 0);
+
+  // Any changed byte in a data file is caught.
+  for (const char* file : {"data/minutes.html", "data/events.jsonl", "data/proofs.jsonl"}) {
+    std::filesystem::remove_all(dir.path() / "changed");
+    std::filesystem::copy(bag, dir.path() / "changed", std::filesystem::copy_options::recursive);
+    std::fstream f(dir.path() / "changed" / file, std::ios::in | std::ios::out | std::ios::binary);
+    f.seekg(10);
+    char c = 0;
+    f.get(c);
+    f.seekp(10);
+    f.put(static_cast<char>(c ^ 0x01));
+    f.close();
+    EXPECT_NE(In(dir.path() / "changed", "sha256sum -c --quiet manifest-sha256.txt"), 0) << file;
+  }
+}
+
+TEST_F(Archive, ATarBagUnpacksAndChecksAndOutsidersAreRefused) {
+  const auto tar = dir.path() / "meeting-1-record.tar";
+  auto summary = Export("records-office", tar);
+  ASSERT_FALSE(summary.ok()) << "not enrolled: refused";
+  EXPECT_EQ(summary.error().code, ErrorCode::kForbidden);
+  auto store_ok = Export("min-ict", tar, false);
+  ASSERT_TRUE(store_ok.ok()) << ToString(store_ok.error());
+  EXPECT_EQ(In(dir.path(), "tar -xf " + tar.string()), 0);
+  EXPECT_EQ(In(dir.path() / "meeting-1-record", "sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet "
+                                                  "tagmanifest-sha256.txt"), 0);
+  auto unknown = es::testing::OpenOrDie(StoreDir());
+  EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", ""}).error().code,
+            ErrorCode::kNotFound);
+}
+
+TEST(ArchiveWithoutTreeHead, ExportWaitsForASignedTreeHead) {
+  TempDir dir;
+  auto store = es::testing::OpenOrDie(dir.path() / "store");
+  proj::testing::RecordJune24(*store);
+  auto refused = ExportMeeting(*store, ExportRequest{"meeting-1", "min-ict", dir.path() / "bag", ""});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kRuleViolation);
 }
 
 }  // namespace

@@ -1,0 +1,318 @@
+#include "replay/export.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "domain/documents/document.h"
+#include "domain/meeting/meeting.h"
+#include "domain/resolution/resolution.h"
+#include "eventstore/merkle.h"
+#include "eventstore/record.h"
+#include "replay/minutes.h"
+#include "replay/signed_acts.h"
+#include "replay/tree_heads.h"
+
+namespace ecab::replay {
+namespace {
+
+using nlohmann::json;
+using Files = std::map<std::string, std::string>;  // bag path -> content
+
+std::string Base64(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::string Pem(std::string_view der, bool crl) {
+  const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new(BIO_s_mem()), &BIO_free);
+  if (crl) {
+    X509_CRL* c = d2i_X509_CRL(nullptr, &p, static_cast<long>(der.size()));
+    if (c == nullptr) return {};
+    PEM_write_bio_X509_CRL(bio.get(), c);
+    X509_CRL_free(c);
+  } else {
+    X509* x = d2i_X509(nullptr, &p, static_cast<long>(der.size()));
+    if (x == nullptr) return {};
+    PEM_write_bio_X509(bio.get(), x);
+    X509_free(x);
+  }
+  char* data = nullptr;
+  const long len = BIO_get_mem_data(bio.get(), &data);
+  return std::string(data, static_cast<std::size_t>(len));
+}
+
+std::string Hex(const es::Hash& h) { return es::ToHex(h); }
+
+// What a meeting's record consists of, found in a first pass over the log.
+struct Scope {
+  std::string body;
+  std::string meeting_stream;
+  std::set<std::string> streams;  // meeting, resolutions, their forms, agenda documents
+};
+
+Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id) {
+  Scope scope;
+  std::map<std::string, std::string> resolution_meeting;  // stream -> meeting id
+  std::map<std::string, std::vector<std::string>> circulated;
+  std::set<std::string> documents;
+  for (std::uint64_t next = 1; next <= store.head_position();) {
+    auto events = store.ReadAll(next, 8192);
+    if (!events.ok()) return events.error();
+    if (events->empty()) break;
+    for (const auto& e : *events) {
+      if (e.type == meeting::MeetingScheduled::kType || e.type == meeting::AgendaItemAdded::kType) {
+        auto d = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!d.ok()) return d.error();
+        if (const auto* s = std::get_if<meeting::MeetingScheduled>(&*d); s && s->meeting == meeting_id) {
+          scope.meeting_stream = e.stream;
+          scope.body = e.body;
+        }
+        if (const auto* a = std::get_if<meeting::AgendaItemAdded>(&*d); a && e.stream == scope.meeting_stream) {
+          documents.insert(a->documents.begin(), a->documents.end());
+        }
+      } else if (e.type == resolution::ResolutionDrafted::kType || e.type == resolution::ResolutionCirculated::kType) {
+        auto d = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!d.ok()) return d.error();
+        if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*d)) resolution_meeting[e.stream] = r->meeting;
+        if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*d)) circulated[e.stream].push_back(c->form);
+      }
+    }
+    next = events->back().position + 1;
+  }
+  if (scope.meeting_stream.empty()) {
+    return MakeError(ErrorCode::kNotFound, "no meeting '" + std::string(meeting_id) + "' in the log");
+  }
+  scope.streams.insert(scope.meeting_stream);
+  for (const auto& [stream, meeting] : resolution_meeting) {
+    if (meeting != meeting_id) continue;
+    scope.streams.insert(stream);
+    for (const auto& form : circulated[stream]) scope.streams.insert("form-" + form);
+  }
+  for (const auto& doc : documents) scope.streams.insert("document-" + doc);
+  scope.streams.insert("body-" + scope.body);
+  return scope;
+}
+
+Status CheckAccess(const directory::Body& body, const meeting::Meeting& m,
+                   const std::map<std::string, documents::Document>& docs, const std::string& who) {
+  const auto role = body.RoleAt(who, FromMicros(std::numeric_limits<std::int64_t>::max() / 2));
+  const bool record_keeper = role == Role::kArchivist || role == Role::kAuditor;
+  const bool participant = m.invited.contains(who) || m.substitutes.contains(who) ||
+                           (m.session && std::binary_search(m.session->members.begin(), m.session->members.end(), who));
+  if (!record_keeper && !participant) {
+    return MakeError(ErrorCode::kForbidden, "'" + who + "' may not see the record of meeting '" + m.schedule.meeting +
+                                                "': neither an archivist, an auditor nor a participant");
+  }
+  for (const auto& [stream, d] : docs) {
+    if (!documents::MayRead(d, who)) {
+      return MakeError(ErrorCode::kForbidden, "document '" + d.header.document + "' on the agenda is classified " +
+                                                  ClassificationName(d.header.classification) + " and '" + who +
+                                                  "' has no access to it");
+    }
+  }
+  return Ok{};
+}
+
+Status WriteDirectory(const std::filesystem::path& dir, const Files& files) {
+  std::error_code ec;
+  if (std::filesystem::exists(dir, ec)) return MakeError(ErrorCode::kAlreadyExists, dir.string() + " already exists");
+  for (const auto& [path, content] : files) {
+    const auto full = dir / path;
+    std::filesystem::create_directories(full.parent_path(), ec);
+    std::ofstream out(full, std::ios::binary);
+    if (!(out << content)) return MakeError(ErrorCode::kIoError, "cannot write " + full.string());
+  }
+  return Ok{};
+}
+
+Status WriteTar(const std::filesystem::path& file, const std::string& root, const Files& files) {
+  std::unique_ptr<archive, decltype(&archive_write_free)> a(archive_write_new(), &archive_write_free);
+  archive_write_set_format_pax_restricted(a.get());
+  if (archive_write_open_filename(a.get(), file.c_str()) != ARCHIVE_OK) {
+    return MakeError(ErrorCode::kIoError, "cannot write " + file.string() + ": " + archive_error_string(a.get()));
+  }
+  for (const auto& [path, content] : files) {
+    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), &archive_entry_free);
+    const std::string name = root + "/" + path;
+    archive_entry_set_pathname(entry.get(), name.c_str());
+    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
+    archive_entry_set_filetype(entry.get(), AE_IFREG);
+    archive_entry_set_perm(entry.get(), 0644);
+    if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK ||
+        archive_write_data(a.get(), content.data(), content.size()) < 0) {
+      return MakeError(ErrorCode::kIoError, std::string("tar: ") + archive_error_string(a.get()));
+    }
+  }
+  if (archive_write_close(a.get()) != ARCHIVE_OK) return MakeError(ErrorCode::kIoError, "cannot finish the tar");
+  return Ok{};
+}
+
+std::string Sha256Hex(std::string_view s) { return es::ToHex(es::Sha256(s)); }
+
+}  // namespace
+
+Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
+  auto scope = FindScope(store, request.meeting);
+  if (!scope.ok()) return scope.error();
+  // Second pass: the record's events, the signed acts among them, the states.
+  ActCollector collector;
+  std::vector<es::RecordedEvent> events;
+  std::map<std::uint64_t, ActCheck> acts;
+  meeting::Meeting m;
+  std::map<std::string, resolution::Resolution> resolutions;
+  std::map<std::string, documents::Document> docs;
+  std::vector<std::string> speakers;
+  for (std::uint64_t next = 1; next <= store.head_position();) {
+    auto batch = store.ReadAll(next, 8192);
+    if (!batch.ok()) return batch.error();
+    if (batch->empty()) break;
+    for (auto& e : *batch) {
+      auto check = collector.Feed(e);
+      if (!check.ok()) return check.error();
+      if (!scope->streams.contains(e.stream)) continue;
+      if (check->has_value()) acts.emplace(e.position, std::move(**check));
+      if (e.stream == scope->meeting_stream) {
+        auto d = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!d.ok()) return d.error();
+        if (const auto* g = std::get_if<meeting::FloorGranted>(&*d)) speakers.push_back(g->person);
+        m = meeting::Evolve(std::move(m), *d);
+      } else if (e.stream.starts_with("resolution-")) {
+        auto d = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!d.ok()) return d.error();
+        resolutions[e.stream] = resolution::Evolve(std::move(resolutions[e.stream]), *d);
+      } else if (e.stream.starts_with("document-")) {
+        auto d = documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!d.ok()) return d.error();
+        docs[e.stream] = documents::Evolve(std::move(docs[e.stream]), *d);
+      }
+      events.push_back(std::move(e));
+    }
+    next = batch->back().position + 1;
+  }
+  auto body = collector.body(scope->body);
+  if (!body) return MakeError(ErrorCode::kNotFound, "the meeting's body is not in the log");
+  if (auto s = CheckAccess(*body, m, docs, request.requester); !s.ok()) return s.error();
+  // The body's events matter up to the end of the meeting's record.
+  std::uint64_t last = 0;
+  for (const auto& e : events) {
+    if (!e.stream.starts_with("body-")) last = std::max(last, e.position);
+  }
+  std::erase_if(events, [&](const es::RecordedEvent& e) { return e.stream.starts_with("body-") && e.position > last; });
+
+  auto heads = RecordedTreeHeads(store);
+  if (!heads.ok()) return heads.error();
+  const es::TreeHead* head = nullptr;
+  for (const auto& h : *heads) {
+    if (h.size >= last) head = &h;
+  }
+  if (head == nullptr) {
+    return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " + std::to_string(last) +
+                                                    " yet; the server signs one periodically");
+  }
+  auto leaves = es::LogLeaves(store, head->size);
+  if (!leaves.ok()) return leaves.error();
+
+  Files files;
+  std::string jsonl, proofs;
+  for (const auto& e : events) {
+    auto record = store.ReadRecord(e.position);
+    if (!record.ok()) return record.error();
+    json j = {{"position", e.position}, {"stream", e.stream}, {"version", e.version}, {"type", e.type},
+              {"schema_version", e.schema_version}, {"recorded_at", FormatRfc3339(e.recorded_at)}, {"body", e.body},
+              {"actor", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of},
+              {"command_id", e.command_id}, {"correlation_id", e.correlation_id}, {"causation_id", e.causation_id},
+              {"key_id", e.key_id}, {"prev_hash", Hex(e.prev_hash)}, {"hash", Hex(e.hash)},
+              {"payload_base64", Base64(e.payload)}, {"record_hex", es::ToHex(*record)}};
+    if (auto a = acts.find(e.position); a != acts.end()) {
+      j["signed_act"] = {{"signer", a->second.signer}, {"algorithm", a->second.act.algorithm},
+                         {"certificate", a->second.act.certificate}, {"signature_base64", Base64(a->second.act.value)},
+                         {"payload", a->second.payload}};
+      const std::string base = "data/signatures/" + std::to_string(e.position);
+      files[base + ".payload"] = a->second.payload;
+      files[base + ".sig"] = a->second.act.value;
+    }
+    jsonl += j.dump() + "\n";
+    auto path = es::InclusionProof(*leaves, e.position - 1, head->size);
+    if (!path.ok()) return path.error();
+    json proof = {{"position", e.position}, {"leaf_index", e.position - 1}, {"tree_size", head->size},
+                  {"event_hash", Hex(e.hash)}, {"path", json::array()}};
+    for (const auto& h : *path) proof["path"].push_back(Hex(h));
+    proofs += proof.dump() + "\n";
+  }
+  files["data/events.jsonl"] = jsonl;
+  files["data/proofs.jsonl"] = proofs;
+  files["data/tree-head.txt"] = es::TreeHeadPayload(head->size, head->root, head->time);
+  files["data/tree-head.sig"] = head->signature;
+  files["data/tree-head.json"] = json{{"size", head->size}, {"root", Hex(head->root)}, {"time", FormatRfc3339(head->time)},
+                                      {"key_id", head->key_id}, {"signature_base64", Base64(head->signature)}}.dump(2) + "\n";
+  if (!request.log_public_pem.empty()) files["data/log-public-key.pem"] = request.log_public_pem;
+  files["data/certificates/trust-anchor.pem"] = Pem(body->anchor_der, false);
+  if (!body->crl_der.empty()) files["data/certificates/revocation-list.pem"] = Pem(body->crl_der, true);
+  std::set<std::string> used;
+  for (const auto& [position, act] : acts) used.insert(act.act.certificate);
+  for (const auto& [person, record] : body->people) {
+    for (const auto& [fingerprint, der] : record.certificates) {
+      if (used.contains(fingerprint)) {
+        files["data/certificates/" + fingerprint.substr(7) + ".pem"] = Pem(der, false);
+      }
+    }
+  }
+  for (const auto& [stream, d] : docs) {
+    json versions = json::array();
+    for (const auto& v : d.versions) {
+      versions.push_back({{"version", v.version}, {"sha256", v.sha256}, {"size", v.size}, {"media_type", v.media_type},
+                          {"filename", v.filename}, {"author", v.author}});
+    }
+    files["data/documents/" + d.header.document + ".json"] =
+        json{{"document", d.header.document}, {"title", d.header.title},
+             {"classification", ClassificationName(d.header.classification)}, {"versions", versions}}.dump(2) + "\n";
+  }
+  std::vector<resolution::Resolution> rs;
+  for (const auto& [stream, r] : resolutions) rs.push_back(r);
+  files["data/minutes.html"] = MinutesHtml(m, rs, speakers);
+
+  // BagIt: fixity of the payload, then of the tag files.
+  std::string manifest;
+  std::uint64_t octets = 0;
+  for (const auto& [path, content] : files) {
+    manifest += Sha256Hex(content) + "  " + path + "\n";
+    octets += content.size();
+  }
+  const std::uint64_t data_files = files.size();
+  files["bagit.txt"] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
+  files["bag-info.txt"] = "Source-Organization: " + body->name + "\nExternal-Identifier: " + m.schedule.meeting +
+                          "\nExternal-Description: Complete record of meeting \"" + m.schedule.title +
+                          "\"\nBagging-Date: " + FormatRfc3339(head->time).substr(0, 10) +
+                          "\nPayload-Oxum: " + std::to_string(octets) + "." + std::to_string(data_files) +
+                          "\nECabinet-Body: " + body->id + "\nECabinet-Meeting-Date: " +
+                          FormatRfc3339(m.schedule.starts_at).substr(0, 10) + "\nECabinet-Events: " +
+                          std::to_string(events.size()) + "\nECabinet-Signed-Acts: " + std::to_string(acts.size()) +
+                          "\nECabinet-Source-Store: " + store.store_id() + "\nECabinet-Tree-Head-Size: " +
+                          std::to_string(head->size) + "\nECabinet-Tree-Head-Root: " + Hex(head->root) +
+                          "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n";
+  files["manifest-sha256.txt"] = manifest;
+  std::string tagmanifest;
+  for (const char* tag : {"bag-info.txt", "bagit.txt", "manifest-sha256.txt"}) {
+    tagmanifest += Sha256Hex(files[tag]) + "  " + tag + "\n";
+  }
+  files["tagmanifest-sha256.txt"] = tagmanifest;
+
+  const bool tar = request.out.extension() == ".tar";
+  auto written = tar ? WriteTar(request.out, request.out.stem().string(), files) : WriteDirectory(request.out, files);
+  if (!written.ok()) return written.error();
+  return ExportSummary{events.size(), acts.size(), head->size, files.size()};
+}
+
+}  // namespace ecab::replay

@@ -1,0 +1,33 @@
+// replay/export.h — the complete record of one meeting as a BagIt bag
+// (RFC 8493), as a directory or a single .tar, that checks itself with
+// sha256sum and openssl alone (docs/ARCHIVE.md).
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "eventstore/event_store.h"
+
+namespace ecab::replay {
+
+struct ExportRequest {
+  std::string meeting;          // the meeting id
+  std::string requester;        // who asks; must be allowed to see all of it
+  std::filesystem::path out;    // a directory to create, or a file ending in ".tar"
+  std::string log_public_pem;   // the log's tree-head key, included for checkers
+};
+
+struct ExportSummary {
+  std::uint64_t events = 0;
+  std::uint64_t signed_acts = 0;
+  std::uint64_t tree_size = 0;
+  std::uint64_t files = 0;
+};
+
+// Refuses (kForbidden) unless the requester is, in the meeting's body, an
+// archivist, an auditor or a participant of the meeting, and may read every
+// document on its agenda; kNotFound for an unknown meeting; kRuleViolation
+// when no recorded tree head covers the record yet.
+Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request);
+
+}  // namespace ecab::replay

@@ -1,0 +1,53 @@
+#include "replay/tree_heads.h"
+
+#include <cstring>
+
+#include "domain/log/events.h"
+
+namespace ecab::replay {
+
+Result<std::vector<es::TreeHead>> RecordedTreeHeads(const es::EventStore& store) {
+  std::vector<es::TreeHead> out;
+  for (std::uint64_t from = 1;;) {
+    auto events = store.ReadStream(log::kStream, from, es::Direction::kForward, 1000);
+    if (!events.ok()) return events.error();
+    for (const auto& e : *events) {
+      auto decoded = log::LogDecoder().Decode(e.type, e.schema_version, e.payload);
+      if (!decoded.ok()) return decoded.error();
+      const auto& t = std::get<log::TreeHeadSigned>(*decoded);
+      es::TreeHead head{t.size, {}, t.time, t.key_id, t.signature};
+      if (t.root.size() != head.root.size()) return MakeError(ErrorCode::kCorruption, "malformed tree head");
+      std::memcpy(head.root.data(), t.root.data(), head.root.size());
+      out.push_back(std::move(head));
+    }
+    if (events->size() < 1000) return out;
+    from = events->back().version + 1;
+  }
+}
+
+Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
+                                                   Timestamp now) {
+  auto heads = RecordedTreeHeads(store);
+  if (!heads.ok()) return heads.error();
+  const std::uint64_t size = store.head_position();
+  // The last head's own record is the one event it cannot cover.
+  if (size == 0 || (!heads->empty() && heads->back().size + 1 >= size)) return std::optional<es::TreeHead>();
+  auto root = es::LogRoot(store, size);
+  if (!root.ok()) return root.error();
+  auto head = signer.Sign(size, *root, now);
+  if (!head.ok()) return head.error();
+  const log::TreeHeadSigned event{size, std::string(reinterpret_cast<const char*>(head->root.data()), 32), head->time,
+                                  head->key_id, head->signature};
+  const EncodedEvent encoded = Encode(event);
+  es::AppendRequest r;
+  r.body = std::string(log::kBody);
+  r.stream = std::string(log::kStream);
+  r.command_id = "tree-head:" + std::to_string(size);
+  r.actor = {"log", "admin", ""};
+  r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+  auto appended = store.Append(std::move(r));
+  if (!appended.ok()) return appended.error();
+  return std::optional<es::TreeHead>(*head);
+}
+
+}  // namespace ecab::replay
