@@ -1,16 +1,35 @@
 // ecab-audit — the auditor's and archivist's tool, on a store directory.
-//   ecab-audit verify  [--data-dir D] [--threads N] [--json] [--quiet]
+//   ecab-audit verify  [--log-public-key F] [--threads N] [--json] [--quiet]
 //   ecab-audit explain (--resolution ID | --vote MEETING/VOTE | --form ID) [--json]
-// Exit codes: 0 all held / done, 1 findings, 2 the tool could not run.
+//   ecab-audit export  --meeting ID --as PERSON --out DIR|FILE.tar [--log-public-key F]
+//   ecab-audit prove   --position P [--tree-size N]
+//   ecab-audit consistency --from N --to M
+//   ecab-audit sign-tree-head --log-key F
+//   ecab-audit replay  (--to-position P | --to-time RFC3339) --out DIR [--show KEY]
+// Common: [--data-dir D] [--key-file K]. Exit codes: 0 all held / done,
+// 1 findings or a proof that fails, 2 the tool could not run.
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 #include <nlohmann/json.hpp>
 
+#include "eventstore/merkle.h"
+#include "eventstore/tree_head.h"
+#include "projections/audit.h"
+#include "projections/dashboard.h"
+#include "projections/runner.h"
+#include "projections/search.h"
+#include "projections/tasks.h"
+#include "projections/views.h"
 #include "replay/explain.h"
+#include "replay/export.h"
+#include "replay/tree_heads.h"
 #include "replay/verifier.h"
 
 namespace {
@@ -64,6 +83,92 @@ int Fail(const Error& e) {
   return 2;
 }
 
+std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The size of the latest recorded tree head that covers `position`, if any.
+std::optional<es::TreeHead> HeadCovering(const es::EventStore& store, std::uint64_t position) {
+  auto heads = replay::RecordedTreeHeads(store);
+  if (!heads.ok()) return std::nullopt;
+  std::optional<es::TreeHead> best;
+  for (const auto& h : *heads) {
+    if (h.head.size >= position) best = h.head;
+  }
+  return best;
+}
+
+int Prove(const es::EventStore& store, std::uint64_t position, std::uint64_t size) {
+  std::optional<es::TreeHead> head;
+  if (size == 0) {
+    head = HeadCovering(store, position);
+    if (!head) return Fail(MakeError(ErrorCode::kNotFound, "no signed tree head covers position " + std::to_string(position)));
+    size = head->size;
+  }
+  auto leaves = es::LogLeaves(store, size);
+  if (!leaves.ok()) return Fail(leaves.error());
+  auto path = es::InclusionProof(*leaves, position - 1, size);
+  if (!path.ok()) return Fail(path.error());
+  const es::Hash root = head ? head->root : es::MerkleRoot(*leaves);
+  nlohmann::json out = {{"position", position}, {"leaf_index", position - 1}, {"tree_size", size},
+                        {"root", es::ToHex(root)}, {"signed_tree_head", head.has_value()}, {"path", nlohmann::json::array()}};
+  for (const auto& h : *path) out["path"].push_back(es::ToHex(h));
+  const bool ok = es::VerifyInclusion((*leaves)[position - 1], position - 1, size, *path, root);
+  out["verified"] = ok;
+  std::cout << out.dump(2) << "\n";
+  return ok ? 0 : 1;
+}
+
+int Consistency(const es::EventStore& store, std::uint64_t from, std::uint64_t to) {
+  auto leaves = es::LogLeaves(store, to);
+  if (!leaves.ok()) return Fail(leaves.error());
+  auto proof = es::ConsistencyProof(*leaves, from, to);
+  if (!proof.ok()) return Fail(proof.error());
+  const es::Hash old_root = es::MerkleRoot(std::span(*leaves).subspan(0, from));
+  const es::Hash new_root = es::MerkleRoot(*leaves);
+  nlohmann::json out = {{"old_size", from}, {"new_size", to}, {"old_root", es::ToHex(old_root)},
+                        {"new_root", es::ToHex(new_root)}, {"proof", nlohmann::json::array()}};
+  for (const auto& h : *proof) out["proof"].push_back(es::ToHex(h));
+  const bool ok = es::VerifyConsistency(from, to, old_root, new_root, *proof);
+  out["verified"] = ok;
+  std::cout << out.dump(2) << "\n";
+  return ok ? 0 : 1;
+}
+
+// Rebuilds every read model up to `position` into `out` and shows one.
+int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys, std::uint64_t position,
+           const std::filesystem::path& out, const std::string& show) {
+  if (std::filesystem::exists(out)) return Fail(MakeError(ErrorCode::kAlreadyExists, out.string() + " already exists"));
+  auto views = es::ViewStore::Open(out, std::move(keys));
+  if (!views.ok()) return Fail(views.error());
+  proj::AggregateViews aggregates(**views);
+  proj::TasksProjection tasks(**views);
+  proj::SearchProjection search(**views);
+  proj::DashboardProjection dashboard(**views);
+  proj::AuditProjection audit;
+  auto all = aggregates.all();
+  for (proj::Projection* p : std::initializer_list<proj::Projection*>{&tasks, &search, &dashboard, &audit}) all.push_back(p);
+  proj::Runner runner("replay", **views, all);
+  auto source = store.Subscribe(1);
+  while (runner.position() < position) {
+    auto applied = runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
+                               std::chrono::milliseconds(0));
+    if (!applied.ok()) return Fail(applied.error());
+    if (*applied == 0) break;
+  }
+  std::cout << "read models as of position " << runner.position() << " written to " << out.string() << "\n";
+  if (!show.empty()) {
+    auto value = (*views)->Get(show);
+    if (!value.ok()) return Fail(value.error());
+    if (!value->has_value()) return Fail(MakeError(ErrorCode::kNotFound, "no view '" + show + "'"));
+    std::cout << **value << "\n";
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -87,28 +192,94 @@ int main(int argc, char** argv) {
   group->add_option("--resolution", resolution, "resolution id");
   group->add_option("--vote", vote, "<meeting>/<vote>");
   group->add_option("--form", form, "opinion form id");
+  std::filesystem::path log_public_key;
+  verify->add_option("--log-public-key", log_public_key, "the log's tree-head public key (PEM)");
+  std::string meeting, as;
+  std::filesystem::path out;
+  auto* exp = app.add_subcommand("export", "write a meeting's complete record as a BagIt bag");
+  add_common(exp);
+  exp->add_option("--meeting", meeting, "meeting id")->required();
+  exp->add_option("--as", as, "the person asking; they must be allowed to see it all")->required();
+  exp->add_option("--out", out, "a directory to create, or a file ending in .tar")->required();
+  exp->add_option("--log-public-key", log_public_key, "the log's tree-head public key (PEM), included in the bag");
+  std::uint64_t position = 0, tree_size = 0, from = 0, to = 0;
+  auto* prove = app.add_subcommand("prove", "an inclusion proof of one event against a tree head");
+  add_common(prove);
+  prove->add_option("--position", position, "the event's position")->required();
+  prove->add_option("--tree-size", tree_size, "the tree size (default: the latest signed head covering it)");
+  auto* consistency = app.add_subcommand("consistency", "a consistency proof between two tree sizes");
+  add_common(consistency);
+  consistency->add_option("--from", from, "the older size")->required();
+  consistency->add_option("--to", to, "the newer size")->required();
+  std::filesystem::path log_key;
+  auto* sign = app.add_subcommand("sign-tree-head", "sign the log's tree head now and record it (operators)");
+  add_common(sign);
+  sign->add_option("--log-key", log_key, "the log's Ed25519 private key (PEM); created if missing")->required();
+  std::string to_time, show;
+  auto* rep = app.add_subcommand("replay", "rebuild every read model up to a position or a time");
+  add_common(rep);
+  auto* until = rep->add_option_group("until")->require_option(1);
+  until->add_option("--to-position", position, "the last position to include");
+  until->add_option("--to-time", to_time, "the last time to include, e.g. 2019-06-24T12:00:00Z");
+  rep->add_option("--out", out, "a new directory for the read models")->required();
+  rep->add_option("--show", show, "print this view, e.g. meeting/view/meeting-1");
   CLI11_PARSE(app, argc, argv);
 
   auto store = OpenStore(c);
   if (!store.ok()) return Fail(store.error());
+  if (exp->parsed()) {
+    const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
+    auto summary = replay::ExportMeeting(**store, replay::ExportRequest{meeting, as, out, pem});
+    if (!summary.ok()) return Fail(summary.error());
+    std::cout << "exported " << summary->events << " events (" << summary->signed_acts << " signed acts) against the "
+              << "tree head of size " << summary->tree_size << " to " << out.string() << "\n";
+    return 0;
+  }
+  if (prove->parsed()) return Prove(**store, position, tree_size);
+  if (consistency->parsed()) return Consistency(**store, from, to);
+  if (sign->parsed()) {
+    auto signer = es::TreeHeadSigner::LoadOrCreate(log_key);
+    if (!signer.ok()) return Fail(signer.error());
+    auto head = replay::RecordTreeHead(**store, **signer, es::SystemClock().Now());
+    if (!head.ok()) return Fail(head.error());
+    std::cout << (head->has_value() ? "signed the tree head of size " + std::to_string((*head)->size)
+                                    : std::string("the last signed tree head already covers the log"))
+              << "\n";
+    return 0;
+  }
+  if (rep->parsed()) {
+    if (!to_time.empty()) {
+      auto t = ParseRfc3339(to_time);
+      if (!t.ok()) return Fail(t.error());
+      auto at = (*store)->PositionAt(*t);
+      if (!at.ok()) return Fail(at.error());
+      position = *at;
+    }
+    auto keys = es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file);
+    if (!keys.ok()) return Fail(keys.error());
+    return Replay(**store, *keys, position, out, show);
+  }
   if (verify->parsed()) {
     ProgressBar bar(!c.quiet && !c.json);
     const auto start = std::chrono::steady_clock::now();
-    auto report = replay::VerifyLog(**store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); });
+    const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
+    auto report = replay::VerifyLog(**store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, pem);
     if (!report.ok()) return Fail(report.error());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (c.json) {
-      nlohmann::json out = {{"events", report->events}, {"signed_acts", report->signed_acts}, {"ok", report->ok()},
+      nlohmann::json result = {{"events", report->events}, {"signed_acts", report->signed_acts},
+                               {"tree_heads", report->tree_heads}, {"ok", report->ok()},
                             {"seconds", secs}, {"findings", nlohmann::json::array()}};
       for (const auto& f : report->findings) {
-        out["findings"].push_back({{"position", f.position}, {"check", f.check}, {"reason", f.reason}});
+        result["findings"].push_back({{"position", f.position}, {"check", f.check}, {"reason", f.reason}});
       }
-      std::cout << out.dump(2) << "\n";
+      std::cout << result.dump(2) << "\n";
     } else {
       for (const auto& f : report->findings) {
         std::cout << "position " << f.position << ": " << f.check << ": " << f.reason << "\n";
       }
-      std::cout << report->events << " events, " << report->signed_acts << " signed acts checked in " << secs
+      std::cout << report->events << " events, " << report->signed_acts << " signed acts, " << report->tree_heads
+                << " tree heads checked in " << secs
                 << " s: " << (report->ok() ? "all hold" : std::to_string(report->findings.size()) + " findings")
                 << "\n";
     }

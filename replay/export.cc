@@ -215,7 +215,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   if (!heads.ok()) return heads.error();
   const es::TreeHead* head = nullptr;
   for (const auto& h : *heads) {
-    if (h.size >= last) head = &h;
+    if (h.head.size >= last) head = &h.head;
   }
   if (head == nullptr) {
     return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " + std::to_string(last) +

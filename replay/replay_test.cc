@@ -15,6 +15,7 @@
 #include "replay/explain.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"
+#include "domain/log/events.h"
 #include "replay/verifier.h"
 
 namespace ecab::replay {
@@ -269,6 +270,63 @@ TEST_F(Archive, ATarBagUnpacksAndChecksAndOutsidersAreRefused) {
   auto unknown = es::testing::OpenOrDie(StoreDir());
   EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", ""}).error().code,
             ErrorCode::kNotFound);
+}
+
+TEST_F(Archive, VerifyChecksEverySignedTreeHeadAgainstTheLogAndItsKey) {
+  auto store = es::testing::OpenOrDie(StoreDir());
+  ASSERT_TRUE(RecordTreeHead(*store, *log_key, testing::June24()).ok());
+  auto report = VerifyLog(*store, 2, {}, log_key->public_pem());
+  ASSERT_TRUE(report.ok());
+  EXPECT_TRUE(report->ok());
+  EXPECT_EQ(report->tree_heads, 1u);
+  // A head signed by another key, after one more event.
+  ASSERT_TRUE(store->Append(es::testing::Request("s", "one-more")).ok());
+  auto other = es::TreeHeadSigner::LoadOrCreate(dir.path() / "other.pem");
+  ASSERT_TRUE(RecordTreeHead(*store, **other, testing::June24()).ok());
+  // And a head whose root is not the log's.
+  ASSERT_TRUE(store->Append(es::testing::Request("s", "two-more")).ok());
+  auto wrong = log_key->Sign(store->head_position(), es::Sha256("not the root"), testing::June24());
+  const log::TreeHeadSigned forged{wrong->size, std::string(reinterpret_cast<const char*>(wrong->root.data()), 32),
+                                   wrong->time, wrong->key_id, wrong->signature};
+  const EncodedEvent encoded = Encode(forged);
+  es::AppendRequest r;
+  r.body = std::string(log::kBody);
+  r.stream = std::string(log::kStream);
+  r.command_id = "forged";
+  r.actor = {"log", "admin", ""};
+  r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+  ASSERT_TRUE(store->Append(std::move(r)).ok());
+  report = VerifyLog(*store, 2, {}, log_key->public_pem());
+  ASSERT_TRUE(report.ok());
+  ASSERT_EQ(report->findings.size(), 2u);
+  EXPECT_NE(report->findings[0].reason.find("not signed by the log's key"), std::string::npos);
+  EXPECT_NE(report->findings[1].reason.find("is not the log's root"), std::string::npos);
+}
+
+TEST_F(Archive, TheCommandLineProvesReplaysAndExports) {
+  {
+    auto store = es::testing::OpenOrDie(StoreDir());
+    ASSERT_TRUE(RecordTreeHead(*store, *log_key, testing::June24()).ok());
+  }
+  std::string hex;
+  for (int i = 0; i < 32; ++i) hex += "01";
+  std::ofstream(dir.path() / "keys") << "k1 " << hex << "\n";
+  ::chmod((dir.path() / "keys").c_str(), 0600);
+  std::ofstream(dir.path() / "log.pub") << log_key->public_pem();
+  const std::string tool = std::string(ECAB_AUDIT_TOOL) + " ";
+  const std::string data = " --data-dir " + dir.path().string();
+  EXPECT_EQ(ExitCode(tool + "verify --quiet --log-public-key " + (dir.path() / "log.pub").string() + data), 0);
+  EXPECT_EQ(ExitCode(tool + "prove --position " + std::to_string(ballots[0]) + data), 0);
+  EXPECT_EQ(ExitCode(tool + "consistency --from 10 --to " + std::to_string(head) + data), 0);
+  EXPECT_EQ(ExitCode(tool + "consistency --from 0 --to 5" + data), 2) << "a bad request is refused";
+  EXPECT_EQ(ExitCode(tool + "replay --to-position " + std::to_string(ballots[9]) + " --out " +
+                     (dir.path() / "past").string() + " --show meeting/view/meeting-1" + data), 0);
+  EXPECT_EQ(ExitCode(tool + "replay --to-time 2000-01-01T00:00:00Z --out " + (dir.path() / "empty").string() + data), 0);
+  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as min-ict --out " + (dir.path() / "bag").string() +
+                     " --log-public-key " + (dir.path() / "log.pub").string() + data), 0);
+  EXPECT_EQ(In(dir.path() / "bag", "sha256sum -c --quiet manifest-sha256.txt"), 0);
+  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as nobody --out " + (dir.path() / "bag2").string() + data), 2);
+  EXPECT_EQ(ExitCode(tool + "sign-tree-head --log-key " + (dir.path() / "log-key.pem").string() + data), 0);
 }
 
 TEST(ArchiveWithoutTreeHead, ExportWaitsForASignedTreeHead) {

@@ -6,8 +6,8 @@
 
 namespace ecab::replay {
 
-Result<std::vector<es::TreeHead>> RecordedTreeHeads(const es::EventStore& store) {
-  std::vector<es::TreeHead> out;
+Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& store) {
+  std::vector<RecordedTreeHead> out;
   for (std::uint64_t from = 1;;) {
     auto events = store.ReadStream(log::kStream, from, es::Direction::kForward, 1000);
     if (!events.ok()) return events.error();
@@ -18,7 +18,7 @@ Result<std::vector<es::TreeHead>> RecordedTreeHeads(const es::EventStore& store)
       es::TreeHead head{t.size, {}, t.time, t.key_id, t.signature};
       if (t.root.size() != head.root.size()) return MakeError(ErrorCode::kCorruption, "malformed tree head");
       std::memcpy(head.root.data(), t.root.data(), head.root.size());
-      out.push_back(std::move(head));
+      out.push_back({e.position, std::move(head)});
     }
     if (events->size() < 1000) return out;
     from = events->back().version + 1;
@@ -31,7 +31,7 @@ Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const 
   if (!heads.ok()) return heads.error();
   const std::uint64_t size = store.head_position();
   // The last head's own record is the one event it cannot cover.
-  if (size == 0 || (!heads->empty() && heads->back().size + 1 >= size)) return std::optional<es::TreeHead>();
+  if (size == 0 || (!heads->empty() && heads->back().head.size + 1 >= size)) return std::optional<es::TreeHead>();
   auto root = es::LogRoot(store, size);
   if (!root.ok()) return root.error();
   auto head = signer.Sign(size, *root, now);

@@ -16,7 +16,12 @@ namespace ecab::replay {
 Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
                                                    Timestamp now);
 
+struct RecordedTreeHead {
+  std::uint64_t position = 0;  // of the event that records it
+  es::TreeHead head;
+};
+
 // Every recorded tree head, oldest first.
-Result<std::vector<es::TreeHead>> RecordedTreeHeads(const es::EventStore& store);
+Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& store);
 
 }  // namespace ecab::replay

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <thread>
 
+#include "eventstore/merkle.h"
+#include "eventstore/tree_head.h"
 #include "replay/signed_acts.h"
+#include "replay/tree_heads.h"
 
 namespace ecab::replay {
 namespace {
@@ -25,9 +28,39 @@ void CheckAll(const std::vector<ActCheck>& checks, unsigned threads, std::vector
   for (auto& f : found) findings.insert(findings.end(), f.begin(), f.end());
 }
 
+// Each recorded tree head: its root is the log's root at its size, and its
+// signature holds (when the key is known).
+void CheckTreeHeads(const es::EventStore& store, std::string_view public_pem, AuditReport& report) {
+  auto heads = RecordedTreeHeads(store);
+  if (!heads.ok()) {
+    report.findings.push_back({0, "tree_head", heads.error().message});
+    return;
+  }
+  report.tree_heads = heads->size();
+  if (heads->empty()) return;
+  std::uint64_t largest = 0;
+  for (const auto& h : *heads) largest = std::max(largest, h.head.size);
+  auto leaves = es::LogLeaves(store, std::min(largest, store.head_position()));
+  if (!leaves.ok()) {
+    report.findings.push_back({0, "tree_head", "cannot read the log's hashes: " + leaves.error().message});
+    return;
+  }
+  for (const auto& h : *heads) {
+    if (h.head.size > leaves->size() || es::MerkleRoot(std::span(*leaves).subspan(0, h.head.size)) != h.head.root) {
+      report.findings.push_back({h.position, "tree_head", "the signed root of size " + std::to_string(h.head.size) +
+                                                              " is not the log's root at that size"});
+    } else if (!public_pem.empty()) {
+      if (auto s = es::VerifyTreeHead(h.head, public_pem); !s.ok()) {
+        report.findings.push_back({h.position, "tree_head", s.error().message});
+      }
+    }
+  }
+}
+
 }  // namespace
 
-Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, const Progress& progress) {
+Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, const Progress& progress,
+                              std::string_view log_public_pem) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   AuditReport report;
   auto chain = store.Verify();
@@ -66,6 +99,7 @@ Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, con
     }
     if (progress) progress(next - 1, head);
   }
+  CheckTreeHeads(store, log_public_pem, report);
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.position < b.position; });
   return report;

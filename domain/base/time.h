@@ -5,6 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <string>
+#include <string_view>
+
+#include "domain/base/result.h"
 
 namespace ecab {
 
@@ -15,5 +18,8 @@ inline Timestamp FromMicros(std::int64_t us) { return Timestamp(std::chrono::mic
 
 // RFC 3339 in UTC with microseconds: "2019-06-24T08:00:00.000000Z".
 std::string FormatRfc3339(Timestamp t);
+
+// Parses "YYYY-MM-DDTHH:MM:SS[.ffffff]Z" (UTC only); kInvalidArgument otherwise.
+Result<Timestamp> ParseRfc3339(std::string_view text);
 
 }  // namespace ecab
