@@ -11,6 +11,8 @@
 
 #include "api/demo_cabinet.h"
 #include "eventstore/event_store.h"
+#include "eventstore/tree_head.h"
+#include "replay/tree_heads.h"
 
 namespace {
 
@@ -20,6 +22,8 @@ extern "C" void OnSignal(int) { g_stop.store(true); }
 struct Config {
   std::filesystem::path data_dir = "var/ecabinet";
   std::filesystem::path key_file;  // default: <data-dir>/keys
+  std::filesystem::path log_key;   // default: <data-dir>/log-key.pem
+  int tree_head_every = 60;        // seconds
   std::filesystem::path demo_cabinet;
   bool verify = false;
   bool once = false;
@@ -48,10 +52,25 @@ int Fail(const ecab::Error& e) {
   return 1;
 }
 
-void Follow(ecab::es::EventStore& store) {
+// Signs and records a tree head when the log has grown since the last one.
+void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer) {
+  auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now());
+  if (!head.ok()) {
+    spdlog::error("tree head: {}", ecab::ToString(head.error()));
+  } else if (head->has_value()) {
+    spdlog::info("signed tree head: size {}, root {}", (*head)->size, ecab::es::ToHex((*head)->root));
+  }
+}
+
+void Follow(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer, std::chrono::seconds every) {
   auto subscription = store.Subscribe(store.head_position() + 1);
   spdlog::info("following the log from position {}; Ctrl-C stops", subscription->next_position());
+  auto next_head = std::chrono::steady_clock::now() + every;
   while (!g_stop.load()) {
+    if (std::chrono::steady_clock::now() >= next_head) {
+      SignTreeHead(store, signer);
+      next_head = std::chrono::steady_clock::now() + every;
+    }
     auto events = subscription->Next(256, std::chrono::milliseconds(200));
     if (!events.ok()) {
       spdlog::error("{}", ecab::ToString(events.error()));
@@ -73,10 +92,13 @@ int main(int argc, char** argv) {
   app.add_option("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
   app.add_option("--demo-cabinet", c.demo_cabinet, "record this body fixture (JSON) if not yet recorded")
       ->check(CLI::ExistingFile);
+  app.add_option("--log-key", c.log_key, "Ed25519 key signing tree heads (default: <data-dir>/log-key.pem; created if missing)");
+  app.add_option("--tree-head-every", c.tree_head_every, "seconds between signed tree heads")->capture_default_str();
   app.add_flag("--verify", c.verify, "verify the whole hash chain at start");
   app.add_flag("--once", c.once, "start, report, and exit instead of following the log");
   CLI11_PARSE(app, argc, argv);
   if (c.key_file.empty()) c.key_file = c.data_dir / "keys";
+  if (c.log_key.empty()) c.log_key = c.data_dir / "log-key.pem";
 
   auto keys = LoadOrCreateKeys(c);
   if (!keys.ok()) return Fail(keys.error());
@@ -103,10 +125,15 @@ int main(int argc, char** argv) {
     if (!report->ok()) return 1;
     spdlog::info("hash chain verified: {} events intact", report->checked);
   }
+  auto signer = ecab::es::TreeHeadSigner::LoadOrCreate(c.log_key);
+  if (!signer.ok()) return Fail(signer.error());
+  spdlog::info("tree heads are signed with {} ({}); give auditors its public key:\n{}", c.log_key.string(),
+               (*signer)->key_id(), (*signer)->public_pem());
+  SignTreeHead(**store, **signer);
   if (c.once) return 0;
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  Follow(**store);
+  Follow(**store, **signer, std::chrono::seconds(std::max(1, c.tree_head_every)));
   spdlog::info("stopped");
   return 0;
 }
