@@ -15,12 +15,32 @@ Result<Variant> Decoded(const EventDecoder<Variant>& decoder, const es::Recorded
 
 }  // namespace
 
-Status Check(const ActCheck& c) {
+Result<std::shared_ptr<const CertificateFacts>> FactsCache::Get(const directory::Body& body, const std::string& der) {
+  const std::string key = Sha256Hex(der) + Sha256Hex(body.anchor_der) + Sha256Hex(body.crl_der);
+  {
+    std::lock_guard g(mu_);
+    if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+  }
+  auto facts = InspectCertificate(der, body.anchor_der, body.crl_der);
+  if (!facts.ok()) return facts.error();
+  auto shared = std::make_shared<const CertificateFacts>(std::move(facts).value());
+  std::lock_guard g(mu_);
+  return facts_.emplace(key, std::move(shared)).first->second;
+}
+
+Status Check(const ActCheck& c, FactsCache* cache) {
   if (c.signer != c.actor) {
     return MakeError(ErrorCode::kBadSignature, "the act is signed by '" + c.signer + "' but was sent by '" + c.actor + "'");
   }
   if (!c.body) return MakeError(ErrorCode::kBadSignature, "no body is recorded before the act");
-  return c.body->VerifyAct(c.signer, c.act, c.payload);
+  if (cache == nullptr) return c.body->VerifyAct(c.signer, c.act, c.payload);
+  const std::string* der = c.body->CertificateDer(c.signer, c.act.certificate);
+  if (der == nullptr) {
+    return MakeError(ErrorCode::kBadSignature, "certificate " + c.act.certificate + " is not enrolled for '" + c.signer + "'");
+  }
+  auto facts = cache->Get(*c.body, *der);
+  if (!facts.ok()) return facts.error();
+  return VerifyWithFacts(**facts, c.act, c.payload);
 }
 
 std::shared_ptr<const directory::Body> ActCollector::body(const std::string& id) const {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <map>
+#include <mutex>
 #include <memory>
 #include <optional>
 #include <string>
@@ -12,6 +13,7 @@
 #include "domain/directory/body.h"
 #include "domain/forms/form.h"
 #include "domain/resolution/resolution.h"
+#include "domain/signing/verify.h"
 #include "eventstore/envelope.h"
 
 namespace ecab::replay {
@@ -27,9 +29,21 @@ struct ActCheck {
   std::shared_ptr<const directory::Body> body;  // as of just before this event
 };
 
+// Certificate facts (domain/signing/verify.h) computed once per certificate,
+// anchor and revocation list, shared by every act they sign. Thread-safe.
+class FactsCache {
+ public:
+  Result<std::shared_ptr<const CertificateFacts>> Get(const directory::Body& body, const std::string& der);
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<const CertificateFacts>> facts_;
+};
+
 // Ok when the signer is the actor and the signature holds against the body
-// as it stood then; kBadSignature with the reason otherwise.
-Status Check(const ActCheck& check);
+// as it stood then; kBadSignature with the reason otherwise. The same verdict
+// as the command side's, with certificate facts taken from `cache` when given.
+Status Check(const ActCheck& check, FactsCache* cache = nullptr);
 
 class ActCollector {
  public:

@@ -14,13 +14,15 @@ namespace {
 constexpr std::size_t kChunk = 8192;
 
 // Checks `checks` on `threads` threads; appends failures to `findings`.
-void CheckAll(const std::vector<ActCheck>& checks, unsigned threads, std::vector<Finding>& findings) {
+void CheckAll(const std::vector<ActCheck>& checks, unsigned threads, FactsCache& cache, std::vector<Finding>& findings) {
   std::vector<std::vector<Finding>> found(threads);
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
     pool.emplace_back([&, t] {
       for (std::size_t i = t; i < checks.size(); i += threads) {
-        if (auto s = Check(checks[i]); !s.ok()) found[t].push_back({checks[i].position, "signature", s.error().message});
+        if (auto s = Check(checks[i], &cache); !s.ok()) {
+          found[t].push_back({checks[i].position, "signature", s.error().message});
+        }
       }
     });
   }
@@ -68,6 +70,7 @@ Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, con
   for (const auto& f : chain->faults) report.findings.push_back({f.position, "chain", f.reason});
   const std::uint64_t head = store.head_position();
   ActCollector collector;
+  FactsCache cache;
   std::vector<ActCheck> checks;
   for (std::uint64_t next = 1; next <= head;) {
     auto events = store.ReadAll(next, kChunk);
@@ -94,7 +97,7 @@ Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, con
     next = events->back().position + 1;
     if (checks.size() >= kChunk || next > head) {
       report.signed_acts += checks.size();
-      CheckAll(checks, threads, report.findings);
+      CheckAll(checks, threads, cache, report.findings);
       checks.clear();
     }
     if (progress) progress(next - 1, head);

@@ -120,17 +120,20 @@ std::optional<std::string> Body::ChairAt(Timestamp t) const {
   return std::nullopt;
 }
 
+const std::string* Body::CertificateDer(std::string_view person, std::string_view fingerprint) const {
+  auto p = people.find(std::string(person));
+  if (p == people.end()) return nullptr;
+  auto cert = p->second.certificates.find(std::string(fingerprint));
+  return cert == p->second.certificates.end() ? nullptr : &cert->second;
+}
+
 Status Body::VerifyAct(std::string_view signer, const SignedAct& act, std::string_view payload) const {
-  auto person = people.find(std::string(signer));
-  if (person == people.end()) {
-    return MakeError(ErrorCode::kBadSignature, "'" + std::string(signer) + "' has no enrolled certificate");
+  const std::string* der = CertificateDer(signer, act.certificate);
+  if (der == nullptr) {
+    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate + " is not enrolled for '" +
+                                                   std::string(signer) + "'");
   }
-  auto cert = person->second.certificates.find(act.certificate);
-  if (cert == person->second.certificates.end()) {
-    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate +
-                                                   " is not enrolled for '" + std::string(signer) + "'");
-  }
-  return VerifySignedAct(SignatureCheck{payload, &act, cert->second, anchor_der, crl_der});
+  return VerifySignedAct(SignatureCheck{payload, &act, *der, anchor_der, crl_der});
 }
 
 Result<Events> Decide(const Body& body, const BodyCommand& command, const CommandContext& ctx) {

@@ -49,6 +49,8 @@ struct Body {
   std::vector<std::string> MembersAt(Timestamp t) const;
   // The chair in force at `t`, if any.
   std::optional<std::string> ChairAt(Timestamp t) const;
+  // The enrolled certificate (DER) `fingerprint` of `person`, or nullptr.
+  const std::string* CertificateDer(std::string_view person, std::string_view fingerprint) const;
   // Checks `act` by `signer` over `payload` against the enrolled certificate,
   // the trust anchor and the revocation list in this state.
   Status VerifyAct(std::string_view signer, const SignedAct& act, std::string_view payload) const;

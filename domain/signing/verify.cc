@@ -28,53 +28,8 @@ X509Ptr ParseCert(std::string_view der) {
   return X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
 }
 
-std::time_t Seconds(Timestamp t) {
-  return static_cast<std::time_t>(std::chrono::floor<std::chrono::seconds>(t).time_since_epoch().count());
-}
 
-Status CheckChain(X509* cert, X509* anchor, Timestamp at) {
-  StorePtr store(X509_STORE_new());
-  StoreCtxPtr ctx(X509_STORE_CTX_new());
-  if (!store || !ctx || X509_STORE_add_cert(store.get(), anchor) != 1 ||
-      X509_STORE_CTX_init(ctx.get(), store.get(), cert, nullptr) != 1) {
-    return Bad("cannot set up certificate verification");
-  }
-  X509_VERIFY_PARAM* param = X509_STORE_CTX_get0_param(ctx.get());
-  X509_VERIFY_PARAM_set_time(param, Seconds(at));
-  X509_VERIFY_PARAM_set_flags(param, X509_V_FLAG_PARTIAL_CHAIN);
-  if (X509_verify_cert(ctx.get()) == 1) return Ok{};
-  const int err = X509_STORE_CTX_get_error(ctx.get());
-  const std::string when = FormatRfc3339(at);
-  switch (err) {
-    case X509_V_ERR_CERT_HAS_EXPIRED: return Bad("certificate had expired at the act's time " + when);
-    case X509_V_ERR_CERT_NOT_YET_VALID: return Bad("certificate was not yet valid at the act's time " + when);
-    default:
-      return Bad(std::string("certificate does not chain to the body's trust anchor: ") +
-                 X509_verify_cert_error_string(err));
-  }
-}
 
-Status CheckRevocation(X509* cert, X509* anchor, std::string_view crl_der, Timestamp at) {
-  if (crl_der.empty()) return Ok{};
-  const auto* p = reinterpret_cast<const unsigned char*>(crl_der.data());
-  CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(crl_der.size())));
-  if (!crl) return Bad("the revocation list is not valid DER");
-  if (X509_CRL_verify(crl.get(), X509_get0_pubkey(anchor)) != 1) {
-    return Bad("the revocation list is not signed by the trust anchor");
-  }
-  X509_REVOKED* revoked = nullptr;
-  if (X509_CRL_get0_by_cert(crl.get(), &revoked, cert) != 1 || revoked == nullptr) return Ok{};
-  std::tm tm{};
-  if (ASN1_TIME_to_tm(X509_REVOKED_get0_revocationDate(revoked), &tm) != 1) {
-    return Bad("the revocation list has an unreadable revocation date");
-  }
-  const std::time_t revoked_at = timegm(&tm);
-  if (revoked_at <= Seconds(at)) {
-    return Bad("certificate was revoked at " +
-               FormatRfc3339(Timestamp(std::chrono::seconds(revoked_at))) + ", before the act");
-  }
-  return Ok{};  // revoked only after the act: the act stands
-}
 
 // Returns the expected algorithm name for the key, or a reason it is refused.
 Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
@@ -101,18 +56,96 @@ Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
   }
 }
 
-Status CheckSignature(X509* cert, const SignedAct& act, std::string_view payload) {
-  EVP_PKEY* key = X509_get0_pubkey(cert);
-  if (key == nullptr) return Bad("the certificate has no readable public key");
-  auto family = AlgorithmFamily(key, act.algorithm);
-  if (!family.ok()) return family.error();
-  if (*family != act.algorithm) {
-    return Bad("algorithm '" + act.algorithm + "' does not fit the certificate's key (" + *family + ")");
+
+}  // namespace
+
+Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
+                                            std::string_view crl_der) {
+  CertificateFacts f;
+  f.fingerprint = CertificateFingerprint(certificate_der);
+  X509Ptr cert = ParseCert(certificate_der);
+  if (!cert) return Bad("the signer's certificate is not valid DER");
+  X509Ptr anchor = ParseCert(anchor_der);
+  if (!anchor) return Bad("the body has no valid trust anchor configured");
+  // The chain, time aside; the validity window separately.
+  {
+    StorePtr store(X509_STORE_new());
+    StoreCtxPtr ctx(X509_STORE_CTX_new());
+    if (!store || !ctx || X509_STORE_add_cert(store.get(), anchor.get()) != 1 ||
+        X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr) != 1) {
+      return Bad("cannot set up certificate verification");
+    }
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+    if (X509_verify_cert(ctx.get()) != 1) {
+      f.chain_problem = std::string("certificate does not chain to the body's trust anchor: ") +
+                        X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
+    }
+  }
+  auto when = [](const ASN1_TIME* t) {
+    std::tm tm{};
+    ASN1_TIME_to_tm(t, &tm);
+    return Timestamp(std::chrono::seconds(timegm(&tm)));
+  };
+  f.not_before = std::max(when(X509_get0_notBefore(cert.get())), when(X509_get0_notBefore(anchor.get())));
+  f.not_after = std::min(when(X509_get0_notAfter(cert.get())), when(X509_get0_notAfter(anchor.get())));
+  if ((X509_get_extension_flags(cert.get()) & EXFLAG_KUSAGE) == 0 ||
+      (X509_get_key_usage(cert.get()) & KU_DIGITAL_SIGNATURE) == 0) {
+    f.usage_problem = "the certificate lacks the digitalSignature key usage";
+  }
+  if (!crl_der.empty()) {
+    const auto* p = reinterpret_cast<const unsigned char*>(crl_der.data());
+    CrlPtr crl(d2i_X509_CRL(nullptr, &p, static_cast<long>(crl_der.size())));
+    if (!crl) {
+      f.crl_problem = "the revocation list is not valid DER";
+    } else if (X509_CRL_verify(crl.get(), X509_get0_pubkey(anchor.get())) != 1) {
+      f.crl_problem = "the revocation list is not signed by the trust anchor";
+    } else {
+      X509_REVOKED* revoked = nullptr;
+      if (X509_CRL_get0_by_cert(crl.get(), &revoked, cert.get()) == 1 && revoked != nullptr) {
+        f.revoked_at = when(X509_REVOKED_get0_revocationDate(revoked));
+      }
+    }
+  }
+  EVP_PKEY* key = X509_get0_pubkey(cert.get());
+  if (key == nullptr) {
+    f.key_problem = "the certificate has no readable public key";
+  } else {
+    auto family = AlgorithmFamily(key, kRsaPkcs1);
+    if (!family.ok()) {
+      f.key_problem = family.error().message;
+    } else {
+      f.family = *family == kRsaPkcs1 ? "rsa" : *family;
+      EVP_PKEY_up_ref(key);
+      f.key = std::shared_ptr<EVP_PKEY>(key, &EVP_PKEY_free);
+    }
+  }
+  return f;
+}
+
+Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::string_view payload) {
+  if (act.value.empty()) return Bad("the act is not signed");
+  if (f.fingerprint != act.certificate) {
+    return Bad("the signature names certificate " + act.certificate + ", not the one given");
+  }
+  if (f.chain_problem) return Bad(*f.chain_problem);
+  const Timestamp at(std::chrono::floor<std::chrono::seconds>(act.signed_at));
+  if (at > f.not_after) return Bad("certificate had expired at the act's time " + FormatRfc3339(act.signed_at));
+  if (at < f.not_before) return Bad("certificate was not yet valid at the act's time " + FormatRfc3339(act.signed_at));
+  if (f.usage_problem) return Bad(*f.usage_problem);
+  if (f.crl_problem) return Bad(*f.crl_problem);
+  if (f.revoked_at && *f.revoked_at <= at) {
+    return Bad("certificate was revoked at " + FormatRfc3339(*f.revoked_at) + ", before the act");
+  }
+  if (f.key_problem) return Bad(*f.key_problem);
+  const bool fits = f.family == act.algorithm || (f.family == "rsa" && (act.algorithm == kRsaPkcs1 || act.algorithm == kRsaPss));
+  if (!fits) {
+    return Bad("algorithm '" + act.algorithm + "' does not fit the certificate's key (" +
+               (f.family == "rsa" ? std::string(kRsaPkcs1) : f.family) + ")");
   }
   MdCtxPtr ctx(EVP_MD_CTX_new());
   EVP_PKEY_CTX* pctx = nullptr;
   const EVP_MD* md = act.algorithm == kEd25519 ? nullptr : EVP_sha256();
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, key) != 1) {
+  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, md, nullptr, f.key.get()) != 1) {
     return Bad("cannot set up signature verification");
   }
   if (act.algorithm == kRsaPss &&
@@ -127,26 +160,15 @@ Status CheckSignature(X509* cert, const SignedAct& act, std::string_view payload
   return Ok{};
 }
 
-}  // namespace
-
 Status VerifySignedAct(const SignatureCheck& check) {
   if (check.act == nullptr) return Bad("the act is not signed");
-  const SignedAct& act = *check.act;
-  if (act.value.empty()) return Bad("the act is not signed");
-  if (CertificateFingerprint(check.certificate_der) != act.certificate) {
-    return Bad("the signature names certificate " + act.certificate + ", not the one given");
+  if (check.act->value.empty()) return Bad("the act is not signed");
+  if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
+    return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
   }
-  X509Ptr cert = ParseCert(check.certificate_der);
-  if (!cert) return Bad("the signer's certificate is not valid DER");
-  X509Ptr anchor = ParseCert(check.anchor_der);
-  if (!anchor) return Bad("the body has no valid trust anchor configured");
-  if (auto s = CheckChain(cert.get(), anchor.get(), act.signed_at); !s.ok()) return s;
-  if ((X509_get_extension_flags(cert.get()) & EXFLAG_KUSAGE) == 0 ||
-      (X509_get_key_usage(cert.get()) & KU_DIGITAL_SIGNATURE) == 0) {
-    return Bad("the certificate lacks the digitalSignature key usage");
-  }
-  if (auto s = CheckRevocation(cert.get(), anchor.get(), check.crl_der, act.signed_at); !s.ok()) return s;
-  return CheckSignature(cert.get(), act, check.payload);
+  auto facts = InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der);
+  if (!facts.ok()) return facts.error();
+  return VerifyWithFacts(*facts, *check.act, check.payload);
 }
 
 }  // namespace ecab

@@ -2,6 +2,10 @@
 // inputs (no clock, no I/O), shared by the command side and by replay/audit.
 #pragma once
 
+#include <openssl/types.h>
+
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -25,6 +29,30 @@ struct SignatureCheck {
 // the anchor; the algorithm fits its key (Ed25519, ECDSA P-256, RSA >= 2048
 // bits); and the signature is over exactly `payload`.
 Status VerifySignedAct(const SignatureCheck& check);
+
+// What can be known of a certificate once, whatever the act's time: computed
+// per (certificate, anchor, revocation list) and reused for every act it
+// signs (an audit checks thousands of ballots under one certificate).
+struct CertificateFacts {
+  std::string fingerprint;
+  std::optional<std::string> chain_problem;  // does not chain to the anchor (time aside)
+  std::optional<std::string> usage_problem;  // no digitalSignature
+  std::optional<std::string> crl_problem;    // the list is not the anchor's
+  std::optional<std::string> key_problem;    // key type or size not accepted
+  Timestamp not_before;                      // of the chain: both certificates valid from here
+  Timestamp not_after;                       // to here (inclusive, to the second)
+  std::optional<Timestamp> revoked_at;       // when the list revokes it
+  std::string family;                        // "ed25519", "ecdsa-p256-sha256" or "rsa"
+  std::shared_ptr<EVP_PKEY> key;
+};
+
+// Inspects a certificate against an anchor and a list; kBadSignature only
+// when a DER cannot be read at all.
+Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
+                                            std::string_view crl_der);
+
+// The same verdict as VerifySignedAct, from facts computed earlier.
+Status VerifyWithFacts(const CertificateFacts& facts, const SignedAct& act, std::string_view payload);
 
 }  // namespace ecab
 
