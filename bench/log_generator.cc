@@ -59,7 +59,7 @@ class Writer {
 
 SignedAct FakeSignature(Timestamp t) { return SignedAct{"ed25519", std::string(64, 's'), "sha256:" + std::string(64, 'c'), t}; }
 
-void Meeting(Writer& w, std::uint64_t n) {
+void Meeting(Writer& w, std::uint64_t n, bool signed_acts) {
   using namespace meeting;
   const std::string s = "meeting-" + std::to_string(n);
   const Timestamp t = kStart + std::chrono::hours(n);
@@ -82,7 +82,7 @@ void Meeting(Writer& w, std::uint64_t n) {
     }
     const std::string vote = "vote-" + std::to_string(i);
     w.Add(s, VoteOpened{vote, item, "Adopt?", "pm", members, 21, Policy{}});
-    for (int m = 0; m < kMembers - 2; ++m) {
+    for (int m = 0; signed_acts && m < kMembers - 2; ++m) {
       w.Add(s, BallotCast{vote, Member(m), Member(m), m % 9 == 8 ? Choice::kAgainst : Choice::kFor,
                           m < 21 ? Attendance::kInRoom : Attendance::kRemote, FakeSignature(t)});
     }
@@ -92,7 +92,7 @@ void Meeting(Writer& w, std::uint64_t n) {
   w.Add(s, SessionClosed{"pm"});
 }
 
-void Form(Writer& w, std::uint64_t n) {
+void Form(Writer& w, std::uint64_t n, bool signed_acts) {
   using namespace forms;
   const std::string s = "form-" + std::to_string(n);
   std::vector<std::string> members;
@@ -100,22 +100,22 @@ void Form(Writer& w, std::uint64_t n) {
   const Timestamp deadline = kStart + std::chrono::hours(n + 72);
   w.Add(s, FormDrafted{s, FormContent{"Lấy ý kiến " + std::to_string(n), "Đồng ý?", {}, members, deadline, Urgency::kUrgent}});
   w.Add(s, FormSubmitted{1});
-  w.Add(s, FormApproved{"pm", 1, FakeSignature(kStart)});
+  if (signed_acts) w.Add(s, FormApproved{"pm", 1, FakeSignature(kStart)});
   w.Add(s, FormIssued{members, deadline, Urgency::kUrgent, Silence::kNotCounted, Fraction{1, 2}});
-  for (int m = 0; m < kMembers - 3; ++m) w.Add(s, AnswerGiven{Member(m), m % 5 == 4 ? Answer::kDisagree : Answer::kAgree, "", 1, FakeSignature(kStart)});
+  for (int m = 0; signed_acts && m < kMembers - 3; ++m) w.Add(s, AnswerGiven{Member(m), m % 5 == 4 ? Answer::kDisagree : Answer::kAgree, "", 1, FakeSignature(kStart)});
   w.Add(s, FormClosed{"deadline", FormResult{}});
   w.Add(s, FormResultSubmitted{"staff"});
   w.Add(s, FormDecisionRecorded{"pm", true, "Agreed"});
 }
 
-void Resolution(Writer& w, std::uint64_t n) {
+void Resolution(Writer& w, std::uint64_t n, bool signed_acts) {
   using namespace resolution;
   const std::string s = "resolution-" + std::to_string(n);
   w.Add(s, ResolutionDrafted{s, "Nghị quyết " + std::to_string(n), std::string(400, 'x'), "", "", "staff"});
   for (std::uint32_t v = 2; v <= 4; ++v) w.Add(s, ResolutionRevised{v, std::string(400, static_cast<char>('a' + v)), "staff"});
   w.Add(s, ResolutionCirculated{"form-" + std::to_string(n), 4});
   w.Add(s, ResolutionSubmitted{4});
-  w.Add(s, ResolutionSigned{"pm", 4, FakeSignature(kStart)});
+  if (signed_acts) w.Add(s, ResolutionSigned{"pm", 4, FakeSignature(kStart)});
   w.Add(s, ResolutionPromulgated{std::to_string(n + 1) + "/NQ-CP", 2019, kStart});
   w.Add(s, ResolutionDistributed{{"ministries", "provinces"}});
 }
@@ -130,14 +130,14 @@ void Document(Writer& w, std::uint64_t n) {
 
 }  // namespace
 
-GeneratedLog GenerateLog(es::EventStore& store, std::uint64_t target) {
+GeneratedLog GenerateLog(es::EventStore& store, std::uint64_t target, bool signed_acts) {
   Writer w(store);
   GeneratedLog log;
   // Per round: 1 meeting (~395 events), 3 forms (~32 each), 2 resolutions (9), 2 documents (3).
   while (w.count() < target) {
-    Meeting(w, log.meetings++);
-    for (int i = 0; i < 3; ++i) Form(w, log.forms++);
-    for (int i = 0; i < 2; ++i) Resolution(w, log.resolutions++);
+    Meeting(w, log.meetings++, signed_acts);
+    for (int i = 0; i < 3; ++i) Form(w, log.forms++, signed_acts);
+    for (int i = 0; i < 2; ++i) Resolution(w, log.resolutions++, signed_acts);
     for (int i = 0; i < 2; ++i) Document(w, log.documents++);
     if (log.meetings % 8 == 0) w.FlushAll();  // a few streams at a time, interleaved in the log
   }

@@ -20,6 +20,9 @@ struct GeneratedLog {
 };
 
 // Appends about `target` events to `store` (in appends of up to 512 events).
-GeneratedLog GenerateLog(es::EventStore& store, std::uint64_t target);
+// Without `signed_acts`, the acts that carry signatures (ballots, answers,
+// approvals, resolution signatures) are left out, for logs whose signed acts
+// are made with real keys elsewhere.
+GeneratedLog GenerateLog(es::EventStore& store, std::uint64_t target, bool signed_acts = true);
 
 }  // namespace ecab::bench

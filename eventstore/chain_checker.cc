@@ -27,6 +27,7 @@ void ChainChecker::Fault(std::uint64_t position, std::string reason) {
 
 void ChainChecker::Add(std::uint64_t key_position, std::string_view bytes) {
   ++report_.checked;
+  report_.bytes += bytes.size();
   report_.last = key_position;
   bool linked = link_known_;
   link_known_ = true;

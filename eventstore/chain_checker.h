@@ -24,6 +24,7 @@ struct VerifyReport {
   std::uint64_t first = 0;    // first position examined
   std::uint64_t last = 0;     // last position examined
   std::uint64_t checked = 0;  // records examined
+  std::uint64_t bytes = 0;    // their stored size
   std::uint64_t head = 0;     // the head position the store recorded
   std::vector<ChainFault> faults;  // in position order, at most one per position
   bool truncated_report = false;   // more faults existed than were kept

@@ -15,17 +15,18 @@ Result<Variant> Decoded(const EventDecoder<Variant>& decoder, const es::Recorded
 
 }  // namespace
 
-Result<std::shared_ptr<const CertificateFacts>> FactsCache::Get(const directory::Body& body, const std::string& der) {
-  const std::string key = Sha256Hex(der) + Sha256Hex(body.anchor_der) + Sha256Hex(body.crl_der);
+Result<std::shared_ptr<const CertificateFacts>> FactsCache::Get(const std::shared_ptr<const directory::Body>& body,
+                                                                const std::string& fingerprint, const std::string& der) {
+  auto key = std::make_pair(body.get(), fingerprint);
   {
     std::lock_guard g(mu_);
-    if (auto it = facts_.find(key); it != facts_.end()) return it->second;
+    if (auto it = facts_.find(key); it != facts_.end()) return it->second.facts;
   }
-  auto facts = InspectCertificate(der, body.anchor_der, body.crl_der);
+  auto facts = InspectCertificate(der, body->anchor_der, body->crl_der);
   if (!facts.ok()) return facts.error();
   auto shared = std::make_shared<const CertificateFacts>(std::move(facts).value());
   std::lock_guard g(mu_);
-  return facts_.emplace(key, std::move(shared)).first->second;
+  return facts_.emplace(std::move(key), Entry{body, std::move(shared)}).first->second.facts;
 }
 
 Status Check(const ActCheck& c, FactsCache* cache) {
@@ -38,7 +39,7 @@ Status Check(const ActCheck& c, FactsCache* cache) {
   if (der == nullptr) {
     return MakeError(ErrorCode::kBadSignature, "certificate " + c.act.certificate + " is not enrolled for '" + c.signer + "'");
   }
-  auto facts = cache->Get(*c.body, *der);
+  auto facts = cache->Get(c.body, c.act.certificate, *der);
   if (!facts.ok()) return facts.error();
   return VerifyWithFacts(**facts, c.act, c.payload);
 }

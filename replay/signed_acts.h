@@ -33,11 +33,18 @@ struct ActCheck {
 // anchor and revocation list, shared by every act they sign. Thread-safe.
 class FactsCache {
  public:
-  Result<std::shared_ptr<const CertificateFacts>> Get(const directory::Body& body, const std::string& der);
+  // Facts of the certificate `der` (fingerprint `fingerprint`) under the
+  // anchor and list of `body`, a snapshot that never changes.
+  Result<std::shared_ptr<const CertificateFacts>> Get(const std::shared_ptr<const directory::Body>& body,
+                                                      const std::string& fingerprint, const std::string& der);
 
  private:
+  struct Entry {
+    std::shared_ptr<const directory::Body> pin;  // keeps the snapshot (and its address) alive
+    std::shared_ptr<const CertificateFacts> facts;
+  };
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<const CertificateFacts>> facts_;
+  std::map<std::pair<const directory::Body*, std::string>, Entry> facts_;
 };
 
 // Ok when the signer is the actor and the signature holds against the body
