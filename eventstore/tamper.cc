@@ -34,6 +34,15 @@ class Raw {
   void Put(std::uint64_t p, const std::string& v) {
     if (!db_->Put(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p), v).ok()) throw std::runtime_error("put");
   }
+  bool AnyValueContains(const std::string& needle) {
+    for (auto* h : handles_) {
+      std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), h));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        if (it->value().ToString().find(needle) != std::string::npos) return true;
+      }
+    }
+    return false;
+  }
   void Delete(std::uint64_t p) {
     if (!db_->Delete(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p)).ok()) throw std::runtime_error("delete");
   }
@@ -61,6 +70,12 @@ void SwapRecords(const std::filesystem::path& dir, std::uint64_t a, std::uint64_
   const std::string vb = raw.Get(b);
   raw.Put(a, vb);
   raw.Put(b, va);
+}
+
+std::string RawRecord(const std::filesystem::path& dir, std::uint64_t position) { return Raw(dir).Get(position); }
+
+bool AnyStoredValueContains(const std::filesystem::path& dir, const std::string& needle) {
+  return Raw(dir).AnyValueContains(needle);
 }
 
 }  // namespace ecab::es::testing

@@ -14,5 +14,9 @@ void FlipByte(const std::filesystem::path& dir, std::uint64_t position, long off
 void RemoveRecord(const std::filesystem::path& dir, std::uint64_t position);
 // Swaps the records at two positions.
 void SwapRecords(const std::filesystem::path& dir, std::uint64_t a, std::uint64_t b);
+// The stored bytes of the record at `position`.
+std::string RawRecord(const std::filesystem::path& dir, std::uint64_t position);
+// True when `needle` appears in any stored value of any column family.
+bool AnyStoredValueContains(const std::filesystem::path& dir, const std::string& needle);
 
 }  // namespace ecab::es::testing
