@@ -140,7 +140,7 @@ int Consistency(const es::EventStore& store, std::uint64_t from, std::uint64_t t
 
 // Rebuilds every read model up to `position` into `out` and shows one.
 int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys, std::uint64_t position,
-           const std::filesystem::path& out, const std::string& show) {
+           const std::filesystem::path& out, const std::string& show, ProgressBar& bar) {
   if (std::filesystem::exists(out)) return Fail(MakeError(ErrorCode::kAlreadyExists, out.string() + " already exists"));
   auto views = es::ViewStore::Open(out, std::move(keys));
   if (!views.ok()) return Fail(views.error());
@@ -158,6 +158,7 @@ int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
                                std::chrono::milliseconds(0));
     if (!applied.ok()) return Fail(applied.error());
     if (*applied == 0) break;
+    bar(runner.position(), position);
   }
   std::cout << "read models as of position " << runner.position() << " written to " << out.string() << "\n";
   if (!show.empty()) {
@@ -229,7 +230,9 @@ int main(int argc, char** argv) {
   if (!store.ok()) return Fail(store.error());
   if (exp->parsed()) {
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
-    auto summary = replay::ExportMeeting(**store, replay::ExportRequest{meeting, as, out, pem});
+    ProgressBar bar(!c.quiet && !c.json);
+    auto summary = replay::ExportMeeting(
+        **store, replay::ExportRequest{meeting, as, out, pem, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }});
     if (!summary.ok()) return Fail(summary.error());
     std::cout << "exported " << summary->events << " events (" << summary->signed_acts << " signed acts) against the "
               << "tree head of size " << summary->tree_size << " to " << out.string() << "\n";
@@ -257,7 +260,8 @@ int main(int argc, char** argv) {
     }
     auto keys = es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file);
     if (!keys.ok()) return Fail(keys.error());
-    return Replay(**store, *keys, position, out, show);
+    ProgressBar bar(!c.quiet && !c.json);
+    return Replay(**store, *keys, position, out, show, bar);
   }
   if (verify->parsed()) {
     ProgressBar bar(!c.quiet && !c.json);

@@ -62,7 +62,8 @@ struct Scope {
   std::set<std::string> streams;  // meeting, resolutions, their forms, agenda documents
 };
 
-Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id) {
+Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id,
+                        const std::function<void(std::uint64_t, std::uint64_t)>& progress) {
   Scope scope;
   std::map<std::string, std::string> resolution_meeting;  // stream -> meeting id
   std::map<std::string, std::vector<std::string>> circulated;
@@ -90,6 +91,7 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
       }
     }
     next = events->back().position + 1;
+    if (progress) progress(next - 1, 2 * store.head_position());
   }
   if (scope.meeting_stream.empty()) {
     return MakeError(ErrorCode::kNotFound, "no meeting '" + std::string(meeting_id) + "' in the log");
@@ -164,7 +166,7 @@ std::string Sha256Hex(std::string_view s) { return es::ToHex(es::Sha256(s)); }
 }  // namespace
 
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
-  auto scope = FindScope(store, request.meeting);
+  auto scope = FindScope(store, request.meeting, request.progress);
   if (!scope.ok()) return scope.error();
   // Second pass: the record's events, the signed acts among them, the states.
   ActCollector collector;
@@ -200,6 +202,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
       events.push_back(std::move(e));
     }
     next = batch->back().position + 1;
+    if (request.progress) request.progress(store.head_position() + next - 1, 2 * store.head_position());
   }
   auto body = collector.body(scope->body);
   if (!body) return MakeError(ErrorCode::kNotFound, "the meeting's body is not in the log");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "eventstore/event_store.h"
@@ -15,6 +16,8 @@ struct ExportRequest {
   std::string requester;        // who asks; must be allowed to see all of it
   std::filesystem::path out;    // a directory to create, or a file ending in ".tar"
   std::string log_public_pem;   // the log's tree-head key, included for checkers
+  // Called now and then with (work done, work in all); may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
 
 struct ExportSummary {

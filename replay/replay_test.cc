@@ -168,7 +168,7 @@ class Archive : public Audit {
       auto signed_head = RecordTreeHead(*store, *log_key, testing::June24() + std::chrono::hours(12));
       EXPECT_TRUE(signed_head.ok());
     }
-    return ExportMeeting(*store, ExportRequest{"meeting-1", requester, out, log_key->public_pem()});
+    return ExportMeeting(*store, ExportRequest{"meeting-1", requester, out, log_key->public_pem(), {}});
   }
 
   static int In(const std::filesystem::path& dir, const std::string& command) {
@@ -268,7 +268,7 @@ TEST_F(Archive, ATarBagUnpacksAndChecksAndOutsidersAreRefused) {
   EXPECT_EQ(In(dir.path() / "meeting-1-record", "sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet "
                                                   "tagmanifest-sha256.txt"), 0);
   auto unknown = es::testing::OpenOrDie(StoreDir());
-  EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", ""}).error().code,
+  EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", "", {}}).error().code,
             ErrorCode::kNotFound);
 }
 
@@ -333,7 +333,7 @@ TEST(ArchiveWithoutTreeHead, ExportWaitsForASignedTreeHead) {
   TempDir dir;
   auto store = es::testing::OpenOrDie(dir.path() / "store");
   proj::testing::RecordJune24(*store);
-  auto refused = ExportMeeting(*store, ExportRequest{"meeting-1", "min-ict", dir.path() / "bag", ""});
+  auto refused = ExportMeeting(*store, ExportRequest{"meeting-1", "min-ict", dir.path() / "bag", "", {}});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kRuleViolation);
 }
