@@ -90,21 +90,12 @@ std::string ReadFile(const std::filesystem::path& path) {
   return text.str();
 }
 
-// The size of the latest recorded tree head that covers `position`, if any.
-std::optional<es::TreeHead> HeadCovering(const es::EventStore& store, std::uint64_t position) {
-  auto heads = replay::RecordedTreeHeads(store);
-  if (!heads.ok()) return std::nullopt;
-  std::optional<es::TreeHead> best;
-  for (const auto& h : *heads) {
-    if (h.head.size >= position) best = h.head;
-  }
-  return best;
-}
-
 int Prove(const es::EventStore& store, std::uint64_t position, std::uint64_t size) {
   std::optional<es::TreeHead> head;
   if (size == 0) {
-    head = HeadCovering(store, position);
+    auto covering = replay::LatestHeadCovering(store, position);
+    if (!covering.ok()) return Fail(covering.error());
+    head = *covering;
     if (!head) return Fail(MakeError(ErrorCode::kNotFound, "no signed tree head covers position " + std::to_string(position)));
     size = head->size;
   }

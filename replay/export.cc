@@ -16,6 +16,7 @@
 #include "domain/resolution/resolution.h"
 #include "eventstore/merkle.h"
 #include "eventstore/record.h"
+#include "domain/signing/signed_act.h"
 #include "replay/minutes.h"
 #include "replay/signed_acts.h"
 #include "replay/tree_heads.h"
@@ -52,8 +53,6 @@ std::string Pem(std::string_view der, bool crl) {
   const long len = BIO_get_mem_data(bio.get(), &data);
   return std::string(data, static_cast<std::size_t>(len));
 }
-
-std::string Hex(const es::Hash& h) { return es::ToHex(h); }
 
 // What a meeting's record consists of, found in a first pass over the log.
 struct Scope {
@@ -161,8 +160,6 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
   return Ok{};
 }
 
-std::string Sha256Hex(std::string_view s) { return es::ToHex(es::Sha256(s)); }
-
 }  // namespace
 
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
@@ -214,13 +211,10 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   std::erase_if(events, [&](const es::RecordedEvent& e) { return e.stream.starts_with("body-") && e.position > last; });
 
-  auto heads = RecordedTreeHeads(store);
-  if (!heads.ok()) return heads.error();
-  const es::TreeHead* head = nullptr;
-  for (const auto& h : *heads) {
-    if (h.head.size >= last) head = &h.head;
-  }
-  if (head == nullptr) {
+  auto covering = LatestHeadCovering(store, last);
+  if (!covering.ok()) return covering.error();
+  const std::optional<es::TreeHead>& head = *covering;
+  if (!head) {
     return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " + std::to_string(last) +
                                                     " yet; the server signs one periodically");
   }
@@ -236,7 +230,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
               {"schema_version", e.schema_version}, {"recorded_at", FormatRfc3339(e.recorded_at)}, {"body", e.body},
               {"actor", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of},
               {"command_id", e.command_id}, {"correlation_id", e.correlation_id}, {"causation_id", e.causation_id},
-              {"key_id", e.key_id}, {"prev_hash", Hex(e.prev_hash)}, {"hash", Hex(e.hash)},
+              {"key_id", e.key_id}, {"prev_hash", es::ToHex(e.prev_hash)}, {"hash", es::ToHex(e.hash)},
               {"payload_base64", Base64(e.payload)}, {"record_hex", es::ToHex(*record)}};
     if (auto a = acts.find(e.position); a != acts.end()) {
       j["signed_act"] = {{"signer", a->second.signer}, {"algorithm", a->second.act.algorithm},
@@ -250,15 +244,15 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
     auto path = es::InclusionProof(*leaves, e.position - 1, head->size);
     if (!path.ok()) return path.error();
     json proof = {{"position", e.position}, {"leaf_index", e.position - 1}, {"tree_size", head->size},
-                  {"event_hash", Hex(e.hash)}, {"path", json::array()}};
-    for (const auto& h : *path) proof["path"].push_back(Hex(h));
+                  {"event_hash", es::ToHex(e.hash)}, {"path", json::array()}};
+    for (const auto& h : *path) proof["path"].push_back(es::ToHex(h));
     proofs += proof.dump() + "\n";
   }
   files["data/events.jsonl"] = jsonl;
   files["data/proofs.jsonl"] = proofs;
   files["data/tree-head.txt"] = es::TreeHeadPayload(head->size, head->root, head->time);
   files["data/tree-head.sig"] = head->signature;
-  files["data/tree-head.json"] = json{{"size", head->size}, {"root", Hex(head->root)}, {"time", FormatRfc3339(head->time)},
+  files["data/tree-head.json"] = json{{"size", head->size}, {"root", es::ToHex(head->root)}, {"time", FormatRfc3339(head->time)},
                                       {"key_id", head->key_id}, {"signature_base64", Base64(head->signature)}}.dump(2) + "\n";
   if (!request.log_public_pem.empty()) files["data/log-public-key.pem"] = request.log_public_pem;
   files["data/certificates/trust-anchor.pem"] = Pem(body->anchor_der, false);
@@ -303,7 +297,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
                           FormatRfc3339(m.schedule.starts_at).substr(0, 10) + "\nECabinet-Events: " +
                           std::to_string(events.size()) + "\nECabinet-Signed-Acts: " + std::to_string(acts.size()) +
                           "\nECabinet-Source-Store: " + store.store_id() + "\nECabinet-Tree-Head-Size: " +
-                          std::to_string(head->size) + "\nECabinet-Tree-Head-Root: " + Hex(head->root) +
+                          std::to_string(head->size) + "\nECabinet-Tree-Head-Root: " + es::ToHex(head->root) +
                           "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n";
   files["manifest-sha256.txt"] = manifest;
   std::string tagmanifest;

@@ -25,6 +25,16 @@ Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& st
   }
 }
 
+Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store, std::uint64_t position) {
+  auto heads = RecordedTreeHeads(store);
+  if (!heads.ok()) return heads.error();
+  std::optional<es::TreeHead> best;
+  for (const auto& h : *heads) {
+    if (h.head.size >= position) best = h.head;
+  }
+  return best;
+}
+
 Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
                                                    Timestamp now) {
   auto heads = RecordedTreeHeads(store);

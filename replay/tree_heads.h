@@ -24,4 +24,7 @@ struct RecordedTreeHead {
 // Every recorded tree head, oldest first.
 Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& store);
 
+// The latest recorded tree head whose tree includes `position`, if any.
+Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store, std::uint64_t position);
+
 }  // namespace ecab::replay
