@@ -1,20 +1,30 @@
-// ecabinetd — the e-Cabinet node. Today: opens the embedded store (creating
-// it and its key file on first start), checks the chain, records the demo
-// cabinet when asked, then follows the log live until SIGINT/SIGTERM. The
-// HTTPS/WebSocket API (issue 6) will be served from here.
-#include <spdlog/spdlog.h>
-
+// ecabinetd — the e-Cabinet node: the embedded event store, the read models,
+// and the HTTPS/WebSocket API. Configuration: flags, then ECAB_* environment
+// variables, then a TOML file (--config), then the defaults `--help` shows.
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
+#include <thread>
 
+#include "api/app.h"
+#include "api/demo.h"
 #include "api/demo_cabinet.h"
+#include "api/http/server.h"
+#include "api/log.h"
+#include "api/pki.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
 #include "replay/tree_heads.h"
 
 namespace {
+
+using ecab::api::LogEvent;
+using ecab::api::LogText;
+using nlohmann::json;
+namespace level = spdlog::level;
 
 std::atomic<bool> g_stop{false};
 extern "C" void OnSignal(int) { g_stop.store(true); }
@@ -25,8 +35,19 @@ struct Config {
   std::filesystem::path log_key;   // default: <data-dir>/log-key.pem
   int tree_head_every = 60;        // seconds
   std::filesystem::path demo_cabinet;
+  std::string demo_password = "cabinet-demo-2019";
   bool verify = false;
   bool once = false;
+  std::string listen = "127.0.0.1";
+  int port = 8443;
+  std::filesystem::path tls_certificate;  // default: <data-dir>/tls/server.crt.pem (generated)
+  std::filesystem::path tls_key;          // default: <data-dir>/tls/server.key.pem (generated)
+  bool client_certificates = false;
+  ecab::http::ServerOptions server;
+  long read_timeout_ms = 10'000;
+  long idle_timeout_ms = 60'000;
+  long token_hours = 8;
+  int password_cost = 15;
 };
 
 // First start: a fresh data directory gets a new random key file. A store
@@ -41,14 +62,38 @@ ecab::Result<std::shared_ptr<const ecab::es::KeyRing>> LoadOrCreateKeys(const Co
     }
     std::filesystem::create_directories(c.key_file.parent_path());
     if (auto s = ecab::es::KeyRing::CreateKeyFile(c.key_file, "k1"); !s.ok()) return s.error();
-    spdlog::warn("created a new at-rest key file {}; back it up: without it the data is unreadable",
-                 c.key_file.string());
+    LogEvent(level::warn, {{"msg", "created a new at-rest key file; back it up: without it the data is unreadable"},
+                           {"key_file", c.key_file.string()}});
   }
   return ecab::es::KeyRing::Load(c.key_file);
 }
 
+// The TLS pair: as configured, or generated self-signed on first run.
+ecab::Status EnsureTls(Config& c) {
+  const bool defaulted = c.tls_certificate.empty() && c.tls_key.empty();
+  if (c.tls_certificate.empty()) c.tls_certificate = c.data_dir / "tls" / "server.crt.pem";
+  if (c.tls_key.empty()) c.tls_key = c.data_dir / "tls" / "server.key.pem";
+  if (std::filesystem::exists(c.tls_certificate) && std::filesystem::exists(c.tls_key)) return ecab::Ok{};
+  if (!defaulted) {
+    return ecab::MakeError(ecab::ErrorCode::kNotFound, "TLS certificate or key file missing: " +
+                                                           c.tls_certificate.string() + ", " + c.tls_key.string());
+  }
+  auto pair = ecab::api::pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 365);
+  if (!pair.ok()) return pair.error();
+  std::filesystem::create_directories(c.tls_certificate.parent_path());
+  std::ofstream(c.tls_certificate) << pair->certificate_pem;
+  {
+    std::ofstream key(c.tls_key);
+    key << pair->key_pem;
+  }
+  std::filesystem::permissions(c.tls_key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  LogEvent(level::warn, {{"msg", "generated a self-signed TLS certificate; configure a real one for production"},
+                         {"certificate", c.tls_certificate.string()}});
+  return ecab::Ok{};
+}
+
 int Fail(const ecab::Error& e) {
-  spdlog::error("{}", ecab::ToString(e));
+  LogEvent(level::err, {{"msg", "cannot start"}, {"error", ecab::ToString(e)}});
   return 1;
 }
 
@@ -56,49 +101,86 @@ int Fail(const ecab::Error& e) {
 void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer) {
   auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now());
   if (!head.ok()) {
-    spdlog::error("tree head: {}", ecab::ToString(head.error()));
+    LogEvent(level::err, {{"msg", "tree head failed"}, {"error", ecab::ToString(head.error())}});
   } else if (head->has_value()) {
-    spdlog::info("signed tree head: size {}, root {}", (*head)->size, ecab::es::ToHex((*head)->root));
+    LogEvent(level::info, {{"msg", "signed tree head"}, {"size", (*head)->size}, {"root", ecab::es::ToHex((*head)->root)}});
   }
 }
 
-void Follow(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer, std::chrono::seconds every) {
-  auto subscription = store.Subscribe(store.head_position() + 1);
-  spdlog::info("following the log from position {}; Ctrl-C stops", subscription->next_position());
-  auto next_head = std::chrono::steady_clock::now() + every;
-  while (!g_stop.load()) {
-    if (std::chrono::steady_clock::now() >= next_head) {
-      SignTreeHead(store, signer);
-      next_head = std::chrono::steady_clock::now() + every;
-    }
-    auto events = subscription->Next(256, std::chrono::milliseconds(200));
-    if (!events.ok()) {
-      spdlog::error("{}", ecab::ToString(events.error()));
-      return;
-    }
-    for (const auto& e : *events) {
-      spdlog::info("#{} {} {}@{} {} by {} ({})", e.position, ecab::FormatRfc3339(e.recorded_at), e.stream,
-                   e.version, e.type, e.actor.id, e.actor.role);
-    }
+// Environment variables become flags placed before the command line's own, so
+// the command line wins over them and they win over the config file.
+std::vector<std::string> Arguments(int argc, char** argv, const std::vector<std::pair<std::string, std::string>>& env) {
+  std::vector<std::string> args{argv[0]};
+  for (const auto& [flag, var] : env) {
+    if (const char* value = std::getenv(var.c_str()); value && *value) args.push_back(flag + "=" + value);
   }
+  for (int i = 1; i < argc; ++i) args.emplace_back(argv[i]);
+  return args;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  ecab::api::UseJsonLogs();
   Config c;
-  CLI::App app{"e-Cabinet node: the event store and, soon, the HTTPS API"};
-  app.add_option("--data-dir", c.data_dir, "directory for the store and keys")->capture_default_str();
-  app.add_option("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
-  app.add_option("--demo-cabinet", c.demo_cabinet, "record this body fixture (JSON) if not yet recorded")
+  CLI::App app{"ecabinetd: the e-Cabinet node (event store, read models, HTTPS/WebSocket API).\n"
+               "Precedence: flags > ECAB_* environment variables > --config TOML file > defaults."};
+  app.option_defaults()->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);
+  app.set_config("--config", "", "TOML configuration file (keys are the long option names)");
+  std::vector<std::pair<std::string, std::string>> env;
+  auto opt = [&](const std::string& name, auto& target, const std::string& help) {
+    std::string var = "ECAB_";
+    for (char ch : name.substr(2)) var.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
+    env.emplace_back(name, var);
+    return app.add_option(name, target, help + " [env " + var + "]")->capture_default_str();
+  };
+  auto flag = [&](const std::string& name, bool& target, const std::string& help) {
+    std::string var = "ECAB_";
+    for (char ch : name.substr(2)) var.push_back(ch == '-' ? '_' : static_cast<char>(std::toupper(ch)));
+    env.emplace_back(name, var);
+    return app.add_flag(name, target, help + " [env " + var + "]")->capture_default_str();
+  };
+  opt("--data-dir", c.data_dir, "directory for the store, read models, credentials and keys");
+  opt("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
+  opt("--log-key", c.log_key, "Ed25519 key signing tree heads (default: <data-dir>/log-key.pem; created if missing)");
+  opt("--tree-head-every", c.tree_head_every, "seconds between signed tree heads");
+  opt("--demo-cabinet", c.demo_cabinet, "record this body fixture (JSON) and the demo around it, if not yet recorded")
       ->check(CLI::ExistingFile);
-  app.add_option("--log-key", c.log_key, "Ed25519 key signing tree heads (default: <data-dir>/log-key.pem; created if missing)");
-  app.add_option("--tree-head-every", c.tree_head_every, "seconds between signed tree heads")->capture_default_str();
-  app.add_flag("--verify", c.verify, "verify the whole hash chain at start");
-  app.add_flag("--once", c.once, "start, report, and exit instead of following the log");
-  CLI11_PARSE(app, argc, argv);
+  opt("--demo-password", c.demo_password, "the password the demo gives everyone");
+  flag("--verify", c.verify, "verify the whole hash chain at start");
+  flag("--once", c.once, "set up, report and exit instead of serving");
+  opt("--listen", c.listen, "address to listen on");
+  opt("--port", c.port, "HTTPS port (0: any free port)")->check(CLI::Range(0, 65535));
+  opt("--tls-certificate", c.tls_certificate, "PEM certificate chain (default: generated self-signed under <data-dir>/tls)");
+  opt("--tls-key", c.tls_key, "PEM private key of the certificate");
+  flag("--client-certificates", c.client_certificates, "ask TLS clients for a certificate (login by certificate)");
+  opt("--io-threads", c.server.io_threads, "threads running the network loop")->check(CLI::Range(1, 256));
+  opt("--worker-threads", c.server.worker_threads, "threads running requests (they may wait on storage)")
+      ->check(CLI::Range(1, 1024));
+  opt("--max-header-bytes", c.server.max_header_bytes, "largest request header accepted (431 beyond)");
+  opt("--max-body-bytes", c.server.max_body_bytes, "largest request body accepted (413 beyond)");
+  opt("--read-timeout-ms", c.read_timeout_ms, "time to receive a request once it started (and the TLS handshake)");
+  opt("--idle-timeout-ms", c.idle_timeout_ms, "how long a kept-alive connection may wait for its next request");
+  opt("--rate-per-second", c.server.rate_per_second, "requests per second per client address (0: no limit; 429 beyond)");
+  opt("--rate-burst", c.server.rate_burst, "requests a client may send at once before the rate applies");
+  opt("--max-websockets", c.server.max_websockets, "open WebSocket feeds at most");
+  opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
+  opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost")->check(CLI::Range(10, 20));
+  std::vector<std::string> args = Arguments(argc, argv, env);
+  std::vector<char*> raw;
+  for (auto& a : args) raw.push_back(a.data());
+  try {
+    app.parse(static_cast<int>(raw.size()), raw.data());
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
   if (c.key_file.empty()) c.key_file = c.data_dir / "keys";
   if (c.log_key.empty()) c.log_key = c.data_dir / "log-key.pem";
+  c.server.address = c.listen;
+  c.server.port = static_cast<std::uint16_t>(c.port);
+  c.server.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
+  c.server.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  c.server.request_client_certificates = c.client_certificates;
 
   auto keys = LoadOrCreateKeys(c);
   if (!keys.ok()) return Fail(keys.error());
@@ -107,33 +189,93 @@ int main(int argc, char** argv) {
   options.keys = *keys;
   auto store = ecab::es::EventStore::Open(options);
   if (!store.ok()) return Fail(store.error());
-  spdlog::info("store {} open at {}: {} events, active key '{}'", (*store)->store_id(),
-               options.dir.string(), (*store)->head_position(), (*keys)->active_id());
+  LogEvent(level::info, {{"msg", "store open"}, {"store_id", (*store)->store_id()}, {"dir", options.dir.string()},
+                         {"events", (*store)->head_position()}, {"active_key", (*keys)->active_id()}});
 
+  std::optional<ecab::api::CabinetFixture> cabinet;
   if (!c.demo_cabinet.empty()) {
-    auto cabinet = ecab::api::LoadCabinetFixture(c.demo_cabinet);
-    if (!cabinet.ok()) return Fail(cabinet.error());
+    auto loaded = ecab::api::LoadCabinetFixture(c.demo_cabinet);
+    if (!loaded.ok()) return Fail(loaded.error());
+    cabinet = std::move(loaded).value();
     auto seeded = ecab::api::SeedCabinet(**store, *cabinet, ecab::api::DemoCabinetSince());
     if (!seeded.ok()) return Fail(seeded.error());
-    spdlog::info("demo body '{}' with {} people recorded at positions {}..{}", cabinet->body.body,
-                 cabinet->people.size(), seeded->first_position, seeded->last_position);
+    LogEvent(level::info, {{"msg", "demo body recorded"}, {"body", cabinet->body.body},
+                           {"people", cabinet->people.size()}, {"first_position", seeded->first_position},
+                           {"last_position", seeded->last_position}});
   }
   if (c.verify) {
     auto report = (*store)->Verify();
     if (!report.ok()) return Fail(report.error());
-    for (const auto& f : report->faults) spdlog::error("chain fault at position {}: {}", f.position, f.reason);
+    for (const auto& f : report->faults) {
+      LogEvent(level::err, {{"msg", "chain fault"}, {"position", f.position}, {"reason", f.reason}});
+    }
     if (!report->ok()) return 1;
-    spdlog::info("hash chain verified: {} events intact", report->checked);
+    LogText(level::info, "hash chain verified: " + std::to_string(report->checked) + " events intact");
   }
   auto signer = ecab::es::TreeHeadSigner::LoadOrCreate(c.log_key);
   if (!signer.ok()) return Fail(signer.error());
-  spdlog::info("tree heads are signed with {} ({}); give auditors its public key:\n{}", c.log_key.string(),
-               (*signer)->key_id(), (*signer)->public_pem());
+
+  ecab::api::AppOptions app_options;
+  app_options.data_dir = c.data_dir;
+  app_options.token_lifetime = std::chrono::hours(c.token_hours);
+  app_options.password_cost = c.password_cost;
+  app_options.public_key_pem = (*signer)->public_pem();
+  auto api = ecab::api::App::Create(**store, *keys, app_options);
+  if (!api.ok()) return Fail(api.error());
+  if (cabinet) {
+    auto demo = ecab::api::SetUpDemo(**api, *cabinet, c.data_dir / "demo", c.demo_password);
+    if (!demo.ok()) return Fail(demo.error());
+    if (demo->created) {
+      LogEvent(level::info, {{"msg", "demo set up: CA, signing certificates, a meeting, an issued opinion form"},
+                             {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
+    }
+  }
   SignTreeHead(**store, **signer);
-  if (c.once) return 0;
+  if (c.once) {
+    (*api)->Shutdown();
+    return 0;
+  }
+
+  if (auto s = EnsureTls(c); !s.ok()) return Fail(s.error());
+  c.server.certificate_chain = c.tls_certificate;
+  c.server.private_key = c.tls_key;
+  std::string error;
+  auto server = ecab::http::Server::Create(c.server, **api, &error);
+  if (!server) {
+    LogEvent(level::err, {{"msg", "cannot serve"}, {"error", error}});
+    return 1;
+  }
+  (*api)->AttachServer(&server->counters());
   std::signal(SIGINT, OnSignal);
   std::signal(SIGTERM, OnSignal);
-  Follow(**store, **signer, std::chrono::seconds(std::max(1, c.tree_head_every)));
-  spdlog::info("stopped");
+  std::signal(SIGPIPE, SIG_IGN);
+  server->Start();
+  const std::string url = "https://" + c.listen + ":" + std::to_string(server->port());
+  LogEvent(level::info, {{"msg", "serving"}, {"url", url}, {"openapi", url + "/openapi.json"}});
+  if (cabinet) {
+    std::fprintf(stderr,
+                 "\n  e-Cabinet API: %s   (self-signed certificate: curl -k, or trust %s)\n"
+                 "  Log in:  curl -k -X POST %s/v1/login -H 'Content-Type: application/json' \\\n"
+                 "             -d '{\"person\":\"pm\",\"password\":\"%s\"}'\n"
+                 "  Then:    curl -k -H 'Authorization: Bearer <token>' %s/v1/bodies/%s/meetings/demo-1\n"
+                 "  Everyone in the demo (pm, deputy-pm-1, …, gov-office-staff-1, auditor-1, archivist-1,\n"
+                 "  bootstrap = admin) has that password; signing keys are in %s\n\n",
+                 url.c_str(), c.tls_certificate.string().c_str(), url.c_str(), c.demo_password.c_str(), url.c_str(),
+                 cabinet->body.body.c_str(), (c.data_dir / "demo" / "people").string().c_str());
+  }
+  const auto every = std::chrono::seconds(std::max(1, c.tree_head_every));
+  auto next_head = std::chrono::steady_clock::now() + every;
+  while (!g_stop.load()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (std::chrono::steady_clock::now() >= next_head) {
+      SignTreeHead(**store, **signer);
+      next_head = std::chrono::steady_clock::now() + every;
+    }
+  }
+  LogText(level::info, "stopping: no new connections; finishing requests in flight, closing feeds");
+  server->Stop();
+  (*api)->Shutdown();
+  SignTreeHead(**store, **signer);
+  LogText(level::info, "stopped");
   return 0;
 }

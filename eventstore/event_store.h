@@ -66,6 +66,10 @@ class EventStore {
   // original result and writes nothing.
   Result<AppendResult> Append(AppendRequest request);
 
+  // What the append under `command_id` returned, if one is stored: lets a
+  // caller answer a retried command without deciding it again.
+  Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const;
+
   // Events of `stream` from version `from` (inclusive) in `direction`, at
   // most `max`. kBackward with from = kEnd starts at the newest. An unknown
   // stream reads as empty.

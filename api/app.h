@@ -1,0 +1,136 @@
+// api/app.h — the application behind the HTTPS server: routes, identity,
+// authorization, commands, queries, feeds, metrics. Transport-neutral (it
+// sees http::Request values), so most tests drive it without sockets and the
+// socket tests drive the same object through api/http/server.h.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "api/http/http.h"
+#include "api/http/server.h"
+#include "api/schema.h"
+#include "domain/base/context.h"
+#include "domain/directory/body.h"
+#include "eventstore/event_store.h"
+#include "eventstore/tree_head.h"
+#include "eventstore/view_store.h"
+
+namespace ecab::api {
+
+struct AppOptions {
+  std::filesystem::path data_dir;                    // views/, credentials/ and history/ go here
+  std::chrono::seconds token_lifetime{8 * 3600};
+  int password_cost = 15;                            // scrypt N = 2^cost (r = 8, p = 1)
+  std::chrono::milliseconds max_min_position_wait{5'000};
+  int login_failures_per_minute = 5;                 // per person and per client address
+  std::string public_key_pem;                        // the log's tree-head key, for auditors
+};
+
+// Who is calling, once the bearer token (or client certificate) is checked.
+struct Principal {
+  std::string person;
+  std::string token_hash;  // empty for certificate logins
+};
+
+// What a route handler gets.
+struct Call {
+  const http::Request& request;
+  std::map<std::string, std::string> params;  // from the path pattern
+  nlohmann::json body;                        // checked against the route's schema
+  std::optional<Principal> principal;
+  // For routes under /v1/bodies/{body}: the body as it stands and the role the
+  // caller holds in it now (nullopt: none; a substitute names X-On-Behalf-Of).
+  std::shared_ptr<const directory::Body> body_state;
+  std::optional<Role> role;
+  CommandContext ctx;  // actor, role, on_behalf_of, now, command id (Idempotency-Key)
+};
+
+struct Route {
+  std::string method;
+  std::string pattern;  // "/v1/bodies/{body}/meetings/{meeting}"
+  std::string tag;
+  std::string summary;
+  Schema schema;                    // the request body
+  std::vector<std::string> query;   // accepted query parameters
+  bool authenticated = true;
+  bool command = false;             // appends events; takes Idempotency-Key
+  bool websocket = false;
+  std::function<http::Response(Call&)> handle;
+  // For WebSocket routes: the feed, or nullptr with `refusal` set.
+  std::function<std::unique_ptr<http::FeedSource>(Call&, http::Response& refusal)> open_feed = {};
+};
+
+class CommandService;
+class Projections;
+class Identity;
+class Metrics;
+
+class App final : public http::Handler {
+ public:
+  static Result<std::unique_ptr<App>> Create(es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
+                                            AppOptions options);
+  ~App() override;
+
+  http::Response Handle(const http::Request& request) override;
+  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request& request) override;
+  void Observe(const http::Request& request, const http::Response& response,
+               std::chrono::microseconds latency) override;
+
+  void AttachServer(const http::ServerCounters* counters) { server_counters_ = counters; }
+  // Stops the projection thread (before the store closes).
+  void Shutdown();
+
+  // Sets `person`'s password (the admin route's work; also the demo's).
+  Status SetPassword(const std::string& person, const std::string& password);
+
+  const std::vector<Route>& routes() const { return routes_; }
+  nlohmann::json OpenApi() const;
+
+  // Shared with the route files.
+  es::EventStore& store() { return store_; }
+  const es::ViewStore& views() const;
+  CommandService& commands() { return *commands_; }
+  Projections& projections() { return *projections_; }
+  Identity& identity() { return *identity_; }
+  const AppOptions& options() const { return options_; }
+  void Add(Route route) { routes_.push_back(std::move(route)); }
+  // Waits until the read models include `position` (read-your-writes).
+  bool WaitForViews(std::uint64_t position) const;
+
+ private:
+  App(es::EventStore& store, AppOptions options);
+  void RegisterSystemRoutes();
+  const Route* Match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
+                     bool* path_known) const;
+  std::optional<http::Response> Authenticate(Call& call, const Route& route);
+
+  es::EventStore& store_;
+  AppOptions options_;
+  std::unique_ptr<CommandService> commands_;
+  std::unique_ptr<Projections> projections_;
+  std::unique_ptr<Identity> identity_;
+  std::unique_ptr<Metrics> metrics_;
+  std::vector<Route> routes_;
+  const http::ServerCounters* server_counters_ = nullptr;
+};
+
+// Route registration, one file per side.
+void RegisterCommandRoutes(App& app);
+void RegisterQueryRoutes(App& app);
+void RegisterAuditRoutes(App& app);
+
+// Helpers the route files share.
+http::Response Json(int status, const nlohmann::json& body);
+http::Response ProblemResponse(int status, const std::string& type, const std::string& title,
+                               const std::string& detail, const nlohmann::json& extra = nlohmann::json::object());
+http::Response FromError(const Error& error);
+std::string ProblemTypeUri(const std::string& slug);
+
+}  // namespace ecab::api

@@ -1,0 +1,162 @@
+#include "api/demo.h"
+
+#include <fstream>
+
+#include "api/pki.h"
+#include "api/service.h"
+#include "domain/signing/signed_act.h"
+#include "eventstore/clock.h"
+
+namespace ecab::api {
+namespace {
+
+Status WriteFile(const std::filesystem::path& path, const std::string& content, bool secret) {
+  std::filesystem::create_directories(path.parent_path());
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << content;
+  out.close();
+  if (!out) return MakeError(ErrorCode::kIoError, "cannot write " + path.string());
+  if (secret) {
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  }
+  return Ok{};
+}
+
+Status Check(const Result<CommandOutcome>& r, const std::string& what) {
+  if (!r.ok()) return MakeError(r.error().code, "demo: " + what + ": " + r.error().message);
+  return Ok{};
+}
+
+}  // namespace
+
+Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std::filesystem::path& dir,
+                              const std::string& password) {
+  CommandService& commands = app.commands();
+  const std::string body = cabinet.body.body;
+  auto state = commands.Body(body);
+  if (!state.ok()) return state.error();
+  if (!state->state.anchor_der.empty()) return DemoSummary{false, state->state.people.size()};
+
+  const Timestamp now = es::SystemClock().Now();
+  const std::string admin = "bootstrap", staff = "gov-office-staff-1", chair = "pm";
+  auto ctx = [&](const std::string& actor, Role role, const std::string& id) {
+    return CommandContext{now, actor, role, "", "demo:" + body + ":" + id};
+  };
+
+  // The demo CA and everyone's signing certificate.
+  auto ca = pki::NewCa("e-Cabinet demo CA (" + body + ")", 3650);
+  if (!ca.ok()) return ca.error();
+  if (auto s = WriteFile(dir / "ca.crt.pem", ca->certificate_pem, false); !s.ok()) return s.error();
+  if (auto s = WriteFile(dir / "ca.key.pem", ca->key_pem, true); !s.ok()) return s.error();
+  if (auto s = Check(commands.Execute(body, directory::SetTrustAnchor{ca->certificate_der}, ctx(admin, Role::kAdmin, "anchor")),
+                     "trust anchor");
+      !s.ok()) {
+    return s.error();
+  }
+  for (const auto& [person, role, office] :
+       {std::tuple<std::string, Role, std::string>{"auditor-1", Role::kAuditor, "State Audit liaison"},
+        {"archivist-1", Role::kArchivist, "Government Office archives"}}) {
+    if (auto s = Check(commands.Execute(body, directory::EnrollPerson{person, office, "", role},
+                                        ctx(admin, Role::kAdmin, "enrol:" + person)),
+                       "enrol " + person);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  std::vector<std::string> people{admin, "auditor-1", "archivist-1"};
+  for (const auto& p : cabinet.people) people.push_back(p.person);
+  std::map<std::string, pki::KeyAndCertificate> keys;
+  for (const auto& person : people) {
+    auto cert = pki::IssueEd25519(*ca, person, 3650);
+    if (!cert.ok()) return cert.error();
+    if (auto s = WriteFile(dir / "people" / (person + ".key.pem"), cert->key_pem, true); !s.ok()) return s.error();
+    if (auto s = WriteFile(dir / "people" / (person + ".crt.pem"), cert->certificate_pem, false); !s.ok()) {
+      return s.error();
+    }
+    if (auto s = Check(commands.Execute(body, directory::EnrollCertificate{person, cert->certificate_der},
+                                        ctx(admin, Role::kAdmin, "certificate:" + person)),
+                       "certificate of " + person);
+        !s.ok()) {
+      return s.error();
+    }
+    keys[person] = std::move(cert).value();
+    if (auto s = app.SetPassword(person, password); !s.ok()) return s.error();
+  }
+
+  std::vector<std::string> members;
+  for (const auto& p : cabinet.people) {
+    if (IsVotingRole(p.role)) members.push_back(p.person);
+  }
+
+  // A document, a meeting in two days, an opinion form issued to every member.
+  auto doc = commands.Execute(body, "demo-doc-1",
+                              documents::RegisterDocument{"demo-doc-1", "Draft socio-economic report, first half",
+                                                          Classification::kNormal, Urgency::kNormal},
+                              ctx(staff, Role::kSecretariat, "doc"));
+  if (auto s = Check(doc, "document"); !s.ok()) return s.error();
+  const std::string text = "Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm (demo).";
+  auto version = commands.Execute(body, "demo-doc-1",
+                                  documents::AddDocumentVersion{Sha256Hex(text), text.size(), "text/plain",
+                                                                "report.txt", text},
+                                  ctx(staff, Role::kSecretariat, "doc-v1"));
+  if (auto s = Check(version, "document version"); !s.ok()) return s.error();
+
+  const std::int64_t day = 86'400'000'000;
+  const Timestamp starts = FromMicros((ToMicros(now) / day + 2) * day + 1'000'000LL * 3600),
+                  ends = FromMicros(ToMicros(starts) + 1'000'000LL * 4 * 3600);
+  using MC = meeting::MeetingCommand;
+  const std::vector<std::pair<std::string, MC>> meeting_steps = {
+      {"schedule", meeting::ScheduleMeeting{"demo-1", "Regular Government meeting (demo)", starts, ends,
+                                            "Government Office, Hà Nội", "https://meet.example/demo-1"}},
+      {"agenda", meeting::AddAgendaItem{"item-1", "Socio-economic situation, first half", {"demo-doc-1"}}},
+  };
+  for (const auto& [id, command] : meeting_steps) {
+    if (auto s = Check(commands.Execute(body, "demo-1", command, ctx(staff, Role::kSecretariat, "meeting:" + id)),
+                       "meeting " + id);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  for (const auto& m : members) {
+    if (auto s = Check(commands.Execute(body, "demo-1", meeting::Invite{m, false},
+                                        ctx(staff, Role::kSecretariat, "meeting:invite:" + m)),
+                       "invite " + m);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+
+  const forms::FormContent content{"Opinion on the draft report (demo)",
+                                   "Do you agree with the draft socio-economic report?",
+                                   {"demo-doc-1"},
+                                   members,
+                                   FromMicros(ToMicros(now) + 7 * day),
+                                   Urgency::kNormal};
+  for (const auto& [id, command] : std::vector<std::pair<std::string, forms::FormCommand>>{
+           {"draft", forms::DraftForm{"demo-form-1", content}}, {"submit", forms::SubmitForm{}}}) {
+    if (auto s = Check(commands.Execute(body, "demo-form-1", command, ctx(staff, Role::kSecretariat, "form:" + id)),
+                       "form " + id);
+        !s.ok()) {
+      return s.error();
+    }
+  }
+  auto form = commands.Form("demo-form-1");
+  if (!form.ok()) return form.error();
+  const CommandContext approve = ctx(chair, Role::kChair, "form:approve");
+  const std::string payload = CanonicalJson(forms::ApprovalPayload(body, form->state, chair, approve.command_id, now));
+  auto signature = pki::SignEd25519(keys[chair].key_pem, payload);
+  if (!signature.ok()) return signature.error();
+  const SignedAct act{"ed25519", *signature, CertificateFingerprint(keys[chair].certificate_der), now};
+  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::ApproveForm{act}, approve), "form approval");
+      !s.ok()) {
+    return s.error();
+  }
+  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::IssueForm{}, ctx(staff, Role::kSecretariat, "form:issue")),
+                     "form issue");
+      !s.ok()) {
+    return s.error();
+  }
+  return DemoSummary{true, people.size()};
+}
+
+}  // namespace ecab::api

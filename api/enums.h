@@ -1,0 +1,93 @@
+// api/enums.h — the wire names of the domain's enums, in one table each: the
+// schema lists them (so a request with another value is refused before it
+// reaches here) and the routes parse them.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "domain/base/roles.h"
+#include "domain/directory/policy.h"
+#include "domain/forms/events.h"
+#include "domain/meeting/events.h"
+
+namespace ecab::api {
+
+template <class E>
+class EnumNames {
+ public:
+  EnumNames(std::initializer_list<E> values, std::string (*name)(E)) {
+    for (E v : values) entries_.emplace_back(name(v), v);
+  }
+  explicit EnumNames(std::vector<std::pair<std::string, E>> entries) : entries_(std::move(entries)) {}
+
+  std::vector<std::string> names() const {
+    std::vector<std::string> out;
+    for (const auto& [n, v] : entries_) out.push_back(n);
+    return out;
+  }
+  // `value` was checked against names() by the schema.
+  E Parse(const nlohmann::json& value) const {
+    const auto& s = value.get_ref<const std::string&>();
+    for (const auto& [n, v] : entries_) {
+      if (n == s) return v;
+    }
+    throw std::invalid_argument("unchecked enum value");
+  }
+  std::string Name(E value) const {
+    for (const auto& [n, v] : entries_) {
+      if (v == value) return n;
+    }
+    return "";
+  }
+
+ private:
+  std::vector<std::pair<std::string, E>> entries_;
+};
+
+inline const EnumNames<Role>& Roles() {
+  static const EnumNames<Role> names({Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
+                                      Role::kAuditor, Role::kArchivist, Role::kAdmin},
+                                     [](Role r) { return std::string(RoleName(r)); });
+  return names;
+}
+inline const EnumNames<Classification>& Classifications() {
+  static const EnumNames<Classification> names(
+      {Classification::kNormal, Classification::kConfidential, Classification::kSecret, Classification::kTopSecret},
+      &ClassificationName);
+  return names;
+}
+inline const EnumNames<Urgency>& Urgencies() {
+  static const EnumNames<Urgency> names({Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress},
+                                        &UrgencyName);
+  return names;
+}
+inline const EnumNames<forms::Answer>& Answers() {
+  static const EnumNames<forms::Answer> names(
+      {forms::Answer::kAgree, forms::Answer::kDisagree, forms::Answer::kAgreeWithComments, forms::Answer::kOther},
+      &forms::AnswerName);
+  return names;
+}
+inline const EnumNames<meeting::Choice>& Choices() {
+  static const EnumNames<meeting::Choice> names(
+      {meeting::Choice::kFor, meeting::Choice::kAgainst, meeting::Choice::kAbstain}, &meeting::ChoiceName);
+  return names;
+}
+inline const EnumNames<meeting::Attendance>& Attendances() {
+  static const EnumNames<meeting::Attendance> names({meeting::Attendance::kInRoom, meeting::Attendance::kRemote,
+                                                     meeting::Attendance::kSubstitute, meeting::Attendance::kAbsent},
+                                                    &meeting::AttendanceName);
+  return names;
+}
+inline const EnumNames<meeting::RsvpResponse>& RsvpResponses() {
+  static const EnumNames<meeting::RsvpResponse> names(std::vector<std::pair<std::string, meeting::RsvpResponse>>{
+      {"in_room", meeting::RsvpResponse::kInRoom},
+      {"remote", meeting::RsvpResponse::kRemote},
+      {"decline", meeting::RsvpResponse::kDecline},
+      {"substitute", meeting::RsvpResponse::kSubstitute}});
+  return names;
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,69 @@
+// api/http/http.h — what the HTTPS server hands to the application and takes
+// back: plain request and response values, no Beast types. The application
+// (api/app.h) implements Handler; the server (server.h) owns sockets and TLS.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace ecab::http {
+
+struct Request {
+  std::string method;                            // "GET", "POST", …
+  std::string target;                            // as sent: path and query
+  std::string path;                              // percent-decoded, without the query
+  std::map<std::string, std::string> query;      // percent-decoded; the last value of a repeated name
+  std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
+  std::string body;
+  std::string peer;             // client IP address
+  std::string client_cert_der;  // the TLS client certificate, when one was presented
+  std::string request_id;       // set by the server; echoed as X-Request-Id
+
+  // The first value of header `lower_name`, or nullptr.
+  const std::string* Header(std::string_view lower_name) const;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+// Splits "a/b%20c?x=1&y=%C3%A9" into a decoded path and query map. Returns
+// false when a percent escape is malformed or decodes to NUL.
+bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
+
+// A stream of WebSocket text messages for one connection, pulled on a thread
+// of its own. `end` closes the socket with `reason` (after `messages`).
+struct FeedBatch {
+  std::vector<std::string> messages;
+  bool end = false;
+  std::string reason;
+};
+class FeedSource {
+ public:
+  virtual ~FeedSource() = default;
+  // Waits up to `wait` for more; an empty batch is fine.
+  virtual FeedBatch Next(std::chrono::milliseconds wait) = 0;
+};
+
+class Handler {
+ public:
+  virtual ~Handler() = default;
+  // Called on a worker thread; may block on storage.
+  virtual Response Handle(const Request& request) = 0;
+  // A WebSocket upgrade: the feed to serve, or the response refusing it.
+  virtual std::variant<Response, std::unique_ptr<FeedSource>> OpenFeed(const Request& request) = 0;
+  // After each response is written (or failed to be): for metrics and logs.
+  virtual void Observe(const Request& request, const Response& response, std::chrono::microseconds latency) = 0;
+};
+
+}  // namespace ecab::http

@@ -1,0 +1,638 @@
+#include "api/http/server.h"
+
+#include <openssl/rand.h>
+#include <openssl/ssl.h>
+#include <openssl/x509.h>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <condition_variable>
+#include <deque>
+#include <list>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unordered_map>
+
+namespace ecab::http {
+namespace {
+
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+namespace net = boost::asio;
+namespace ssl = net::ssl;
+namespace websocket = beast::websocket;
+using tcp = net::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+std::string RandomId() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "0000000000000000";
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned char b : bytes) {
+    out.push_back(kHex[b >> 4]);
+    out.push_back(kHex[b & 15]);
+  }
+  return out;
+}
+
+// The problem documents the server itself answers with (the application
+// answers everything else).
+Response TransportProblem(int status, const std::string& type, const std::string& title,
+                          const std::string& detail) {
+  Response r;
+  r.status = status;
+  r.content_type = "application/problem+json";
+  r.body = nlohmann::json{{"type", "https://ecabinet.example/problems/" + type},
+                          {"title", title},
+                          {"status", status},
+                          {"detail", detail}}
+               .dump();
+  return r;
+}
+
+// A token bucket per client address.
+class RateLimiter {
+ public:
+  RateLimiter(double rate, double burst) : rate_(rate), burst_(burst) {}
+
+  // True when `client` may make one more request now.
+  bool Allow(const std::string& client) {
+    if (rate_ <= 0) return true;
+    const auto now = Clock::now();
+    std::lock_guard lock(mu_);
+    if (buckets_.size() > 100'000) buckets_.clear();  // bounded memory under address churn
+    auto [it, fresh] = buckets_.try_emplace(client, Bucket{burst_, now});
+    Bucket& b = it->second;
+    if (!fresh) {
+      const double elapsed = std::chrono::duration<double>(now - b.at).count();
+      b.tokens = std::min(burst_, b.tokens + elapsed * rate_);
+      b.at = now;
+    }
+    if (b.tokens < 1) return false;
+    b.tokens -= 1;
+    return true;
+  }
+
+ private:
+  struct Bucket {
+    double tokens;
+    Clock::time_point at;
+  };
+  double rate_, burst_;
+  std::mutex mu_;
+  std::unordered_map<std::string, Bucket> buckets_;
+};
+
+class ServerImpl;
+
+// Sessions the server can reach when it stops.
+class Stoppable {
+ public:
+  virtual ~Stoppable() = default;
+  virtual void BeginStop() = 0;
+};
+
+class WsSession : public Stoppable, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(ServerImpl& server, beast::ssl_stream<beast::tcp_stream> stream, std::unique_ptr<FeedSource> feed)
+      : server_(server), ws_(std::move(stream)), feed_(std::move(feed)) {}
+
+  void Start(bhttp::request<bhttp::string_body> upgrade);
+  void BeginStop() override {
+    net::post(ws_.get_executor(), [self = shared_from_this()] { self->Close(websocket::close_code::going_away, "server shutting down"); });
+  }
+
+ private:
+  void OnAccept(beast::error_code ec);
+  void ReadLoop();
+  void Pump();
+  void Enqueue(std::vector<std::string> messages);
+  void WriteNext();
+  void Close(websocket::close_code code, std::string reason);
+  void Finish();
+
+  ServerImpl& server_;
+  websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
+  std::unique_ptr<FeedSource> feed_;
+  beast::flat_buffer in_;
+  std::deque<std::string> out_;
+  std::atomic<std::size_t> queued_{0};
+  bool writing_ = false;
+  bool close_pending_ = false;
+  bool closed_ = false;
+  websocket::close_code pending_code_ = websocket::close_code::normal;
+  std::string pending_reason_;
+  std::atomic<bool> done_{false};
+  std::atomic<bool> finished_{false};
+};
+
+class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls);
+  void Start();
+  void BeginStop() override {
+    net::post(stream_.get_executor(), [self = shared_from_this()] {
+      if (self->idle_) beast::get_lowest_layer(self->stream_).cancel();
+    });
+  }
+
+ private:
+  void OnHandshake(beast::error_code ec);
+  void ReadHeader();
+  void OnHeader(beast::error_code ec);
+  void OnBody(beast::error_code ec);
+  void Dispatch(Request request, bool upgrade);
+  void Write(Response response, bool close_after);
+  void OnWrite(bool keep_alive, beast::error_code ec);
+  void Shutdown();
+
+  ServerImpl& server_;
+  beast::ssl_stream<beast::tcp_stream> stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::shared_ptr<bhttp::response<bhttp::string_body>> out_;
+  std::string peer_;
+  std::string client_cert_;
+  Request current_;
+  Clock::time_point started_;
+  bool idle_ = false;
+  bool keep_alive_ = true;
+};
+
+class ServerImpl final : public Server {
+ public:
+  ServerImpl(ServerOptions options, Handler& handler)
+      : options_(std::move(options)), handler_(handler), tls_(ssl::context::tls_server),
+        workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))),
+        work_(net::make_work_guard(ioc_)), acceptor_(net::make_strand(ioc_)),
+        limiter_(options_.rate_per_second, options_.rate_burst) {}
+
+  ~ServerImpl() override { Stop(); }
+
+  bool Init(std::string* error) {
+    try {
+      tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
+                       ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+      SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+      tls_.use_certificate_chain_file(options_.certificate_chain.string());
+      tls_.use_private_key_file(options_.private_key.string(), ssl::context::pem);
+      if (options_.request_client_certificates) {
+        // Any certificate is taken at the TLS layer; the application checks it
+        // against the body's trust anchor and enrolled certificates.
+        SSL_CTX_set_verify(tls_.native_handle(), SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+      }
+      const tcp::endpoint endpoint(net::ip::make_address(options_.address), options_.port);
+      acceptor_.open(endpoint.protocol());
+      acceptor_.set_option(net::socket_base::reuse_address(true));
+      acceptor_.bind(endpoint);
+      acceptor_.listen(net::socket_base::max_listen_connections);
+      port_ = acceptor_.local_endpoint().port();
+    } catch (const std::exception& e) {
+      *error = e.what();
+      return false;
+    }
+    return true;
+  }
+
+  void Start() override {
+    Accept();
+    for (int i = 0; i < std::max(1, options_.io_threads); ++i) {
+      io_threads_.emplace_back([this] { ioc_.run(); });
+    }
+  }
+
+  void Stop() override {
+    if (stopped_.exchange(true)) return;
+    stopping_.store(true);
+    net::post(acceptor_.get_executor(), [this] {
+      beast::error_code ignored;
+      acceptor_.close(ignored);
+    });
+    for (auto& s : LiveSessions()) s->BeginStop();
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_until(lock, Clock::now() + options_.shutdown_grace,
+                     [&] { return in_flight_ == 0 && pumps_ == 0; });
+    }
+    workers_.join();
+    work_.reset();
+    // Whatever is still open after the grace period is cut.
+    const auto deadline = Clock::now() + std::chrono::seconds(2);
+    while (counters_.connections.load() > 0 && Clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ioc_.stop();
+    for (auto& t : io_threads_) t.join();
+    io_threads_.clear();
+    std::unique_lock lock(mu_);
+    cv_.wait_until(lock, Clock::now() + std::chrono::seconds(2), [&] { return pumps_ == 0; });
+  }
+
+  std::uint16_t port() const override { return port_; }
+  const ServerCounters& counters() const override { return counters_; }
+
+  // For sessions.
+  const ServerOptions& options() const { return options_; }
+  Handler& handler() { return handler_; }
+  ssl::context& tls() { return tls_; }
+  net::thread_pool& workers() { return workers_; }
+  ServerCounters& mutable_counters() { return counters_; }
+  bool stopping() const { return stopping_.load(); }
+  bool Allow(const std::string& client) { return limiter_.Allow(client); }
+
+  void Register(const std::shared_ptr<Stoppable>& s) {
+    std::lock_guard lock(mu_);
+    sessions_.remove_if([](const auto& w) { return w.expired(); });
+    sessions_.push_back(s);
+  }
+  void RequestBegan() {
+    std::lock_guard lock(mu_);
+    ++in_flight_;
+  }
+  void RequestEnded() {
+    std::lock_guard lock(mu_);
+    --in_flight_;
+    cv_.notify_all();
+  }
+  bool PumpBegan() {
+    std::lock_guard lock(mu_);
+    if (static_cast<std::size_t>(pumps_) >= options_.max_websockets) return false;
+    ++pumps_;
+    return true;
+  }
+  void PumpEnded() {
+    std::lock_guard lock(mu_);
+    --pumps_;
+    cv_.notify_all();
+  }
+
+ private:
+  void Accept() {
+    acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
+      if (ec) {
+        if (!acceptor_.is_open()) return;
+      } else {
+        auto session = std::make_shared<HttpSession>(*this, std::move(socket), tls_);
+        Register(session);
+        session->Start();
+      }
+      if (acceptor_.is_open()) Accept();
+    });
+  }
+
+  std::vector<std::shared_ptr<Stoppable>> LiveSessions() {
+    std::lock_guard lock(mu_);
+    std::vector<std::shared_ptr<Stoppable>> live;
+    for (auto& w : sessions_) {
+      if (auto s = w.lock()) live.push_back(std::move(s));
+    }
+    return live;
+  }
+
+  ServerOptions options_;
+  Handler& handler_;
+  net::io_context ioc_;
+  ssl::context tls_;
+  net::thread_pool workers_;
+  net::executor_work_guard<net::io_context::executor_type> work_;
+  tcp::acceptor acceptor_;
+  RateLimiter limiter_;
+  std::vector<std::thread> io_threads_;
+  std::uint16_t port_ = 0;
+  ServerCounters counters_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<bool> stopped_{false};
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::list<std::weak_ptr<Stoppable>> sessions_;
+  int in_flight_ = 0;
+  int pumps_ = 0;
+};
+
+// ---- HTTP sessions ----
+
+HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls)
+    : server_(server), stream_(std::move(socket), tls) {
+  beast::error_code ec;
+  const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+  if (!ec) peer_ = endpoint.address().to_string();
+  server_.mutable_counters().connections.fetch_add(1);
+}
+
+void HttpSession::Start() {
+  net::dispatch(stream_.get_executor(), [self = shared_from_this()] {
+    beast::get_lowest_layer(self->stream_).expires_after(self->server_.options().read_timeout);
+    self->stream_.async_handshake(ssl::stream_base::server,
+                                  [self](beast::error_code ec) { self->OnHandshake(ec); });
+  });
+}
+
+void HttpSession::OnHandshake(beast::error_code ec) {
+  if (ec) {
+    server_.mutable_counters().tls_failures.fetch_add(1);
+    server_.mutable_counters().connections.fetch_sub(1);
+    return;
+  }
+  if (X509* cert = SSL_get1_peer_certificate(stream_.native_handle())) {
+    unsigned char* der = nullptr;
+    const int len = i2d_X509(cert, &der);
+    if (len > 0) {
+      client_cert_.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+      OPENSSL_free(der);
+    }
+    X509_free(cert);
+  }
+  ReadHeader();
+}
+
+void HttpSession::ReadHeader() {
+  if (server_.stopping()) return Shutdown();
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
+  parser_->body_limit(server_.options().max_body_bytes);
+  idle_ = true;
+  beast::get_lowest_layer(stream_).expires_after(server_.options().idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+}
+
+void HttpSession::OnHeader(beast::error_code ec) {
+  idle_ = false;
+  started_ = Clock::now();
+  if (ec == bhttp::error::header_limit) {
+    return Write(TransportProblem(431, "header-too-large", "Request header fields too large",
+                                  "the request's header is larger than " +
+                                      std::to_string(server_.options().max_header_bytes) + " bytes"),
+                 true);
+  }
+  if (ec) return Shutdown();  // closed, timed out, garbage: nothing to answer
+  beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->OnBody(e); });
+}
+
+void HttpSession::OnBody(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) {
+    return Write(TransportProblem(413, "body-too-large", "Request body too large",
+                                  "the request's body is larger than " +
+                                      std::to_string(server_.options().max_body_bytes) + " bytes"),
+                 true);
+  }
+  if (ec == beast::error::timeout) {
+    return Write(TransportProblem(408, "request-timeout", "Request timeout",
+                                  "the request was not received within the read timeout"),
+                 true);
+  }
+  if (ec) return Shutdown();
+  auto& message = parser_->get();
+  Request request;
+  request.method = std::string(message.method_string());
+  request.target = std::string(message.target());
+  for (const auto& field : message) {
+    std::string name(field.name_string());
+    for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    request.headers.emplace_back(std::move(name), std::string(field.value()));
+  }
+  request.body = std::move(message.body());
+  request.peer = peer_;
+  request.client_cert_der = client_cert_;
+  const std::string* incoming_id = request.Header("x-request-id");
+  request.request_id = incoming_id && !incoming_id->empty() && incoming_id->size() <= 64 &&
+                               std::all_of(incoming_id->begin(), incoming_id->end(),
+                                           [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; })
+                           ? *incoming_id
+                           : RandomId();
+  keep_alive_ = message.keep_alive();
+  const bool upgrade = websocket::is_upgrade(message);
+  if (!ParseTarget(request.target, request.path, request.query)) {
+    current_ = std::move(request);
+    return Write(TransportProblem(400, "malformed-target", "Malformed request target",
+                                  "the request target has an invalid percent escape"),
+                 true);
+  }
+  if (!server_.Allow(peer_)) {
+    server_.mutable_counters().rate_limited.fetch_add(1);
+    current_ = std::move(request);
+    Response r = TransportProblem(429, "rate-limited", "Too many requests",
+                                  "this client sent more than " +
+                                      std::to_string(static_cast<int>(server_.options().rate_per_second)) +
+                                      " requests per second");
+    r.headers.emplace_back("Retry-After", "1");
+    return Write(std::move(r), false);
+  }
+  Dispatch(std::move(request), upgrade);
+}
+
+void HttpSession::Dispatch(Request request, bool upgrade) {
+  server_.RequestBegan();
+  auto self = shared_from_this();
+  net::post(server_.workers(), [self, request = std::move(request), upgrade]() mutable {
+    if (!upgrade) {
+      Response response = self->server_.handler().Handle(request);
+      net::post(self->stream_.get_executor(),
+                [self, request = std::move(request), response = std::move(response)]() mutable {
+                  self->current_ = std::move(request);
+                  self->Write(std::move(response), false);
+                  self->server_.RequestEnded();
+                });
+      return;
+    }
+    auto opened = self->server_.handler().OpenFeed(request);
+    net::post(self->stream_.get_executor(),
+              [self, request = std::move(request), opened = std::move(opened)]() mutable {
+                self->current_ = std::move(request);
+                if (auto* refusal = std::get_if<Response>(&opened)) {
+                  self->Write(std::move(*refusal), true);
+                } else if (self->server_.stopping() || !self->server_.PumpBegan()) {
+                  self->Write(TransportProblem(503, "unavailable", "Service unavailable",
+                                               self->server_.stopping() ? "the server is shutting down"
+                                                                        : "too many open feeds"),
+                              true);
+                } else {
+                  Response accepted;
+                  accepted.status = 101;
+                  self->server_.handler().Observe(self->current_, accepted,
+                                                  std::chrono::duration_cast<std::chrono::microseconds>(
+                                                      Clock::now() - self->started_));
+                  auto ws = std::make_shared<WsSession>(self->server_, std::move(self->stream_),
+                                                        std::move(std::get<std::unique_ptr<FeedSource>>(opened)));
+                  self->server_.mutable_counters().connections.fetch_sub(1);
+                  self->server_.Register(ws);
+                  ws->Start(self->parser_->release());
+                }
+                self->server_.RequestEnded();
+              });
+  });
+}
+
+void HttpSession::Write(Response response, bool close_after) {
+  auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
+  out->version(11);
+  out->result(static_cast<unsigned>(response.status));
+  out->set(bhttp::field::server, "ecabinetd");
+  if (!response.content_type.empty()) out->set(bhttp::field::content_type, response.content_type);
+  out->set("X-Request-Id", current_.request_id.empty() ? RandomId() : current_.request_id);
+  out->set("Strict-Transport-Security", "max-age=31536000");
+  out->set("X-Content-Type-Options", "nosniff");
+  out->set(bhttp::field::cache_control, "no-store");
+  for (const auto& [name, value] : response.headers) out->set(name, value);
+  const bool keep_alive = keep_alive_ && !close_after && !server_.stopping();
+  out->keep_alive(keep_alive);
+  out->body() = std::move(response.body);
+  out->prepare_payload();
+  out_ = out;
+  response.body.clear();
+  const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+  response.body = std::to_string(out->body().size());  // Observe sees the size, not the content
+  server_.handler().Observe(current_, response, latency);
+  beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
+  bhttp::async_write(stream_, *out, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+    self->OnWrite(keep_alive, ec);
+  });
+}
+
+void HttpSession::OnWrite(bool keep_alive, beast::error_code ec) {
+  out_.reset();
+  if (ec || !keep_alive) return Shutdown();
+  ReadHeader();
+}
+
+void HttpSession::Shutdown() {
+  beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(2));
+  stream_.async_shutdown([self = shared_from_this()](beast::error_code) {
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_).socket().close(ignored);
+    self->server_.mutable_counters().connections.fetch_sub(1);
+  });
+}
+
+// ---- WebSocket sessions ----
+
+void WsSession::Start(bhttp::request<bhttp::string_body> upgrade) {
+  server_.mutable_counters().open_websockets.fetch_add(1);
+  beast::get_lowest_layer(ws_).expires_never();
+  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  ws_.set_option(websocket::stream_base::decorator(
+      [](websocket::response_type& res) { res.set(bhttp::field::server, "ecabinetd"); }));
+  ws_.read_message_max(64 * 1024);
+  auto req = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(upgrade));
+  ws_.async_accept(*req, [self = shared_from_this(), req](beast::error_code ec) { self->OnAccept(ec); });
+}
+
+void WsSession::OnAccept(beast::error_code ec) {
+  if (ec) {
+    server_.PumpEnded();
+    return Finish();
+  }
+  ReadLoop();
+  std::thread([self = shared_from_this()] { self->Pump(); }).detach();
+}
+
+void WsSession::ReadLoop() {
+  ws_.async_read(in_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    if (ec) {  // the client closed, or the connection failed
+      self->closed_ = true;
+      self->done_.store(true);
+      return self->Finish();
+    }
+    self->in_.clear();  // clients have nothing to say on a feed; pings are answered by Beast
+    self->ReadLoop();
+  });
+}
+
+void WsSession::Pump() {
+  // Runs on its own thread, holding the session alive until the feed ends.
+  while (!done_.load()) {
+    if (queued_.load() > 1024) {  // the client reads slower than the log grows
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      continue;
+    }
+    FeedBatch batch = feed_->Next(std::chrono::milliseconds(200));
+    if (!batch.messages.empty()) {
+      queued_.fetch_add(batch.messages.size());
+      net::post(ws_.get_executor(),
+                [self = shared_from_this(), m = std::move(batch.messages)]() mutable { self->Enqueue(std::move(m)); });
+    }
+    if (batch.end) {
+      net::post(ws_.get_executor(), [self = shared_from_this(), reason = batch.reason] {
+        self->Close(websocket::close_code::internal_error, reason);
+      });
+      break;
+    }
+  }
+  feed_.reset();
+  server_.PumpEnded();
+}
+
+void WsSession::Enqueue(std::vector<std::string> messages) {
+  if (closed_ || close_pending_) {
+    queued_.fetch_sub(messages.size());
+    return;
+  }
+  for (auto& m : messages) out_.push_back(std::move(m));
+  if (!writing_) WriteNext();
+}
+
+void WsSession::WriteNext() {
+  if (out_.empty()) {
+    writing_ = false;
+    if (close_pending_) Close(pending_code_, pending_reason_);
+    return;
+  }
+  writing_ = true;
+  ws_.text(true);
+  ws_.async_write(net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->out_.pop_front();
+    self->queued_.fetch_sub(1);
+    if (ec) {
+      self->closed_ = true;
+      self->done_.store(true);
+      self->writing_ = false;
+      return;
+    }
+    self->WriteNext();
+  });
+}
+
+void WsSession::Close(websocket::close_code code, std::string reason) {
+  if (closed_) return;
+  done_.store(true);
+  if (writing_) {  // after the messages already queued
+    close_pending_ = true;
+    pending_code_ = code;
+    pending_reason_ = std::move(reason);
+    return;
+  }
+  closed_ = true;
+  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {
+    // The read loop sees the close and finishes.
+  });
+}
+
+void WsSession::Finish() {
+  done_.store(true);
+  if (!finished_.exchange(true)) server_.mutable_counters().open_websockets.fetch_sub(1);
+}
+
+}  // namespace
+
+std::unique_ptr<Server> Server::Create(ServerOptions options, Handler& handler, std::string* error) {
+  auto server = std::make_unique<ServerImpl>(std::move(options), handler);
+  if (!server->Init(error)) return nullptr;
+  return server;
+}
+
+}  // namespace ecab::http

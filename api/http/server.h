@@ -1,0 +1,58 @@
+// api/http/server.h — the HTTPS and WebSocket server: TLS 1.2/1.3 on one
+// io_context run by N threads, HTTP/1.1 keep-alive, per-request limits,
+// per-client rate limiting, handlers on a worker pool, WebSocket feeds, and a
+// graceful stop. The only header that hides Boost.Beast behind a plain class.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "api/http/http.h"
+
+namespace ecab::http {
+
+struct ServerOptions {
+  std::string address = "127.0.0.1";
+  std::uint16_t port = 8443;                         // 0: any free port (see Server::port)
+  std::filesystem::path certificate_chain;           // PEM
+  std::filesystem::path private_key;                 // PEM
+  bool request_client_certificates = false;          // ask for (never require) a TLS client certificate
+  int io_threads = 2;
+  int worker_threads = 16;                           // handlers may block on storage
+  std::size_t max_header_bytes = 16 * 1024;
+  std::size_t max_body_bytes = 1024 * 1024;
+  std::chrono::milliseconds read_timeout{10'000};    // handshake, and a request once its first byte came
+  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
+  double rate_per_second = 200;                      // per client address; 0 disables
+  double rate_burst = 400;
+  std::size_t max_websockets = 512;
+  std::chrono::milliseconds shutdown_grace{5'000};   // for requests in flight
+};
+
+struct ServerCounters {
+  std::atomic<std::int64_t> connections{0};
+  std::atomic<std::int64_t> open_websockets{0};
+  std::atomic<std::uint64_t> tls_failures{0};
+  std::atomic<std::uint64_t> rate_limited{0};
+};
+
+class Server {
+ public:
+  // Binds and listens; refuses with a message when TLS material cannot be
+  // loaded or the address is taken.
+  static std::unique_ptr<Server> Create(ServerOptions options, Handler& handler, std::string* error);
+  virtual ~Server() = default;
+
+  virtual void Start() = 0;
+  // Stops accepting, lets requests in flight finish (up to the grace
+  // period), closes WebSockets with a close frame, and joins every thread.
+  virtual void Stop() = 0;
+  virtual std::uint16_t port() const = 0;
+  virtual const ServerCounters& counters() const = 0;
+};
+
+}  // namespace ecab::http

@@ -1,0 +1,26 @@
+// api/log.h — structured logs: one JSON object per line on stderr,
+// {"time":…,"level":…, fields…}. Never given tokens, passwords or document text.
+#pragma once
+
+#include <spdlog/spdlog.h>
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace ecab::api {
+
+// Installs the JSON-lines pattern on spdlog's default logger.
+inline void UseJsonLogs() { spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc); }
+
+// Logs `fields` (a JSON object) as members of the line.
+inline void LogEvent(spdlog::level::level_enum level, const nlohmann::json& fields) {
+  std::string s = fields.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  if (s.size() >= 2) s = s.substr(1, s.size() - 2);
+  spdlog::log(level, "{}", s);
+}
+
+inline void LogText(spdlog::level::level_enum level, const std::string& message) {
+  LogEvent(level, nlohmann::json{{"msg", message}});
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,160 @@
+#include "api/pki.h"
+
+#include <openssl/bio.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/rand.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+
+#include <memory>
+
+namespace ecab::api::pki {
+namespace {
+
+using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
+using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
+
+Error Fail(const std::string& what) { return Error{ErrorCode::kIoError, "certificate generation: " + what}; }
+
+Key NewKey(const char* algorithm) {
+  EVP_PKEY* key = std::string_view(algorithm) == "EC" ? EVP_EC_gen("P-256") : EVP_PKEY_Q_keygen(nullptr, nullptr, algorithm);
+  return Key(key, EVP_PKEY_free);
+}
+
+Key ReadKey(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  return Key(key, EVP_PKEY_free);
+}
+
+Cert ReadCert(const std::string& pem) {
+  BIO* bio = BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size()));
+  X509* cert = PEM_read_bio_X509(bio, nullptr, nullptr, nullptr);
+  BIO_free(bio);
+  return Cert(cert, X509_free);
+}
+
+bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
+  X509V3_CTX ctx;
+  X509V3_set_ctx_nodb(&ctx);
+  X509V3_set_ctx(&ctx, issuer, cert, nullptr, nullptr, 0);
+  X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value.c_str());
+  if (!ext) return false;
+  const bool ok = X509_add_ext(cert, ext, -1) == 1;
+  X509_EXTENSION_free(ext);
+  return ok;
+}
+
+// A certificate for `key` named `cn`, valid for `days` from an hour ago.
+Cert Build(EVP_PKEY* key, const std::string& cn, int days) {
+  Cert cert(X509_new(), X509_free);
+  X509_set_version(cert.get(), 2);
+  unsigned char serial[16];
+  RAND_bytes(serial, sizeof serial);
+  serial[0] &= 0x7f;
+  BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
+  BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
+  BN_free(bn);
+  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
+  X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(days) * 86400);
+  X509_set_pubkey(cert.get(), key);
+  X509_NAME* name = X509_get_subject_name(cert.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  return cert;
+}
+
+Result<KeyAndCertificate> Finish(Cert& cert, EVP_PKEY* key, EVP_PKEY* signer) {
+  const EVP_MD* md = EVP_PKEY_get_id(signer) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+  if (X509_sign(cert.get(), signer, md) <= 0) return Fail("signing the certificate failed");
+  KeyAndCertificate out;
+  BIO* bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(bio, &data);
+  out.key_pem.assign(data, static_cast<std::size_t>(n));
+  BIO_free(bio);
+  bio = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509(bio, cert.get());
+  n = BIO_get_mem_data(bio, &data);
+  out.certificate_pem.assign(data, static_cast<std::size_t>(n));
+  BIO_free(bio);
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert.get(), &der);
+  if (len <= 0) return Fail("encoding the certificate failed");
+  out.certificate_der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+}  // namespace
+
+Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name, const std::vector<std::string>& dns_names,
+                                        const std::vector<std::string>& ips, int days) {
+  Key key = NewKey("EC");
+  if (!key) return Fail("no P-256 key");
+  Cert cert = Build(key.get(), common_name, days);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  std::string san;
+  for (const auto& d : dns_names) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
+  for (const auto& ip : ips) san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
+  if (!AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
+      !AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,digitalSignature") ||
+      !AddExtension(cert.get(), cert.get(), NID_ext_key_usage, "serverAuth") ||
+      (!san.empty() && !AddExtension(cert.get(), cert.get(), NID_subject_alt_name, san))) {
+    return Fail("extensions");
+  }
+  return Finish(cert, key.get(), key.get());
+}
+
+Result<KeyAndCertificate> NewCa(const std::string& common_name, int days) {
+  Key key = NewKey("EC");
+  if (!key) return Fail("no P-256 key");
+  Cert cert = Build(key.get(), common_name, days);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  if (!AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE") ||
+      !AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign") ||
+      !AddExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash")) {
+    return Fail("extensions");
+  }
+  return Finish(cert, key.get(), key.get());
+}
+
+Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject, int days) {
+  Key ca_key = ReadKey(ca.key_pem);
+  Cert ca_cert = ReadCert(ca.certificate_pem);
+  if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
+  Key key = NewKey("ED25519");
+  if (!key) return Fail("no Ed25519 key");
+  Cert cert = Build(key.get(), subject, days);
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
+  if (!AddExtension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
+      !AddExtension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature") ||
+      !AddExtension(cert.get(), ca_cert.get(), NID_ext_key_usage, "clientAuth") ||
+      !AddExtension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid")) {
+    return Fail("extensions");
+  }
+  return Finish(cert, key.get(), ca_key.get());
+}
+
+}  // namespace ecab::api::pki
+
+namespace ecab::api::pki {
+
+Result<std::string> SignEd25519(const std::string& key_pem, const std::string& payload) {
+  Key key = ReadKey(key_pem);
+  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) return Fail("not an Ed25519 private key");
+  EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+  std::string sig(64, '\0');
+  std::size_t len = sig.size();
+  const bool ok = EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key.get()) == 1 &&
+                  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                                 reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) == 1;
+  EVP_MD_CTX_free(ctx);
+  if (!ok) return Fail("Ed25519 signing failed");
+  sig.resize(len);
+  return sig;
+}
+
+}  // namespace ecab::api::pki

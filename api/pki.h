@@ -1,0 +1,38 @@
+// api/pki.h — the certificates the node makes for itself and for the demo:
+// a self-signed TLS server certificate on first run, and a demo signing CA
+// with one Ed25519 certificate per person. Production bodies bring their own
+// CA; nothing here is used to check anything.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "domain/base/result.h"
+
+namespace ecab::api::pki {
+
+struct KeyAndCertificate {
+  std::string key_pem;
+  std::string certificate_pem;
+  std::string certificate_der;
+};
+
+// ECDSA P-256, self-signed, for TLS: subjectAltName with `dns_names` and `ips`.
+Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name, const std::vector<std::string>& dns_names,
+                                        const std::vector<std::string>& ips, int days);
+
+// An ECDSA P-256 certificate authority.
+Result<KeyAndCertificate> NewCa(const std::string& common_name, int days);
+
+// An Ed25519 certificate for `subject` issued by `ca`, with the
+// digitalSignature key usage (signing acts) and clientAuth (TLS login).
+Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject, int days);
+
+}  // namespace ecab::api::pki
+
+namespace ecab::api::pki {
+
+// An Ed25519 signature of `payload` with the private key in `key_pem`.
+Result<std::string> SignEd25519(const std::string& key_pem, const std::string& payload);
+
+}  // namespace ecab::api::pki

@@ -1,0 +1,205 @@
+#include "api/schema.h"
+
+#include <openssl/evp.h>
+
+#include "domain/base/time.h"
+
+namespace ecab::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxId = 256;
+constexpr std::size_t kMaxText = 64 * 1024;
+constexpr std::size_t kMaxItems = 1000;
+
+BadInput Bad(std::string type, std::string title, std::string detail, std::string field) {
+  return BadInput{422, std::move(type), std::move(title), std::move(detail), std::move(field)};
+}
+
+std::string TypeName(FieldType t) {
+  switch (t) {
+    case FieldType::kId: return "a short string";
+    case FieldType::kText: return "a string";
+    case FieldType::kInteger: return "a non-negative integer";
+    case FieldType::kBoolean: return "a boolean";
+    case FieldType::kIds: return "an array of strings";
+    case FieldType::kTimestamp: return "an RFC 3339 date-time string";
+    case FieldType::kEnum: return "one of the listed strings";
+    case FieldType::kSignature: return "a signature object";
+    case FieldType::kBase64: return "a base64 string";
+  }
+  return "a value";
+}
+
+// Why `v` is not a valid value for `f`, or "".
+std::string Check(const Field& f, const json& v, std::string& problem_type) {
+  problem_type = "wrong-type";
+  auto string_within = [&](std::size_t max) -> std::string {
+    if (!v.is_string()) return "must be " + TypeName(f.type);
+    const auto& s = v.get_ref<const std::string&>();
+    problem_type = "invalid-value";
+    if (f.type == FieldType::kId && s.empty()) return "must not be empty";
+    if (s.size() > max) return "is longer than " + std::to_string(max) + " bytes";
+    return "";
+  };
+  switch (f.type) {
+    case FieldType::kId: return string_within(kMaxId);
+    case FieldType::kText: return string_within(kMaxText);
+    case FieldType::kInteger:
+      return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0)
+                 ? ""
+                 : "must be " + TypeName(f.type);
+    case FieldType::kBoolean: return v.is_boolean() ? "" : "must be " + TypeName(f.type);
+    case FieldType::kIds: {
+      if (!v.is_array()) return "must be " + TypeName(f.type);
+      if (v.size() > kMaxItems) return "has more than " + std::to_string(kMaxItems) + " items";
+      for (std::size_t i = 0; i < v.size(); ++i) {
+        if (!v[i].is_string()) return "item " + std::to_string(i) + " must be a string";
+        const auto& s = v[i].get_ref<const std::string&>();
+        if (s.empty() || s.size() > kMaxId) {
+          problem_type = "invalid-value";
+          return "item " + std::to_string(i) + " must be 1.." + std::to_string(kMaxId) + " bytes";
+        }
+      }
+      return "";
+    }
+    case FieldType::kTimestamp: {
+      if (!v.is_string()) return "must be " + TypeName(f.type);
+      problem_type = "invalid-value";
+      return ParseRfc3339(v.get<std::string>()).ok() ? "" : "is not an RFC 3339 date-time";
+    }
+    case FieldType::kEnum: {
+      if (!v.is_string()) return "must be a string";
+      problem_type = "invalid-value";
+      for (const auto& allowed : f.values) {
+        if (v.get_ref<const std::string&>() == allowed) return "";
+      }
+      std::string list;
+      for (const auto& allowed : f.values) list += (list.empty() ? "" : ", ") + allowed;
+      return "must be one of: " + list;
+    }
+    case FieldType::kBase64: {
+      if (!v.is_string()) return "must be " + TypeName(f.type);
+      problem_type = "invalid-value";
+      return Base64Decode(v.get<std::string>()) ? "" : "is not valid base64";
+    }
+    case FieldType::kSignature: {
+      if (!v.is_object()) return "must be " + TypeName(f.type);
+      for (const auto& [key, value] : v.items()) {
+        if (key != "algorithm" && key != "value" && key != "certificate" && key != "signed_at") {
+          problem_type = "unknown-field";
+          return "has an unknown field '" + key + "'";
+        }
+      }
+      for (const char* key : {"algorithm", "value", "certificate", "signed_at"}) {
+        if (!v.contains(key)) {
+          problem_type = "missing-field";
+          return "lacks '" + std::string(key) + "'";
+        }
+        if (!v[key].is_string()) return "." + std::string(key) + " must be a string";
+      }
+      problem_type = "invalid-value";
+      if (!Base64Decode(v["value"].get<std::string>())) return ".value is not valid base64";
+      if (!ParseRfc3339(v["signed_at"].get<std::string>()).ok()) return ".signed_at is not an RFC 3339 date-time";
+      return "";
+    }
+  }
+  return "";
+}
+
+// Keeps a parser message printable: bytes outside ASCII become '?'.
+std::string Printable(std::string_view s) {
+  std::string out;
+  for (char c : s) out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e ? '?' : c);
+  return out;
+}
+
+}  // namespace
+
+std::variant<json, BadInput> ParseStrict(std::string_view body, const Schema& schema) {
+  json doc = json::object();
+  if (!body.empty()) {
+    try {
+      doc = json::parse(body);
+    } catch (const json::parse_error& e) {
+      std::string reason = Printable(e.what());
+      if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+      return BadInput{400, "malformed-json", "Malformed JSON",
+                      "the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + reason, ""};
+    }
+  }
+  if (!doc.is_object()) return Bad("wrong-type", "Wrong type", "the body must be a JSON object", "");
+  for (const auto& [key, value] : doc.items()) {
+    const bool known = std::any_of(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
+    if (!known) {
+      return Bad("unknown-field", "Unknown field", "the body has a field '" + Printable(key) + "' this request does not take", Printable(key));
+    }
+  }
+  for (const Field& f : schema) {
+    auto it = doc.find(f.name);
+    if (it == doc.end() || it->is_null()) {
+      if (f.required) return Bad("missing-field", "Missing field", "the body lacks the required field '" + f.name + "'", f.name);
+      continue;
+    }
+    std::string type;
+    if (std::string why = Check(f, *it, type); !why.empty()) {
+      const std::string title = type == "wrong-type" ? "Wrong type" : type == "missing-field" ? "Missing field"
+                              : type == "unknown-field" ? "Unknown field" : "Invalid value";
+      return Bad(type, title, "field '" + f.name + "' " + why, f.name);
+    }
+  }
+  return doc;
+}
+
+json JsonSchemaOf(const Schema& schema) {
+  json properties = json::object();
+  json required = json::array();
+  for (const Field& f : schema) {
+    json p;
+    switch (f.type) {
+      case FieldType::kId: p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxId}}; break;
+      case FieldType::kText: p = {{"type", "string"}, {"maxLength", kMaxText}}; break;
+      case FieldType::kInteger: p = {{"type", "integer"}, {"minimum", 0}}; break;
+      case FieldType::kBoolean: p = {{"type", "boolean"}}; break;
+      case FieldType::kIds:
+        p = {{"type", "array"}, {"maxItems", kMaxItems}, {"items", {{"type", "string"}, {"minLength", 1}}}};
+        break;
+      case FieldType::kTimestamp: p = {{"type", "string"}, {"format", "date-time"}}; break;
+      case FieldType::kEnum: p = {{"type", "string"}, {"enum", f.values}}; break;
+      case FieldType::kSignature: p = {{"$ref", "#/components/schemas/Signature"}}; break;
+      case FieldType::kBase64: p = {{"type", "string"}, {"contentEncoding", "base64"}}; break;
+    }
+    properties[f.name] = p;
+    if (f.required) required.push_back(f.name);
+  }
+  json out = {{"type", "object"}, {"additionalProperties", false}, {"properties", properties}};
+  if (!required.empty()) out["required"] = required;
+  return out;
+}
+
+std::string Base64Encode(std::string_view bytes) {
+  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+  out.resize(static_cast<std::size_t>(n));
+  return out;
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  for (char c : text) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=') return std::nullopt;
+  }
+  std::string out(3 * (text.size() / 4), '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  std::size_t size = static_cast<std::size_t>(n);
+  if (!text.empty() && text.back() == '=') --size;  // EVP_DecodeBlock counts padding as zero bytes
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
+  out.resize(size);
+  return out;
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,460 @@
+#include "api/service.h"
+
+#include <openssl/evp.h>
+#include <openssl/kdf.h>
+#include <openssl/rand.h>
+
+#include <sstream>
+
+#include "domain/codec/codec.h"
+#include "domain/signing/signed_act.h"
+
+namespace ecab::api {
+namespace {
+
+template <class State>
+struct Fold;
+template <>
+struct Fold<directory::Body> {
+  using Event = directory::DirectoryEvent;
+  static const EventDecoder<Event>& Decoder() { return directory::DirectoryDecoder(); }
+  static directory::Body Apply(directory::Body s, const Event& e) { return directory::Evolve(std::move(s), e); }
+};
+template <>
+struct Fold<meeting::Meeting> {
+  using Event = meeting::MeetingEvent;
+  static const EventDecoder<Event>& Decoder() { return meeting::MeetingDecoder(); }
+  static meeting::Meeting Apply(meeting::Meeting s, const Event& e) { return meeting::Evolve(std::move(s), e); }
+};
+template <>
+struct Fold<forms::Form> {
+  using Event = forms::FormEvent;
+  static const EventDecoder<Event>& Decoder() { return forms::FormDecoder(); }
+  static forms::Form Apply(forms::Form s, const Event& e) { return forms::Evolve(std::move(s), e); }
+};
+template <>
+struct Fold<resolution::Resolution> {
+  using Event = resolution::ResolutionEvent;
+  static const EventDecoder<Event>& Decoder() { return resolution::ResolutionDecoder(); }
+  static resolution::Resolution Apply(resolution::Resolution s, const Event& e) {
+    return resolution::Evolve(std::move(s), e);
+  }
+};
+template <>
+struct Fold<documents::Document> {
+  using Event = documents::DocumentEvent;
+  static const EventDecoder<Event>& Decoder() { return documents::DocumentDecoder(); }
+  static documents::Document Apply(documents::Document s, const Event& e) {
+    return documents::Evolve(std::move(s), e);
+  }
+};
+
+std::string Hex(const unsigned char* data, std::size_t n) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (std::size_t i = 0; i < n; ++i) {
+    out.push_back(kHex[data[i] >> 4]);
+    out.push_back(kHex[data[i] & 15]);
+  }
+  return out;
+}
+
+std::string RandomBytes(std::size_t n) {
+  std::string out(n, '\0');
+  RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
+  return out;
+}
+
+bool ConstantTimeEqual(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+
+Result<std::string> Scrypt(const std::string& password, const std::string& salt, int cost) {
+  std::string out(32, '\0');
+  const std::uint64_t n = 1ull << cost;
+  if (EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
+                     salt.size(), n, 8, 1, 256ull * 1024 * 1024, reinterpret_cast<unsigned char*>(out.data()),
+                     out.size()) != 1) {
+    return MakeError(ErrorCode::kIoError, "scrypt failed");
+  }
+  return out;
+}
+
+}  // namespace
+
+// ---- commands ----
+
+std::shared_ptr<std::mutex> CommandService::StreamLock(const std::string& stream) {
+  std::lock_guard g(mu_);
+  auto& lock = locks_[stream];
+  if (!lock) lock = std::make_shared<std::mutex>();
+  return lock;
+}
+
+template <class State, class Event>
+Result<Loaded<State>> CommandService::Load(const std::string& stream) {
+  Loaded<State> current;
+  {
+    std::lock_guard g(mu_);
+    if (auto it = cache_.find(stream); it != cache_.end()) current = *std::static_pointer_cast<Loaded<State>>(it->second);
+  }
+  const std::uint64_t cached = current.version;
+  for (;;) {
+    auto events = store_.ReadStream(stream, current.version + 1, es::Direction::kForward, 512);
+    if (!events.ok()) return events.error();
+    for (const auto& e : *events) {
+      auto decoded = Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload);
+      if (!decoded.ok()) return decoded.error();
+      current.state = Fold<State>::Apply(std::move(current.state), *decoded);
+      current.version = e.version;
+      current.body = e.body;
+    }
+    if (events->size() < 512) break;
+  }
+  if (current.version != cached) {
+    std::lock_guard g(mu_);
+    cache_[stream] = std::make_shared<Loaded<State>>(current);
+  }
+  return current;
+}
+
+template <class State, class Event, class Decide>
+Result<CommandOutcome> CommandService::Run(const std::string& body, const std::string& stream,
+                                           const CommandContext& ctx, Decide&& decide) {
+  auto lock = StreamLock(stream);
+  std::lock_guard g(*lock);
+  for (int attempt = 0;; ++attempt) {
+    auto prior = store_.FindCommand(ctx.command_id);
+    if (!prior.ok()) return prior.error();
+    if (prior->has_value()) return CommandOutcome{**prior, stream, 0};  // a retry: the first answer
+    auto loaded = Load<State, Event>(stream);
+    if (!loaded.ok()) return loaded.error();
+    if (loaded->version > 0 && loaded->body != body) {
+      return MakeError(ErrorCode::kNotFound, "'" + stream + "' is not in body '" + body + "'");
+    }
+    Result<std::vector<Event>> decided = decide(loaded->state);
+    if (!decided.ok()) return decided.error();
+    if (decided->empty()) return CommandOutcome{es::AppendResult{0, 0, loaded->version}, stream, 0};
+    es::AppendRequest request;
+    request.body = body;
+    request.stream = stream;
+    request.expected = loaded->version == 0 ? es::ExpectedVersion::NoStream()
+                                            : es::ExpectedVersion::Exactly(loaded->version);
+    request.command_id = ctx.command_id;
+    request.correlation_id = ctx.command_id;
+    request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
+    for (const auto& e : *decided) {
+      EncodedEvent encoded = EncodeVariant(e);
+      request.events.push_back(es::ProposedEvent{std::move(encoded.type), encoded.schema_version,
+                                                 std::move(encoded.bytes), std::nullopt});
+    }
+    const std::size_t count = request.events.size();
+    auto appended = store_.Append(std::move(request));
+    if (!appended.ok() && appended.error().code == ErrorCode::kWrongExpectedVersion && attempt < 4) continue;
+    if (!appended.ok()) return appended.error();
+    return CommandOutcome{*appended, stream, count};
+  }
+}
+
+Result<Loaded<directory::Body>> CommandService::Body(const std::string& body) {
+  return Load<directory::Body, directory::DirectoryEvent>("body-" + body);
+}
+Result<Loaded<meeting::Meeting>> CommandService::Meeting(const std::string& id) {
+  return Load<meeting::Meeting, meeting::MeetingEvent>("meeting-" + id);
+}
+Result<Loaded<forms::Form>> CommandService::Form(const std::string& id) {
+  return Load<forms::Form, forms::FormEvent>("form-" + id);
+}
+Result<Loaded<resolution::Resolution>> CommandService::Resolution(const std::string& id) {
+  return Load<resolution::Resolution, resolution::ResolutionEvent>("resolution-" + id);
+}
+Result<Loaded<documents::Document>> CommandService::Document(const std::string& id) {
+  return Load<documents::Document, documents::DocumentEvent>("document-" + id);
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const directory::BodyCommand& c,
+                                               const CommandContext& ctx) {
+  return Run<directory::Body, directory::DirectoryEvent>(
+      body, "body-" + body, ctx, [&](const directory::Body& state) { return directory::Decide(state, c, ctx); });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
+                                               const meeting::MeetingCommand& c, const CommandContext& ctx) {
+  auto b = Body(body);
+  if (!b.ok()) return b.error();
+  return Run<meeting::Meeting, meeting::MeetingEvent>(
+      body, "meeting-" + id, ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, b->state); });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
+                                               const forms::FormCommand& c, const CommandContext& ctx) {
+  auto b = Body(body);
+  if (!b.ok()) return b.error();
+  return Run<forms::Form, forms::FormEvent>(
+      body, "form-" + id, ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, b->state); });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
+                                               const resolution::ResolutionCommand& c, const CommandContext& ctx) {
+  auto b = Body(body);
+  if (!b.ok()) return b.error();
+  auto current = Resolution(id);
+  if (!current.ok()) return current.error();
+  // The vote the resolution implements: named by the draft, or by the state.
+  std::string meeting_id = current->state.meeting, vote_id = current->state.vote;
+  if (const auto* draft = std::get_if<resolution::DraftResolution>(&c)) {
+    meeting_id = draft->meeting;
+    vote_id = draft->vote;
+  }
+  std::optional<meeting::VoteOutcome> outcome;
+  if (!meeting_id.empty()) {
+    auto m = Meeting(meeting_id);
+    if (!m.ok()) return m.error();
+    if (m->version > 0 && m->body == body) {
+      if (auto v = m->state.votes.find(vote_id); v != m->state.votes.end() && v->second.outcome) {
+        outcome = *v->second.outcome;
+      }
+    }
+  }
+  return Run<resolution::Resolution, resolution::ResolutionEvent>(
+      body, "resolution-" + id, ctx, [&](const resolution::Resolution& state) {
+        return resolution::Decide(state, c, ctx, b->state, outcome ? &*outcome : nullptr);
+      });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
+                                               const documents::DocumentCommand& c, const CommandContext& ctx) {
+  auto b = Body(body);
+  if (!b.ok()) return b.error();
+  return Run<documents::Document, documents::DocumentEvent>(
+      body, "document-" + id, ctx,
+      [&](const documents::Document& state) { return documents::Decide(state, c, ctx, b->state); });
+}
+
+// ---- projections ----
+
+Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, const std::filesystem::path& dir,
+                                                       std::shared_ptr<const es::KeyRing> keys) {
+  std::unique_ptr<Projections> p(new Projections());
+  auto views = es::ViewStore::Open(dir, std::move(keys));
+  if (!views.ok()) return views.error();
+  p->views_ = std::move(views).value();
+  p->aggregates_ = std::make_unique<proj::AggregateViews>(*p->views_);
+  p->tasks_ = std::make_unique<proj::TasksProjection>(*p->views_);
+  p->dashboard_ = std::make_unique<proj::DashboardProjection>(*p->views_);
+  p->audit_ = std::make_unique<proj::AuditProjection>();
+  p->search_ = std::make_unique<proj::SearchProjection>(*p->views_);
+  std::vector<proj::Projection*> all = p->aggregates_->all();
+  for (proj::Projection* extra : std::initializer_list<proj::Projection*>{p->tasks_.get(), p->dashboard_.get(),
+                                                                           p->audit_.get(), p->search_.get()}) {
+    all.push_back(extra);
+  }
+  p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));
+  auto checkpoint = p->runner_->StoredCheckpoint();
+  if (!checkpoint.ok()) return checkpoint.error();
+  p->source_ = store.Subscribe(*checkpoint + 1);
+  p->runner_->Start(*p->source_, 1000);
+  return p;
+}
+
+Projections::~Projections() { Stop(); }
+
+void Projections::Stop() {
+  if (runner_) runner_->Stop();
+}
+
+bool Projections::WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const {
+  return runner_->WaitFor(position, std::chrono::steady_clock::now() + wait);
+}
+
+// ---- identity ----
+
+Result<std::unique_ptr<Identity>> Identity::Open(const std::filesystem::path& dir,
+                                                 std::shared_ptr<const es::KeyRing> keys, int cost,
+                                                 std::chrono::seconds lifetime, int failures_per_minute) {
+  std::unique_ptr<Identity> id(new Identity());
+  auto store = es::ViewStore::Open(dir, std::move(keys));
+  if (!store.ok()) return store.error();
+  id->store_ = std::move(store).value();
+  id->cost_ = cost;
+  id->lifetime_ = lifetime;
+  id->failures_per_minute_ = failures_per_minute;
+  return id;
+}
+
+Status Identity::SetPassword(const std::string& person, const std::string& password) {
+  if (password.size() < 8) return MakeError(ErrorCode::kInvalidArgument, "a password has at least 8 characters");
+  if (password.size() > 1024) return MakeError(ErrorCode::kInvalidArgument, "a password has at most 1024 bytes");
+  const std::string salt = RandomBytes(16);
+  auto hash = Scrypt(password, salt, cost_);
+  if (!hash.ok()) return hash.error();
+  const nlohmann::json record = {{"kdf", "scrypt"}, {"log2_n", cost_}, {"r", 8}, {"p", 1},
+                                 {"salt", Hex(reinterpret_cast<const unsigned char*>(salt.data()), salt.size())},
+                                 {"hash", Hex(reinterpret_cast<const unsigned char*>(hash->data()), hash->size())}};
+  es::ViewBatch batch;
+  batch.Put("password/" + person, record.dump());
+  return store_->Write(batch, /*sync=*/true);
+}
+
+bool Identity::Throttled(const std::string& key) {
+  std::lock_guard g(mu_);
+  auto& times = failures_[key];
+  const auto cutoff = std::chrono::steady_clock::now() - std::chrono::minutes(1);
+  std::erase_if(times, [&](auto t) { return t < cutoff; });
+  return static_cast<int>(times.size()) >= failures_per_minute_;
+}
+
+void Identity::Fail(const std::string& key) {
+  std::lock_guard g(mu_);
+  if (failures_.size() > 100'000) failures_.clear();
+  failures_[key].push_back(std::chrono::steady_clock::now());
+}
+
+Result<Identity::Issued> Identity::Login(const std::string& person, const std::string& password,
+                                         const std::string& client) {
+  const std::string person_key = "person:" + person, client_key = "client:" + client;
+  if (Throttled(person_key) || Throttled(client_key)) {
+    return MakeError(ErrorCode::kRuleViolation, "too many failed logins; wait a minute");
+  }
+  auto stored = store_->Get("password/" + person);
+  if (!stored.ok()) return stored.error();
+  bool match = false;
+  if (stored->has_value()) {
+    const auto record = nlohmann::json::parse(**stored, nullptr, false);
+    if (!record.is_discarded()) {
+      std::string salt;
+      const std::string salt_hex = record.value("salt", "");
+      for (std::size_t i = 0; i + 1 < salt_hex.size(); i += 2) {
+        salt.push_back(static_cast<char>(std::stoi(salt_hex.substr(i, 2), nullptr, 16)));
+      }
+      auto hash = Scrypt(password, salt, record.value("log2_n", cost_));
+      if (!hash.ok()) return hash.error();
+      match = ConstantTimeEqual(Hex(reinterpret_cast<const unsigned char*>(hash->data()), hash->size()),
+                                record.value("hash", ""));
+    }
+  } else {
+    (void)Scrypt(password, "unknown-person!!", cost_);  // the same time for unknown people
+  }
+  if (!match) {
+    Fail(person_key);
+    Fail(client_key);
+    return MakeError(ErrorCode::kForbidden, "unknown person or wrong password");
+  }
+  return IssueToken(person);
+}
+
+Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
+  const std::string raw = RandomBytes(32);
+  const std::string token = "ecab_" + Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  const Timestamp expires = FromMicros(ToMicros(es::SystemClock().Now()) +
+                                       std::chrono::duration_cast<std::chrono::microseconds>(lifetime_).count());
+  es::ViewBatch batch;
+  batch.Put("token/" + Sha256Hex(token), nlohmann::json{{"person", person}, {"expires_at", FormatRfc3339(expires)}}.dump());
+  if (auto s = store_->Write(batch, /*sync=*/true); !s.ok()) return s.error();
+  return Issued{token, expires};
+}
+
+Result<std::string> Identity::Resolve(const std::string& token, std::string* token_hash) {
+  const std::string hash = Sha256Hex(token);
+  auto stored = store_->Get("token/" + hash);
+  if (!stored.ok()) return stored.error();
+  if (!stored->has_value()) return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
+  const auto record = nlohmann::json::parse(**stored, nullptr, false);
+  if (record.is_discarded()) return MakeError(ErrorCode::kCorruption, "a stored token is unreadable");
+  auto expires = ParseRfc3339(record.value("expires_at", ""));
+  if (!expires.ok() || *expires < es::SystemClock().Now()) {
+    return MakeError(ErrorCode::kForbidden, "the token has expired");
+  }
+  *token_hash = hash;
+  return record.value("person", "");
+}
+
+Status Identity::Revoke(const std::string& token_hash) {
+  es::ViewBatch batch;
+  batch.Delete("token/" + token_hash);
+  return store_->Write(batch, /*sync=*/true);
+}
+
+Status Identity::CheckIdempotency(const std::string& key, const std::string& fingerprint) {
+  std::lock_guard g(mu_);
+  auto stored = store_->Get("idempotency/" + key);
+  if (!stored.ok()) return stored.error();
+  if (stored->has_value()) {
+    if (**stored == fingerprint) return Ok{};
+    return MakeError(ErrorCode::kIdempotencyMismatch,
+                     "Idempotency-Key '" + key + "' was first used for a different request");
+  }
+  es::ViewBatch batch;
+  batch.Put("idempotency/" + key, fingerprint);
+  return store_->Write(batch, /*sync=*/true);
+}
+
+// ---- metrics ----
+
+void Metrics::Request(const std::string& method, const std::string& route, int status, double seconds) {
+  std::lock_guard g(mu_);
+  ++requests_[{method, route, status}];
+  Histogram& h = latency_[method + " " + route];
+  for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
+    if (seconds <= kBuckets[i]) ++h.counts[i];
+  }
+  ++h.count;
+  h.sum += seconds;
+}
+
+void Metrics::Append(std::size_t events) {
+  appends_.fetch_add(1);
+  appended_events_.fetch_add(events);
+}
+
+std::string Metrics::Render(std::uint64_t head, std::uint64_t projected, std::int64_t websockets,
+                            std::int64_t connections) const {
+  std::ostringstream out;
+  auto label = [](const std::string& v) {
+    std::string s;
+    for (char c : v) {
+      if (c == '"' || c == '\\') s.push_back('\\');
+      s.push_back(c == '\n' ? ' ' : c);
+    }
+    return s;
+  };
+  std::lock_guard g(mu_);
+  out << "# HELP ecab_http_requests_total HTTP requests by route and status.\n"
+      << "# TYPE ecab_http_requests_total counter\n";
+  for (const auto& [key, n] : requests_) {
+    const auto& [method, route, status] = key;
+    out << "ecab_http_requests_total{method=\"" << method << "\",route=\"" << label(route) << "\",status=\""
+        << status << "\"} " << n << "\n";
+  }
+  out << "# HELP ecab_http_request_duration_seconds Time to answer a request, by route.\n"
+      << "# TYPE ecab_http_request_duration_seconds histogram\n";
+  for (const auto& [route, h] : latency_) {
+    const std::string r = label(route);
+    for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
+      out << "ecab_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << kBuckets[i] << "\"} "
+          << h.counts[i] << "\n";
+    }
+    out << "ecab_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} " << h.count << "\n"
+        << "ecab_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
+        << "ecab_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
+  }
+  out << "# HELP ecab_appends_total Appends made by commands.\n# TYPE ecab_appends_total counter\n"
+      << "ecab_appends_total " << appends_.load() << "\n"
+      << "# HELP ecab_appended_events_total Events appended by commands.\n# TYPE ecab_appended_events_total counter\n"
+      << "ecab_appended_events_total " << appended_events_.load() << "\n"
+      << "# HELP ecab_log_head_position The last position in the log.\n# TYPE ecab_log_head_position gauge\n"
+      << "ecab_log_head_position " << head << "\n"
+      << "# HELP ecab_projection_lag_events Events in the log not yet in the read models.\n"
+      << "# TYPE ecab_projection_lag_events gauge\n"
+      << "ecab_projection_lag_events " << (head > projected ? head - projected : 0) << "\n"
+      << "# HELP ecab_websockets_open Open WebSocket feeds.\n# TYPE ecab_websockets_open gauge\n"
+      << "ecab_websockets_open " << websockets << "\n"
+      << "# HELP ecab_connections_open Open HTTPS connections.\n# TYPE ecab_connections_open gauge\n"
+      << "ecab_connections_open " << connections << "\n";
+  return out.str();
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,169 @@
+// api/service.h — the pieces behind the routes: the command side (load an
+// aggregate, decide, append with the expected version), the read models the
+// server keeps current, identity (passwords, tokens), and metrics.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "domain/directory/body.h"
+#include "domain/documents/document.h"
+#include "domain/forms/form.h"
+#include "domain/meeting/meeting.h"
+#include "domain/resolution/resolution.h"
+#include "eventstore/event_store.h"
+#include "eventstore/view_store.h"
+#include "projections/audit.h"
+#include "projections/dashboard.h"
+#include "projections/runner.h"
+#include "projections/search.h"
+#include "projections/tasks.h"
+#include "projections/views.h"
+
+namespace ecab::api {
+
+// The state of one stream folded to a version.
+template <class State>
+struct Loaded {
+  State state;
+  std::uint64_t version = 0;  // 0: the stream does not exist
+  std::string body;           // the body its events belong to
+};
+
+struct CommandOutcome {
+  es::AppendResult append;
+  std::string stream;
+  std::size_t events = 0;
+};
+
+// Decides commands against the current state of their stream and appends the
+// result with that stream version expected. Commands to one stream are
+// serialized in this process; a conflict with another writer is retried on
+// the fresh state (up to 5 times).
+class CommandService {
+ public:
+  explicit CommandService(es::EventStore& store) : store_(store) {}
+
+  Result<Loaded<directory::Body>> Body(const std::string& body);
+  Result<Loaded<meeting::Meeting>> Meeting(const std::string& id);
+  Result<Loaded<forms::Form>> Form(const std::string& id);
+  Result<Loaded<resolution::Resolution>> Resolution(const std::string& id);
+  Result<Loaded<documents::Document>> Document(const std::string& id);
+
+  Result<CommandOutcome> Execute(const std::string& body, const directory::BodyCommand& c, const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& meeting, const meeting::MeetingCommand& c,
+                                 const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& form, const forms::FormCommand& c,
+                                 const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& resolution,
+                                 const resolution::ResolutionCommand& c, const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& document,
+                                 const documents::DocumentCommand& c, const CommandContext& ctx);
+
+  es::EventStore& store() { return store_; }
+
+ private:
+  template <class State, class Event, class Decide>
+  Result<CommandOutcome> Run(const std::string& body, const std::string& stream, const CommandContext& ctx,
+                             Decide&& decide);
+  template <class State, class Event>
+  Result<Loaded<State>> Load(const std::string& stream);
+  std::shared_ptr<std::mutex> StreamLock(const std::string& stream);
+
+  es::EventStore& store_;
+  std::mutex mu_;
+  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+  std::map<std::string, std::shared_ptr<void>> cache_;  // stream -> Loaded<State>
+};
+
+// The read models the server keeps: one runner over the log on its own thread.
+class Projections {
+ public:
+  static Result<std::unique_ptr<Projections>> Open(es::EventStore& store, const std::filesystem::path& dir,
+                                                   std::shared_ptr<const es::KeyRing> keys);
+  ~Projections();
+  void Stop();
+
+  const es::ViewStore& views() const { return *views_; }
+  proj::AggregateViews& aggregates() { return *aggregates_; }
+  std::uint64_t position() const { return runner_->position(); }
+  bool WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const;
+  std::optional<Error> error() const { return runner_->error(); }
+
+ private:
+  Projections() = default;
+  std::unique_ptr<es::ViewStore> views_;
+  std::unique_ptr<proj::AggregateViews> aggregates_;
+  std::unique_ptr<proj::TasksProjection> tasks_;
+  std::unique_ptr<proj::DashboardProjection> dashboard_;
+  std::unique_ptr<proj::AuditProjection> audit_;
+  std::unique_ptr<proj::SearchProjection> search_;
+  std::unique_ptr<proj::Runner> runner_;
+  std::unique_ptr<es::Subscription> source_;
+};
+
+// Passwords (scrypt, salted) and bearer tokens (random, stored as SHA-256),
+// kept in a sealed store of their own: secrets are not acts and never enter
+// the log.
+class Identity {
+ public:
+  static Result<std::unique_ptr<Identity>> Open(const std::filesystem::path& dir,
+                                                std::shared_ptr<const es::KeyRing> keys, int cost,
+                                                std::chrono::seconds lifetime, int failures_per_minute);
+
+  Status SetPassword(const std::string& person, const std::string& password);
+  // A new token for `person` when `password` matches; kForbidden otherwise,
+  // kRuleViolation (429) after too many failures for the person or address.
+  struct Issued {
+    std::string token;
+    Timestamp expires_at;
+  };
+  Result<Issued> Login(const std::string& person, const std::string& password, const std::string& client);
+  Result<Issued> IssueToken(const std::string& person);
+  // The person a token stands for, if valid and not expired or revoked.
+  Result<std::string> Resolve(const std::string& token, std::string* token_hash);
+  Status Revoke(const std::string& token_hash);
+  bool Throttled(const std::string& key);
+  // Remembers which request an Idempotency-Key was first used for;
+  // kIdempotencyMismatch when it comes back with another request.
+  Status CheckIdempotency(const std::string& key, const std::string& fingerprint);
+
+ private:
+  Identity() = default;
+  void Fail(const std::string& key);
+  std::unique_ptr<es::ViewStore> store_;
+  int cost_ = 15;
+  std::chrono::seconds lifetime_{0};
+  int failures_per_minute_ = 5;
+  std::mutex mu_;
+  std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;
+};
+
+// Prometheus metrics.
+class Metrics {
+ public:
+  void Request(const std::string& method, const std::string& route, int status, double seconds);
+  void Append(std::size_t events);
+  std::string Render(std::uint64_t head, std::uint64_t projected, std::int64_t websockets,
+                     std::int64_t connections) const;
+
+ private:
+  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  struct Histogram {
+    std::array<std::uint64_t, std::size(kBuckets)> counts{};
+    std::uint64_t count = 0;
+    double sum = 0;
+  };
+  mutable std::mutex mu_;
+  std::map<std::tuple<std::string, std::string, int>, std::uint64_t> requests_;
+  std::map<std::string, Histogram> latency_;
+  std::atomic<std::uint64_t> appends_{0}, appended_events_{0};
+};
+
+}  // namespace ecab::api
