@@ -239,6 +239,9 @@ http::Response App::Handle(const http::Request& request) {
       std::uint64_t min = 0;
       try {
         std::size_t used = 0;
+        if (it->second.empty() || !std::isdigit(static_cast<unsigned char>(it->second[0]))) {
+          throw std::invalid_argument("not a number");
+        }
         min = std::stoull(it->second, &used);
         if (used != it->second.size()) throw std::invalid_argument("trailing");
       } catch (const std::exception&) {
@@ -267,7 +270,18 @@ http::Response App::Handle(const http::Request& request) {
       call.body = std::move(std::get<json>(parsed));
     }
     if (route->command) {
+      if (call.body_state && !call.role) {
+        return ProblemResponse(403, "forbidden", "Forbidden",
+                               "'" + call.ctx.actor + "' has no role in body '" + call.body_state->id + "'");
+      }
       const std::string* key = request.Header("idempotency-key");
+      const bool signs = std::any_of(route->schema.begin(), route->schema.end(),
+                                     [](const Field& f) { return f.type == FieldType::kSignature; });
+      if (signs && !key) {
+        return ProblemResponse(422, "idempotency-key-required", "Idempotency-Key required",
+                               "a signed act binds its command id: send the Idempotency-Key your signature covers "
+                               "(the command id is 'api:<person>:<key>')");
+      }
       if (key && !ValidKey(*key)) {
         return ProblemResponse(422, "invalid-idempotency-key", "Invalid Idempotency-Key",
                                "an Idempotency-Key has 1..200 printable ASCII characters");

@@ -44,7 +44,7 @@ http::Response Outcome(const Call& c, const Result<CommandOutcome>& r) {
     return FromError(r.error());
   }
   json positions = json::array();
-  if (r->events > 0) {
+  if (r->append.last_position > 0) {
     for (std::uint64_t p = r->append.first_position; p <= r->append.last_position; ++p) positions.push_back(p);
   }
   return Json(r->events > 0 ? 201 : 200, {{"command_id", c.ctx.command_id},
@@ -53,7 +53,7 @@ http::Response Outcome(const Call& c, const Result<CommandOutcome>& r) {
                                           {"positions", positions},
                                           {"first_position", r->append.first_position},
                                           {"last_position", r->append.last_position},
-                                          {"replayed", r->events == 0 && r->append.last_position > 0}});
+                                          {"replayed", r->replayed}});
 }
 
 // Registers one command route.
@@ -99,6 +99,34 @@ void RegisterCommandRoutes(App& app) {
           {{"der", FieldType::kBase64}}, [](Call& c, CommandService& s) {
             return s.Execute(c.params["body"], directory::PublishRevocationList{*Base64Decode(Str(c.body, "der"))},
                              c.ctx);
+          });
+  Command(app, "PUT", b + "/policy", "directory",
+          "Set the body's rules: quorum, majority and its basis, ties, silence on forms, remote and substitute "
+          "participation, the highest classification accepted (admin).",
+          {{"quorum_numerator", FieldType::kInteger}, {"quorum_denominator", FieldType::kInteger},
+           {"majority_numerator", FieldType::kInteger}, {"majority_denominator", FieldType::kInteger},
+           {"majority_basis", FieldType::kEnum, true, MajorityBases().names()},
+           {"tie", FieldType::kEnum, true, TieRules().names()},
+           {"silence", FieldType::kEnum, true, Silences().names()},
+           {"remote_counts_for_quorum", FieldType::kBoolean},
+           {"substitutes_may_vote", FieldType::kBoolean},
+           {"substitutes_count_for_quorum", FieldType::kBoolean},
+           {"max_classification", FieldType::kEnum, true, Classifications().names()}},
+          [](Call& c, CommandService& s) {
+            auto u32 = [&](const char* name) {
+              return static_cast<std::uint32_t>(std::min<std::uint64_t>(c.body[name].get<std::uint64_t>(), UINT32_MAX));
+            };
+            Policy p;
+            p.quorum = Fraction{u32("quorum_numerator"), u32("quorum_denominator")};
+            p.majority = Fraction{u32("majority_numerator"), u32("majority_denominator")};
+            p.basis = MajorityBases().Parse(c.body["majority_basis"]);
+            p.tie = TieRules().Parse(c.body["tie"]);
+            p.silence = Silences().Parse(c.body["silence"]);
+            p.remote_counts_for_quorum = c.body["remote_counts_for_quorum"].get<bool>();
+            p.substitutes_may_vote = c.body["substitutes_may_vote"].get<bool>();
+            p.substitutes_count_for_quorum = c.body["substitutes_count_for_quorum"].get<bool>();
+            p.max_classification = Classifications().Parse(c.body["max_classification"]);
+            return s.Execute(c.params["body"], directory::SetPolicy{p}, c.ctx);
           });
   Command(app, "POST", b + "/approvers", "directory", "Delegate (or withdraw) the approval of opinion forms.",
           {{"person", FieldType::kId}, {"granted", FieldType::kBoolean, false}}, [](Call& c, CommandService& s) {

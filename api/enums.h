@@ -90,4 +90,22 @@ inline const EnumNames<meeting::RsvpResponse>& RsvpResponses() {
   return names;
 }
 
+inline const EnumNames<MajorityBasis>& MajorityBases() {
+  static const EnumNames<MajorityBasis> names(std::vector<std::pair<std::string, MajorityBasis>>{
+      {"all_members", MajorityBasis::kAllMembers},
+      {"members_present", MajorityBasis::kMembersPresent},
+      {"votes_cast", MajorityBasis::kVotesCast}});
+  return names;
+}
+inline const EnumNames<TieRule>& TieRules() {
+  static const EnumNames<TieRule> names(std::vector<std::pair<std::string, TieRule>>{
+      {"chair_decides", TieRule::kChairDecides}, {"fails", TieRule::kFails}});
+  return names;
+}
+inline const EnumNames<Silence>& Silences() {
+  static const EnumNames<Silence> names(std::vector<std::pair<std::string, Silence>>{
+      {"consent", Silence::kConsent}, {"abstention", Silence::kAbstention}, {"not_counted", Silence::kNotCounted}});
+  return names;
+}
+
 }  // namespace ecab::api

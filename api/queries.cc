@@ -42,9 +42,10 @@ std::optional<std::uint64_t> Number(const Call& c, const std::string& name, std:
   auto it = c.request.query.find(name);
   if (it == c.request.query.end()) return fallback;
   try {
+    if (it->second.empty()) throw std::invalid_argument("empty");
     std::size_t used = 0;
     const std::uint64_t v = std::stoull(it->second, &used);
-    if (used == it->second.size() && !it->second.empty() && it->second[0] != '-') return v;
+    if (used == it->second.size() && std::isdigit(static_cast<unsigned char>(it->second[0]))) return v;
   } catch (const std::exception&) {
   }
   error = ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
@@ -285,10 +286,13 @@ void RegisterQueryRoutes(App& app) {
         if (f->version == 0 || f->body != c.body_state->id) {
           return ProblemResponse(404, "not-found", "Not found", "no form '" + c.params["form"] + "' in this body");
         }
-        const auto& addressees = f->state.content.addressees;
-        const bool addressed = std::find(addressees.begin(), addressees.end(), c.ctx.actor) != addressees.end();
+        // Members see a form once it is issued to them; drafts stay with the office and the chair.
+        const bool addressed = f->state.issued && std::find(f->state.issued->addressees.begin(),
+                                                            f->state.issued->addressees.end(),
+                                                            c.ctx.actor) != f->state.issued->addressees.end();
         if (!HasRole(c, kOversight) && !addressed) {
-          return ProblemResponse(403, "forbidden", "Forbidden", "the form is not addressed to '" + c.ctx.actor + "'");
+          return ProblemResponse(403, "forbidden", "Forbidden",
+                                 "form '" + c.params["form"] + "' is not issued to '" + c.ctx.actor + "'");
         }
         return View(app, c, app.projections().aggregates().forms, "form", "form-" + c.params["form"]);
       });

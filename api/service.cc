@@ -129,7 +129,7 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
   for (int attempt = 0;; ++attempt) {
     auto prior = store_.FindCommand(ctx.command_id);
     if (!prior.ok()) return prior.error();
-    if (prior->has_value()) return CommandOutcome{**prior, stream, 0};  // a retry: the first answer
+    if (prior->has_value()) return CommandOutcome{**prior, stream, 0, true};  // a retry: the first answer
     auto loaded = Load<State, Event>(stream);
     if (!loaded.ok()) return loaded.error();
     if (loaded->version > 0 && loaded->body != body) {
@@ -137,7 +137,7 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
     }
     Result<std::vector<Event>> decided = decide(loaded->state);
     if (!decided.ok()) return decided.error();
-    if (decided->empty()) return CommandOutcome{es::AppendResult{0, 0, loaded->version}, stream, 0};
+    if (decided->empty()) return CommandOutcome{es::AppendResult{0, 0, loaded->version}, stream, 0, false};
     es::AppendRequest request;
     request.body = body;
     request.stream = stream;
@@ -155,7 +155,7 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
     auto appended = store_.Append(std::move(request));
     if (!appended.ok() && appended.error().code == ErrorCode::kWrongExpectedVersion && attempt < 4) continue;
     if (!appended.ok()) return appended.error();
-    return CommandOutcome{*appended, stream, count};
+    return CommandOutcome{*appended, stream, count, false};
   }
 }
 

@@ -39,7 +39,8 @@ struct Loaded {
 struct CommandOutcome {
   es::AppendResult append;
   std::string stream;
-  std::size_t events = 0;
+  std::size_t events = 0;   // appended now; 0 for a retry or a command that changed nothing
+  bool replayed = false;    // a retry of a stored command: its first result
 };
 
 // Decides commands against the current state of their stream and appends the
