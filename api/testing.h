@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <spdlog/spdlog.h>
 
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -32,6 +33,7 @@ class Node {
  public:
   explicit Node(bool client_certificates = false)
       : ca_("Test CA", FromMicros(ToMicros(Now()) - 86'400'000'000LL), FromMicros(ToMicros(Now()) + 86'400'000'000LL * 30)) {
+    spdlog::set_level(spdlog::level::warn);  // request lines only when asked for
     store = es::testing::OpenOrDie(dir.path() / "store");
     auto cabinet = LoadCabinetFixture(std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json");
     if (!cabinet.ok()) throw std::runtime_error(ToString(cabinet.error()));

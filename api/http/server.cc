@@ -154,6 +154,7 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   void ReadHeader();
   void OnHeader(beast::error_code ec);
   void OnBody(beast::error_code ec);
+  void OnReadError(beast::error_code ec);
   void Dispatch(Request request, bool upgrade);
   void Write(Response response, bool close_after);
   void OnWrite(bool keep_alive, beast::error_code ec);
@@ -224,8 +225,10 @@ class ServerImpl final : public Server {
     for (auto& s : LiveSessions()) s->BeginStop();
     {
       std::unique_lock lock(mu_);
-      cv_.wait_until(lock, Clock::now() + options_.shutdown_grace,
-                     [&] { return in_flight_ == 0 && pumps_ == 0; });
+      // Requests finish; feeds send their close frame and see the client's.
+      cv_.wait_until(lock, Clock::now() + options_.shutdown_grace, [&] {
+        return in_flight_ == 0 && pumps_ == 0 && counters_.open_websockets.load() == 0;
+      });
     }
     workers_.join();
     work_.reset();
@@ -272,6 +275,10 @@ class ServerImpl final : public Server {
     if (static_cast<std::size_t>(pumps_) >= options_.max_websockets) return false;
     ++pumps_;
     return true;
+  }
+  void Notify() {
+    std::lock_guard lock(mu_);
+    cv_.notify_all();
   }
   void PumpEnded() {
     std::lock_guard lock(mu_);
@@ -372,31 +379,44 @@ void HttpSession::ReadHeader() {
 void HttpSession::OnHeader(beast::error_code ec) {
   idle_ = false;
   started_ = Clock::now();
+  if (ec) return OnReadError(ec);
+  beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->OnBody(e); });
+}
+
+void HttpSession::OnReadError(beast::error_code ec) {
+  current_ = Request{};
+  current_.peer = peer_;
+  current_.request_id = RandomId();
+  if (parser_ && parser_->is_header_done()) {
+    current_.method = std::string(parser_->get().method_string());
+    current_.target = std::string(parser_->get().target());
+    ParseTarget(current_.target, current_.path, current_.query);
+  }
   if (ec == bhttp::error::header_limit) {
     return Write(TransportProblem(431, "header-too-large", "Request header fields too large",
                                   "the request's header is larger than " +
                                       std::to_string(server_.options().max_header_bytes) + " bytes"),
                  true);
   }
-  if (ec) return Shutdown();  // closed, timed out, garbage: nothing to answer
-  beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->OnBody(e); });
-}
-
-void HttpSession::OnBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) {
+    // Beast checks Content-Length against the limit as soon as the header is read.
     return Write(TransportProblem(413, "body-too-large", "Request body too large",
                                   "the request's body is larger than " +
                                       std::to_string(server_.options().max_body_bytes) + " bytes"),
                  true);
   }
-  if (ec == beast::error::timeout) {
+  if (ec == beast::error::timeout && parser_ && parser_->is_header_done()) {
     return Write(TransportProblem(408, "request-timeout", "Request timeout",
                                   "the request was not received within the read timeout"),
                  true);
   }
-  if (ec) return Shutdown();
+  Shutdown();  // closed, idle timeout, garbage: nothing to answer
+}
+
+void HttpSession::OnBody(beast::error_code ec) {
+  if (ec) return OnReadError(ec);
   auto& message = parser_->get();
   Request request;
   request.method = std::string(message.method_string());
@@ -617,14 +637,17 @@ void WsSession::Close(websocket::close_code code, std::string reason) {
     return;
   }
   closed_ = true;
-  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {
+  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
     // The read loop sees the close and finishes.
   });
 }
 
 void WsSession::Finish() {
   done_.store(true);
-  if (!finished_.exchange(true)) server_.mutable_counters().open_websockets.fetch_sub(1);
+  if (!finished_.exchange(true)) {
+    server_.mutable_counters().open_websockets.fetch_sub(1);
+    server_.Notify();
+  }
 }
 
 }  // namespace
