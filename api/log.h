@@ -2,6 +2,7 @@
 // {"time":…,"level":…, fields…}. Never given tokens, passwords or document text.
 #pragma once
 
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include <nlohmann/json.hpp>
@@ -10,7 +11,10 @@
 namespace ecab::api {
 
 // Installs the JSON-lines pattern on spdlog's default logger.
-inline void UseJsonLogs() { spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc); }
+inline void UseJsonLogs() {
+  spdlog::set_default_logger(spdlog::stderr_logger_mt("ecabinetd"));
+  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+}
 
 // Logs `fields` (a JSON object) as members of the line.
 inline void LogEvent(spdlog::level::level_enum level, const nlohmann::json& fields) {

@@ -4,6 +4,9 @@
 #include <openssl/kdf.h>
 #include <openssl/rand.h>
 
+#include <deque>
+#include <future>
+#include <set>
 #include <sstream>
 
 #include "domain/codec/codec.h"
@@ -87,13 +90,6 @@ Result<std::string> Scrypt(const std::string& password, const std::string& salt,
 
 // ---- commands ----
 
-std::shared_ptr<std::mutex> CommandService::StreamLock(const std::string& stream) {
-  std::lock_guard g(mu_);
-  auto& lock = locks_[stream];
-  if (!lock) lock = std::make_shared<std::mutex>();
-  return lock;
-}
-
 template <class State, class Event>
 Result<Loaded<State>> CommandService::Load(const std::string& stream) {
   Loaded<State> current;
@@ -121,28 +117,112 @@ Result<Loaded<State>> CommandService::Load(const std::string& stream) {
   return current;
 }
 
+template <class State, class Event>
+struct CommandService::Job {
+  const CommandContext* ctx = nullptr;
+  std::function<Result<std::vector<Event>>(const State&)> decide;
+  std::promise<Result<CommandOutcome>> done;
+  int attempts = 0;
+};
+
+template <class State, class Event>
+struct CommandService::Queue {
+  std::mutex mu;
+  std::deque<Job<State, Event>*> jobs;
+  bool busy = false;  // a caller is deciding this stream's commands
+};
+
 template <class State, class Event, class Decide>
 Result<CommandOutcome> CommandService::Run(const std::string& body, const std::string& stream,
                                            const CommandContext& ctx, Decide&& decide) {
-  auto lock = StreamLock(stream);
-  std::lock_guard g(*lock);
-  for (int attempt = 0;; ++attempt) {
-    auto prior = store_.FindCommand(ctx.command_id);
-    if (!prior.ok()) return prior.error();
-    if (prior->has_value()) return CommandOutcome{**prior, stream, 0, true};  // a retry: the first answer
-    auto loaded = Load<State, Event>(stream);
-    if (!loaded.ok()) return loaded.error();
-    if (loaded->version > 0 && loaded->body != body) {
-      return MakeError(ErrorCode::kNotFound, "'" + stream + "' is not in body '" + body + "'");
+  std::shared_ptr<Queue<State, Event>> queue;
+  {
+    std::lock_guard g(mu_);
+    auto& slot = queues_[stream];
+    if (!slot) slot = std::make_shared<Queue<State, Event>>();
+    queue = std::static_pointer_cast<Queue<State, Event>>(slot);
+  }
+  Job<State, Event> job;
+  job.ctx = &ctx;
+  job.decide = std::forward<Decide>(decide);
+  auto result = job.done.get_future();
+  {
+    std::unique_lock lock(queue->mu);
+    queue->jobs.push_back(&job);
+    if (queue->busy) {
+      lock.unlock();
+      return result.get();  // the caller deciding this stream answers
     }
-    Result<std::vector<Event>> decided = decide(loaded->state);
-    if (!decided.ok()) return decided.error();
-    if (decided->empty()) return CommandOutcome{es::AppendResult{0, 0, loaded->version}, stream, 0, false};
+    queue->busy = true;
+  }
+  for (;;) {
+    std::vector<Job<State, Event>*> jobs, again;
+    {
+      std::lock_guard g(queue->mu);
+      if (queue->jobs.empty()) {
+        queue->busy = false;
+        break;
+      }
+      jobs.assign(queue->jobs.begin(), queue->jobs.end());
+      queue->jobs.clear();
+    }
+    Process<State, Event>(body, stream, jobs, again);
+    if (!again.empty()) {
+      std::lock_guard g(queue->mu);
+      queue->jobs.insert(queue->jobs.begin(), again.begin(), again.end());
+    }
+  }
+  return result.get();
+}
+
+template <class State, class Event>
+void CommandService::Process(const std::string& body, const std::string& stream, std::vector<Job<State, Event>*>& jobs,
+                             std::vector<Job<State, Event>*>& again) {
+  auto loaded = Load<State, Event>(stream);
+  if (!loaded.ok()) {
+    for (auto* job : jobs) job->done.set_value(loaded.error());
+    return;
+  }
+  if (loaded->version > 0 && loaded->body != body) {
+    for (auto* job : jobs) {
+      job->done.set_value(MakeError(ErrorCode::kNotFound, "'" + stream + "' is not in body '" + body + "'"));
+    }
+    return;
+  }
+  Loaded<State> current = std::move(loaded).value();
+  std::vector<es::AppendRequest> requests;
+  std::vector<Job<State, Event>*> appending;
+  std::vector<std::size_t> counts;
+  std::set<std::string> ids;
+  for (auto* job : jobs) {
+    const CommandContext& ctx = *job->ctx;
+    if (!ids.insert(ctx.command_id).second) {  // the same command twice: answered after the first lands
+      again.push_back(job);
+      continue;
+    }
+    auto prior = store_.FindCommand(ctx.command_id);
+    if (!prior.ok()) {
+      job->done.set_value(prior.error());
+      continue;
+    }
+    if (prior->has_value()) {  // a retry: the first answer
+      job->done.set_value(CommandOutcome{**prior, stream, 0, true});
+      continue;
+    }
+    Result<std::vector<Event>> decided = job->decide(current.state);
+    if (!decided.ok()) {
+      job->done.set_value(decided.error());
+      continue;
+    }
+    if (decided->empty()) {
+      job->done.set_value(CommandOutcome{es::AppendResult{0, 0, current.version}, stream, 0, false});
+      continue;
+    }
     es::AppendRequest request;
     request.body = body;
     request.stream = stream;
-    request.expected = loaded->version == 0 ? es::ExpectedVersion::NoStream()
-                                            : es::ExpectedVersion::Exactly(loaded->version);
+    request.expected = current.version == 0 ? es::ExpectedVersion::NoStream()
+                                            : es::ExpectedVersion::Exactly(current.version);
     request.command_id = ctx.command_id;
     request.correlation_id = ctx.command_id;
     request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
@@ -150,12 +230,36 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
       EncodedEvent encoded = EncodeVariant(e);
       request.events.push_back(es::ProposedEvent{std::move(encoded.type), encoded.schema_version,
                                                  std::move(encoded.bytes), std::nullopt});
+      current.state = Fold<State>::Apply(std::move(current.state), e);
     }
-    const std::size_t count = request.events.size();
-    auto appended = store_.Append(std::move(request));
-    if (!appended.ok() && appended.error().code == ErrorCode::kWrongExpectedVersion && attempt < 4) continue;
-    if (!appended.ok()) return appended.error();
-    return CommandOutcome{*appended, stream, count, false};
+    current.version += decided->size();
+    current.body = body;
+    counts.push_back(decided->size());
+    requests.push_back(std::move(request));
+    appending.push_back(job);
+  }
+  if (requests.empty()) return;
+  auto results = store_.AppendMany(std::move(requests));
+  bool all_ok = true;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    if (results[i].ok()) {
+      appending[i]->done.set_value(CommandOutcome{*results[i], stream, counts[i], false});
+      continue;
+    }
+    all_ok = false;
+    // A conflict (another writer, or an earlier request of this group that
+    // failed): decided again on the fresh state.
+    if (results[i].error().code == ErrorCode::kWrongExpectedVersion && ++appending[i]->attempts < 5) {
+      again.push_back(appending[i]);
+    } else {
+      appending[i]->done.set_value(results[i].error());
+    }
+  }
+  std::lock_guard g(mu_);
+  if (all_ok) {
+    cache_[stream] = std::make_shared<Loaded<State>>(std::move(current));
+  } else {
+    cache_.erase(stream);  // the store is the truth again
   }
 }
 

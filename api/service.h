@@ -45,8 +45,11 @@ struct CommandOutcome {
 
 // Decides commands against the current state of their stream and appends the
 // result with that stream version expected. Commands to one stream are
-// serialized in this process; a conflict with another writer is retried on
-// the fresh state (up to 5 times).
+// decided one after another by whichever caller finds the stream idle: it
+// takes every command queued meanwhile, decides each on the state the
+// previous ones leave, and appends them together (one group commit, chained
+// expected versions). A conflict with another writer is retried on the fresh
+// state (up to 5 times).
 class CommandService {
  public:
   explicit CommandService(es::EventStore& store) : store_(store) {}
@@ -75,11 +78,17 @@ class CommandService {
                              Decide&& decide);
   template <class State, class Event>
   Result<Loaded<State>> Load(const std::string& stream);
-  std::shared_ptr<std::mutex> StreamLock(const std::string& stream);
+  template <class State, class Event>
+  struct Job;
+  template <class State, class Event>
+  struct Queue;
+  template <class State, class Event>
+  void Process(const std::string& body, const std::string& stream, std::vector<Job<State, Event>*>& jobs,
+               std::vector<Job<State, Event>*>& again);
 
   es::EventStore& store_;
   std::mutex mu_;
-  std::map<std::string, std::shared_ptr<std::mutex>> locks_;
+  std::map<std::string, std::shared_ptr<void>> queues_;  // stream -> Queue<State, Event>
   std::map<std::string, std::shared_ptr<void>> cache_;  // stream -> Loaded<State>
 };
 

@@ -66,6 +66,12 @@ class EventStore {
   // original result and writes nothing.
   Result<AppendResult> Append(AppendRequest request);
 
+  // Several appends queued together, in order, so they commit in the same
+  // group (and may chain expected versions of one stream: request i+1 can
+  // expect the version request i leaves). One result per request, each with
+  // the same meaning as Append's.
+  std::vector<Result<AppendResult>> AppendMany(std::vector<AppendRequest> requests);
+
   // What the append under `command_id` returned, if one is stored: lets a
   // caller answer a retried command without deciding it again.
   Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const;

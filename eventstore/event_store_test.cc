@@ -100,6 +100,36 @@ TEST(EventStore, WrongExpectedVersionIsAValueAndWritesNothing) {
   EXPECT_EQ(store->ReadAll(1, 100)->size(), 3u);
 }
 
+TEST(EventStore, AppendManyChainsVersionsOfOneStreamAndAnswersEachRequest) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  std::vector<AppendRequest> requests;
+  requests.push_back(Request("s", "m1", ExpectedVersion::NoStream(), 2));
+  requests.push_back(Request("s", "m2", ExpectedVersion::Exactly(2)));
+  requests.push_back(Request("s", "m3", ExpectedVersion::Exactly(7)));  // stale: refused alone
+  requests.push_back(Request("t", "m4", ExpectedVersion::NoStream()));
+  requests.push_back(Request("s", "", ExpectedVersion::Any()));           // invalid: no command id
+  auto results = store->AppendMany(std::move(requests));
+  ASSERT_EQ(results.size(), 5u);
+  ASSERT_TRUE(results[0].ok());
+  EXPECT_EQ(*results[0], (AppendResult{1, 2, 2}));
+  ASSERT_TRUE(results[1].ok());
+  EXPECT_EQ(*results[1], (AppendResult{3, 3, 3}));
+  ASSERT_FALSE(results[2].ok());
+  EXPECT_EQ(results[2].error().code, ErrorCode::kWrongExpectedVersion);
+  ASSERT_TRUE(results[3].ok());
+  EXPECT_EQ(*results[3], (AppendResult{4, 4, 1}));
+  ASSERT_FALSE(results[4].ok());
+  EXPECT_EQ(results[4].error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(store->head_position(), 4u);
+  auto found = store->FindCommand("m2");
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ(**found, (AppendResult{3, 3, 3}));
+  EXPECT_FALSE(store->FindCommand("m3")->has_value());
+  EXPECT_TRUE(store->Verify()->ok());
+}
+
 TEST(EventStore, ConcurrentWritersOnOneStreamGetExactlyOneWinnerPerVersion) {
   TempDir dir;
   auto store = OpenOrDie(dir.path());

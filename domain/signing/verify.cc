@@ -6,7 +6,9 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include <map>
 #include <memory>
+#include <mutex>
 
 namespace ecab {
 namespace {
@@ -166,8 +168,24 @@ Status VerifySignedAct(const SignatureCheck& check) {
   if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
     return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
   }
-  auto facts = InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der);
-  if (!facts.ok()) return facts.error();
+  // InspectCertificate is a pure function of its three inputs and the costly
+  // part (parsing, the chain, the list): its answers are remembered, bounded.
+  static std::mutex mu;
+  static std::map<std::string, std::shared_ptr<const CertificateFacts>> memo;
+  const std::string key = Sha256Hex(check.certificate_der) + Sha256Hex(check.anchor_der) + Sha256Hex(check.crl_der);
+  std::shared_ptr<const CertificateFacts> facts;
+  {
+    std::lock_guard g(mu);
+    if (auto it = memo.find(key); it != memo.end()) facts = it->second;
+  }
+  if (!facts) {
+    auto inspected = InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der);
+    if (!inspected.ok()) return inspected.error();
+    facts = std::make_shared<const CertificateFacts>(std::move(inspected).value());
+    std::lock_guard g(mu);
+    if (memo.size() >= 4096) memo.clear();
+    memo.emplace(key, facts);
+  }
   return VerifyWithFacts(*facts, *check.act, check.payload);
 }
 

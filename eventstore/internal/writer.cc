@@ -296,4 +296,36 @@ Result<AppendResult> EventStore::Append(AppendRequest request) {
   return future.get();
 }
 
+std::vector<Result<AppendResult>> EventStore::AppendMany(std::vector<AppendRequest> requests) {
+  std::vector<Result<AppendResult>> results(requests.size(), Result<AppendResult>(AppendResult{}));
+  std::vector<std::unique_ptr<PendingAppend>> pending;
+  std::vector<std::size_t> index;  // pending[k] answers requests[index[k]]
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (auto s = ValidateAppend(requests[i]); !s.ok()) {
+      results[i] = s.error();
+      continue;
+    }
+    auto p = std::make_unique<PendingAppend>();
+    p->fingerprint = Fingerprint(requests[i]);
+    p->request = std::move(requests[i]);
+    pending.push_back(std::move(p));
+    index.push_back(i);
+  }
+  std::vector<std::future<Result<AppendResult>>> futures;
+  for (auto& p : pending) futures.push_back(p->done.get_future());
+  {
+    std::lock_guard g(impl_->queue_mu);
+    if (impl_->stopping) {
+      for (std::size_t k = 0; k < pending.size(); ++k) {
+        results[index[k]] = MakeError(ErrorCode::kShutDown, "the event store is closing");
+      }
+      return results;
+    }
+    for (auto& p : pending) impl_->queue.push_back(p.get());
+  }
+  impl_->queue_cv.notify_one();
+  for (std::size_t k = 0; k < futures.size(); ++k) results[index[k]] = futures[k].get();
+  return results;
+}
+
 }  // namespace ecab::es
