@@ -151,9 +151,13 @@ const Route* App::Match(const std::string& method, const std::string& path,
                         std::map<std::string, std::string>& params, bool* path_known) const {
   *path_known = false;
   if (path.empty() || path[0] != '/') return nullptr;
+  std::call_once(patterns_once_, [&] {
+    for (const Route& r : routes_) patterns_.push_back(Split(r.pattern));
+  });
   const auto parts = Split(path);
-  for (const Route& route : routes_) {
-    const auto pattern = Split(route.pattern);
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
+    const auto& pattern = patterns_[index];
     if (pattern.size() != parts.size()) continue;
     std::map<std::string, std::string> found;
     bool ok = true;
@@ -197,10 +201,10 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
     call.ctx.actor = *person;
   }
   if (auto it = call.params.find("body"); it != call.params.end()) {
-    auto body = commands_->Body(it->second);
+    auto body = commands_->BodySnapshot(it->second);
     if (!body.ok()) return FromError(body.error());
-    if (body->version == 0) return ProblemResponse(404, "not-found", "Not found", "no body '" + it->second + "'");
-    call.body_state = std::make_shared<const directory::Body>(std::move(body->state));
+    if ((*body)->version == 0) return ProblemResponse(404, "not-found", "Not found", "no body '" + it->second + "'");
+    call.body_state = std::shared_ptr<const directory::Body>(*body, &(*body)->state);
     if (call.principal) call.role = call.body_state->RoleAt(call.principal->person, call.ctx.now);
     if (const std::string* behalf = call.request.Header("x-on-behalf-of"); behalf && !behalf->empty()) {
       // A substitute acts for the member who named them; the meeting checks it.
@@ -213,7 +217,25 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
   return std::nullopt;
 }
 
+bool App::MayBlock(const http::Request& request) const {
+  // Writes (group commits, password hashing), waits for the read models, and
+  // whole-log work go to the worker pool; other reads are answered in place.
+  return request.method != "GET" || request.query.contains("min_position") || request.query.contains("as_of") ||
+         request.path.ends_with("/export") || request.path.find("/log") != std::string::npos;
+}
+
 http::Response App::Handle(const http::Request& request) {
+  http::Response response = Dispatch(request);
+  if (response.route.empty()) {
+    std::map<std::string, std::string> params;
+    bool known = false;
+    const Route* route = Match(request.method, request.path, params, &known);
+    response.route = route ? route->pattern : (known ? "(method not allowed)" : "(unmatched)");
+  }
+  return response;
+}
+
+http::Response App::Dispatch(const http::Request& request) {
   Call call{request, {}, json::object(), std::nullopt, nullptr, std::nullopt, CommandContext{}};
   bool path_known = false;
   const Route* route = Match(request.method, request.path, call.params, &path_known);
@@ -297,6 +319,7 @@ http::Response App::Handle(const http::Request& request) {
       }
     }
     http::Response response = route->handle(call);
+    response.route = route->pattern;
     return response;
   } catch (const std::exception& e) {
     LogEvent(spdlog::level::err, {{"msg", "unhandled exception"}, {"request_id", request.request_id}, {"what", e.what()}});
@@ -324,10 +347,13 @@ std::variant<http::Response, std::unique_ptr<http::FeedSource>> App::OpenFeed(co
 }
 
 void App::Observe(const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
-  std::map<std::string, std::string> params;
-  bool known = false;
-  const Route* route = Match(request.method, request.path, params, &known);
-  const std::string name = route ? route->pattern : (known ? "(method not allowed)" : "(unmatched)");
+  std::string name = response.route;
+  if (name.empty()) {  // refused by the server itself (limits, upgrades)
+    std::map<std::string, std::string> params;
+    bool known = false;
+    const Route* route = Match(request.method, request.path, params, &known);
+    name = route ? route->pattern : (known ? "(method not allowed)" : "(unmatched)");
+  }
   const double seconds = static_cast<double>(latency.count()) / 1e6;
   metrics_->Request(request.method, name, response.status, seconds);
   // One JSON line per request; no tokens, bodies or query values.

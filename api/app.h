@@ -79,6 +79,7 @@ class App final : public http::Handler {
   ~App() override;
 
   http::Response Handle(const http::Request& request) override;
+  bool MayBlock(const http::Request& request) const override;
   std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request& request) override;
   void Observe(const http::Request& request, const http::Response& response,
                std::chrono::microseconds latency) override;
@@ -109,6 +110,7 @@ class App final : public http::Handler {
   void RegisterSystemRoutes();
   const Route* Match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
                      bool* path_known) const;
+  http::Response Dispatch(const http::Request& request);
   std::optional<http::Response> Authenticate(Call& call, const Route& route);
 
   es::EventStore& store_;
@@ -118,6 +120,8 @@ class App final : public http::Handler {
   std::unique_ptr<Identity> identity_;
   std::unique_ptr<Metrics> metrics_;
   std::vector<Route> routes_;
+  mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
+  mutable std::once_flag patterns_once_;
   const http::ServerCounters* server_counters_ = nullptr;
 };
 

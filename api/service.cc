@@ -266,6 +266,22 @@ void CommandService::Process(const std::string& body, const std::string& stream,
 Result<Loaded<directory::Body>> CommandService::Body(const std::string& body) {
   return Load<directory::Body, directory::DirectoryEvent>("body-" + body);
 }
+Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnapshot(const std::string& body) {
+  const std::uint64_t head = store_.head_position();
+  {
+    std::lock_guard g(mu_);
+    if (auto it = bodies_.find(body); it != bodies_.end() && it->second.checked_at == head) return it->second.loaded;
+  }
+  auto loaded = Body(body);
+  if (!loaded.ok()) return loaded.error();
+  auto shared = std::make_shared<const Loaded<directory::Body>>(std::move(loaded).value());
+  std::lock_guard g(mu_);
+  auto& entry = bodies_[body];
+  if (!entry.loaded || entry.loaded->version != shared->version) entry.loaded = shared;
+  entry.checked_at = std::max(entry.checked_at, head);
+  return entry.loaded;
+}
+
 Result<Loaded<meeting::Meeting>> CommandService::Meeting(const std::string& id) {
   return Load<meeting::Meeting, meeting::MeetingEvent>("meeting-" + id);
 }
@@ -287,23 +303,23 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const di
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const meeting::MeetingCommand& c, const CommandContext& ctx) {
-  auto b = Body(body);
+  auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<meeting::Meeting, meeting::MeetingEvent>(
-      body, "meeting-" + id, ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, b->state); });
+      body, "meeting-" + id, ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const forms::FormCommand& c, const CommandContext& ctx) {
-  auto b = Body(body);
+  auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<forms::Form, forms::FormEvent>(
-      body, "form-" + id, ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, b->state); });
+      body, "form-" + id, ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const resolution::ResolutionCommand& c, const CommandContext& ctx) {
-  auto b = Body(body);
+  auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   auto current = Resolution(id);
   if (!current.ok()) return current.error();
@@ -325,17 +341,17 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   }
   return Run<resolution::Resolution, resolution::ResolutionEvent>(
       body, "resolution-" + id, ctx, [&](const resolution::Resolution& state) {
-        return resolution::Decide(state, c, ctx, b->state, outcome ? &*outcome : nullptr);
+        return resolution::Decide(state, c, ctx, (*b)->state, outcome ? &*outcome : nullptr);
       });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const documents::DocumentCommand& c, const CommandContext& ctx) {
-  auto b = Body(body);
+  auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<documents::Document, documents::DocumentEvent>(
       body, "document-" + id, ctx,
-      [&](const documents::Document& state) { return documents::Decide(state, c, ctx, b->state); });
+      [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
 }
 
 // ---- projections ----
@@ -463,6 +479,14 @@ Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
 
 Result<std::string> Identity::Resolve(const std::string& token, std::string* token_hash) {
   const std::string hash = Sha256Hex(token);
+  {
+    std::lock_guard g(mu_);
+    if (auto it = tokens_.find(hash); it != tokens_.end()) {
+      if (it->second.second < es::SystemClock().Now()) return MakeError(ErrorCode::kForbidden, "the token has expired");
+      *token_hash = hash;
+      return it->second.first;
+    }
+  }
   auto stored = store_->Get("token/" + hash);
   if (!stored.ok()) return stored.error();
   if (!stored->has_value()) return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
@@ -473,10 +497,17 @@ Result<std::string> Identity::Resolve(const std::string& token, std::string* tok
     return MakeError(ErrorCode::kForbidden, "the token has expired");
   }
   *token_hash = hash;
+  std::lock_guard g(mu_);
+  if (tokens_.size() > 100'000) tokens_.clear();
+  tokens_[hash] = {record.value("person", ""), *expires};
   return record.value("person", "");
 }
 
 Status Identity::Revoke(const std::string& token_hash) {
+  {
+    std::lock_guard g(mu_);
+    tokens_.erase(token_hash);
+  }
   es::ViewBatch batch;
   batch.Delete("token/" + token_hash);
   return store_->Write(batch, /*sync=*/true);
@@ -493,7 +524,9 @@ Status Identity::CheckIdempotency(const std::string& key, const std::string& fin
   }
   es::ViewBatch batch;
   batch.Put("idempotency/" + key, fingerprint);
-  return store_->Write(batch, /*sync=*/true);
+  // Not synced: it survives a process crash; after a machine crash a reused
+  // key may get the first result (the store's own record) instead of 422.
+  return store_->Write(batch, /*sync=*/false);
 }
 
 // ---- metrics ----

@@ -55,6 +55,9 @@ class CommandService {
   explicit CommandService(es::EventStore& store) : store_(store) {}
 
   Result<Loaded<directory::Body>> Body(const std::string& body);
+  // The body as it stands, shared rather than copied (re-read only when the
+  // log has grown since the last look).
+  Result<std::shared_ptr<const Loaded<directory::Body>>> BodySnapshot(const std::string& body);
   Result<Loaded<meeting::Meeting>> Meeting(const std::string& id);
   Result<Loaded<forms::Form>> Form(const std::string& id);
   Result<Loaded<resolution::Resolution>> Resolution(const std::string& id);
@@ -89,6 +92,11 @@ class CommandService {
   es::EventStore& store_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<void>> queues_;  // stream -> Queue<State, Event>
+  struct BodyEntry {
+    std::shared_ptr<const Loaded<directory::Body>> loaded;
+    std::uint64_t checked_at = 0;  // the log's head when last brought up to date
+  };
+  std::map<std::string, BodyEntry> bodies_;
   std::map<std::string, std::shared_ptr<void>> cache_;  // stream -> Loaded<State>
 };
 
@@ -153,6 +161,7 @@ class Identity {
   int failures_per_minute_ = 5;
   std::mutex mu_;
   std::map<std::string, std::vector<std::chrono::steady_clock::time_point>> failures_;
+  std::map<std::string, std::pair<std::string, Timestamp>> tokens_;  // SHA-256 -> (person, expiry): a cache
 };
 
 // Prometheus metrics.

@@ -35,6 +35,7 @@ struct Response {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  std::string route;  // the route pattern that answered, for metrics and logs (not sent)
 };
 
 // Splits "a/b%20c?x=1&y=%C3%A9" into a decoded path and query map. Returns
@@ -58,8 +59,11 @@ class FeedSource {
 class Handler {
  public:
   virtual ~Handler() = default;
-  // Called on a worker thread; may block on storage.
+  // Called on a worker thread when MayBlock says so, else on the network
+  // thread that read the request.
   virtual Response Handle(const Request& request) = 0;
+  // False for requests answered from memory or quick local reads.
+  virtual bool MayBlock(const Request& request) const = 0;
   // A WebSocket upgrade: the feed to serve, or the response refusing it.
   virtual std::variant<Response, std::unique_ptr<FeedSource>> OpenFeed(const Request& request) = 0;
   // After each response is written (or failed to be): for metrics and logs.

@@ -457,6 +457,11 @@ void HttpSession::OnBody(beast::error_code ec) {
 }
 
 void HttpSession::Dispatch(Request request, bool upgrade) {
+  if (!upgrade && !server_.handler().MayBlock(request)) {
+    Response response = server_.handler().Handle(request);
+    current_ = std::move(request);
+    return Write(std::move(response), false);
+  }
   server_.RequestBegan();
   auto self = shared_from_this();
   net::post(server_.workers(), [self, request = std::move(request), upgrade]() mutable {
@@ -637,7 +642,7 @@ void WsSession::Close(websocket::close_code code, std::string reason) {
     return;
   }
   closed_ = true;
-  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code ec) {
+  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {
     // The read loop sees the close and finishes.
   });
 }
