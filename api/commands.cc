@@ -5,6 +5,7 @@
 #include "api/enums.h"
 #include "api/log.h"
 #include "api/service.h"
+#include "domain/signing/signed_act.h"
 
 namespace ecab::api {
 namespace {
@@ -307,8 +308,16 @@ void RegisterCommandRoutes(App& app) {
           "Cast (or change, while the vote is open) a signed ballot.",
           {{"choice", FieldType::kEnum, true, Choices().names()}, kSignatureField},
           [meeting](Call& c, CommandService& s) {
-            return meeting(c, s, meeting::CastBallot{c.params["vote"], Choices().Parse(c.body["choice"]),
-                                                     Signature(c.body["signature"])});
+            const meeting::CastBallot ballot{c.params["vote"], Choices().Parse(c.body["choice"]),
+                                             Signature(c.body["signature"])};
+            // Checked here, on this request's own thread, so the decider (one
+            // at a time per meeting) finds the verdict already made.
+            const auto payload = meeting::BallotPayload(
+                c.params["body"], c.params["meeting"], ballot.vote, c.ctx.actor,
+                c.ctx.role == Role::kSubstitute ? c.ctx.on_behalf_of : "", ballot.choice, c.ctx.command_id,
+                ballot.signature.signed_at);
+            (void)c.body_state->VerifyAct(c.ctx.actor, ballot.signature, CanonicalJson(payload));
+            return meeting(c, s, ballot);
           });
   Command(app, "POST", mm + "/votes/{vote}/close", "meetings", "Close a vote and record its outcome (chair).", {},
           [meeting](Call& c, CommandService& s) { return meeting(c, s, meeting::CloseVote{c.params["vote"]}); });

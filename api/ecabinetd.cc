@@ -277,5 +277,6 @@ int main(int argc, char** argv) {
   (*api)->Shutdown();
   SignTreeHead(**store, **signer);
   LogText(level::info, "stopped");
+  spdlog::default_logger()->flush();
   return 0;
 }

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 namespace ecab {
 namespace {
@@ -186,7 +187,23 @@ Status VerifySignedAct(const SignatureCheck& check) {
     if (memo.size() >= 4096) memo.clear();
     memo.emplace(key, facts);
   }
-  return VerifyWithFacts(*facts, *check.act, check.payload);
+  // Verdicts are remembered too (only the positive ones, bounded): a server
+  // may check a signature before queueing the command that carries it, and
+  // the decider then finds the answer here instead of verifying twice.
+  static std::set<std::string> verified;
+  const std::string verdict_key = key + Sha256Hex(check.payload) + Sha256Hex(check.act->value) + check.act->algorithm +
+                                  std::to_string(ToMicros(check.act->signed_at));
+  {
+    std::lock_guard g(mu);
+    if (verified.contains(verdict_key)) return Ok{};
+  }
+  auto verdict = VerifyWithFacts(*facts, *check.act, check.payload);
+  if (verdict.ok()) {
+    std::lock_guard g(mu);
+    if (verified.size() >= 65'536) verified.clear();
+    verified.insert(verdict_key);
+  }
+  return verdict;
 }
 
 }  // namespace ecab
