@@ -3,6 +3,9 @@
 // idempotency, authentication, and what a caller may not see.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "api/testing.h"
 #include "domain/authz/authorization.h"
 #include "domain/forms/form.h"
@@ -167,10 +170,18 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedOperationIsServed) {
     }
   }
   EXPECT_EQ(operations, node.app->routes().size());
-  // The document itself is served.
+  // The document itself is served, and docs/openapi.json is that document
+  // (ECAB_WRITE_GOLDEN=1 rewrites it after a change to the routes).
   const auto served = node.Call("GET", "/openapi.json");
   EXPECT_EQ(served.status, 200);
   EXPECT_EQ(Parse(served.body), doc);
+  const std::filesystem::path committed = std::filesystem::path(ECAB_DOCS_DIR) / "openapi.json";
+  if (const char* write = std::getenv("ECAB_WRITE_GOLDEN"); write && std::string(write) == "1") {
+    std::ofstream(committed) << doc.dump(2) << "\n";
+  }
+  std::ifstream in(committed);
+  ASSERT_TRUE(in) << committed << " is missing: run with ECAB_WRITE_GOLDEN=1";
+  EXPECT_EQ(json::parse(in), doc) << committed << " is stale: run with ECAB_WRITE_GOLDEN=1";
 }
 
 TEST(Errors, EveryCommandRouteRefusesBadInputWithItsProblemTypeAndAppendsNothing) {

@@ -262,6 +262,7 @@ int main(int argc, char** argv) {
                  "  bootstrap = admin) has that password; signing keys are in %s\n\n",
                  url.c_str(), c.tls_certificate.string().c_str(), url.c_str(), c.demo_password.c_str(), url.c_str(),
                  cabinet->body.body.c_str(), (c.data_dir / "demo" / "people").string().c_str());
+    std::fflush(stderr);
   }
   const auto every = std::chrono::seconds(std::max(1, c.tree_head_every));
   auto next_head = std::chrono::steady_clock::now() + every;

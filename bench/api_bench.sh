@@ -36,7 +36,7 @@ url=$(grep -o '"url":"[^"]*"' "$work/node.log" | head -1 | cut -d'"' -f4)
 [ -n "$url" ] || { cat "$work/node.log"; exit 1; }
 port=${url##*:}
 mkdir -p "$work/out"
-build/bench/api_bench_setup --port "$port" --data-dir "$work/node" --out "$work/out" --threads 2 --ballots 60000
+build/bench/api_bench_setup --port "$port" --data-dir "$work/node" --out "$work/out" --threads 2 --ballots 150000 --rounds "$rounds"
 token=$(cat "$work/out/dashboard-token")
 dashboard="$url/v1/bodies/gov-vn/dashboard"
 
@@ -95,7 +95,7 @@ verify=$(openssl speed -seconds 3 ed25519 2>/dev/null | awk '/Ed25519/ && /EdDSA
 cores=$(nproc)
 : >"$work/ballots.txt"
 for r in $(seq "$rounds"); do
-  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/ballots.lua "$url" -- "$work/out" >"$work/wrk.txt"
+  wrk -t2 -c"$connections" -d"${seconds}s" --latency -s bench/ballots.lua "$url" -- "$work/out" "$r" >"$work/wrk.txt"
   line=$(grep "appended/s" "$work/wrk.txt")
   p50=$(awk '$1=="50%" {print $2}' "$work/wrk.txt"); p99=$(awk '$1=="99%" {print $2}' "$work/wrk.txt")
   echo "round $r: $line, p50 $p50, p99 $p99"

@@ -5,7 +5,7 @@
 // member's own demo key (distinct Idempotency-Keys, so every one is a real,
 // verified, appended ballot change).
 //
-//   api_bench_setup --port P --data-dir D --out DIR --threads T --ballots N
+//   api_bench_setup --port P --data-dir D --out DIR --threads T --ballots N --rounds R
 #include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
@@ -41,7 +41,7 @@ std::string Fingerprint(const std::string& pem) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int port = 0, threads = 2, ballots = 20000;
+  int port = 0, threads = 2, ballots = 20000, rounds = 1;
   std::filesystem::path data_dir, out;
   std::string password = "cabinet-demo-2019", password_file;
   CLI::App app{"prepares a demo node for the API benchmark"};
@@ -49,7 +49,8 @@ int main(int argc, char** argv) {
   app.add_option("--data-dir", data_dir)->required();
   app.add_option("--out", out)->required();
   app.add_option("--threads", threads)->capture_default_str();
-  app.add_option("--ballots", ballots, "signed ballot requests in all")->capture_default_str();
+  app.add_option("--ballots", ballots, "signed ballot requests per round")->capture_default_str();
+  app.add_option("--rounds", rounds, "sets of ballots, one per benchmark round")->capture_default_str();
   CLI11_PARSE(app, argc, argv);
 
   ecab::http::ClientOptions options;
@@ -101,11 +102,12 @@ int main(int argc, char** argv) {
     }
     const ecab::Timestamp now = ecab::es::SystemClock().Now();
     const std::string path = m + "/votes/" + vote + "/ballots";
+    for (int round = 0; round < rounds; ++round)
     for (int t = 0; t < threads; ++t) {
-      std::ofstream file(out / ("ballots-" + std::to_string(t) + ".tsv"));
+      std::ofstream file(out / ("ballots-" + std::to_string(round + 1) + "-" + std::to_string(t) + ".tsv"));
       for (int i = t; i < ballots; i += threads) {
         const std::string& voter = members[static_cast<std::size_t>(i) % members.size()];
-        const std::string key = vote + "-" + std::to_string(i);
+        const std::string key = vote + "-" + std::to_string(round) + "-" + std::to_string(i);
         const auto choice = i % 3 == 0 ? ecab::meeting::Choice::kAgainst : ecab::meeting::Choice::kFor;
         const auto payload = ecab::meeting::BallotPayload("gov-vn", "demo-1", vote, voter, "", choice,
                                                           "api:" + voter + ":" + key, now);
@@ -120,7 +122,7 @@ int main(int argc, char** argv) {
         file << tokens[voter] << '\t' << path << '\t' << key << '\t' << request.dump() << '\n';
       }
     }
-    std::cout << "vote " << vote << " open; " << ballots << " signed ballots in " << threads << " files\n";
+    std::cout << "vote " << vote << " open; " << rounds << " x " << ballots << " signed ballots\n";
   } catch (const std::exception& e) {
     std::cerr << e.what() << "\n";
     return 1;

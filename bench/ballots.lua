@@ -1,6 +1,7 @@
--- wrk script for bench/api_bench.sh: each wrk thread replays its own file of
--- ballot requests signed in advance (token, path, Idempotency-Key, body per
--- line) and counts the ones appended (201) and anything else.
+-- wrk script for bench/api_bench.sh (args: directory, round): each wrk thread
+-- replays its own file of ballot requests signed in advance (token, path,
+-- Idempotency-Key, body per line) and counts the ones appended (201) and
+-- anything else.
 local threads = {}
 local next_id = 0
 
@@ -12,7 +13,7 @@ end
 
 function init(args)
   requests = {}
-  for line in io.lines(args[1] .. "/ballots-" .. id .. ".tsv") do
+  for line in io.lines(args[1] .. "/ballots-" .. args[2] .. "-" .. id .. ".tsv") do
     local token, path, key, body = line:match("([^\t]*)\t([^\t]*)\t([^\t]*)\t(.*)")
     requests[#requests + 1] = wrk.format("POST", path, {
       ["Authorization"] = "Bearer " .. token,
