@@ -9,6 +9,9 @@
 #include "api/testing.h"
 #include "domain/authz/authorization.h"
 #include "domain/forms/form.h"
+#include "eventstore/merkle.h"
+#include "eventstore/tree_head.h"
+#include "replay/tree_heads.h"
 
 namespace ecab::api {
 namespace {
@@ -550,6 +553,78 @@ TEST(Queries, MinPositionGivesReadYourWritesAndAsOfTravelsInTime) {
   EXPECT_EQ(node.Call("GET", b + "/t1?colour=blue", "", "min-finance").status, 422);
   EXPECT_EQ(node.Call("GET", b + "/nope", "", "min-finance").status, 404);
   EXPECT_EQ(node.Call("DELETE", b + "/t1", "", "min-finance").status, 405);
+}
+
+es::Hash FromHex(const std::string& hex) {
+  es::Hash h{};
+  for (std::size_t i = 0; i < h.size() && 2 * i + 1 < hex.size(); ++i) {
+    h[i] = static_cast<std::uint8_t>(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  }
+  return h;
+}
+
+TEST(Audit, AuditorsReadTheLogProveInclusionAndConsistencyAndArchivistsDownloadTheBag) {
+  Node node;
+  const std::string b = "/v1/bodies/gov-vn";
+  const auto ok = [](const http::Response& r) { return r.status < 300; };
+  ASSERT_TRUE(ok(node.Call("POST", b + "/meetings",
+                           json{{"meeting", "a1"}, {"title", "Audit"}, {"place", "HN"},
+                                {"starts_at", FormatRfc3339(testing::Now())},
+                                {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(1))}}
+                               .dump(),
+                           "gov-office-staff-1")));
+  ASSERT_TRUE(ok(node.Call("POST", b + "/meetings/a1/agenda", R"({"item":"i","title":"I"})", "gov-office-staff-1")));
+  const std::uint64_t first_size = node.store->head_position();
+  ASSERT_TRUE(ok(node.Call("POST", b + "/meetings/a1/invitations", R"({"person":"min-trade"})", "gov-office-staff-1")));
+  auto signer = es::TreeHeadSigner::LoadOrCreate(node.dir.path() / "log-key.pem");
+  ASSERT_TRUE(signer.ok());
+  auto head = replay::RecordTreeHead(*node.store, **signer, testing::Now());
+  ASSERT_TRUE(head.ok() && head->has_value());
+
+  // The raw log, paged: this body's events in full.
+  const auto page = node.Call("GET", b + "/log?from=1&limit=10", "", "auditor-1");
+  ASSERT_EQ(page.status, 200) << page.body;
+  const json log = Parse(page.body);
+  ASSERT_EQ(log["events"].size(), 10u);
+  EXPECT_EQ(log["next_from"], 11);
+  EXPECT_EQ(log["events"][0]["stream"], "body-gov-vn");
+  EXPECT_FALSE(log["events"][0]["payload_base64"].get<std::string>().empty());
+  EXPECT_EQ(log["events"][1]["prev_hash"], log["events"][0]["hash"]);
+
+  // The signed tree heads, and an inclusion proof that verifies against the signed root.
+  const json heads = Parse(node.Call("GET", b + "/log/tree-heads", "", "auditor-1").body);
+  ASSERT_EQ(heads["tree_heads"].size(), 1u);
+  const json& signed_head = heads["tree_heads"][0];
+  const std::uint64_t size = signed_head["size"];
+  const auto inclusion = node.Call("GET", b + "/log/proofs/inclusion?position=" + std::to_string(first_size) +
+                                              "&size=" + std::to_string(size), "", "auditor-1");
+  ASSERT_EQ(inclusion.status, 200) << inclusion.body;
+  const json proof = Parse(inclusion.body);
+  EXPECT_EQ(proof["root"], signed_head["root"]);
+  std::vector<es::Hash> path;
+  for (const auto& h : proof["proof"]) path.push_back(FromHex(h));
+  EXPECT_TRUE(es::VerifyInclusion(es::MerkleLeaf(FromHex(proof["event_hash"])), first_size - 1, size, path,
+                                  FromHex(signed_head["root"])));
+  path.front()[0] ^= 1;
+  EXPECT_FALSE(es::VerifyInclusion(es::MerkleLeaf(FromHex(proof["event_hash"])), first_size - 1, size, path,
+                                   FromHex(signed_head["root"])));
+  const json consistency = Parse(node.Call("GET", b + "/log/proofs/consistency?first=" + std::to_string(first_size) +
+                                                     "&second=" + std::to_string(size), "", "auditor-1").body);
+  std::vector<es::Hash> steps;
+  for (const auto& h : consistency["proof"]) steps.push_back(FromHex(h));
+  EXPECT_TRUE(es::VerifyConsistency(first_size, size, FromHex(consistency["first_root"]),
+                                    FromHex(signed_head["root"]), steps));
+  EXPECT_EQ(node.Call("GET", b + "/log/proofs/inclusion?position=0", "", "auditor-1").status, 422);
+  EXPECT_EQ(node.Call("GET", b + "/log/proofs/inclusion?position=1&size=999999", "", "auditor-1").status, 422);
+
+  // The meeting's record as a BagIt tar, for the archivist; refused to a member who did not take part.
+  const auto bag = node.Call("GET", b + "/meetings/a1/export", "", "archivist-1");
+  ASSERT_EQ(bag.status, 200) << bag.body;
+  EXPECT_EQ(bag.content_type, "application/x-tar");
+  EXPECT_NE(bag.body.find("bagit.txt"), std::string::npos);
+  EXPECT_NE(bag.body.find("manifest-sha256.txt"), std::string::npos);
+  EXPECT_NE(bag.body.find("ustar"), std::string::npos);
+  EXPECT_EQ(node.Call("GET", b + "/meetings/a1/export", "", "min-finance").status, 403);
 }
 
 }  // namespace

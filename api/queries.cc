@@ -506,9 +506,13 @@ void RegisterAuditRoutes(App& app) {
         if (!leaves.ok()) return FromError(leaves.error());
         auto proof = es::InclusionProof(*leaves, *position - 1, *size);
         if (!proof.ok()) return FromError(proof.error());
+        auto event_hash = app.store().ReadHashes(*position, 1);
+        if (!event_hash.ok() || event_hash->empty()) {
+          return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"} : event_hash.error());
+        }
         return Json(200, {{"position", *position}, {"size", *size}, {"leaf_index", *position - 1},
-                          {"entry", Hex((*leaves)[*position - 1])}, {"root", Hex(es::MerkleRoot(*leaves))},
-                          {"proof", HashList(*proof)}});
+                          {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[*position - 1])},
+                          {"root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
       });
 
   add(b + "/log/proofs/consistency", "An RFC 9162 consistency proof between two tree sizes.", {"first", "second"},
