@@ -143,12 +143,21 @@ Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::s
 namespace ecab::api::pki {
 
 Result<std::string> SignEd25519(const std::string& key_pem, const std::string& payload) {
+  return Ed25519Signer(key_pem).Sign(payload);
+}
+
+Ed25519Signer::Ed25519Signer(const std::string& key_pem) {
   Key key = ReadKey(key_pem);
-  if (!key || EVP_PKEY_get_id(key.get()) != EVP_PKEY_ED25519) return Fail("not an Ed25519 private key");
+  if (key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_ED25519) key_.reset(key.release(), EVP_PKEY_free);
+}
+
+Result<std::string> Ed25519Signer::Sign(const std::string& payload) const {
+  if (!key_) return Fail("not an Ed25519 private key");
+  EVP_PKEY* key = key_.get();
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::string sig(64, '\0');
   std::size_t len = sig.size();
-  const bool ok = EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key.get()) == 1 &&
+  const bool ok = EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
                   EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
                                  reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) == 1;
   EVP_MD_CTX_free(ctx);

@@ -4,6 +4,9 @@
 // CA; nothing here is used to check anything.
 #pragma once
 
+#include <openssl/evp.h>
+
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -34,5 +37,16 @@ namespace ecab::api::pki {
 
 // An Ed25519 signature of `payload` with the private key in `key_pem`.
 Result<std::string> SignEd25519(const std::string& key_pem, const std::string& payload);
+
+// The same with the key parsed once, for many signatures.
+class Ed25519Signer {
+ public:
+  explicit Ed25519Signer(const std::string& key_pem);
+  bool ok() const { return key_ != nullptr; }
+  Result<std::string> Sign(const std::string& payload) const;
+
+ private:
+  std::shared_ptr<EVP_PKEY> key_;
+};
 
 }  // namespace ecab::api::pki

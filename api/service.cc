@@ -268,9 +268,24 @@ Result<Loaded<directory::Body>> CommandService::Body(const std::string& body) {
 }
 Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnapshot(const std::string& body) {
   const std::uint64_t head = store_.head_position();
+  std::shared_ptr<const Loaded<directory::Body>> known;
   {
     std::lock_guard g(mu_);
-    if (auto it = bodies_.find(body); it != bodies_.end() && it->second.checked_at == head) return it->second.loaded;
+    if (auto it = bodies_.find(body); it != bodies_.end()) {
+      if (it->second.checked_at == head) return it->second.loaded;
+      known = it->second.loaded;
+    }
+  }
+  if (known) {
+    // The log grew: has this body's stream? One short read instead of a copy.
+    auto next = store_.ReadStream("body-" + body, known->version + 1, es::Direction::kForward, 1);
+    if (!next.ok()) return next.error();
+    if (next->empty()) {
+      std::lock_guard g(mu_);
+      auto& entry = bodies_[body];
+      if (entry.loaded == known) entry.checked_at = std::max(entry.checked_at, head);
+      return known;
+    }
   }
   auto loaded = Body(body);
   if (!loaded.ok()) return loaded.error();

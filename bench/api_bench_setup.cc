@@ -95,10 +95,10 @@ int main(int argc, char** argv) {
     if (call("pm", "GET", m, nullptr)["current_item"] != "item-1") call("pm", "POST", m + "/items/item-1/take-up", nullptr);
     call("pm", "POST", m + "/votes", {{"vote", vote}, {"question", "Benchmark question"}});
 
-    std::map<std::string, std::pair<std::string, std::string>> keys;  // person -> (key PEM, fingerprint)
+    std::map<std::string, std::pair<ecab::api::pki::Ed25519Signer, std::string>> keys;  // person -> (key, fingerprint)
     for (const auto& p : members) {
-      keys[p] = {ReadFile(data_dir / "demo" / "people" / (p + ".key.pem")),
-                 Fingerprint(ReadFile(data_dir / "demo" / "people" / (p + ".crt.pem")))};
+      keys.emplace(p, std::pair{ecab::api::pki::Ed25519Signer(ReadFile(data_dir / "demo" / "people" / (p + ".key.pem"))),
+                                Fingerprint(ReadFile(data_dir / "demo" / "people" / (p + ".crt.pem")))});
     }
     const ecab::Timestamp now = ecab::es::SystemClock().Now();
     const std::string path = m + "/votes/" + vote + "/ballots";
@@ -111,13 +111,13 @@ int main(int argc, char** argv) {
         const auto choice = i % 3 == 0 ? ecab::meeting::Choice::kAgainst : ecab::meeting::Choice::kFor;
         const auto payload = ecab::meeting::BallotPayload("gov-vn", "demo-1", vote, voter, "", choice,
                                                           "api:" + voter + ":" + key, now);
-        auto signature = ecab::api::pki::SignEd25519(keys[voter].first, ecab::CanonicalJson(payload));
+        auto signature = keys.at(voter).first.Sign(ecab::CanonicalJson(payload));
         if (!signature.ok()) throw std::runtime_error(ecab::ToString(signature.error()));
         const json request = {{"choice", ecab::meeting::ChoiceName(choice)},
                               {"signature",
                                {{"algorithm", "ed25519"},
                                 {"value", ecab::api::Base64Encode(*signature)},
-                                {"certificate", keys[voter].second},
+                                {"certificate", keys.at(voter).second},
                                 {"signed_at", ecab::FormatRfc3339(now)}}}};
         file << tokens[voter] << '\t' << path << '\t' << key << '\t' << request.dump() << '\n';
       }
