@@ -20,11 +20,7 @@ using nlohmann::json;
 using testing::Node;
 using testing::Parse;
 
-std::string Slug(const http::Response& r) {
-  const std::string type = Parse(r.body).value("type", "");
-  const auto slash = type.rfind('/');
-  return slash == std::string::npos ? type : type.substr(slash + 1);
-}
+std::string Slug(const http::Response& r) { return testing::Slug(r.body); }
 
 // The action of each command route, from the domain's authorization table.
 const std::map<std::string, Action>& CommandActions() {

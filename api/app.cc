@@ -1,12 +1,12 @@
 #include "api/app.h"
 
-#include <openssl/rand.h>
 
 #include "api/log.h"
 #include "api/service.h"
 #include "domain/signing/signed_act.h"
 #include "domain/signing/verify.h"
 #include "eventstore/clock.h"
+#include "eventstore/record.h"
 
 namespace ecab::api {
 namespace {
@@ -24,18 +24,6 @@ std::vector<std::string> Split(const std::string& path) {
     start = slash + 1;
   }
   return parts;
-}
-
-std::string RandomHex(std::size_t bytes) {
-  std::string raw(bytes, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes));
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned char b : raw) {
-    out.push_back(kHex[b >> 4]);
-    out.push_back(kHex[b & 15]);
-  }
-  return out;
 }
 
 bool ValidKey(const std::string& key) {
@@ -315,7 +303,7 @@ http::Response App::Dispatch(const http::Request& request) {
             Sha256Hex(request.method + "\n" + request.path + "\n" + call.ctx.on_behalf_of + "\n" + call.body.dump());
         if (auto s = identity_->CheckIdempotency(call.ctx.command_id, fingerprint); !s.ok()) return FromError(s.error());
       } else {
-        call.ctx.command_id = "api:" + call.ctx.actor + ":" + RandomHex(16);
+        call.ctx.command_id = "api:" + call.ctx.actor + ":" + es::ToHex(RandomBytes(16));
       }
     }
     http::Response response = route->handle(call);

@@ -25,10 +25,7 @@ using nlohmann::json;
 using testing::Node;
 using testing::Parse;
 
-std::string Slug(const http::ClientResponse& r) {
-  const std::string type = Parse(r.body).value("type", "");
-  return type.substr(type.rfind('/') + 1);
-}
+std::string Slug(const http::ClientResponse& r) { return testing::Slug(r.body); }
 
 // A person's own connection, logged in over HTTPS.
 class Person {

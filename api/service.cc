@@ -11,6 +11,7 @@
 
 #include "domain/codec/codec.h"
 #include "domain/signing/signed_act.h"
+#include "eventstore/record.h"
 
 namespace ecab::api {
 namespace {
@@ -52,21 +53,16 @@ struct Fold<documents::Document> {
   }
 };
 
-std::string Hex(const unsigned char* data, std::size_t n) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (std::size_t i = 0; i < n; ++i) {
-    out.push_back(kHex[data[i] >> 4]);
-    out.push_back(kHex[data[i] & 15]);
-  }
-  return out;
-}
+}  // namespace
 
+// A fresh random byte string (salts, tokens, command ids).
 std::string RandomBytes(std::size_t n) {
   std::string out(n, '\0');
   RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
   return out;
 }
+
+namespace {
 
 bool ConstantTimeEqual(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -427,8 +423,8 @@ Status Identity::SetPassword(const std::string& person, const std::string& passw
   auto hash = Scrypt(password, salt, cost_);
   if (!hash.ok()) return hash.error();
   const nlohmann::json record = {{"kdf", "scrypt"}, {"log2_n", cost_}, {"r", 8}, {"p", 1},
-                                 {"salt", Hex(reinterpret_cast<const unsigned char*>(salt.data()), salt.size())},
-                                 {"hash", Hex(reinterpret_cast<const unsigned char*>(hash->data()), hash->size())}};
+                                 {"salt", es::ToHex(salt)},
+                                 {"hash", es::ToHex(*hash)}};
   es::ViewBatch batch;
   batch.Put("password/" + person, record.dump());
   return store_->Write(batch, /*sync=*/true);
@@ -467,7 +463,7 @@ Result<Identity::Issued> Identity::Login(const std::string& person, const std::s
       }
       auto hash = Scrypt(password, salt, record.value("log2_n", cost_));
       if (!hash.ok()) return hash.error();
-      match = ConstantTimeEqual(Hex(reinterpret_cast<const unsigned char*>(hash->data()), hash->size()),
+      match = ConstantTimeEqual(es::ToHex(*hash),
                                 record.value("hash", ""));
     }
   } else {
@@ -483,7 +479,7 @@ Result<Identity::Issued> Identity::Login(const std::string& person, const std::s
 
 Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
   const std::string raw = RandomBytes(32);
-  const std::string token = "ecab_" + Hex(reinterpret_cast<const unsigned char*>(raw.data()), raw.size());
+  const std::string token = "ecab_" + es::ToHex(raw);
   const Timestamp expires = FromMicros(ToMicros(es::SystemClock().Now()) +
                                        std::chrono::duration_cast<std::chrono::microseconds>(lifetime_).count());
   es::ViewBatch batch;

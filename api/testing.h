@@ -173,4 +173,10 @@ inline nlohmann::json Parse(const std::string& body) {
   return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
+// The slug of a problem document's type ("…/problems/forbidden" -> "forbidden").
+inline std::string Slug(const std::string& body) {
+  const std::string type = Parse(body).value("type", "");
+  return type.substr(type.rfind('/') + 1);
+}
+
 }  // namespace ecab::api::testing
