@@ -246,19 +246,12 @@ http::Response App::Dispatch(const http::Request& request) {
       }
     }
     if (auto it = request.query.find("min_position"); it != request.query.end()) {
-      std::uint64_t min = 0;
-      try {
-        std::size_t used = 0;
-        if (it->second.empty() || !std::isdigit(static_cast<unsigned char>(it->second[0]))) {
-          throw std::invalid_argument("not a number");
-        }
-        min = std::stoull(it->second, &used);
-        if (used != it->second.size()) throw std::invalid_argument("trailing");
-      } catch (const std::exception&) {
+      const auto min = ParseCount(it->second);
+      if (!min) {
         return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
                                "min_position must be a non-negative integer", {{"parameter", "min_position"}});
       }
-      if (!WaitForViews(min)) {
+      if (!WaitForViews(*min)) {
         auto r = ProblemResponse(503, "views-behind", "Read models behind",
                                  "the read models did not reach position " + it->second + " in time");
         r.headers.emplace_back("Retry-After", "1");

@@ -88,37 +88,45 @@ Result<KeyAndCertificate> Finish(Cert& cert, EVP_PKEY* key, EVP_PKEY* signer) {
   return out;
 }
 
+
+using Extensions = std::vector<std::pair<int, std::string>>;  // (NID, value) in order
+
+// A certificate for `key` issued by `issuer` (its key and certificate; the
+// certificate itself when null) with `extensions`.
+Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days, EVP_PKEY* issuer_key,
+                                X509* issuer_cert, const Extensions& extensions) {
+  Cert cert = Build(key, cn, days);
+  X509* issuer = issuer_cert ? issuer_cert : cert.get();
+  X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer));
+  for (const auto& [nid, value] : extensions) {
+    if (!AddExtension(cert.get(), issuer, nid, value)) return Fail("extensions");
+  }
+  return Finish(cert, key, issuer_key);
+}
+
 }  // namespace
 
 Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name, const std::vector<std::string>& dns_names,
                                         const std::vector<std::string>& ips, int days) {
   Key key = NewKey("EC");
   if (!key) return Fail("no P-256 key");
-  Cert cert = Build(key.get(), common_name, days);
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
+  Extensions extensions = {{NID_basic_constraints, "critical,CA:FALSE"},
+                           {NID_key_usage, "critical,digitalSignature"},
+                           {NID_ext_key_usage, "serverAuth"}};
   std::string san;
   for (const auto& d : dns_names) san += (san.empty() ? "" : ",") + std::string("DNS:") + d;
   for (const auto& ip : ips) san += (san.empty() ? "" : ",") + std::string("IP:") + ip;
-  if (!AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
-      !AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,digitalSignature") ||
-      !AddExtension(cert.get(), cert.get(), NID_ext_key_usage, "serverAuth") ||
-      (!san.empty() && !AddExtension(cert.get(), cert.get(), NID_subject_alt_name, san))) {
-    return Fail("extensions");
-  }
-  return Finish(cert, key.get(), key.get());
+  if (!san.empty()) extensions.emplace_back(NID_subject_alt_name, san);
+  return Issue(key.get(), common_name, days, key.get(), nullptr, extensions);
 }
 
 Result<KeyAndCertificate> NewCa(const std::string& common_name, int days) {
   Key key = NewKey("EC");
   if (!key) return Fail("no P-256 key");
-  Cert cert = Build(key.get(), common_name, days);
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(cert.get()));
-  if (!AddExtension(cert.get(), cert.get(), NID_basic_constraints, "critical,CA:TRUE") ||
-      !AddExtension(cert.get(), cert.get(), NID_key_usage, "critical,keyCertSign,cRLSign") ||
-      !AddExtension(cert.get(), cert.get(), NID_subject_key_identifier, "hash")) {
-    return Fail("extensions");
-  }
-  return Finish(cert, key.get(), key.get());
+  return Issue(key.get(), common_name, days, key.get(), nullptr,
+               {{NID_basic_constraints, "critical,CA:TRUE"},
+                {NID_key_usage, "critical,keyCertSign,cRLSign"},
+                {NID_subject_key_identifier, "hash"}});
 }
 
 Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject, int days) {
@@ -127,15 +135,11 @@ Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::s
   if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
   Key key = NewKey("ED25519");
   if (!key) return Fail("no Ed25519 key");
-  Cert cert = Build(key.get(), subject, days);
-  X509_set_issuer_name(cert.get(), X509_get_subject_name(ca_cert.get()));
-  if (!AddExtension(cert.get(), ca_cert.get(), NID_basic_constraints, "critical,CA:FALSE") ||
-      !AddExtension(cert.get(), ca_cert.get(), NID_key_usage, "critical,digitalSignature") ||
-      !AddExtension(cert.get(), ca_cert.get(), NID_ext_key_usage, "clientAuth") ||
-      !AddExtension(cert.get(), ca_cert.get(), NID_authority_key_identifier, "keyid")) {
-    return Fail("extensions");
-  }
-  return Finish(cert, key.get(), ca_key.get());
+  return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(),
+               {{NID_basic_constraints, "critical,CA:FALSE"},
+                {NID_key_usage, "critical,digitalSignature"},
+                {NID_ext_key_usage, "clientAuth"},
+                {NID_authority_key_identifier, "keyid"}});
 }
 
 }  // namespace ecab::api::pki

@@ -41,13 +41,7 @@ std::optional<std::uint64_t> Number(const Call& c, const std::string& name, std:
                                     http::Response& error) {
   auto it = c.request.query.find(name);
   if (it == c.request.query.end()) return fallback;
-  try {
-    if (it->second.empty()) throw std::invalid_argument("empty");
-    std::size_t used = 0;
-    const std::uint64_t v = std::stoull(it->second, &used);
-    if (used == it->second.size() && std::isdigit(static_cast<unsigned char>(it->second[0]))) return v;
-  } catch (const std::exception&) {
-  }
+  if (auto v = ParseCount(it->second)) return v;
   error = ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
                           "'" + name + "' must be a non-negative integer", {{"parameter", name}});
   return std::nullopt;
@@ -214,6 +208,23 @@ json Envelope(const es::RecordedEvent& e, bool full) {
   out["key_id"] = e.key_id;
   out["payload_base64"] = Base64Encode(e.payload);
   return out;
+}
+
+// Two log positions from the query, `low` (required) and `high` (default:
+// the head), with 1 <= low <= high <= head.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Positions(App& app, const Call& c, const std::string& low,
+                                                                  const std::string& high, http::Response& error) {
+  const std::uint64_t head = app.store().head_position();
+  auto lo = Number(c, low, 0, error);
+  if (!lo) return std::nullopt;
+  auto hi = Number(c, high, head, error);
+  if (!hi) return std::nullopt;
+  if (*lo == 0 || *lo > *hi || *hi > head) {
+    error = ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
+                            "need 1 <= " + low + " <= " + high + " <= the log's head");
+    return std::nullopt;
+  }
+  return std::pair{*lo, *hi};
 }
 
 json HashList(const std::vector<es::Hash>& hashes) {
@@ -494,44 +505,34 @@ void RegisterAuditRoutes(App& app) {
   add(b + "/log/proofs/inclusion", "An RFC 9162 inclusion proof of a position in the tree of a given size.",
       {"position", "size"}, [&app](Call& c) {
         http::Response error;
-        auto position = Number(c, "position", 0, error);
-        if (!position) return error;
-        auto size = Number(c, "size", app.store().head_position(), error);
-        if (!size) return error;
-        if (*position == 0 || *position > *size || *size > app.store().head_position()) {
-          return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
-                                 "need 1 <= position <= size <= the log's head");
-        }
-        auto leaves = es::LogLeaves(app.store(), *size);
+        auto range = Positions(app, c, "position", "size", error);
+        if (!range) return error;
+        const auto [position, size] = *range;
+        auto leaves = es::LogLeaves(app.store(), size);
         if (!leaves.ok()) return FromError(leaves.error());
-        auto proof = es::InclusionProof(*leaves, *position - 1, *size);
+        auto proof = es::InclusionProof(*leaves, position - 1, size);
         if (!proof.ok()) return FromError(proof.error());
-        auto event_hash = app.store().ReadHashes(*position, 1);
+        auto event_hash = app.store().ReadHashes(position, 1);
         if (!event_hash.ok() || event_hash->empty()) {
           return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"} : event_hash.error());
         }
-        return Json(200, {{"position", *position}, {"size", *size}, {"leaf_index", *position - 1},
-                          {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[*position - 1])},
+        return Json(200, {{"position", position}, {"size", size}, {"leaf_index", position - 1},
+                          {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[position - 1])},
                           {"root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
       });
 
   add(b + "/log/proofs/consistency", "An RFC 9162 consistency proof between two tree sizes.", {"first", "second"},
       [&app](Call& c) {
         http::Response error;
-        auto first = Number(c, "first", 0, error);
-        if (!first) return error;
-        auto second = Number(c, "second", app.store().head_position(), error);
-        if (!second) return error;
-        if (*first == 0 || *first > *second || *second > app.store().head_position()) {
-          return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
-                                 "need 1 <= first <= second <= the log's head");
-        }
-        auto leaves = es::LogLeaves(app.store(), *second);
+        auto range = Positions(app, c, "first", "second", error);
+        if (!range) return error;
+        const auto [first, second] = *range;
+        auto leaves = es::LogLeaves(app.store(), second);
         if (!leaves.ok()) return FromError(leaves.error());
-        auto proof = es::ConsistencyProof(*leaves, *first, *second);
+        auto proof = es::ConsistencyProof(*leaves, first, second);
         if (!proof.ok()) return FromError(proof.error());
-        const std::span<const es::Hash> old_leaves(leaves->data(), *first);
-        return Json(200, {{"first", *first}, {"second", *second}, {"first_root", Hex(es::MerkleRoot(old_leaves))},
+        const std::span<const es::Hash> old_leaves(leaves->data(), first);
+        return Json(200, {{"first", first}, {"second", second}, {"first_root", Hex(es::MerkleRoot(old_leaves))},
                           {"second_root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
       });
 

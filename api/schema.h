@@ -3,6 +3,7 @@
 // the field named) and the OpenAPI document, so the two cannot drift apart.
 #pragma once
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -46,6 +47,9 @@ std::variant<nlohmann::json, BadInput> ParseStrict(std::string_view body, const 
 
 // The JSON Schema (OpenAPI 3.1) of `schema`.
 nlohmann::json JsonSchemaOf(const Schema& schema);
+
+// A non-negative decimal integer (digits only, fits in 64 bits), or nullopt.
+std::optional<std::uint64_t> ParseCount(std::string_view text);
 
 std::string Base64Encode(std::string_view bytes);
 std::optional<std::string> Base64Decode(std::string_view text);

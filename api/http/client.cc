@@ -54,31 +54,38 @@ bool RunUntil(net::io_context& ioc, const bool& done, std::chrono::milliseconds 
   return true;
 }
 
+// Starts one asynchronous operation with `start(handler)` and runs the
+// io_context until it completes or `wait` passes: "" on success, else why.
+template <class Start>
+std::string Await(net::io_context& ioc, std::chrono::milliseconds wait, Start start) {
+  bool done = false;
+  beast::error_code result;
+  start([&](beast::error_code ec, auto&&...) {
+    result = ec;
+    done = true;
+  });
+  RunUntil(ioc, done, wait);
+  if (!done) return "timed out";
+  return result ? result.message() : "";
+}
+
 // Connects the TCP socket under `stream` and completes the TLS handshake.
 template <class Stream>
 bool Open(net::io_context& ioc, Stream& stream, const ClientOptions& o, std::string* error) {
   SSL_set_tlsext_host_name(stream.native_handle(), o.host.c_str());
   auto& tcp_layer = beast::get_lowest_layer(stream);
   tcp_layer.expires_after(o.timeout);
-  bool done = false;
-  beast::error_code result;
-  tcp_layer.async_connect(tcp::endpoint(net::ip::make_address(o.host), o.port), [&](beast::error_code ec) {
-    result = ec;
-    done = true;
-  });
-  RunUntil(ioc, done, o.timeout + std::chrono::seconds(1));
-  if (!done || result) {
-    *error = "connect: " + (done ? result.message() : std::string("timed out"));
+  const auto wait = o.timeout + std::chrono::seconds(1);
+  if (auto why = Await(ioc, wait, [&](auto handler) {
+        tcp_layer.async_connect(tcp::endpoint(net::ip::make_address(o.host), o.port), handler);
+      });
+      !why.empty()) {
+    *error = "connect: " + why;
     return false;
   }
-  done = false;
-  stream.async_handshake(ssl::stream_base::client, [&](beast::error_code ec) {
-    result = ec;
-    done = true;
-  });
-  RunUntil(ioc, done, o.timeout + std::chrono::seconds(1));
-  if (!done || result) {
-    *error = "TLS handshake: " + (done ? result.message() : std::string("timed out"));
+  if (auto why = Await(ioc, wait, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); });
+      !why.empty()) {
+    *error = "TLS handshake: " + why;
     return false;
   }
   return true;
@@ -130,29 +137,18 @@ class HttpsClientImpl final : public HttpsClient {
       broken_ = false;
     }
     beast::get_lowest_layer(*stream_).expires_after(options_.timeout);
-    bool done = false;
-    beast::error_code result;
-    start_write([&](beast::error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    RunUntil(ioc_, done, options_.timeout + std::chrono::seconds(1));
-    if (!done || result) {
+    const auto wait = options_.timeout + std::chrono::seconds(1);
+    if (auto why = Await(ioc_, wait, start_write); !why.empty()) {
       broken_ = true;
-      out.body = "write: " + (done ? result.message() : std::string("timed out"));
+      out.body = "write: " + why;
       return out;
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 31);
-    done = false;
-    bhttp::async_read(*stream_, buffer_, parser, [&](beast::error_code ec, std::size_t) {
-      result = ec;
-      done = true;
-    });
-    RunUntil(ioc_, done, options_.timeout + std::chrono::seconds(1));
-    if (!done || result) {
+    if (auto why = Await(ioc_, wait, [&](auto handler) { bhttp::async_read(*stream_, buffer_, parser, handler); });
+        !why.empty()) {
       broken_ = true;
-      out.body = "read: " + (done ? result.message() : std::string("timed out"));
+      out.body = "read: " + why;
       return out;
     }
     auto& res = parser.get();
@@ -188,16 +184,11 @@ class WsClientImpl final : public WsClient {
     }));
     beast::get_lowest_layer(ws_).expires_after(options_.timeout);
     websocket::response_type res;
-    bool done = false;
-    beast::error_code result;
-    ws_.async_handshake(res, options_.host, target, [&](beast::error_code ec) {
-      result = ec;
-      done = true;
-    });
-    RunUntil(ioc_, done, options_.timeout + std::chrono::seconds(1));
-    if (!done || result) {
+    if (auto why = Await(ioc_, options_.timeout + std::chrono::seconds(1),
+                         [&](auto handler) { ws_.async_handshake(res, options_.host, target, handler); });
+        !why.empty()) {
       *refused = static_cast<int>(res.result_int());
-      *error = res.body().empty() ? (done ? result.message() : std::string("timed out")) : res.body();
+      *error = res.body().empty() ? why : res.body();
       return false;
     }
     beast::get_lowest_layer(ws_).expires_never();
