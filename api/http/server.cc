@@ -144,8 +144,9 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls);
   void Start();
   void BeginStop() override {
-    net::post(stream_.get_executor(), [self = shared_from_this()] {
-      if (self->idle_) beast::get_lowest_layer(self->stream_).cancel();
+    // The session's own executor, kept apart: after an upgrade stream_ is moved into the WebSocket.
+    net::post(executor_, [self = shared_from_this()] {
+      if (self->idle_ && !self->upgraded_) beast::get_lowest_layer(self->stream_).cancel();
     });
   }
 
@@ -162,6 +163,8 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
 
   ServerImpl& server_;
   beast::ssl_stream<beast::tcp_stream> stream_;
+  net::any_io_executor executor_;
+  bool upgraded_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<bhttp::response<bhttp::string_body>> out_;
@@ -332,7 +335,7 @@ class ServerImpl final : public Server {
 // ---- HTTP sessions ----
 
 HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls)
-    : server_(server), stream_(std::move(socket), tls) {
+    : server_(server), stream_(std::move(socket), tls), executor_(stream_.get_executor()) {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   if (!ec) peer_ = endpoint.address().to_string();
@@ -492,6 +495,7 @@ void HttpSession::Dispatch(Request request, bool upgrade) {
                   self->server_.handler().Observe(self->current_, accepted,
                                                   std::chrono::duration_cast<std::chrono::microseconds>(
                                                       Clock::now() - self->started_));
+                  self->upgraded_ = true;
                   auto ws = std::make_shared<WsSession>(self->server_, std::move(self->stream_),
                                                         std::move(std::get<std::unique_ptr<FeedSource>>(opened)));
                   self->server_.mutable_counters().connections.fetch_sub(1);
