@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 #include <sys/stat.h>
 
+#include <algorithm>
 #include <fstream>
 #include <memory>
 #include <sstream>
@@ -122,8 +123,18 @@ Result<SealedPayload> KeyRing::Seal(std::string_view plaintext, std::string_view
   SealedPayload out;
   out.key_id = active_id_;
   const AesKey& key = keys_.at(active_id_);
-  if (RAND_bytes(out.nonce.data(), out.nonce.size()) != 1) {
-    return MakeError(ErrorCode::kIoError, "no randomness for a nonce");
+  static_assert(std::tuple_size_v<decltype(out.nonce)> == 12);
+  {
+    std::lock_guard g(nonce_mu_);
+    if (nonce_counter_ >> 32) {
+      if (RAND_bytes(nonce_field_.data(), nonce_field_.size()) != 1) {
+        return MakeError(ErrorCode::kIoError, "no randomness for a nonce");
+      }
+      nonce_counter_ = 0;
+    }
+    std::copy(nonce_field_.begin(), nonce_field_.end(), out.nonce.begin());
+    for (int i = 0; i < 4; ++i) out.nonce[8 + i] = static_cast<std::uint8_t>(nonce_counter_ >> (24 - 8 * i));
+    ++nonce_counter_;
   }
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   out.ciphertext.resize(plaintext.size());

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <string_view>
 
@@ -40,7 +41,10 @@ class KeyRing {
   const std::string& active_id() const { return active_id_; }
   bool Has(std::string_view key_id) const { return keys_.contains(std::string(key_id)); }
 
-  // AES-256-GCM with the active key, a fresh random nonce, and `aad` bound in.
+  // AES-256-GCM with the active key, a fresh nonce, and `aad` bound in. The
+  // nonce is RFC 5116 §3.2's: a 64-bit random field drawn by this ring
+  // (again every 2^32 seals) followed by a 32-bit counter, so no two seals of
+  // one ring share a nonce and rings collide only if two 64-bit draws do.
   Result<SealedPayload> Seal(std::string_view plaintext, std::string_view aad) const;
 
   // Opens a sealed payload. kKeyUnavailable if its key is not in the ring,
@@ -51,6 +55,9 @@ class KeyRing {
   KeyRing() = default;
   std::map<std::string, AesKey> keys_;
   std::string active_id_;
+  mutable std::mutex nonce_mu_;
+  mutable std::array<std::uint8_t, 8> nonce_field_{};
+  mutable std::uint64_t nonce_counter_ = 1ull << 32;  // past the last: the first seal draws a field
 };
 
 }  // namespace ecab::es

@@ -3,7 +3,9 @@
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 
+#include <array>
 #include <fstream>
+#include <set>
 
 #include "eventstore/testing.h"
 
@@ -32,6 +34,20 @@ TEST(KeyRing, TwoSealsOfTheSameTextDiffer) {
   ASSERT_TRUE(a.ok() && b.ok());
   EXPECT_NE(a->nonce, b->nonce);
   EXPECT_NE(a->ciphertext, b->ciphertext);
+}
+
+TEST(KeyRing, NoNonceRepeatsWithinARingOrAcrossRingsOfTheSameKey) {
+  auto first = Ring();
+  auto second = Ring();  // the same key, as after a restart
+  std::set<std::array<std::uint8_t, 12>> seen;
+  for (int i = 0; i < 10'000; ++i) {
+    for (const auto* ring : {first.get(), second.get()}) {
+      auto sealed = ring->Seal("ballot", "aad");
+      ASSERT_TRUE(sealed.ok());
+      EXPECT_TRUE(seen.insert(sealed->nonce).second) << "nonce repeated at seal " << i;
+    }
+  }
+  EXPECT_EQ(seen.size(), 20'000u);
 }
 
 TEST(KeyRing, WrongKeyAlteredBytesOrOtherAadFailToOpen) {

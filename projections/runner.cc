@@ -52,9 +52,9 @@ Result<std::size_t> Runner::Step(es::Subscription& source, std::size_t max, std:
   return events->size();
 }
 
-void Runner::Start(es::Subscription& source, std::size_t batch) {
+void Runner::Start(es::Subscription& source, std::size_t batch, std::chrono::milliseconds linger) {
   stop_ = false;
-  thread_ = std::thread([this, &source, batch] {
+  thread_ = std::thread([this, &source, batch, linger] {
     while (!stop_.load()) {
       auto applied = Step(source, batch, std::chrono::milliseconds(100));
       if (!applied.ok()) {
@@ -63,19 +63,33 @@ void Runner::Start(es::Subscription& source, std::size_t batch) {
         cv_.notify_all();
         return;
       }
+      if (linger.count() > 0 && *applied > 0 && *applied < batch) {
+        std::unique_lock lock(mu_);
+        wake_.wait_for(lock, linger, [&] { return stop_.load() || urgent_ > 0; });
+      }
     }
   });
 }
 
 void Runner::Stop() {
-  stop_ = true;
+  {
+    std::lock_guard g(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
   if (thread_.joinable()) thread_.join();
 }
 
 bool Runner::WaitFor(std::uint64_t target, std::chrono::steady_clock::time_point deadline) const {
   std::unique_lock lock(mu_);
-  return cv_.wait_until(lock, deadline, [&] { return position_.load() >= target || error_.has_value(); }) &&
-         position_.load() >= target;
+  if (position_.load() >= target) return true;
+  ++urgent_;
+  wake_.notify_all();
+  const bool reached =
+      cv_.wait_until(lock, deadline, [&] { return position_.load() >= target || error_.has_value(); }) &&
+      position_.load() >= target;
+  --urgent_;
+  return reached;
 }
 
 std::optional<Error> Runner::error() const {

@@ -34,7 +34,13 @@ class Runner {
 
   // Runs Step on a thread until Stop(); the first error stops it (error()).
   // `source` must outlive the loop: call Stop() before destroying it.
-  void Start(es::Subscription& source, std::size_t batch = 1000);
+  // `linger` > 0 trades freshness for throughput under load: after a partial
+  // batch the loop waits up to `linger` for more events before committing
+  // again, unless a WaitFor caller needs a position it has not reached (then
+  // it steps at once), so a stream of small appends costs one view write per
+  // `linger` instead of one per append.
+  void Start(es::Subscription& source, std::size_t batch = 1000,
+             std::chrono::milliseconds linger = std::chrono::milliseconds(0));
   void Stop();
 
   // The position applied and committed so far (what queries can rely on).
@@ -54,6 +60,8 @@ class Runner {
   std::atomic<std::uint64_t> position_{0};
   mutable std::mutex mu_;
   mutable std::condition_variable cv_;
+  mutable std::condition_variable wake_;  // the loop's linger, cut short by WaitFor and Stop
+  mutable int urgent_ = 0;                // WaitFor callers ahead of position_ (under mu_)
   std::optional<Error> error_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

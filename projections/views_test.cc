@@ -152,5 +152,24 @@ TEST(Views, AQueryCanWaitForItsOwnWriteOrIsToldItIsNotThereYet) {
   EXPECT_FALSE(runner.error().has_value());
 }
 
+TEST(Views, ARunnerLingeringForMoreEventsStillAnswersAReadYourWritesWaitAndStopsAtOnce) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path() / "store");
+  auto views = es::ViewStore::Open(dir.path() / "views", Ring());
+  ASSERT_TRUE(views.ok());
+  AggregateViews projections(**views);
+  Runner runner("main", **views, projections.all());
+  auto source = store->Subscribe(1);
+  runner.Start(*source, 1000, std::chrono::hours(1));  // left alone, it would wait an hour between commits
+  const auto started = std::chrono::steady_clock::now();
+  RecordJune24(*store);
+  const std::uint64_t written = store->head_position();
+  EXPECT_TRUE(runner.WaitFor(written, started + 20s)) << "a waiter cuts the linger short";
+  EXPECT_EQ(View(**views, "meeting/view/meeting-1")["votes"][0]["tally"]["for"], 25);
+  runner.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "Stop does not wait out the linger";
+  EXPECT_FALSE(runner.error().has_value());
+}
+
 }  // namespace
 }  // namespace ecab::proj

@@ -9,7 +9,10 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
+#include <string_view>
+#include <tuple>
 
 namespace ecab {
 namespace {
@@ -166,42 +169,58 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
 Status VerifySignedAct(const SignatureCheck& check) {
   if (check.act == nullptr) return Bad("the act is not signed");
   if (check.act->value.empty()) return Bad("the act is not signed");
-  if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
-    return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
-  }
   // InspectCertificate is a pure function of its three inputs and the costly
-  // part (parsing, the chain, the list): its answers are remembered, bounded.
+  // part (parsing, the chain, the list): its answers are remembered, bounded,
+  // keyed by the inputs' bytes themselves (comparing them costs less than
+  // hashing them on every call). Each answer gets a serial number that never
+  // comes back, so verdicts can name it.
+  struct Memo {
+    std::uint64_t serial;
+    std::shared_ptr<const CertificateFacts> facts;
+  };
+  using Key = std::tuple<std::string, std::string, std::string>;
   static std::mutex mu;
-  static std::map<std::string, std::shared_ptr<const CertificateFacts>> memo;
-  const std::string key = Sha256Hex(check.certificate_der) + Sha256Hex(check.anchor_der) + Sha256Hex(check.crl_der);
-  std::shared_ptr<const CertificateFacts> facts;
+  static std::map<Key, Memo, std::less<>> memo;
+  static std::uint64_t serials = 0;
+  const auto lookup = std::tuple<std::string_view, std::string_view, std::string_view>(
+      check.certificate_der, check.anchor_der, check.crl_der);
+  std::optional<Memo> found;
   {
     std::lock_guard g(mu);
-    if (auto it = memo.find(key); it != memo.end()) facts = it->second;
+    if (auto it = memo.find(lookup); it != memo.end()) found = it->second;
   }
-  if (!facts) {
+  if (!found) {
+    if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
+      return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
+    }
     auto inspected = InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der);
     if (!inspected.ok()) return inspected.error();
-    facts = std::make_shared<const CertificateFacts>(std::move(inspected).value());
     std::lock_guard g(mu);
     if (memo.size() >= 4096) memo.clear();
-    memo.emplace(key, facts);
+    found = Memo{++serials, std::make_shared<const CertificateFacts>(std::move(inspected).value())};
+    memo.emplace(Key(check.certificate_der, check.anchor_der, check.crl_der), *found);
   }
   // Verdicts are remembered too (only the positive ones, bounded): a server
   // may check a signature before queueing the command that carries it, and
   // the decider then finds the answer here instead of verifying twice.
-  static std::set<std::string> verified;
-  const std::string verdict_key = key + Sha256Hex(check.payload) + Sha256Hex(check.act->value) + check.act->algorithm +
-                                  std::to_string(ToMicros(check.act->signed_at));
+  static std::set<std::string, std::less<>> verified;
+  // Every field that decides the verdict, each after its length.
+  std::string verdict_key = std::to_string(found->serial);
+  for (std::string_view part : {std::string_view(check.act->algorithm), std::string_view(check.act->certificate),
+                                std::string_view(check.act->value), check.payload}) {
+    verdict_key += ':' + std::to_string(part.size()) + ':';
+    verdict_key += part;
+  }
+  verdict_key += ':' + std::to_string(ToMicros(check.act->signed_at));
   {
     std::lock_guard g(mu);
     if (verified.contains(verdict_key)) return Ok{};
   }
-  auto verdict = VerifyWithFacts(*facts, *check.act, check.payload);
+  auto verdict = VerifyWithFacts(*found->facts, *check.act, check.payload);
   if (verdict.ok()) {
     std::lock_guard g(mu);
     if (verified.size() >= 65'536) verified.clear();
-    verified.insert(verdict_key);
+    verified.insert(std::move(verdict_key));
   }
   return verdict;
 }
