@@ -453,6 +453,19 @@ TEST(Idempotency, ARetryReturnsTheFirstResultAndAnotherRequestUnderTheSameKeyIsR
   const auto again = node.Call("POST", path, body, "gov-office-staff-1");
   EXPECT_EQ(again.status, 409) << again.body;
   EXPECT_EQ(Slug(again), "already-exists");
+  // A refused request recorded nothing and binds nothing: its key stays free.
+  const auto refused = node.Call("POST", path, body, "gov-office-staff-1", {{"idempotency-key", "k-2"}});
+  EXPECT_EQ(refused.status, 409) << refused.body;
+  const auto fresh = node.Call("POST", path, R"({"document":"d10","title":"Paper"})", "gov-office-staff-1",
+                               {{"idempotency-key", "k-2"}});
+  EXPECT_EQ(fresh.status, 201) << fresh.body;
+  // A key bound on one route refuses a request on another.
+  const auto elsewhere =
+      node.Call("POST", path + "/d10/versions",
+                R"({"sha256":"ab12","size":10,"media_type":"application/pdf","filename":"paper.pdf"})",
+                "gov-office-staff-1", {{"idempotency-key", "k-1"}});
+  EXPECT_EQ(elsewhere.status, 422) << elsewhere.body;
+  EXPECT_EQ(Slug(elsewhere), "idempotency-mismatch");
 }
 
 TEST(Authentication, MissingBadExpiredOrRevokedTokensGet401AndTokensInUrlsAreNotAccepted) {

@@ -292,9 +292,12 @@ http::Response App::Dispatch(const http::Request& request) {
       if (key) {
         // Keys are per person: one caller's key never collides with another's.
         call.ctx.command_id = "api:" + call.ctx.actor + ":" + *key;
-        const std::string fingerprint =
-            Sha256Hex(request.method + "\n" + request.path + "\n" + call.ctx.on_behalf_of + "\n" + call.body.dump());
-        if (auto s = identity_->CheckIdempotency(call.ctx.command_id, fingerprint); !s.ok()) return FromError(s.error());
+        // The key binds this request (checked when the command is decided,
+        // stored with its events): a retry gets the first answer, another
+        // request under the key is refused.
+        const es::Hash digest =
+            es::Sha256(request.method + "\n" + request.path + "\n" + call.ctx.on_behalf_of + "\n" + call.body.dump());
+        call.ctx.request_digest.assign(digest.begin(), digest.end());
       } else {
         call.ctx.command_id = "api:" + call.ctx.actor + ":" + es::ToHex(RandomBytes(16));
       }

@@ -16,6 +16,10 @@
 namespace ecab::api {
 namespace {
 
+bool SameDigest(const es::Hash& stored, std::string_view digest) {
+  return std::string_view(reinterpret_cast<const char*>(stored.data()), stored.size()) == digest;
+}
+
 template <class State>
 struct Fold;
 template <>
@@ -201,8 +205,13 @@ void CommandService::Process(const std::string& body, const std::string& stream,
       job->done.set_value(prior.error());
       continue;
     }
-    if (prior->has_value()) {  // a retry: the first answer
-      job->done.set_value(CommandOutcome{**prior, stream, 0, true});
+    if (prior->has_value()) {  // a retry: the first answer, if it is the same request
+      if (!ctx.request_digest.empty() && !SameDigest((*prior)->fingerprint, ctx.request_digest)) {
+        job->done.set_value(MakeError(ErrorCode::kIdempotencyMismatch,
+                                      "the key of command '" + ctx.command_id + "' was first used for a different request"));
+      } else {
+        job->done.set_value(CommandOutcome{(*prior)->result, stream, 0, true});
+      }
       continue;
     }
     Result<std::vector<Event>> decided = job->decide(current.state);
@@ -222,6 +231,10 @@ void CommandService::Process(const std::string& body, const std::string& stream,
     request.command_id = ctx.command_id;
     request.correlation_id = ctx.command_id;
     request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
+    if (ctx.request_digest.size() == std::tuple_size_v<es::Hash>) {
+      request.request_fingerprint.emplace();
+      std::copy(ctx.request_digest.begin(), ctx.request_digest.end(), request.request_fingerprint->begin());
+    }
     for (const auto& e : *decided) {
       EncodedEvent encoded = EncodeVariant(e);
       request.events.push_back(es::ProposedEvent{std::move(encoded.type), encoded.schema_version,
@@ -525,22 +538,6 @@ Status Identity::Revoke(const std::string& token_hash) {
   es::ViewBatch batch;
   batch.Delete("token/" + token_hash);
   return store_->Write(batch, /*sync=*/true);
-}
-
-Status Identity::CheckIdempotency(const std::string& key, const std::string& fingerprint) {
-  std::lock_guard g(mu_);
-  auto stored = store_->Get("idempotency/" + key);
-  if (!stored.ok()) return stored.error();
-  if (stored->has_value()) {
-    if (**stored == fingerprint) return Ok{};
-    return MakeError(ErrorCode::kIdempotencyMismatch,
-                     "Idempotency-Key '" + key + "' was first used for a different request");
-  }
-  es::ViewBatch batch;
-  batch.Put("idempotency/" + key, fingerprint);
-  // Not synced: it survives a process crash; after a machine crash a reused
-  // key may get the first result (the store's own record) instead of 422.
-  return store_->Write(batch, /*sync=*/false);
 }
 
 // ---- metrics ----

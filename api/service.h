@@ -151,9 +151,6 @@ class Identity {
   Result<std::string> Resolve(const std::string& token, std::string* token_hash);
   Status Revoke(const std::string& token_hash);
   bool Throttled(const std::string& key);
-  // Remembers which request an Idempotency-Key was first used for;
-  // kIdempotencyMismatch when it comes back with another request.
-  Status CheckIdempotency(const std::string& key, const std::string& fingerprint);
 
  private:
   Identity() = default;

@@ -64,6 +64,11 @@ struct AppendRequest {
   std::string causation_id;
   Actor actor;
   std::vector<ProposedEvent> events;  // at least one
+  // What the command id is bound to. Unset: the append itself (a retry must
+  // ask for the same events). A caller that decides events from a request
+  // (the API) sets the request's digest: the id then binds the request, and
+  // a retry of it is answered even if deciding again would give other events.
+  std::optional<Hash> request_fingerprint;
 };
 
 struct AppendResult {
@@ -71,6 +76,12 @@ struct AppendResult {
   std::uint64_t last_position = 0;   // and of the last
   std::uint64_t stream_version = 0;  // the stream's version after the append
   friend bool operator==(const AppendResult&, const AppendResult&) = default;
+};
+
+// What the store keeps per command id: what it was bound to and what it got.
+struct CommandRecord {
+  Hash fingerprint{};
+  AppendResult result;
 };
 
 // An event as read back: the full envelope with the payload decrypted.

@@ -246,21 +246,14 @@ EventStore::~EventStore() {
 
 const std::string& EventStore::store_id() const { return impl_->store_id; }
 
-Result<std::optional<AppendResult>> EventStore::FindCommand(std::string_view command_id) const {
+Result<std::optional<CommandRecord>> EventStore::FindCommand(std::string_view command_id) const {
   std::string value;
   const rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->commands, command_id, &value);
-  if (s.IsNotFound()) return std::optional<AppendResult>{};
+  if (s.IsNotFound()) return std::optional<CommandRecord>{};
   if (!s.ok()) return MakeError(ErrorCode::kIoError, "reading command '" + std::string(command_id) + "': " + s.ToString());
-  // 32-byte fingerprint, then first, last and stream version as big-endian u64.
-  if (value.size() != 32 + 3 * 8) {
-    return MakeError(ErrorCode::kCorruption, "command record '" + std::string(command_id) + "' has a bad size");
-  }
-  auto u64 = [&](std::size_t at) {
-    std::uint64_t v = 0;
-    for (std::size_t i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(value[at + i]);
-    return v;
-  };
-  return std::optional<AppendResult>{AppendResult{u64(32), u64(40), u64(48)}};
+  auto record = DecodeCommand(value);
+  if (!record) return MakeError(ErrorCode::kCorruption, "command record '" + std::string(command_id) + "' is malformed");
+  return record;
 }
 
 std::uint64_t EventStore::head_position() const {

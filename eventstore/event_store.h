@@ -72,9 +72,9 @@ class EventStore {
   // the same meaning as Append's.
   std::vector<Result<AppendResult>> AppendMany(std::vector<AppendRequest> requests);
 
-  // What the append under `command_id` returned, if one is stored: lets a
-  // caller answer a retried command without deciding it again.
-  Result<std::optional<AppendResult>> FindCommand(std::string_view command_id) const;
+  // What the append under `command_id` was bound to and returned, if one is
+  // stored: lets a caller answer a retried command without deciding it again.
+  Result<std::optional<CommandRecord>> FindCommand(std::string_view command_id) const;
 
   // Events of `stream` from version `from` (inclusive) in `direction`, at
   // most `max`. kBackward with from = kEnd starts at the newest. An unknown

@@ -125,7 +125,7 @@ TEST(EventStore, AppendManyChainsVersionsOfOneStreamAndAnswersEachRequest) {
   auto found = store->FindCommand("m2");
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
-  EXPECT_EQ(**found, (AppendResult{3, 3, 3}));
+  EXPECT_EQ((*found)->result, (AppendResult{3, 3, 3}));
   EXPECT_FALSE(store->FindCommand("m3")->has_value());
   EXPECT_TRUE(store->Verify()->ok());
 }
@@ -189,6 +189,35 @@ TEST(EventStore, RetryWithTheSameCommandIdReturnsTheOriginalPositionsAndWritesNo
   ASSERT_FALSE(misuse.ok());
   EXPECT_EQ(misuse.error().code, ErrorCode::kIdempotencyMismatch);
   EXPECT_EQ(store->head_position(), 4u);
+}
+
+TEST(EventStore, ACommandIdBoundToTheCallersRequestAnswersItsRetriesAndRefusesAnotherRequest) {
+  TempDir dir;
+  auto store = OpenOrDie(dir.path());
+  AppendRequest req = Request("s", "api:pm:k1", ExpectedVersion::NoStream(), 2);
+  req.request_fingerprint = Hash{};
+  req.request_fingerprint->fill(7);
+  auto original = store->Append(req);
+  ASSERT_TRUE(original.ok());
+
+  AppendRequest decided_again = req;  // the same request decided later: other events, same binding
+  decided_again.events[0].payload = "decided later";
+  decided_again.expected = ExpectedVersion::Exactly(2);
+  auto retry = store->Append(decided_again);
+  ASSERT_TRUE(retry.ok());
+  EXPECT_EQ(*retry, *original);
+
+  AppendRequest other = req;
+  other.request_fingerprint->fill(8);
+  auto misuse = store->Append(other);
+  ASSERT_FALSE(misuse.ok());
+  EXPECT_EQ(misuse.error().code, ErrorCode::kIdempotencyMismatch);
+  EXPECT_EQ(store->head_position(), 2u);
+
+  auto found = store->FindCommand("api:pm:k1");
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->fingerprint, *req.request_fingerprint);
+  EXPECT_EQ((*found)->result, *original);
 }
 
 TEST(EventStore, RetriesRacingInOneBatchAllGetTheSameResult) {

@@ -15,6 +15,10 @@ struct CommandContext {
   Role role = Role::kMember; // the role they claim to act in
   std::string on_behalf_of;  // for a substitute: the member they stand in for
   std::string command_id;    // idempotency key; signed acts bind it
+  // What the command id is bound to when the command came in a request (the
+  // API: a SHA-256 of that request, 32 bytes): a retry must be that request.
+  // Empty: bound to the events decided. The domain does not look at it.
+  std::string request_digest = {};
 };
 
 }  // namespace ecab

@@ -74,7 +74,11 @@ struct EventStore::Impl {
 
 // Checks an append request's shape before it is queued.
 Status ValidateAppend(const AppendRequest& request);
-// SHA-256 over a canonical encoding of everything an append asks for.
+// What a command id binds: the request's own fingerprint when the caller
+// gave one, else SHA-256 over a canonical encoding of everything the append
+// asks for.
 Hash Fingerprint(const AppendRequest& request);
+// A `commands` value back into its record; nullopt when malformed.
+std::optional<CommandRecord> DecodeCommand(std::string_view bytes);
 
 }  // namespace ecab::es

@@ -39,11 +39,6 @@ Status CheckId(std::string_view what, std::string_view id, bool required) {
   return Ok{};
 }
 
-struct CommandRecord {
-  Hash fingerprint{};
-  AppendResult result;
-};
-
 std::string EncodeCommand(const CommandRecord& c) {
   std::string out(reinterpret_cast<const char*>(c.fingerprint.data()), c.fingerprint.size());
   PutBigEndian<std::uint64_t>(out, c.result.first_position);
@@ -52,16 +47,6 @@ std::string EncodeCommand(const CommandRecord& c) {
   return out;
 }
 
-std::optional<CommandRecord> DecodeCommand(std::string_view bytes) {
-  CommandRecord c;
-  ByteReader in(bytes);
-  in.Fixed(c.fingerprint);
-  in.BigEndian(c.result.first_position);
-  in.BigEndian(c.result.last_position);
-  in.BigEndian(c.result.stream_version);
-  if (in.failed() || in.remaining() != 0) return std::nullopt;
-  return c;
-}
 
 Status CheckExpected(const AppendRequest& r, std::uint64_t current) {
   const ExpectedVersion& e = r.expected;
@@ -74,6 +59,17 @@ Status CheckExpected(const AppendRequest& r, std::uint64_t current) {
 }
 
 }  // namespace
+
+std::optional<CommandRecord> DecodeCommand(std::string_view bytes) {
+  CommandRecord c;
+  ByteReader in(bytes);
+  in.Fixed(c.fingerprint);
+  in.BigEndian(c.result.first_position);
+  in.BigEndian(c.result.last_position);
+  in.BigEndian(c.result.stream_version);
+  if (in.failed() || in.remaining() != 0) return std::nullopt;
+  return c;
+}
 
 Status ValidateAppend(const AppendRequest& r) {
   for (const auto& [what, id, required] :
@@ -105,6 +101,7 @@ Status ValidateAppend(const AppendRequest& r) {
 }
 
 Hash Fingerprint(const AppendRequest& r) {
+  if (r.request_fingerprint) return *r.request_fingerprint;
   std::string c = "ECAB-FP1";
   for (std::string_view s : {std::string_view(r.body), std::string_view(r.stream),
                              std::string_view(r.command_id), std::string_view(r.correlation_id),
