@@ -22,7 +22,7 @@ struct ServerOptions {
   std::filesystem::path private_key;                 // PEM
   bool request_client_certificates = false;          // ask for (never require) a TLS client certificate
   int io_threads = 2;
-  int worker_threads = 16;                           // handlers may block on storage
+  int worker_threads = 64;                           // handlers may block on storage (group commits grow with them)
   std::size_t max_header_bytes = 16 * 1024;
   std::size_t max_body_bytes = 1024 * 1024;
   std::chrono::milliseconds read_timeout{10'000};    // handshake, and a request once its first byte came
