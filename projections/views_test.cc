@@ -134,41 +134,46 @@ TEST(Views, ACrashInTheMiddleOfABatchResumesToTheSameViewsAsAnUninterruptedRun) 
   EXPECT_EQ(Dump(**views), Dump(**clean));
 }
 
-TEST(Views, AQueryCanWaitForItsOwnWriteOrIsToldItIsNotThereYet) {
-  TempDir dir;
-  auto store = OpenOrDie(dir.path() / "store");
-  auto views = es::ViewStore::Open(dir.path() / "views", Ring());
-  ASSERT_TRUE(views.ok());
-  AggregateViews projections(**views);
-  Runner runner("main", **views, projections.all());
-  EXPECT_FALSE(runner.WaitFor(1, std::chrono::steady_clock::now() + 20ms)) << "nothing written yet";
-  auto source = store->Subscribe(1);
-  runner.Start(*source, 100);
-  RecordJune24(*store);
-  const std::uint64_t written = store->head_position();
-  EXPECT_TRUE(runner.WaitFor(written, std::chrono::steady_clock::now() + 20s));
-  EXPECT_EQ(View(**views, "meeting/view/meeting-1")["votes"][0]["tally"]["for"], 25);
-  runner.Stop();
-  EXPECT_FALSE(runner.error().has_value());
+// A store, a view store and a runner over the aggregate views, as a server has.
+class LiveViews : public ::testing::Test {
+ protected:
+  LiveViews()
+      : store_(OpenOrDie(dir_.path() / "store")),
+        views_(std::move(es::ViewStore::Open(dir_.path() / "views", Ring())).value()),
+        projections_(*views_),
+        runner_("main", *views_, projections_.all()) {}
+
+  int ForVotes() { return View(*views_, "meeting/view/meeting-1")["votes"][0]["tally"]["for"].get<int>(); }
+
+  TempDir dir_;
+  std::unique_ptr<es::EventStore> store_;
+  std::unique_ptr<es::ViewStore> views_;
+  AggregateViews projections_;
+  std::unique_ptr<es::Subscription> source_;  // outlives the runner's loop
+  Runner runner_;
+};
+
+TEST_F(LiveViews, AQueryCanWaitForItsOwnWriteOrIsToldItIsNotThereYet) {
+  EXPECT_FALSE(runner_.WaitFor(1, std::chrono::steady_clock::now() + 20ms)) << "nothing written yet";
+  source_ = store_->Subscribe(1);
+  runner_.Start(*source_, 100);
+  RecordJune24(*store_);
+  EXPECT_TRUE(runner_.WaitFor(store_->head_position(), std::chrono::steady_clock::now() + 20s));
+  EXPECT_EQ(ForVotes(), 25);
+  runner_.Stop();
+  EXPECT_FALSE(runner_.error().has_value());
 }
 
-TEST(Views, ARunnerLingeringForMoreEventsStillAnswersAReadYourWritesWaitAndStopsAtOnce) {
-  TempDir dir;
-  auto store = OpenOrDie(dir.path() / "store");
-  auto views = es::ViewStore::Open(dir.path() / "views", Ring());
-  ASSERT_TRUE(views.ok());
-  AggregateViews projections(**views);
-  Runner runner("main", **views, projections.all());
-  auto source = store->Subscribe(1);
-  runner.Start(*source, 1000, std::chrono::hours(1));  // left alone, it would wait an hour between commits
+TEST_F(LiveViews, ARunnerLingeringForMoreEventsStillAnswersAReadYourWritesWaitAndStopsAtOnce) {
+  source_ = store_->Subscribe(1);
+  runner_.Start(*source_, 1000, std::chrono::hours(1));  // left alone, it would wait an hour between commits
   const auto started = std::chrono::steady_clock::now();
-  RecordJune24(*store);
-  const std::uint64_t written = store->head_position();
-  EXPECT_TRUE(runner.WaitFor(written, started + 20s)) << "a waiter cuts the linger short";
-  EXPECT_EQ(View(**views, "meeting/view/meeting-1")["votes"][0]["tally"]["for"], 25);
-  runner.Stop();
+  RecordJune24(*store_);
+  EXPECT_TRUE(runner_.WaitFor(store_->head_position(), started + 20s)) << "a waiter cuts the linger short";
+  EXPECT_EQ(ForVotes(), 25);
+  runner_.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "Stop does not wait out the linger";
-  EXPECT_FALSE(runner.error().has_value());
+  EXPECT_FALSE(runner_.error().has_value());
 }
 
 }  // namespace
