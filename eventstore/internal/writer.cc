@@ -47,7 +47,6 @@ std::string EncodeCommand(const CommandRecord& c) {
   return out;
 }
 
-
 Status CheckExpected(const AppendRequest& r, std::uint64_t current) {
   const ExpectedVersion& e = r.expected;
   if (e.kind == ExpectedVersion::Kind::kAny) return Ok{};
