@@ -295,9 +295,8 @@ http::Response App::Dispatch(const http::Request& request) {
         // The key binds this request (checked when the command is decided,
         // stored with its events): a retry gets the first answer, another
         // request under the key is refused.
-        const es::Hash digest =
+        call.ctx.request_digest =
             es::Sha256(request.method + "\n" + request.path + "\n" + call.ctx.on_behalf_of + "\n" + call.body.dump());
-        call.ctx.request_digest.assign(digest.begin(), digest.end());
       } else {
         call.ctx.command_id = "api:" + call.ctx.actor + ":" + es::ToHex(RandomBytes(16));
       }

@@ -16,10 +16,6 @@
 namespace ecab::api {
 namespace {
 
-bool SameDigest(const es::Hash& stored, std::string_view digest) {
-  return std::string_view(reinterpret_cast<const char*>(stored.data()), stored.size()) == digest;
-}
-
 template <class State>
 struct Fold;
 template <>
@@ -206,7 +202,7 @@ void CommandService::Process(const std::string& body, const std::string& stream,
       continue;
     }
     if (prior->has_value()) {  // a retry: the first answer, if it is the same request
-      if (!ctx.request_digest.empty() && !SameDigest((*prior)->fingerprint, ctx.request_digest)) {
+      if (ctx.request_digest && (*prior)->fingerprint != *ctx.request_digest) {
         job->done.set_value(MakeError(ErrorCode::kIdempotencyMismatch,
                                       "the key of command '" + ctx.command_id + "' was first used for a different request"));
       } else {
@@ -231,10 +227,7 @@ void CommandService::Process(const std::string& body, const std::string& stream,
     request.command_id = ctx.command_id;
     request.correlation_id = ctx.command_id;
     request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
-    if (ctx.request_digest.size() == std::tuple_size_v<es::Hash>) {
-      request.request_fingerprint.emplace();
-      std::copy(ctx.request_digest.begin(), ctx.request_digest.end(), request.request_fingerprint->begin());
-    }
+    request.request_fingerprint = ctx.request_digest;
     for (const auto& e : *decided) {
       EncodedEvent encoded = EncodeVariant(e);
       request.events.push_back(es::ProposedEvent{std::move(encoded.type), encoded.schema_version,

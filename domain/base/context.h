@@ -2,6 +2,9 @@
 // state: who acts, in which role, for whom, when, and under which id.
 #pragma once
 
+#include <array>
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "domain/base/roles.h"
@@ -16,9 +19,9 @@ struct CommandContext {
   std::string on_behalf_of;  // for a substitute: the member they stand in for
   std::string command_id;    // idempotency key; signed acts bind it
   // What the command id is bound to when the command came in a request (the
-  // API: a SHA-256 of that request, 32 bytes): a retry must be that request.
-  // Empty: bound to the events decided. The domain does not look at it.
-  std::string request_digest = {};
+  // API: a SHA-256 of that request): a retry must be that request. Unset:
+  // bound to the events decided. The domain does not look at it.
+  std::optional<std::array<std::uint8_t, 32>> request_digest = {};
 };
 
 }  // namespace ecab
