@@ -34,6 +34,8 @@ struct Config {
   std::filesystem::path key_file;  // default: <data-dir>/keys
   std::filesystem::path log_key;   // default: <data-dir>/log-key.pem
   int tree_head_every = 60;        // seconds
+  std::filesystem::path witness;   // default: <data-dir>/tree-heads.jsonl
+  bool salvage = false;
   std::filesystem::path demo_cabinet;
   std::string demo_password = "cabinet-demo-2019";
   bool verify = false;
@@ -98,8 +100,9 @@ int Fail(const ecab::Error& e) {
 }
 
 // Signs and records a tree head when the log has grown since the last one.
-void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer) {
-  auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now());
+void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer,
+                  const std::filesystem::path& witness) {
+  auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now(), witness);
   if (!head.ok()) {
     LogEvent(level::err, {{"msg", "tree head failed"}, {"error", ecab::ToString(head.error())}});
   } else if (head->has_value()) {
@@ -144,6 +147,11 @@ int main(int argc, char** argv) {
   opt("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
   opt("--log-key", c.log_key, "Ed25519 key signing tree heads (default: <data-dir>/log-key.pem; created if missing)");
   opt("--tree-head-every", c.tree_head_every, "seconds between signed tree heads");
+  opt("--witness", c.witness,
+      "append-only file witnessing every signed tree head (default: <data-dir>/tree-heads.jsonl)");
+  flag("--salvage", c.salvage,
+       "open a damaged store keeping the intact prefix of its log, and record the loss as an event "
+       "(docs/OPERATIONS.md; only after a backup was found unusable)");
   opt("--demo-cabinet", c.demo_cabinet, "record this body fixture (JSON) and the demo around it, if not yet recorded")
       ->check(CLI::ExistingFile);
   opt("--demo-password", c.demo_password, "the password the demo gives everyone");
@@ -176,6 +184,7 @@ int main(int argc, char** argv) {
   }
   if (c.key_file.empty()) c.key_file = c.data_dir / "keys";
   if (c.log_key.empty()) c.log_key = c.data_dir / "log-key.pem";
+  if (c.witness.empty()) c.witness = c.data_dir / "tree-heads.jsonl";
   c.server.address = c.listen;
   c.server.port = static_cast<std::uint16_t>(c.port);
   c.server.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
@@ -187,8 +196,19 @@ int main(int argc, char** argv) {
   ecab::es::StoreOptions options;
   options.dir = c.data_dir / "store";
   options.keys = *keys;
+  options.witness = c.witness;
+  if (c.salvage) options.recovery = ecab::es::StoreOptions::Recovery::kSalvagePrefix;
   auto store = ecab::es::EventStore::Open(options);
   if (!store.ok()) return Fail(store.error());
+  if (const auto& salvage = (*store)->salvage()) {
+    if (auto s = ecab::replay::RecordSalvage(**store, c.witness, ecab::es::SystemClock().Now()); !s.ok()) {
+      return Fail(s.error());
+    }
+    LogEvent(level::warn, {{"msg", "salvaged a damaged log: the loss is recorded as a log.salvaged event"},
+                           {"kept", salvage->kept}, {"witnessed", salvage->witnessed}, {"reason", salvage->reason}});
+  } else if (c.salvage) {
+    LogText(level::info, "--salvage given but the store is intact: nothing salvaged");
+  }
   LogEvent(level::info, {{"msg", "store open"}, {"store_id", (*store)->store_id()}, {"dir", options.dir.string()},
                          {"events", (*store)->head_position()}, {"active_key", (*keys)->active_id()}});
 
@@ -230,7 +250,7 @@ int main(int argc, char** argv) {
                              {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
     }
   }
-  SignTreeHead(**store, **signer);
+  SignTreeHead(**store, **signer, c.witness);
   if (c.once) {
     (*api)->Shutdown();
     return 0;
@@ -269,14 +289,14 @@ int main(int argc, char** argv) {
   while (!g_stop.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (std::chrono::steady_clock::now() >= next_head) {
-      SignTreeHead(**store, **signer);
+      SignTreeHead(**store, **signer, c.witness);
       next_head = std::chrono::steady_clock::now() + every;
     }
   }
   LogText(level::info, "stopping: no new connections; finishing requests in flight, closing feeds");
   server->Stop();
   (*api)->Shutdown();
-  SignTreeHead(**store, **signer);
+  SignTreeHead(**store, **signer, c.witness);
   LogText(level::info, "stopped");
   spdlog::default_logger()->flush();
   return 0;

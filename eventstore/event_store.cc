@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/table.h>
@@ -27,12 +29,42 @@ rocksdb::ColumnFamilyOptions PointLookupFamily() {
   return cf;
 }
 
-Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions options) {
+// The WAL files in `dir`, by name, for messages that must name them.
+std::string WalFiles(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".log") names.push_back(entry.path().filename().string());
+  }
+  std::sort(names.begin(), names.end());
+  std::string out;
+  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+// How RocksDB recovers: strictly (any damage refuses), or a salvage mode.
+enum class Mode { kStrict, kPointInTime, kBestEfforts };
+
+rocksdb::DBOptions DatabaseOptions(const StoreOptions& options, Mode mode) {
+  rocksdb::DBOptions db;
+  db.create_if_missing = !options.read_only;
+  db.create_missing_column_families = !options.read_only;
+  db.IncreaseParallelism(2);
+  db.paranoid_checks = true;
+  // A flipped byte or a cut anywhere in the WAL refuses to open instead of
+  // silently dropping everything after it (the default, point-in-time).
+  db.wal_recovery_mode = mode == Mode::kStrict ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
+                                               : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  // The MANIFEST records each synced WAL: a deleted or shortened one is seen.
+  db.track_and_verify_wals_in_manifest = mode == Mode::kStrict;
+  db.best_efforts_recovery = mode == Mode::kBestEfforts;
+  if (options.read_only) db.max_open_files = -1;  // required of a secondary instance
+  return db;
+}
+
+Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions& options, Mode mode) {
   auto impl = std::make_unique<EventStore::Impl>();
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
+  const rocksdb::DBOptions db_options = DatabaseOptions(options, mode);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, PointLookupFamily()},
       {"events", rocksdb::ColumnFamilyOptions()},
@@ -41,24 +73,68 @@ Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions options) {
       {"commands", PointLookupFamily()},
   };
   std::error_code ec;
-  std::filesystem::create_directories(options.dir, ec);
   rocksdb::DB* raw = nullptr;
-  const auto s = rocksdb::DB::Open(db_options, options.dir.string(), families, &impl->handles, &raw);
-  if (!s.ok()) return FromRocks(s);
+  rocksdb::Status s;
+  if (options.read_only) {
+    if (!std::filesystem::exists(options.dir / "CURRENT", ec)) {
+      return MakeError(ErrorCode::kNotFound, "no store at " + options.dir.string());
+    }
+    if (options.secondary_dir.empty()) {
+      char pattern[] = "/tmp/ecab-secondary-XXXXXX";
+      if (::mkdtemp(pattern) == nullptr) return MakeError(ErrorCode::kIoError, "cannot make a temporary directory");
+      options.secondary_dir = pattern;
+      impl->owned_secondary_dir = true;
+    }
+    s = rocksdb::DB::OpenAsSecondary(db_options, options.dir.string(), options.secondary_dir.string(), families,
+                                     &impl->handles, &raw);
+  } else {
+    std::filesystem::create_directories(options.dir, ec);
+    s = rocksdb::DB::Open(db_options, options.dir.string(), families, &impl->handles, &raw);
+  }
+  if (!s.ok()) {
+    if (impl->owned_secondary_dir) std::filesystem::remove_all(options.secondary_dir, ec);
+    const bool damaged = s.IsCorruption() || s.IsIOError() || s.IsPathNotFound();
+    if (!damaged) return FromRocks(s);
+    return MakeError(ErrorCode::kCorruption,
+                     "refusing to open " + options.dir.string() + ": RocksDB reports the store damaged (" +
+                         s.ToString() + "; write-ahead log files: " + WalFiles(options.dir) +
+                         "). Restore the data directory from a backup, or, to go on with the intact "
+                         "prefix of the log on purpose, start once with --salvage (docs/OPERATIONS.md)");
+  }
   impl->db.reset(raw);
   impl->meta = impl->handles[0];
   impl->events = impl->handles[1];
   impl->streams = impl->handles[2];
   impl->heads = impl->handles[3];
   impl->commands = impl->handles[4];
-  impl->options = std::move(options);
+  impl->options = options;
   return impl;
+}
+
+// Opens strictly; when that finds damage and the operator asked for a
+// salvage, opens again keeping what can be kept, and says why.
+Result<std::unique_ptr<EventStore::Impl>> OpenOrSalvage(StoreOptions options) {
+  auto strict = OpenDatabase(options, Mode::kStrict);
+  if (strict.ok() || options.recovery != StoreOptions::Recovery::kSalvagePrefix ||
+      strict.error().code != ErrorCode::kCorruption) {
+    return strict;
+  }
+  for (Mode mode : {Mode::kPointInTime, Mode::kBestEfforts}) {
+    auto salvaged = OpenDatabase(options, mode);
+    if (!salvaged.ok()) continue;
+    (*salvaged)->salvage = SalvageNote{0, Hash{}, 0, strict.error().message};
+    return salvaged;
+  }
+  return strict;
 }
 
 // Format version and store id: written once, checked on every open.
 Status InitMeta(EventStore::Impl& impl) {
   std::string value;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, "format", &value);
+  if (s.IsNotFound() && impl.options.read_only) {
+    return MakeError(ErrorCode::kNotFound, "no store at " + impl.options.dir.string());
+  }
   if (s.ok() && value != kFormatVersion) {
     return MakeError(ErrorCode::kCorruption, "store format '" + value + "' is not supported");
   }
@@ -99,7 +175,7 @@ Status CheckKeys(EventStore::Impl& impl) {
   const std::string check_key = "keycheck/" + keys.active_id();
   std::string existing;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.meta, check_key, &existing);
-  if (s.ok()) return Ok{};
+  if (s.ok() || (s.IsNotFound() && impl.options.read_only)) return Ok{};
   if (!s.IsNotFound()) return FromRocks(s);
   StoredRecord check;
   auto sealed = keys.Seal(kKeyCheckPlaintext, "keycheck");
@@ -185,6 +261,67 @@ Status CheckTail(EventStore::Impl& impl) {
   return Ok{};
 }
 
+// The stored hash of the event at `position`.
+Result<Hash> StoredHash(const EventStore::Impl& impl, std::uint64_t position) {
+  std::string bytes;
+  auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(position), &bytes);
+  if (s.IsNotFound()) {
+    return MakeError(ErrorCode::kCorruption, "the event at position " + std::to_string(position) + " is missing");
+  }
+  if (!s.ok()) return FromRocks(s);
+  auto rec = ParseRecord(bytes);
+  if (!rec.ok()) return rec.error();
+  return rec->hash;
+}
+
+// The log must hold at least what the witness saw signed, and the same.
+Status CheckWitness(EventStore::Impl& impl) {
+  if (impl.options.witness.empty()) return Ok{};
+  auto claim = ReadWitness(impl.options.witness);
+  if (!claim.ok()) return claim.error();
+  if (!claim->has_value() || (*claim)->size == 0) return Ok{};
+  const WitnessClaim& w = **claim;
+  const std::string where = "the witness " + impl.options.witness.string() + " (line " + std::to_string(w.line) +
+                            ", signed " + FormatRfc3339(w.time) + ")";
+  const bool salvaging = impl.options.recovery == StoreOptions::Recovery::kSalvagePrefix;
+  if (impl.head < w.size) {
+    const std::string lost = "the log holds " + std::to_string(impl.head) + " events but " + where +
+                             " says a tree head of size " + std::to_string(w.size) + " was signed: events " +
+                             std::to_string(impl.head + 1) + ".." + std::to_string(w.size) + " are lost";
+    if (salvaging) {
+      if (!impl.salvage) impl.salvage = SalvageNote{};
+      impl.salvage->witnessed = w.size;
+      impl.salvage->reason += (impl.salvage->reason.empty() ? "" : "; ") + lost;
+      return Ok{};
+    }
+    return MakeError(ErrorCode::kCorruption,
+                     "refusing to open " + impl.options.dir.string() + ": " + lost +
+                         ". Restore the data directory from a backup, or start once with --salvage to go on "
+                         "with the " + std::to_string(impl.head) + " events on purpose (docs/OPERATIONS.md)");
+  }
+  auto hash = StoredHash(impl, w.size);
+  if (!hash.ok()) return hash.error();
+  if (*hash != w.last_hash) {
+    return MakeError(ErrorCode::kCorruption,
+                     "refusing to open " + impl.options.dir.string() + ": the log of " + std::to_string(impl.head) +
+                         " events diverges from the tree head of size " + std::to_string(w.size) + " in " + where +
+                         ": the event at position " + std::to_string(w.size) + " has hash " + ToHex(*hash) +
+                         ", the witness recorded " + ToHex(w.last_hash));
+  }
+  return Ok{};
+}
+
+// After a salvage: what was kept, for the caller's event and the witness.
+Status NoteKept(EventStore::Impl& impl) {
+  if (!impl.salvage) return Ok{};
+  impl.salvage->kept = impl.head;
+  if (impl.head == 0) return Ok{};
+  auto hash = StoredHash(impl, impl.head);
+  if (!hash.ok()) return hash.error();
+  impl.salvage->kept_hash = *hash;
+  return Ok{};
+}
+
 class LocalSubscription final : public Subscription {
  public:
   LocalSubscription(const EventStore& store, std::uint64_t from)
@@ -211,6 +348,9 @@ class LocalSubscription final : public Subscription {
 EventStore::Impl::~Impl() {
   for (auto* h : handles) db->DestroyColumnFamilyHandle(h);
   if (db) db->Close().PermitUncheckedError();  // closing: nothing left to report to
+  db.reset();
+  std::error_code ec;
+  if (owned_secondary_dir) std::filesystem::remove_all(options.secondary_dir, ec);
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
@@ -218,13 +358,18 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
   if (!options.keys) return MakeError(ErrorCode::kKeyUnavailable, "no key ring given");
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
   if (options.max_batch == 0) options.max_batch = 1;
-  auto impl = OpenDatabase(std::move(options));
+  if (options.read_only) options.recovery = StoreOptions::Recovery::kRefuse;
+  auto impl = OpenOrSalvage(std::move(options));
   if (!impl.ok()) return impl.error();
-  for (auto step : {&InitMeta, &CheckKeys, &CheckTail}) {
+  for (auto step : {&InitMeta, &CheckKeys, &CheckTail, &CheckWitness, &NoteKept}) {
     if (auto s = step(**impl); !s.ok()) return s.error();
   }
   Impl* raw = impl->get();
-  raw->writer = std::thread([raw] { raw->WriterLoop(); });
+  if (raw->options.read_only) {
+    raw->stopping = true;  // no writer: appends are refused
+  } else {
+    raw->writer = std::thread([raw] { raw->WriterLoop(); });
+  }
   return std::unique_ptr<EventStore>(new EventStore(std::move(impl).value()));
 }
 
@@ -245,6 +390,8 @@ EventStore::~EventStore() {
 }
 
 const std::string& EventStore::store_id() const { return impl_->store_id; }
+
+const std::optional<SalvageNote>& EventStore::salvage() const { return impl_->salvage; }
 
 Result<std::optional<CommandRecord>> EventStore::FindCommand(std::string_view command_id) const {
   std::string value;

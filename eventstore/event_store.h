@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,7 @@
 #include "eventstore/chain_checker.h"
 #include "eventstore/clock.h"
 #include "eventstore/envelope.h"
+#include "eventstore/head_witness.h"
 #include "eventstore/key_ring.h"
 #include "eventstore/subscription.h"
 
@@ -41,6 +43,26 @@ struct StoreOptions {
   std::uint64_t tail_check = 1000;
   // Most appends the writer commits with one sync. Default: 1024.
   std::size_t max_batch = 1024;
+  // What Open does when RocksDB finds its write-ahead log or a table file
+  // damaged (a flipped byte, a cut or missing WAL, a missing SST), or the
+  // witness claims more than the log holds. kRefuse: Open fails with
+  // kCorruption naming the file and what to do (docs/OPERATIONS.md).
+  // kSalvagePrefix: keep the intact prefix (RocksDB point-in-time recovery)
+  // and report it in salvage(); only on an operator's explicit decision, and
+  // the caller records the salvage as an event. Default: kRefuse.
+  enum class Recovery { kRefuse, kSalvagePrefix };
+  Recovery recovery = Recovery::kRefuse;
+  // The append-only file of signed tree heads beside the store
+  // (eventstore/head_witness.h). Open refuses (kCorruption, naming both sizes)
+  // a log shorter than the witness's last head, or whose event at that size
+  // has another hash. Empty: no witness. Default: empty.
+  std::filesystem::path witness{};
+  // Open a store that another process may be writing, without disturbing it:
+  // a RocksDB secondary instance (its own files under `secondary_dir`, a
+  // fresh temporary directory when empty) that sees the log as it stood at
+  // Open. Appends answer kInvalidArgument. For audit tools. Default: false.
+  bool read_only = false;
+  std::filesystem::path secondary_dir{};
 };
 
 enum class Direction { kForward, kBackward };
@@ -50,8 +72,12 @@ inline constexpr std::uint64_t kEnd = std::numeric_limits<std::uint64_t>::max();
 class EventStore {
  public:
   // Opens or creates a store. Refuses (kCorruption) when the chain at the
-  // tail is broken or truncated, naming the position; kKeyUnavailable when a
-  // listed key is not the key this store was written with.
+  // tail is broken or truncated, naming the position; when RocksDB finds its
+  // WAL or a table file damaged or missing, naming the file; when the log is
+  // shorter than its witness or diverges from it, naming both sizes (unless
+  // options.recovery salvages). kKeyUnavailable when a listed key is not the
+  // key this store was written with. kNotFound for a read-only open of a
+  // directory that holds no store.
   static Result<std::unique_ptr<EventStore>> Open(StoreOptions options);
 
   // Stops accepting appends, commits what was queued, and closes.
@@ -112,6 +138,10 @@ class EventStore {
 
   // A random id fixed when the store was created.
   const std::string& store_id() const;
+
+  // Set when Open salvaged a damaged log (Recovery::kSalvagePrefix): what
+  // was kept, what the witness had claimed, and why. nullopt otherwise.
+  const std::optional<SalvageNote>& salvage() const;
 
   struct Impl;
 

@@ -2,6 +2,7 @@
 
 #include <rocksdb/db.h>
 
+#include <algorithm>
 #include <memory>
 #include <stdexcept>
 #include <vector>
@@ -43,6 +44,11 @@ class Raw {
     }
     return false;
   }
+  void Flush() {
+    for (auto* h : handles_) {
+      if (!db_->Flush(rocksdb::FlushOptions(), h).ok()) throw std::runtime_error("flush");
+    }
+  }
   void Delete(std::uint64_t p) {
     if (!db_->Delete(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p)).ok()) throw std::runtime_error("delete");
   }
@@ -53,6 +59,17 @@ class Raw {
 };
 
 }  // namespace
+
+void FlushAll(const std::filesystem::path& dir) { Raw(dir).Flush(); }
+
+std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir, const std::string& extension) {
+  std::vector<std::filesystem::path> out;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == extension) out.push_back(entry.path());
+  }
+  std::sort(out.begin(), out.end());  // RocksDB numbers files with fixed-width decimals
+  return out;
+}
 
 void FlipByte(const std::filesystem::path& dir, std::uint64_t position, long offset) {
   Raw raw(dir);

@@ -1,13 +1,16 @@
 // ecab-audit — the auditor's and archivist's tool, on a store directory.
-//   ecab-audit verify  [--log-public-key F] [--threads N] [--json] [--quiet]
+//   ecab-audit verify  [--log-public-key F] [--against-head F] [--witness F] [--threads N] [--json] [--quiet]
 //   ecab-audit explain (--resolution ID | --vote MEETING/VOTE | --form ID) [--json]
 //   ecab-audit export  --meeting ID --as PERSON --out DIR|FILE.tar [--log-public-key F]
 //   ecab-audit prove   --position P [--tree-size N]
 //   ecab-audit consistency --from N --to M
 //   ecab-audit sign-tree-head --log-key F
 //   ecab-audit replay  (--to-position P | --to-time RFC3339) --out DIR [--show KEY]
-// Common: [--data-dir D] [--key-file K]. Exit codes: 0 all held / done,
-// 1 findings or a proof that fails, 2 the tool could not run.
+// Common: [--data-dir D] [--key-file K]. Every command but sign-tree-head
+// opens the store read-only (a RocksDB secondary instance), so it may run
+// beside a live ecabinetd. Exit codes: 0 all held / done, 1 findings or a
+// proof that fails, 2 the tool could not run (a store that refuses to open
+// is named with the reason).
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -39,21 +42,69 @@ using namespace ecab;
 struct Common {
   std::filesystem::path data_dir = "var/ecabinet";
   std::filesystem::path key_file;
+  std::filesystem::path witness;  // default: <data-dir>/tree-heads.jsonl
   bool json = false;
   bool quiet = false;
 };
 
-Result<std::unique_ptr<es::EventStore>> OpenStore(const Common& c) {
+// Read-only unless the command writes (sign-tree-head); a writing open
+// checks the witness like the server does.
+Result<std::unique_ptr<es::EventStore>> OpenStore(const Common& c, bool writes) {
   auto keys = es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file);
   if (!keys.ok()) return keys.error();
   es::StoreOptions options;
   options.dir = c.data_dir / "store";
   options.keys = *keys;
-  options.tail_check = 0;  // open a damaged store too: verify reports on it
+  options.tail_check = 0;  // open a damaged chain too: verify reports on it
+  options.read_only = !writes;
+  if (writes) options.witness = c.witness;
   if (!std::filesystem::exists(options.dir)) {
     return MakeError(ErrorCode::kNotFound, "no store at " + options.dir.string());
   }
   return es::EventStore::Open(options);
+}
+
+// The log's public key: the file given, else the one of <data-dir>/log-key.pem.
+Result<std::string> LogPublicKey(const Common& c, const std::filesystem::path& given) {
+  if (!given.empty()) {
+    if (!std::filesystem::exists(given)) return MakeError(ErrorCode::kNotFound, "no file " + given.string());
+    std::ifstream in(given);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  const auto own = c.data_dir / "log-key.pem";
+  if (!std::filesystem::exists(own)) {
+    return MakeError(ErrorCode::kNotFound, "give the log's public key with --log-public-key");
+  }
+  auto signer = es::TreeHeadSigner::LoadOrCreate(own);
+  if (!signer.ok()) return signer.error();
+  return (*signer)->public_pem();
+}
+
+// verify --against-head: today's log is an extension of a head published earlier.
+int AgainstHead(const es::EventStore& store, const std::filesystem::path& file, const std::string& pem, bool json) {
+  std::ifstream in(file);
+  if (!in) return Fail(MakeError(ErrorCode::kNotFound, "cannot read " + file.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  auto head = es::ParseTreeHeadJson(text.str());
+  if (!head.ok()) return Fail(MakeError(head.error().code, file.string() + ": " + head.error().message));
+  auto check = replay::CheckAgainstHead(store, *head, pem);
+  if (!check.ok()) return Fail(check.error());
+  if (json) {
+    nlohmann::json out = {{"ok", check->ok}, {"old_size", check->old_size}, {"new_size", check->new_size},
+                          {"old_root", es::ToHex(check->old_root)}, {"new_root", es::ToHex(check->new_root)},
+                          {"proof", nlohmann::json::array()}, {"reason", check->reason}};
+    for (const auto& h : check->proof) out["proof"].push_back(es::ToHex(h));
+    std::cout << out.dump(2) << "\n";
+  } else if (check->ok) {
+    std::cout << "the log of " << check->new_size << " events is consistent with the tree head of size "
+              << check->old_size << " (RFC 9162 consistency proof of " << check->proof.size() << " hashes holds)\n";
+  } else {
+    std::cout << "NOT consistent: " << check->reason << "\n";
+  }
+  return check->ok ? 0 : 1;
 }
 
 // A progress line on a terminal: bar, rate, time left.
@@ -185,7 +236,12 @@ int main(int argc, char** argv) {
   group->add_option("--vote", vote, "<meeting>/<vote>");
   group->add_option("--form", form, "opinion form id");
   std::filesystem::path log_public_key;
-  verify->add_option("--log-public-key", log_public_key, "the log's tree-head public key (PEM)");
+  verify->add_option("--log-public-key", log_public_key,
+                     "the log's tree-head public key (PEM; default: from <data-dir>/log-key.pem)");
+  std::filesystem::path against_head;
+  verify->add_option("--against-head", against_head,
+                     "a tree head published earlier (JSON with its signature): prove the log consistent with it");
+  verify->add_option("--witness", c.witness, "the tree-head witness file (default: <data-dir>/tree-heads.jsonl)");
   std::string meeting, as;
   std::filesystem::path out;
   auto* exp = app.add_subcommand("export", "write a meeting's complete record as a BagIt bag");
@@ -217,7 +273,8 @@ int main(int argc, char** argv) {
   rep->add_option("--show", show, "print this view, e.g. meeting/view/meeting-1");
   CLI11_PARSE(app, argc, argv);
 
-  auto store = OpenStore(c);
+  if (c.witness.empty()) c.witness = c.data_dir / "tree-heads.jsonl";
+  auto store = OpenStore(c, sign->parsed());
   if (!store.ok()) return Fail(store.error());
   if (exp->parsed()) {
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
@@ -234,7 +291,7 @@ int main(int argc, char** argv) {
   if (sign->parsed()) {
     auto signer = es::TreeHeadSigner::LoadOrCreate(log_key);
     if (!signer.ok()) return Fail(signer.error());
-    auto head = replay::RecordTreeHead(**store, **signer, es::SystemClock().Now());
+    auto head = replay::RecordTreeHead(**store, **signer, es::SystemClock().Now(), c.witness);
     if (!head.ok()) return Fail(head.error());
     std::cout << (head->has_value() ? "signed the tree head of size " + std::to_string((*head)->size)
                                     : std::string("the last signed tree head already covers the log"))
@@ -254,11 +311,17 @@ int main(int argc, char** argv) {
     ProgressBar bar(!c.quiet && !c.json);
     return Replay(**store, *keys, position, out, show, bar);
   }
+  if (verify->parsed() && !against_head.empty()) {
+    auto pem = LogPublicKey(c, log_public_key);
+    if (!pem.ok()) return Fail(pem.error());
+    return AgainstHead(**store, against_head, *pem, c.json);
+  }
   if (verify->parsed()) {
     ProgressBar bar(!c.quiet && !c.json);
     const auto start = std::chrono::steady_clock::now();
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
-    auto report = replay::VerifyLog(**store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, pem);
+    auto report = replay::VerifyLog(**store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, pem,
+                                    c.witness);
     if (!report.ok()) return Fail(report.error());
     const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (c.json) {

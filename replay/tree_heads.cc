@@ -14,6 +14,7 @@ Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& st
     for (const auto& e : *events) {
       auto decoded = log::LogDecoder().Decode(e.type, e.schema_version, e.payload);
       if (!decoded.ok()) return decoded.error();
+      if (!std::holds_alternative<log::TreeHeadSigned>(*decoded)) continue;
       const auto& t = std::get<log::TreeHeadSigned>(*decoded);
       es::TreeHead head{t.size, {}, t.time, t.key_id, t.signature};
       if (t.root.size() != head.root.size()) return MakeError(ErrorCode::kCorruption, "malformed tree head");
@@ -40,12 +41,27 @@ Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const 
   auto heads = RecordedTreeHeads(store);
   if (!heads.ok()) return heads.error();
   const std::uint64_t size = store.head_position();
+  if (!witness.empty()) {
+    auto claim = es::ReadWitness(witness);
+    if (!claim.ok()) return claim.error();
+    if (claim->has_value() && (*claim)->size > size) {
+      return MakeError(ErrorCode::kCorruption, "will not sign a tree head of size " + std::to_string(size) +
+                                                   ": the witness " + witness.string() + " holds one of size " +
+                                                   std::to_string((*claim)->size));
+    }
+  }
   // The last head's own record is the one event it cannot cover.
   if (size == 0 || (!heads->empty() && heads->back().head.size + 1 >= size)) return std::optional<es::TreeHead>();
   auto root = es::LogRoot(store, size);
   if (!root.ok()) return root.error();
   auto head = signer.Sign(size, *root, now);
   if (!head.ok()) return head.error();
+  if (!witness.empty()) {
+    auto last = store.ReadHashes(size, 1);
+    if (!last.ok()) return last.error();
+    if (last->empty()) return MakeError(ErrorCode::kCorruption, "no event at position " + std::to_string(size));
+    if (auto s = es::AppendWitnessHead(witness, *head, last->front()); !s.ok()) return s.error();
+  }
   const log::TreeHeadSigned event{size, std::string(reinterpret_cast<const char*>(head->root.data()), 32), head->time,
                                   head->key_id, head->signature};
   const EncodedEvent encoded = Encode(event);
@@ -58,6 +74,22 @@ Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const 
   auto appended = store.Append(std::move(r));
   if (!appended.ok()) return appended.error();
   return std::optional<es::TreeHead>(*head);
+}
+
+Status RecordSalvage(es::EventStore& store, const std::filesystem::path& witness, Timestamp now) {
+  if (!store.salvage()) return Ok{};
+  const es::SalvageNote& note = *store.salvage();
+  const EncodedEvent encoded = Encode(log::LogSalvaged{note.kept, note.witnessed, note.reason});
+  es::AppendRequest r;
+  r.body = std::string(log::kBody);
+  r.stream = std::string(log::kSalvageStream);
+  r.command_id = "salvage:" + std::to_string(note.kept) + ":" + std::to_string(ToMicros(now));
+  r.actor = {"log", "admin", ""};
+  r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
+  auto appended = store.Append(std::move(r));
+  if (!appended.ok()) return appended.error();
+  if (witness.empty()) return Ok{};
+  return es::AppendWitnessSalvage(witness, note, now);
 }
 
 }  // namespace ecab::replay

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <thread>
 
+#include "domain/log/events.h"
+#include "eventstore/head_witness.h"
 #include "eventstore/merkle.h"
 #include "eventstore/tree_head.h"
 #include "replay/signed_acts.h"
@@ -59,10 +61,99 @@ void CheckTreeHeads(const es::EventStore& store, std::string_view public_pem, Au
   }
 }
 
+// The log must hold what its witness saw signed.
+void CheckWitness(const es::EventStore& store, const std::filesystem::path& witness, AuditReport& report) {
+  if (witness.empty()) return;
+  auto claim = es::ReadWitness(witness);
+  if (!claim.ok()) {
+    report.findings.push_back({0, "witness", claim.error().message});
+    return;
+  }
+  if (!claim->has_value()) return;
+  const es::WitnessClaim& w = **claim;
+  const std::uint64_t head = store.head_position();
+  if (head < w.size) {
+    report.findings.push_back({head + 1, "witness", "the log holds " + std::to_string(head) + " events but the witness " +
+                                                        witness.string() + " says a tree head of size " +
+                                                        std::to_string(w.size) + " was signed: events " +
+                                                        std::to_string(head + 1) + ".." + std::to_string(w.size) +
+                                                        " are lost"});
+    return;
+  }
+  if (w.size == 0) return;
+  auto hashes = store.ReadHashes(w.size, 1);
+  if (!hashes.ok() || hashes->empty() || hashes->front() != w.last_hash) {
+    report.findings.push_back({w.size, "witness", "the log diverges from the tree head of size " + std::to_string(w.size) +
+                                                      " in the witness " + witness.string() + " (line " +
+                                                      std::to_string(w.line) + ")"});
+  }
+}
+
+// Every salvage the log records: events after `kept` were lost.
+void ReportSalvages(const es::EventStore& store, AuditReport& report) {
+  auto events = store.ReadStream(log::kSalvageStream, 1, es::Direction::kForward, 10'000);
+  if (!events.ok()) {
+    report.findings.push_back({0, "salvage", events.error().message});
+    return;
+  }
+  for (const auto& e : *events) {
+    auto decoded = log::LogDecoder().Decode(e.type, e.schema_version, e.payload);
+    if (!decoded.ok() || !std::holds_alternative<log::LogSalvaged>(*decoded)) {
+      report.findings.push_back({e.position, "salvage", "a salvage record that cannot be read"});
+      continue;
+    }
+    const auto& s = std::get<log::LogSalvaged>(*decoded);
+    std::string what = "the log was salvaged on " + FormatRfc3339(e.recorded_at) + " keeping events 1.." +
+                       std::to_string(s.kept);
+    if (s.witnessed > s.kept) {
+      what += "; events " + std::to_string(s.kept + 1) + ".." + std::to_string(s.witnessed) +
+              " had been covered by a signed tree head and are lost";
+    }
+    report.findings.push_back({e.position, "salvage", what + " (" + s.reason + ")"});
+  }
+}
+
 }  // namespace
 
+Result<HeadCheck> CheckAgainstHead(const es::EventStore& store, const es::TreeHead& head,
+                                   std::string_view log_public_pem) {
+  HeadCheck out;
+  out.old_size = head.size;
+  out.old_root = head.root;
+  out.new_size = store.head_position();
+  if (auto s = es::VerifyTreeHead(head, log_public_pem); !s.ok()) {
+    out.reason = s.error().message;
+    return out;
+  }
+  if (head.size == 0) {
+    out.reason = "a tree head of size 0 proves nothing";
+    return out;
+  }
+  if (out.new_size < head.size) {
+    out.reason = "the log holds " + std::to_string(out.new_size) + " events, fewer than the " +
+                 std::to_string(head.size) + " of the tree head signed " + FormatRfc3339(head.time) + ": events " +
+                 std::to_string(out.new_size + 1) + ".." + std::to_string(head.size) + " are lost";
+    return out;
+  }
+  auto leaves = es::LogLeaves(store, out.new_size);
+  if (!leaves.ok()) return leaves.error();
+  out.new_root = es::MerkleRoot(*leaves);
+  auto proof = es::ConsistencyProof(*leaves, head.size, out.new_size);
+  if (!proof.ok()) return proof.error();
+  out.proof = std::move(proof).value();
+  if (!es::VerifyConsistency(head.size, out.new_size, head.root, out.new_root, out.proof)) {
+    out.reason = "the log diverges from the tree head of size " + std::to_string(head.size) + " signed " +
+                 FormatRfc3339(head.time) + ": its first " + std::to_string(head.size) + " events have root " +
+                 es::ToHex(es::MerkleRoot(std::span(*leaves).subspan(0, head.size))) + ", the head says " +
+                 es::ToHex(head.root);
+    return out;
+  }
+  out.ok = true;
+  return out;
+}
+
 Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, const Progress& progress,
-                              std::string_view log_public_pem) {
+                              std::string_view log_public_pem, const std::filesystem::path& witness) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   AuditReport report;
   auto chain = store.Verify();
@@ -103,6 +194,8 @@ Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, con
     if (progress) progress(next - 1, head);
   }
   CheckTreeHeads(store, log_public_pem, report);
+  CheckWitness(store, witness, report);
+  ReportSalvages(store, report);
   std::stable_sort(report.findings.begin(), report.findings.end(),
                    [](const Finding& a, const Finding& b) { return a.position < b.position; });
   return report;

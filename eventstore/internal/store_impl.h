@@ -60,7 +60,17 @@ struct EventStore::Impl {
   std::uint64_t committed = 0;  // guarded by commit_mu
   bool closed = false;          // guarded by commit_mu
 
+  // A read-only open's temporary secondary directory, removed on close.
+  bool owned_secondary_dir = false;
+  // Set by Open when it salvaged a damaged log.
+  std::optional<SalvageNote> salvage;
+
   ~Impl();
+
+  // Why appends are refused once `stopping` is set.
+  std::string ClosedReason() const {
+    return options.read_only ? "the event store is open read-only" : "the event store is closing";
+  }
 
   // The writer thread's body: drain the queue in batches until stopping.
   void WriterLoop();

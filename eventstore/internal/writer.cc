@@ -285,7 +285,7 @@ Result<AppendResult> EventStore::Append(AppendRequest request) {
   auto future = pending.done.get_future();
   {
     std::lock_guard g(impl_->queue_mu);
-    if (impl_->stopping) return MakeError(ErrorCode::kShutDown, "the event store is closing");
+    if (impl_->stopping) return MakeError(ErrorCode::kShutDown, impl_->ClosedReason());
     impl_->queue.push_back(&pending);
   }
   impl_->queue_cv.notify_one();
@@ -313,7 +313,7 @@ std::vector<Result<AppendResult>> EventStore::AppendMany(std::vector<AppendReque
     std::lock_guard g(impl_->queue_mu);
     if (impl_->stopping) {
       for (std::size_t k = 0; k < pending.size(); ++k) {
-        results[index[k]] = MakeError(ErrorCode::kShutDown, "the event store is closing");
+        results[index[k]] = MakeError(ErrorCode::kShutDown, impl_->ClosedReason());
       }
       return results;
     }
