@@ -1,5 +1,7 @@
 #include "api/app.h"
 
+#include "domain/base/ids.h"
+
 
 #include "api/log.h"
 #include "api/service.h"
@@ -135,6 +137,17 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   return app;
 }
 
+// A path parameter that is not an id: answered before anything else.
+static std::optional<http::Response> BadPathId(const std::map<std::string, std::string>& params) {
+  for (const auto& [name, value] : params) {
+    if (auto problem = IdProblem(value); !problem.empty()) {
+      return ProblemResponse(422, "invalid-id", "Invalid id",
+                             "the " + name + " in the path " + problem + " (ids: " + std::string(kIdPattern) + ")");
+    }
+  }
+  return std::nullopt;
+}
+
 const Route* App::Match(const std::string& method, const std::string& path,
                         std::map<std::string, std::string>& params, bool* path_known) const {
   *path_known = false;
@@ -209,7 +222,8 @@ bool App::MayBlock(const http::Request& request) const {
   // Writes (group commits, password hashing), waits for the read models, and
   // whole-log work go to the worker pool; other reads are answered in place.
   return request.method != "GET" || request.query.contains("min_position") || request.query.contains("as_of") ||
-         request.path.ends_with("/export") || request.path.find("/log") != std::string::npos;
+         request.path.ends_with("/export") || request.path.ends_with("/explanation") ||
+         request.path.find("/log") != std::string::npos;
 }
 
 http::Response App::Handle(const http::Request& request) {
@@ -232,6 +246,7 @@ http::Response App::Dispatch(const http::Request& request) {
                                            request.method + " is not allowed on " + request.path);
     return ProblemResponse(404, "not-found", "Not found", "no route for " + request.path);
   }
+  if (auto bad = BadPathId(call.params)) return *bad;
   if (route->websocket) {
     return ProblemResponse(426, "upgrade-required", "WebSocket upgrade required",
                            request.path + " is a WebSocket feed");
@@ -317,6 +332,7 @@ std::variant<http::Response, std::unique_ptr<http::FeedSource>> App::OpenFeed(co
   if (!route || !route->websocket) {
     return ProblemResponse(404, "not-found", "Not found", "no WebSocket feed at " + request.path);
   }
+  if (auto bad = BadPathId(call.params)) return std::move(*bad);
   try {
     if (auto refused = Authenticate(call, *route)) return std::move(*refused);
     http::Response refusal;

@@ -5,6 +5,7 @@
 #include "api/enums.h"
 #include "api/log.h"
 #include "api/service.h"
+#include "domain/authz/authorization.h"
 #include "domain/signing/signed_act.h"
 
 namespace ecab::api {
@@ -67,6 +68,66 @@ void Command(App& app, std::string method, std::string pattern, std::string tag,
 
 const Field kSignatureField{"signature", FieldType::kSignature};
 
+// References to other objects of the body are checked after the caller's
+// role (a role the table refuses learns nothing of what exists) and before
+// deciding: a reference to nothing is 404 and nothing is recorded.
+Error NoSuch(std::string_view kind, const std::string& id) {
+  return MakeError(ErrorCode::kNotFound, "no " + std::string(kind) + " '" + id + "' in this body");
+}
+
+template <class State>
+Status Exists(const Call& c, const Result<Loaded<State>>& loaded, std::string_view kind, const std::string& id) {
+  if (!loaded.ok()) return loaded.error();
+  if (loaded->version == 0 || loaded->body != c.params.at("body")) return NoSuch(kind, id);
+  return Ok{};
+}
+
+Status DocumentsExist(const Call& c, CommandService& s, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (auto st = Exists(c, s.Document(id), "document", id); !st.ok()) return st;
+  }
+  return Ok{};
+}
+
+Status PeopleExist(const Call& c, const std::vector<std::string>& ids) {
+  for (const auto& id : ids) {
+    if (!c.body_state->people.contains(id)) return NoSuch("person", id);
+  }
+  return Ok{};
+}
+
+// The vote `vote` of meeting `meeting` exists (both in this body).
+Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, const std::string& vote) {
+  auto loaded = s.Meeting(meeting);
+  if (auto st = Exists(c, loaded, "meeting", meeting); !st.ok()) return st;
+  if (!vote.empty() && !loaded->state.votes.contains(vote)) {
+    return MakeError(ErrorCode::kNotFound, "meeting '" + meeting + "' has no vote '" + vote + "'");
+  }
+  return Ok{};
+}
+
+// Runs `check` only once the caller's role may perform `action`, and not for
+// a retry of a command already recorded (it gets its first answer).
+Status Checked(const Call& c, CommandService& s, Action action, const std::function<Status()>& check) {
+  if (auto st = Authorize(*c.body_state, c.ctx, action); !st.ok()) return st;
+  auto prior = s.store().FindCommand(c.ctx.command_id);
+  if (!prior.ok()) return prior.error();
+  if (prior->has_value()) return Ok{};
+  return check();
+}
+
+// A resolution may be numbered only once signed, and only before it is promulgated.
+Status NumberableResolution(const Call& c, CommandService& s, const std::string& id) {
+  auto loaded = s.Resolution(id);
+  if (auto st = Exists(c, loaded, "resolution", id); !st.ok()) return st;
+  if (loaded->state.status != resolution::ResolutionStatus::kSigned) {
+    return MakeError(ErrorCode::kRuleViolation,
+                     "resolution '" + id + "' is " + std::string(resolution::StatusName(loaded->state.status)) +
+                         ": numbers are given to signed resolutions, when they are promulgated");
+  }
+  return Ok{};
+}
+
 }  // namespace
 
 void RegisterCommandRoutes(App& app) {
@@ -103,7 +164,8 @@ void RegisterCommandRoutes(App& app) {
           });
   Command(app, "PUT", b + "/policy", "directory",
           "Set the body's rules: quorum, majority and its basis, ties, silence on forms, remote and substitute "
-          "participation, the highest classification accepted (admin).",
+          "participation (late_substitution: a substitute may be named after the session opened), the highest "
+          "classification accepted (admin).",
           {{"quorum_numerator", FieldType::kInteger}, {"quorum_denominator", FieldType::kInteger},
            {"majority_numerator", FieldType::kInteger}, {"majority_denominator", FieldType::kInteger},
            {"majority_basis", FieldType::kEnum, true, MajorityBases().names()},
@@ -112,7 +174,8 @@ void RegisterCommandRoutes(App& app) {
            {"remote_counts_for_quorum", FieldType::kBoolean},
            {"substitutes_may_vote", FieldType::kBoolean},
            {"substitutes_count_for_quorum", FieldType::kBoolean},
-           {"max_classification", FieldType::kEnum, true, Classifications().names()}},
+           {"max_classification", FieldType::kEnum, true, Classifications().names()},
+           {"late_substitution", FieldType::kBoolean, false}},
           [](Call& c, CommandService& s) {
             auto u32 = [&](const char* name) {
               return static_cast<std::uint32_t>(std::min<std::uint64_t>(c.body[name].get<std::uint64_t>(), UINT32_MAX));
@@ -127,7 +190,7 @@ void RegisterCommandRoutes(App& app) {
             p.substitutes_may_vote = c.body["substitutes_may_vote"].get<bool>();
             p.substitutes_count_for_quorum = c.body["substitutes_count_for_quorum"].get<bool>();
             p.max_classification = Classifications().Parse(c.body["max_classification"]);
-            return s.Execute(c.params["body"], directory::SetPolicy{p}, c.ctx);
+            return s.Execute(c.params["body"], directory::SetPolicy{p, c.body.value("late_substitution", false)}, c.ctx);
           });
   Command(app, "POST", b + "/approvers", "directory", "Delegate (or withdraw) the approval of opinion forms.",
           {{"person", FieldType::kId}, {"granted", FieldType::kBoolean, false}}, [](Call& c, CommandService& s) {
@@ -135,8 +198,15 @@ void RegisterCommandRoutes(App& app) {
                              directory::DelegateApprover{Str(c.body, "person"), c.body.value("granted", true)}, c.ctx);
           });
   Command(app, "POST", b + "/resolution-numbers", "directory",
-          "Assign the body's next resolution number for a year to a signed resolution (secretariat).",
-          {{"resolution", FieldType::kId}, {"year", FieldType::kInteger}}, [](Call& c, CommandService& s) {
+          "Assign the body's next resolution number for a year to a signed resolution before it is "
+          "promulgated (secretariat; promulgation does it when not done).",
+          {{"resolution", FieldType::kId}, {"year", FieldType::kInteger}},
+          [](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            if (auto st = Checked(c, s, Action::kAssignResolutionNumber,
+                                  [&] { return NumberableResolution(c, s, Str(c.body, "resolution")); });
+                !st.ok()) {
+              return st.error();
+            }
             return s.Execute(c.params["body"],
                              directory::AssignResolutionNumber{Str(c.body, "resolution"),
                                                                static_cast<std::int32_t>(c.body["year"].get<std::int64_t>())},
@@ -158,8 +228,8 @@ void RegisterCommandRoutes(App& app) {
           });
   Command(app, "POST", d + "/{document}/versions", "documents",
           "Add a version of a document: its SHA-256, size, type, name and extracted text.",
-          {{"sha256", FieldType::kId}, {"size", FieldType::kInteger}, {"media_type", FieldType::kId},
-           {"filename", FieldType::kId}, {"text", FieldType::kText, false}},
+          {{"sha256", FieldType::kName}, {"size", FieldType::kInteger}, {"media_type", FieldType::kName},
+           {"filename", FieldType::kName}, {"text", FieldType::kText, false}},
           [](Call& c, CommandService& s) {
             return s.Execute(c.params["body"], c.params["document"],
                              documents::AddDocumentVersion{Str(c.body, "sha256"), c.body["size"].get<std::uint64_t>(),
@@ -188,13 +258,21 @@ void RegisterCommandRoutes(App& app) {
   };
   Schema draft = content;
   draft.insert(draft.begin(), Field{"form", FieldType::kId});
+  auto content_refs = [](Call& c, CommandService& s, Action action) {
+    return Checked(c, s, action, [&]() -> Status {
+      if (auto st = DocumentsExist(c, s, Ids(c.body, "documents")); !st.ok()) return st;
+      return PeopleExist(c, Ids(c.body, "addressees"));
+    });
+  };
   Command(app, "POST", f, "forms", "Draft an opinion form (secretariat).", draft,
-          [content_of](Call& c, CommandService& s) {
+          [content_of, content_refs](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            if (auto st = content_refs(c, s, Action::kDraftForm); !st.ok()) return st.error();
             return s.Execute(c.params["body"], Str(c.body, "form"),
                              forms::DraftForm{Str(c.body, "form"), content_of(c.body)}, c.ctx);
           });
   Command(app, "PUT", f + "/{form}/content", "forms", "Revise a draft or returned form.", content,
-          [content_of](Call& c, CommandService& s) {
+          [content_of, content_refs](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            if (auto st = content_refs(c, s, Action::kReviseForm); !st.ok()) return st.error();
             return s.Execute(c.params["body"], c.params["form"], forms::ReviseForm{content_of(c.body)}, c.ctx);
           });
   Command(app, "POST", f + "/{form}/submission", "forms", "Submit a form for approval.", {},
@@ -249,8 +327,13 @@ void RegisterCommandRoutes(App& app) {
           });
   Command(app, "POST", mm + "/agenda", "meetings", "Add an agenda item with its documents.",
           {{"item", FieldType::kId}, {"title", FieldType::kText}, {"documents", FieldType::kIds, false}},
-          [meeting](Call& c, CommandService& s) {
-            return meeting(c, s, meeting::AddAgendaItem{Str(c.body, "item"), Str(c.body, "title"), Ids(c.body, "documents")});
+          [meeting](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            const auto documents = Ids(c.body, "documents");
+            if (auto st = Checked(c, s, Action::kAddAgendaItem, [&] { return DocumentsExist(c, s, documents); });
+                !st.ok()) {
+              return st.error();
+            }
+            return meeting(c, s, meeting::AddAgendaItem{Str(c.body, "item"), Str(c.body, "title"), documents});
           });
   Command(app, "PUT", mm + "/agenda/order", "meetings", "Reorder the agenda (every item, in the new order).",
           {{"order", FieldType::kIds}},
@@ -332,7 +415,16 @@ void RegisterCommandRoutes(App& app) {
   Command(app, "POST", r, "resolutions", "Draft a resolution implementing a vote (secretariat).",
           {{"resolution", FieldType::kId}, {"title", FieldType::kText}, {"text", FieldType::kText},
            {"meeting", FieldType::kId, false}, {"vote", FieldType::kId, false}},
-          [](Call& c, CommandService& s) {
+          [](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            const std::string meeting = Str(c.body, "meeting"), vote = Str(c.body, "vote");
+            if (!vote.empty() && meeting.empty()) {
+              return MakeError(ErrorCode::kInvalidArgument, "a vote is named with its meeting");
+            }
+            if (auto st = Checked(c, s, Action::kDraftResolution,
+                                  [&] { return meeting.empty() ? Status(Ok{}) : VoteExists(c, s, meeting, vote); });
+                !st.ok()) {
+              return st.error();
+            }
             return s.Execute(c.params["body"], Str(c.body, "resolution"),
                              resolution::DraftResolution{Str(c.body, "resolution"), Str(c.body, "title"),
                                                          Str(c.body, "text"), Str(c.body, "meeting"), Str(c.body, "vote")},
@@ -344,8 +436,14 @@ void RegisterCommandRoutes(App& app) {
           });
   Command(app, "POST", r + "/{resolution}/circulation", "resolutions",
           "Circulate the draft for opinions through a form.", {{"form", FieldType::kId}},
-          [resolution](Call& c, CommandService& s) {
-            return resolution(c, s, resolution::CirculateResolution{Str(c.body, "form")});
+          [resolution](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            const std::string form = Str(c.body, "form");
+            if (auto st = Checked(c, s, Action::kCirculateResolution,
+                                  [&] { return Exists(c, s.Form(form), "opinion form", form); });
+                !st.ok()) {
+              return st.error();
+            }
+            return resolution(c, s, resolution::CirculateResolution{form});
           });
   Command(app, "POST", r + "/{resolution}/submission", "resolutions", "Submit the resolution for signature.", {},
           [resolution](Call& c, CommandService& s) { return resolution(c, s, resolution::SubmitResolution{}); });
@@ -355,8 +453,31 @@ void RegisterCommandRoutes(App& app) {
             return resolution(c, s, resolution::SignResolution{Signature(c.body["signature"])});
           });
   Command(app, "POST", r + "/{resolution}/promulgation", "resolutions",
-          "Promulgate a signed resolution under the number assigned to it.", {},
-          [resolution](Call& c, CommandService& s) { return resolution(c, s, resolution::PromulgateResolution{}); });
+          "Promulgate a signed resolution, giving it the body's next number of the year unless it has one.", {},
+          [resolution](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            // The number is given here, once, to a signed resolution: never to
+            // an unsigned or unknown one, so the year's numbers have no gaps.
+            const std::string id = c.params["resolution"];
+            bool numbered = false;
+            if (auto st = Checked(c, s, Action::kPromulgateResolution, [&]() -> Status {
+                  if (auto ok = NumberableResolution(c, s, id); !ok.ok()) return ok;
+                  numbered = true;
+                  return Ok{};
+                });
+                !st.ok()) {
+              return st.error();
+            }
+            if (numbered && !c.body_state->numbers.contains(id)) {
+              CommandContext number = c.ctx;
+              number.command_id += "/number";
+              const auto year = static_cast<std::int32_t>(
+                  std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(c.ctx.now)).year());
+              auto assigned =
+                  s.Execute(c.params["body"], directory::AssignResolutionNumber{id, year}, number);
+              if (!assigned.ok() && assigned.error().code != ErrorCode::kAlreadyExists) return assigned.error();
+            }
+            return resolution(c, s, resolution::PromulgateResolution{});
+          });
   Command(app, "POST", r + "/{resolution}/distribution", "resolutions", "Distribute a promulgated resolution.",
           {{"recipients", FieldType::kIds}}, [resolution](Call& c, CommandService& s) {
             return resolution(c, s, resolution::DistributeResolution{Ids(c.body, "recipients")});

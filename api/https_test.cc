@@ -137,6 +137,23 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
   EXPECT_EQ(rv["number"], "1/NQ-CP") << rv.dump();
   EXPECT_NE(rv.dump().find("pm"), std::string::npos);
 
+  // An auditor reads how it passed over HTTPS: the story ecab-audit explain tells.
+  Person auditor(node, "auditor-1");
+  const auto told = auditor.Send("GET", r + "/explanation");
+  ASSERT_EQ(told.status, 200) << told.body;
+  const json story = Parse(told.body);
+  EXPECT_TRUE(story["complete"].get<bool>());
+  EXPECT_EQ(story["vote"]["tally"]["for"], 25);
+  EXPECT_EQ(story["vote"]["tally"]["for_in_room"], 21);
+  EXPECT_EQ(story["vote"]["tally"]["for_remote"], 4);
+  EXPECT_EQ(story["vote"]["rule"], "more than half of all 27 members");
+  EXPECT_EQ(story["vote"]["attendance"]["counts"]["in_room"], Parse(meeting_view.body)["attendance"]["in_room"]);
+  EXPECT_EQ(story["signature"]["status"], "verified");
+  EXPECT_EQ(story["promulgated"]["number"], "1/NQ-CP");
+  EXPECT_EQ(auditor.Send("GET", m + "/votes/vote-1/explanation").status, 200);
+  EXPECT_EQ(auditor.Send("GET", b + "/resolutions/no-such/explanation").status, 404);
+  EXPECT_EQ(pm.Send("GET", r + "/explanation").status, 403) << "for auditors and archivists";
+
   // Everything recorded is intact and every signature re-verifies from the log.
   auto report = node.store->Verify();
   ASSERT_TRUE(report.ok());

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 
+#include "domain/base/ids.h"
 #include "domain/base/time.h"
 
 namespace ecab::api {
@@ -9,7 +10,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr std::size_t kMaxId = 256;
+constexpr std::size_t kMaxName = 256;
 constexpr std::size_t kMaxText = 64 * 1024;
 constexpr std::size_t kMaxItems = 1000;
 
@@ -19,7 +20,8 @@ BadInput Bad(std::string type, std::string title, std::string detail, std::strin
 
 std::string TypeName(FieldType t) {
   switch (t) {
-    case FieldType::kId: return "a short string";
+    case FieldType::kId: return "an id";
+    case FieldType::kName: return "a short string";
     case FieldType::kText: return "a string";
     case FieldType::kInteger: return "a non-negative integer";
     case FieldType::kBoolean: return "a boolean";
@@ -39,12 +41,16 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
     if (!v.is_string()) return "must be " + TypeName(f.type);
     const auto& s = v.get_ref<const std::string&>();
     problem_type = "invalid-value";
-    if (f.type == FieldType::kId && s.empty()) return "must not be empty";
+    if (f.type == FieldType::kName && s.empty()) return "must not be empty";
     if (s.size() > max) return "is longer than " + std::to_string(max) + " bytes";
+    if (f.type == FieldType::kId) {
+      if (auto problem = IdProblem(s); !problem.empty()) return problem + " (ids: " + std::string(kIdPattern) + ")";
+    }
     return "";
   };
   switch (f.type) {
-    case FieldType::kId: return string_within(kMaxId);
+    case FieldType::kId: return string_within(kMaxIdBytes);
+    case FieldType::kName: return string_within(kMaxName);
     case FieldType::kText: return string_within(kMaxText);
     case FieldType::kInteger:
       return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0)
@@ -57,9 +63,9 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
       for (std::size_t i = 0; i < v.size(); ++i) {
         if (!v[i].is_string()) return "item " + std::to_string(i) + " must be a string";
         const auto& s = v[i].get_ref<const std::string&>();
-        if (s.empty() || s.size() > kMaxId) {
+        if (auto problem = IdProblem(s); !problem.empty()) {
           problem_type = "invalid-value";
-          return "item " + std::to_string(i) + " must be 1.." + std::to_string(kMaxId) + " bytes";
+          return "item " + std::to_string(i) + " " + problem + " (ids: " + std::string(kIdPattern) + ")";
         }
       }
       return "";
@@ -158,12 +164,17 @@ json JsonSchemaOf(const Schema& schema) {
   for (const Field& f : schema) {
     json p;
     switch (f.type) {
-      case FieldType::kId: p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxId}}; break;
+      case FieldType::kId:
+        p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxIdBytes}, {"pattern", kIdPattern}};
+        break;
+      case FieldType::kName: p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxName}}; break;
       case FieldType::kText: p = {{"type", "string"}, {"maxLength", kMaxText}}; break;
       case FieldType::kInteger: p = {{"type", "integer"}, {"minimum", 0}}; break;
       case FieldType::kBoolean: p = {{"type", "boolean"}}; break;
       case FieldType::kIds:
-        p = {{"type", "array"}, {"maxItems", kMaxItems}, {"items", {{"type", "string"}, {"minLength", 1}}}};
+        p = {{"type", "array"},
+             {"maxItems", kMaxItems},
+             {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxIdBytes}, {"pattern", kIdPattern}}}};
         break;
       case FieldType::kTimestamp: p = {{"type", "string"}, {"format", "date-time"}}; break;
       case FieldType::kEnum: p = {{"type", "string"}, {"enum", f.values}}; break;

@@ -14,11 +14,12 @@
 namespace ecab::api {
 
 enum class FieldType {
-  kId,         // short text: an identifier or a name (1..256 bytes)
+  kId,         // an object id (domain/base/ids.h: [a-z0-9][a-z0-9._-]{0,63}, no "..")
+  kName,       // short text: a hash, a media type, a file name (1..256 bytes)
   kText,       // free text (up to 64 KiB)
   kInteger,    // non-negative integer
   kBoolean,
-  kIds,        // array of identifiers
+  kIds,        // array of object ids
   kTimestamp,  // RFC 3339 date-time
   kEnum,       // one of Field::values
   kSignature,  // {algorithm, value (base64), certificate, signed_at}

@@ -153,6 +153,7 @@ class Node {
   }
 
   const ecab::testing::TestCa& ca() const { return ca_; }
+  ecab::testing::TestCa& ca() { return ca_; }
 
   es::testing::TempDir dir;
   std::unique_ptr<es::EventStore> store;

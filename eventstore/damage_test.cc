@@ -96,11 +96,15 @@ TEST_F(DamagedStore, AFlippedByteInTheWriteAheadLogRefusesToOpenNamingTheLogFile
   EXPECT_NE(Refusal(Options(dir_)).find("refusing to open"), std::string::npos);
 }
 
-TEST_F(DamagedStore, AWriteAheadLogCutTo70PercentRefusesToOpen) {
+TEST_F(DamagedStore, AWriteAheadLogCutTo70PercentRefusesToOpenNamingWhatTheWitnessSaw) {
   const auto wal = BiggestWal();
   std::filesystem::resize_file(wal, std::filesystem::file_size(wal) * 7 / 10);
-  EXPECT_NE(Refusal(Options(dir_)).find("refusing to open"), std::string::npos);
-  EXPECT_NE(Refusal(Options(dir_, witness_)).find("refusing to open"), std::string::npos);
+  // A cut at the end looks to RocksDB like the unacknowledged tail a crash
+  // leaves; the witness of the head signed over all 307 events tells.
+  const std::string why = Refusal(Options(dir_, witness_));
+  EXPECT_NE(why.find("refusing to open"), std::string::npos) << why;
+  EXPECT_NE(why.find("size 307"), std::string::npos) << why;
+  EXPECT_NE(why.find("are lost"), std::string::npos) << why;
 }
 
 TEST_F(DamagedStore, ADeletedWriteAheadLogRefusesToOpen) {

@@ -51,9 +51,15 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options, Mode mode) {
   db.create_missing_column_families = !options.read_only;
   db.IncreaseParallelism(2);
   db.paranoid_checks = true;
-  // A flipped byte or a cut anywhere in the WAL refuses to open instead of
-  // silently dropping everything after it (the default, point-in-time).
-  db.wal_recovery_mode = mode == Mode::kStrict ? rocksdb::WALRecoveryMode::kAbsoluteConsistency
+  // A damaged record anywhere in the WAL refuses to open instead of silently
+  // dropping everything after it (the default, point-in-time recovery). Only
+  // an incomplete last record is accepted: a crash (even SIGKILL: one
+  // write(2) can be cut short) leaves one, and it was never acknowledged,
+  // since an append returns only after its sync. A WAL cut short on purpose
+  // looks the same to RocksDB; the witness (tree heads signed outside
+  // RocksDB) is what catches that. kAbsoluteConsistency would refuse every
+  // restart after a crash.
+  db.wal_recovery_mode = mode == Mode::kStrict ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
                                                : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   // The MANIFEST records each synced WAL: a deleted or shortened one is seen.
   db.track_and_verify_wals_in_manifest = mode == Mode::kStrict;

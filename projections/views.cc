@@ -42,9 +42,8 @@ json Participants(const meeting::Meeting& m) {
 }
 
 json AttendanceCounts(const meeting::Meeting& m) {
-  json counts = {{"in_room", 0}, {"remote", 0}, {"substitute", 0}, {"absent", 0}};
-  for (const auto& [person, p] : m.presence) counts[meeting::AttendanceName(p.attendance)] = counts[meeting::AttendanceName(p.attendance)].get<int>() + 1;
-  return counts;
+  const meeting::AttendanceSummary a = m.Attendees();
+  return {{"in_room", a.in_room}, {"remote", a.remote}, {"substitute", a.substitute}, {"absent", a.absent}};
 }
 
 }  // namespace

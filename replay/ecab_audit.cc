@@ -47,6 +47,8 @@ struct Common {
   bool quiet = false;
 };
 
+int Fail(const Error& e);
+
 // Read-only unless the command writes (sign-tree-head); a writing open
 // checks the witness like the server does.
 Result<std::unique_ptr<es::EventStore>> OpenStore(const Common& c, bool writes) {
@@ -348,5 +350,5 @@ int main(int argc, char** argv) {
   auto story = replay::Explain(**store, what, id);
   if (!story.ok()) return Fail(story.error());
   std::cout << (c.json ? story->dump(2) + "\n" : replay::ExplainText(*story));
-  return 0;
+  return replay::Findings(*story).empty() ? 0 : 1;
 }

@@ -1,6 +1,7 @@
 #include "replay/explain.h"
 
 #include <map>
+#include <optional>
 
 #include "domain/forms/form.h"
 #include "domain/meeting/meeting.h"
@@ -16,6 +17,7 @@ using nlohmann::json;
 struct Log {
   std::map<std::string, std::vector<es::RecordedEvent>> streams;  // streams of interest
   std::map<std::uint64_t, std::string> signatures;                // position -> "verified" or the reason
+  nlohmann::json unreadable = nlohmann::json::array();  // events of other streams that could not be read
 };
 
 Result<Log> Gather(const es::EventStore& store, const std::function<bool(const std::string&)>& wanted) {
@@ -28,9 +30,16 @@ Result<Log> Gather(const es::EventStore& store, const std::function<bool(const s
     if (events->empty()) break;
     for (auto& e : *events) {
       auto check = collector.Feed(e);
-      if (!check.ok()) return check.error();
-      if (!wanted(e.stream)) continue;
-      if (check->has_value()) {
+      if (!wanted(e.stream)) {
+        if (!check.ok()) {
+          log.unreadable.push_back({{"position", e.position}, {"stream", e.stream}, {"type", e.type},
+                                    {"reason", "cannot read: " + check.error().message}});
+        }
+        continue;
+      }
+      if (!check.ok()) {
+        log.signatures[e.position] = "cannot be checked: " + check.error().message;
+      } else if (check->has_value()) {
         auto s = Check(**check);
         log.signatures[e.position] = s.ok() ? "verified" : s.error().message;
       }
@@ -68,23 +77,46 @@ std::string Signature(const Log& log, std::uint64_t position) {
   return it == log.signatures.end() ? "unsigned" : it->second;
 }
 
+// An event explain cannot read is a finding, never skipped in silence.
+json Finding(const es::RecordedEvent& e, const Error& error) {
+  return {{"position", e.position}, {"stream", e.stream}, {"type", e.type},
+          {"reason", "cannot decode: " + error.message}};
+}
+
+// Each person once, as the meeting stood (the views and minutes use the same state).
+json AttendanceOf(const meeting::Meeting& m) {
+  json people = json::array();
+  for (const auto& [person, p] : m.presence) {
+    people.push_back({{"person", person}, {"attendance", meeting::AttendanceName(p.attendance)},
+                      {"for_member", p.for_member}});
+  }
+  const meeting::AttendanceSummary a = m.Attendees();
+  return {{"people", people},
+          {"counts", {{"in_room", a.in_room}, {"remote", a.remote}, {"substitute", a.substitute}, {"absent", a.absent}}},
+          {"summary", a.Sentence()}};
+}
+
 json ExplainVoteIn(const Log& log, const std::string& stream, const std::string& vote) {
-  json out = {{"meeting", stream}, {"vote", vote}};
+  json out = {{"meeting", stream}, {"vote", vote}, {"findings", json::array()}};
   meeting::Meeting m;
-  json attendance = json::array(), ballots = json::array();
+  json check_ins = json::array(), ballots = json::array();
+  std::optional<json> attendance_at_close;
   std::map<std::string, int> ballots_by_voter;
   for (const auto& e : log.streams.at(stream)) {
     auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) continue;
+    if (!decoded.ok()) {
+      out["findings"].push_back(Finding(e, decoded.error()));
+      continue;
+    }
     const auto& ev = *decoded;
     if (const auto* s = std::get_if<meeting::MeetingScheduled>(&ev)) {
       out["title"] = s->title;
       out["starts_at"] = FormatRfc3339(s->starts_at);
       out["place"] = s->place;
     } else if (const auto* c = std::get_if<meeting::CheckedIn>(&ev)) {
-      attendance.push_back({{"person", c->person}, {"attendance", meeting::AttendanceName(c->attendance)},
-                            {"for_member", c->for_member}, {"at", FormatRfc3339(e.recorded_at)},
-                            {"position", e.position}});
+      check_ins.push_back({{"person", c->person}, {"attendance", meeting::AttendanceName(c->attendance)},
+                           {"for_member", c->for_member}, {"at", FormatRfc3339(e.recorded_at)},
+                           {"position", e.position}});
     } else if (const auto* o = std::get_if<meeting::VoteOpened>(&ev); o && o->vote == vote) {
       const auto q = meeting::EvaluateQuorum(static_cast<std::uint32_t>(o->electorate.size()), o->present, o->policy.quorum);
       out["question"] = o->question;
@@ -106,20 +138,26 @@ json ExplainVoteIn(const Log& log, const std::string& stream, const std::string&
       out["rule"] = r.rule;
       out["reasoning"] = r.reasoning;
       out["passed"] = r.passed;
+      attendance_at_close = AttendanceOf(m);
     }
     m = meeting::Evolve(std::move(m), ev);
   }
-  out["attendance"] = attendance;
+  // Attendance when the vote closed (as it then stood), else as it stands.
+  out["attendance"] = attendance_at_close ? *attendance_at_close : AttendanceOf(m);
+  out["check_ins"] = check_ins;
   out["ballots"] = ballots;
   out["quorum_at_close_of_session"] = m.Quorum().reasoning;
   return out;
 }
 
 json ExplainFormIn(const Log& log, const std::string& stream) {
-  json out = {{"form", stream}}, answers = json::array();
+  json out = {{"form", stream}, {"findings", json::array()}}, answers = json::array();
   for (const auto& e : log.streams.at(stream)) {
     auto decoded = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) continue;
+    if (!decoded.ok()) {
+      out["findings"].push_back(Finding(e, decoded.error()));
+      continue;
+    }
     if (const auto* d = std::get_if<forms::FormDrafted>(&*decoded)) {
       out["title"] = d->content.title;
       out["question"] = d->content.question;
@@ -152,14 +190,18 @@ Result<json> Explain(const es::EventStore& store, std::string_view what, std::st
     if (!log.ok()) return log.error();
     const std::string stream = StreamOf(*log, "meeting-", id.substr(0, slash));
     if (stream.empty()) return MakeError(ErrorCode::kNotFound, "no meeting '" + std::string(id.substr(0, slash)) + "'");
-    return ExplainVoteIn(*log, stream, std::string(id.substr(slash + 1)));
+    json out = ExplainVoteIn(*log, stream, std::string(id.substr(slash + 1)));
+    for (const auto& f : log->unreadable) out["findings"].push_back(f);
+    return out;
   }
   if (what == "form") {
     auto log = Gather(store, [&](const std::string& s) { return s.starts_with("form-"); });
     if (!log.ok()) return log.error();
     const std::string stream = StreamOf(*log, "form-", id);
     if (stream.empty()) return MakeError(ErrorCode::kNotFound, "no opinion form '" + std::string(id) + "'");
-    return ExplainFormIn(*log, stream);
+    json out = ExplainFormIn(*log, stream);
+    for (const auto& f : log->unreadable) out["findings"].push_back(f);
+    return out;
   }
   if (what != "resolution") return MakeError(ErrorCode::kInvalidArgument, "explain a resolution, a vote or a form");
   const std::string stream = "resolution-" + std::string(id);
@@ -168,10 +210,14 @@ Result<json> Explain(const es::EventStore& store, std::string_view what, std::st
   });
   if (!log.ok()) return log.error();
   if (!log->streams.contains(stream)) return MakeError(ErrorCode::kNotFound, "no resolution '" + stream + "'");
-  json out = {{"resolution", stream}}, versions = json::array(), opinions = json::array();
+  json out = {{"resolution", stream}, {"findings", log->unreadable}}, versions = json::array(),
+       opinions = json::array();
   for (const auto& e : log->streams.at(stream)) {
     auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) return decoded.error();
+    if (!decoded.ok()) {
+      out["findings"].push_back(Finding(e, decoded.error()));
+      continue;
+    }
     const auto& ev = *decoded;
     if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&ev)) {
       out["title"] = d->title;
@@ -206,15 +252,7 @@ std::string ExplainText(const json& s) {
   auto str = [](const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
   auto vote_text = [&](const json& v) {
     line("Meeting " + str(v, "meeting") + " \"" + str(v, "title") + "\", " + str(v, "starts_at"));
-    int in_room = 0, remote = 0, absent = 0;
-    for (const auto& a : v["attendance"]) {
-      const std::string kind = a["attendance"];
-      in_room += kind == "in_room";
-      remote += kind == "remote";
-      absent += kind == "absent";
-    }
-    line("  attendance: " + std::to_string(in_room) + " in the room, " + std::to_string(remote) + " remote, " +
-         std::to_string(absent) + " absent");
+    line("  attendance: " + str(v["attendance"], "summary"));
     if (v.contains("quorum_at_opening")) line("  quorum when the vote opened: " + str(v["quorum_at_opening"], "reasoning"));
     line("  question: " + str(v, "question"));
     for (const auto& b : v["ballots"]) {
@@ -252,7 +290,26 @@ std::string ExplainText(const json& s) {
     for (const auto& a : s["answers"]) line("  " + str(a, "member") + ": " + str(a, "answer") + ", signature " + str(a, "signature"));
     if (s.contains("result")) line("  result: " + str(s["result"], "reasoning"));
   }
+  for (const auto& f : Findings(s)) {
+    line("FINDING at position " + std::to_string(f["position"].get<std::uint64_t>()) + " (" + str(f, "stream") + ", " +
+         str(f, "type") + "): " + str(f, "reason"));
+  }
   return out;
+}
+
+json Findings(const json& story) {
+  json all = json::array();
+  auto take = [&](const json& part) {
+    if (part.is_object() && part.contains("findings")) {
+      for (const auto& f : part["findings"]) all.push_back(f);
+    }
+  };
+  take(story);
+  if (story.contains("vote") && story["vote"].is_object()) take(story["vote"]);
+  if (story.contains("opinions_on_drafts")) {
+    for (const auto& f : story["opinions_on_drafts"]) take(f);
+  }
+  return all;
 }
 
 }  // namespace ecab::replay

@@ -3,7 +3,8 @@
 // opinions given on drafts, the meeting and its attendance, the quorum when
 // the vote opened, each ballot (voter, time, mode, signature re-checked,
 // changes), the tally and the rule that decided it, the chair's signature,
-// promulgation. As JSON, and as text for people.
+// promulgation. As JSON, and as text for people. Attendance is each person
+// once, from meeting::Meeting::Attendees(), as the views and minutes show it.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -18,7 +19,13 @@ namespace ecab::replay {
 // kNotFound when the log holds no such thing.
 Result<nlohmann::json> Explain(const es::EventStore& store, std::string_view what, std::string_view id);
 
-// The story as text, one fact per line.
+// The story as text, one fact per line; findings last.
 std::string ExplainText(const nlohmann::json& story);
+
+// Every event the story could not read (each {position, stream, type,
+// reason}), from the story and the vote and opinions inside it. Explain never
+// skips such an event in silence: a non-empty list means the story is
+// incomplete, and ecab-audit explain exits 1.
+nlohmann::json Findings(const nlohmann::json& story);
 
 }  // namespace ecab::replay

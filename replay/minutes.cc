@@ -30,7 +30,8 @@ std::string MinutesHtml(const meeting::Meeting& m, const std::vector<resolution:
     h += "<tr><td>" + Escape(person) + (p.for_member.empty() ? "" : " (for " + Escape(p.for_member) + ")") +
          "</td><td>" + meeting::AttendanceName(p.attendance) + "</td></tr>\n";
   }
-  h += "</table>\n<p>Quorum: " + Escape(m.Quorum().reasoning) + "</p>\n";
+  h += "</table>\n<p>Attendance: " + Escape(m.Attendees().Sentence()) + "</p>\n<p>Quorum: " +
+       Escape(m.Quorum().reasoning) + "</p>\n";
   h += "<h2>Agenda</h2>\n<ol>\n";
   for (const auto& item : m.agenda) h += "<li>" + Escape(item.title) + (item.closed ? " (closed)" : "") + "</li>\n";
   h += "</ol>\n<h2>Speakers</h2>\n<ol>\n";

@@ -37,7 +37,7 @@ Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& sto
 }
 
 Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
-                                                   Timestamp now) {
+                                                   Timestamp now, const std::filesystem::path& witness) {
   auto heads = RecordedTreeHeads(store);
   if (!heads.ok()) return heads.error();
   const std::uint64_t size = store.head_position();

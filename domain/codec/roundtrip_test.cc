@@ -11,6 +11,7 @@
 
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
+#include "domain/log/events.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/reminders/reminders.h"
@@ -131,6 +132,13 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
                                                        kT, kT, {"m02", "staff"}});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
                            reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1"});
+}
+
+TEST(RoundTrip, LogEvents) {
+  ExpectRoundTripAndGolden(log::LogDecoder(), log::TreeHeadSigned{306, std::string(32, '\x07'), kT, "sha256:ab",
+                                                                  std::string(64, '\x01')});
+  ExpectRoundTripAndGolden(log::LogDecoder(),
+                           log::LogSalvaged{150, 306, "Corruption: checksum mismatch in 000034.log"});
 }
 
 }  // namespace

@@ -28,9 +28,6 @@ Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const Comma
   if (c.person.empty() || c.office.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, "a person needs an id and an office");
   }
-  if (c.role == Role::kSubstitute) {
-    return Refuse(ErrorCode::kInvalidArgument, "substitutes are named per meeting, not enrolled");
-  }
   if (c.role == Role::kChair) {
     if (auto chair = body.ChairAt(ctx.now); chair && *chair != c.person) {
       return Refuse(ErrorCode::kRuleViolation, "'" + *chair + "' already chairs the body; remove them first");
@@ -49,9 +46,21 @@ Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const Comma
 
 // Certificates may be enrolled for people outside the body too: substitutes
 // sign their acts with them.
-Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c) {
+Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c, const CommandContext& ctx) {
   if (c.person.empty()) return Refuse(ErrorCode::kInvalidArgument, "name the certificate's holder");
   if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the certificate is empty");
+  if (!body.people.contains(c.person)) {
+    return Refuse(ErrorCode::kNotFound, "'" + c.person + "' is not a person of body '" + body.id + "'; enrol them first");
+  }
+  if (body.anchor_der.empty()) {
+    return Refuse(ErrorCode::kRuleViolation, "body '" + body.id + "' has no trust anchor yet; set it first");
+  }
+  // Checked now with the code that will check every act signed with it.
+  auto facts = InspectCertificate(c.der, body.anchor_der, body.crl_der);
+  if (!facts.ok()) return Refuse(ErrorCode::kInvalidArgument, facts.error().message);
+  if (auto problem = EnrolmentProblem(*facts, c.person, ctx.now); !problem.empty()) {
+    return Refuse(ErrorCode::kInvalidArgument, "cannot enrol this certificate for '" + c.person + "': " + problem);
+  }
   const std::string fingerprint = CertificateFingerprint(c.der);
   for (const auto& [person, record] : body.people) {
     if (record.certificates.contains(fingerprint)) {
@@ -154,12 +163,12 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
           }
           return Events{MemberLeft{c.person, ctx.now}};
         } else if constexpr (std::is_same_v<C, EnrollCertificate>) {
-          return DecideCertificate(body, c);
+          return DecideCertificate(body, c, ctx);
         } else if constexpr (std::is_same_v<C, SetPolicy>) {
           if (auto problem = PolicyProblem(c.policy); !problem.empty()) {
             return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
           }
-          return Events{PolicySet{c.policy}};
+          return Events{PolicySet{c.policy, c.late_substitution}};
         } else if constexpr (std::is_same_v<C, SetTrustAnchor>) {
           if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the trust anchor is empty");
           return Events{TrustAnchorSet{c.der}};
@@ -209,6 +218,7 @@ Body Evolve(Body body, const DirectoryEvent& event) {
           body.people[e.person].certificates[e.fingerprint] = e.der;
         } else if constexpr (std::is_same_v<E, PolicySet>) {
           body.policy = e.policy;
+          body.late_substitution = e.late_substitution;
         } else if constexpr (std::is_same_v<E, TrustAnchorSet>) {
           body.anchor_der = e.der;
         } else if constexpr (std::is_same_v<E, RevocationListPublished>) {

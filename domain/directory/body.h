@@ -36,6 +36,7 @@ struct Body {
   std::string name_vi;
   std::string resolution_suffix;
   Policy policy;
+  bool late_substitution = false;  // substitutes may be named after the session opened
   std::map<std::string, PersonRecord> people;
   std::string anchor_der;
   std::string crl_der;
@@ -73,6 +74,7 @@ struct EnrollCertificate {
 };
 struct SetPolicy {
   Policy policy;
+  bool late_substitution = false;  // substitutes may be named after the session opened
 };
 struct SetTrustAnchor {
   std::string der;

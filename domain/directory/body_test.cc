@@ -61,8 +61,6 @@ TEST(Body, EnrolmentRules) {
                 "already member");
   ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kChair}, "admin", Role::kAdmin), ErrorCode::kRuleViolation,
                 "'pm' already chairs");
-  ExpectRefused(As(w, EnrollPerson{"s", "x", "", Role::kSubstitute}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
-                "named per meeting");
   ExpectRefused(As(w, EnrollPerson{"", "x", "", Role::kMember}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
                 "needs an id");
   ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kMember}, "pm", Role::kChair), ErrorCode::kForbidden,
@@ -72,6 +70,43 @@ TEST(Body, EnrolmentRules) {
   ASSERT_TRUE(change.ok());
   ASSERT_EQ(change->size(), 2u);
   EXPECT_TRUE(std::holds_alternative<MemberLeft>((*change)[0]));
+}
+
+TEST(Body, SubstitutesArePeopleOfTheBodyWhoDoNotVote) {
+  World w = World::WithMembers(3);
+  w.EnrollSubstitute("deputy-3", June24() - std::chrono::days(1));
+  EXPECT_EQ(w.body.RoleAt("deputy-3", June24()), Role::kSubstitute);
+  EXPECT_EQ(w.body.MembersAt(June24()).size(), 3u) << "a substitute is not a member";
+  EXPECT_TRUE(w.body.people.at("deputy-3").certificates.contains(w.certs.at("deputy-3").fingerprint()));
+}
+
+TEST(Body, ACertificateIsCheckedAtEnrolmentLikeEveryActSignedWithIt) {
+  World w = World::WithMembers(3);
+  const Timestamp t = June24();
+  w.Admin(EnrollPerson{"m04", "Minister", "", Role::kMember}, t - std::chrono::days(2));
+  auto issued = [&](const std::string& subject, bool usage = true, Timestamp from = June24() - std::chrono::days(1),
+                    Timestamp to = June24() + std::chrono::days(30)) {
+    return w.ca.Issue(subject, testing::KeyType::kEd25519, from, to, usage).der;
+  };
+  ExpectRefused(As(w, EnrollCertificate{"nobody", issued("nobody")}, "admin", Role::kAdmin), ErrorCode::kNotFound,
+                "not a person of body");
+  testing::TestCa stranger("Stranger CA", t - std::chrono::days(10), t + std::chrono::days(10));
+  ExpectRefused(As(w, EnrollCertificate{"m04", stranger.Issue("m04", testing::KeyType::kEd25519, t - std::chrono::days(1),
+                                                              t + std::chrono::days(1)).der},
+                   "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "does not chain to the body's trust anchor");
+  ExpectRefused(As(w, EnrollCertificate{"m04", stranger.der()}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "does not chain");
+  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m04", false)}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "digitalSignature");
+  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m04", true, t - std::chrono::days(9), t - std::chrono::days(2))},
+                   "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "not valid now");
+  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m02")}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "(CN=m02) does not name 'm04'");
+  ExpectRefused(As(w, EnrollCertificate{"m04", "not DER"}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "not valid DER");
+  EXPECT_TRUE(As(w, EnrollCertificate{"m04", issued("m04")}, "admin", Role::kAdmin).ok());
 }
 
 TEST(Body, CertificatesAnchorsAndRevocationLists) {

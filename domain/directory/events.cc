@@ -14,6 +14,7 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
         .Add<RevocationListPublished>()
         .Add<ApproverDelegated>()
         .Add<ResolutionNumberAssigned>()
+        .AddUpcaster<PolicySetV1>([](PolicySetV1 v1) { return PolicySet{v1.policy, false}; })
         .AddUpcaster<MemberEnrolledV1>([](MemberEnrolledV1 v1) {
           // Schema 1 had no start: the member counts as enrolled since the epoch.
           return MemberEnrolled{std::move(v1.person), std::move(v1.office),

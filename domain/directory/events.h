@@ -82,12 +82,23 @@ struct CertificateEnrolled {
   friend bool operator==(const CertificateEnrolled&, const CertificateEnrolled&) = default;
 };
 
-// The body's rules changed.
-struct PolicySet {
+// Schema 1 of body.policy_set: the policy alone.
+struct PolicySetV1 {
   static constexpr std::string_view kType = "body.policy_set";
   static constexpr std::uint16_t kSchemaVersion = 1;
   Policy policy;
   template <class Archive> void serialize(Archive& ar) { ar(policy); }
+};
+
+// The body's rules changed.
+struct PolicySet {
+  static constexpr std::string_view kType = "body.policy_set";
+  static constexpr std::uint16_t kSchemaVersion = 2;
+  Policy policy;
+  // A member may name a substitute after the session opened (falls ill
+  // mid-meeting). Schema 1: false.
+  bool late_substitution = false;
+  template <class Archive> void serialize(Archive& ar) { ar(policy, late_substitution); }
   friend bool operator==(const PolicySet&, const PolicySet&) = default;
 };
 

@@ -54,7 +54,12 @@ void World::Apply(const directory::BodyCommand& command, const CommandContext& c
   }
 }
 
-void World::EnrollOutsider(const std::string& person, Timestamp now) {
+void World::EnrollSubstitute(const std::string& person, Timestamp now) {
+  Admin(directory::EnrollPerson{person, "Deputy minister", "Thứ trưởng", Role::kSubstitute}, now);
+  IssueCertificate(person, now);
+}
+
+void World::IssueCertificate(const std::string& person, Timestamp now) {
   certs[person] = ca.Issue(person, certs.begin()->second.type, now - std::chrono::days(1), now + std::chrono::days(365));
   Admin(directory::EnrollCertificate{person, certs[person].der}, now);
 }

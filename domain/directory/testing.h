@@ -39,8 +39,11 @@ class World {
   void Admin(const directory::BodyCommand& command, Timestamp now);
   // Decides `command` in `ctx` and folds the events in; throws on refusal.
   void Apply(const directory::BodyCommand& command, const CommandContext& ctx);
-  // Enrols a certificate for someone outside the body (a substitute).
-  void EnrollOutsider(const std::string& person, Timestamp now);
+  // Enrols `person` as a substitute of the body (not a member: stands in for
+  // one when named in a meeting), with a certificate.
+  void EnrollSubstitute(const std::string& person, Timestamp now);
+  // Issues and enrols a certificate for `person`, already a person of the body.
+  void IssueCertificate(const std::string& person, Timestamp now);
   // Signs `payload` with `person`'s certificate.
   SignedAct SignAs(const std::string& person, const SigningPayload& payload) const;
 

@@ -111,7 +111,7 @@ TEST_F(FormTest, OnlyAddressedMembersAnswerSignedAndRevisableUntilTheDeadline) {
   EXPECT_EQ(f.answers.at("m02").revision, 2u);
   ExpectRefused(Answer("m03", forms::Answer::kOther), ErrorCode::kInvalidArgument, "needs a text");
   w.Admin(directory::EnrollPerson{"m06", "New", "", Role::kMember}, now);
-  w.EnrollOutsider("m06", now);  // a certificate, so the refusal is about the addressees
+  w.IssueCertificate("m06", now);  // a certificate, so the refusal is about the addressees
   ExpectRefused(Answer("m06", forms::Answer::kAgree), ErrorCode::kForbidden, "not addressed to 'm06'");
   // A signature made for m04's answer cannot be presented by m03.
   const auto payload = AnswerPayload("gov-vn", f, "m04", forms::Answer::kAgree, "", "x", now);

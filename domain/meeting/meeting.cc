@@ -73,6 +73,25 @@ const Item* Meeting::FindItem(std::string_view id) const {
   return nullptr;
 }
 
+std::string AttendanceSummary::Sentence() const {
+  return std::to_string(in_room) + " in the room, " + std::to_string(remote) + " remote, " +
+         std::to_string(substitute) + " substitute" + (substitute == 1 ? "" : "s") + ", " + std::to_string(absent) +
+         " absent";
+}
+
+AttendanceSummary Meeting::Attendees() const {
+  AttendanceSummary out;
+  for (const auto& [person, p] : presence) {
+    switch (p.attendance) {
+      case Attendance::kInRoom: ++out.in_room; break;
+      case Attendance::kRemote: ++out.remote; break;
+      case Attendance::kSubstitute: ++out.substitute; break;
+      case Attendance::kAbsent: ++out.absent; break;
+    }
+  }
+  return out;
+}
+
 QuorumStatus Meeting::Quorum() const {
   if (!session) return EvaluateQuorum(0, 0, Policy{}.quorum);
   const Policy& policy = session->policy;

@@ -63,6 +63,19 @@ struct Vote {
   template <class A> void serialize(A& ar) { ar(opened, ballots, outcome); }
 };
 
+// Who attends, by person: a later check-in of the same person replaces the
+// earlier one, so each person counts once. The one count the views, explain
+// and the minutes all show.
+struct AttendanceSummary {
+  std::uint32_t in_room = 0;
+  std::uint32_t remote = 0;
+  std::uint32_t substitute = 0;
+  std::uint32_t absent = 0;
+  // "25 in the room, 1 remote, 1 substitute, 0 absent"
+  std::string Sentence() const;
+  friend bool operator==(const AttendanceSummary&, const AttendanceSummary&) = default;
+};
+
 struct Meeting {
   MeetingStatus status = MeetingStatus::kNone;
   MeetingScheduled schedule;
@@ -94,6 +107,8 @@ struct Meeting {
   QuorumStatus Quorum() const;
   // The count of `vote` so far.
   Count CountVote(const Vote& vote) const;
+  // Attendance as it stands, each person once.
+  AttendanceSummary Attendees() const;
 };
 
 // Commands.

@@ -63,6 +63,11 @@ TEST_F(MeetingTest, RsvpConfirmsDeclinesWithAReasonOrNamesASubstitute) {
   d.Do(Rsvp{"", RsvpResponse::kDecline, "abroad", ""}, "m03", Role::kMember);
   ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kSubstitute, "", "m05"}, "m04", Role::kMember),
                 ErrorCode::kRuleViolation, "is a member and cannot stand in");
+  ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kSubstitute, "", "deputy-4"}, "m04", Role::kMember),
+                ErrorCode::kNotFound, "is not enrolled as a substitute");
+  ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kSubstitute, "", "staff"}, "m04", Role::kMember),
+                ErrorCode::kRuleViolation, "not a substitute");
+  w.EnrollSubstitute("deputy-4", d.now);
   d.Do(Rsvp{"", RsvpResponse::kSubstitute, "on mission", "deputy-4"}, "m04", Role::kMember);
   EXPECT_EQ(d.m.substitutes.at("deputy-4"), "m04");
   ExpectRefused(d.Try(Rsvp{"m06", RsvpResponse::kInRoom, "", ""}, "m05", Role::kMember), ErrorCode::kForbidden,
@@ -246,9 +251,9 @@ TEST_F(MeetingTest, BallotsAreRefusedForOutsidersBadChoicesAndForgedOrReplayedSi
 
 TEST_F(MeetingTest, ASubstituteVotesOnlyWhenThePolicyAllowsAndForTheMemberWhoNamedThem) {
   d.Prepare();
+  w.EnrollSubstitute("deputy-4", d.now);
+  w.EnrollSubstitute("deputy-5", d.now);
   d.Do(Rsvp{"", RsvpResponse::kSubstitute, "on mission", "deputy-4"}, "m04", Role::kMember);
-  w.EnrollOutsider("deputy-4", d.now);
-  w.EnrollOutsider("deputy-5", d.now);
   d.Open(20);
   d.Do(CheckIn{"", Attendance::kSubstitute}, "deputy-4", Role::kSubstitute, "m04");
   ExpectRefused(d.Try(CheckIn{"", Attendance::kSubstitute}, "deputy-5", Role::kSubstitute, "m05"), ErrorCode::kForbidden,
@@ -270,6 +275,23 @@ TEST_F(MeetingTest, ASubstituteVotesOnlyWhenThePolicyAllowsAndForTheMemberWhoNam
   EXPECT_EQ(b.mode, Attendance::kSubstitute);
   EXPECT_EQ(b.cast_by, "deputy-4");
   EXPECT_EQ(d.m.CountVote(d.m.votes.at("vote-2")).for_substitute, 1u);
+}
+
+TEST_F(MeetingTest, AMemberWhoFallsIllMidMeetingNamesASubstituteWhereThePolicyAllowsIt) {
+  d.Prepare();
+  w.EnrollSubstitute("deputy-4", d.now);
+  d.Open(20);
+  ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kSubstitute, "taken ill", "deputy-4"}, "m04", Role::kMember),
+                ErrorCode::kRuleViolation, "does not allow naming a substitute once the session is open");
+  ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kInRoom, "", ""}, "m04", Role::kMember), ErrorCode::kRuleViolation,
+                "has begun");
+  w.Admin(directory::SetPolicy{Policy{}, true}, d.now);
+  d.Do(Rsvp{"", RsvpResponse::kSubstitute, "taken ill", "deputy-4"}, "m04", Role::kMember);
+  EXPECT_EQ(d.m.substitutes.at("deputy-4"), "m04");
+  d.Do(CheckIn{"", Attendance::kSubstitute}, "deputy-4", Role::kSubstitute, "m04");
+  EXPECT_EQ(d.m.presence.at("deputy-4").for_member, "m04");
+  ExpectRefused(d.Try(Rsvp{"", RsvpResponse::kRemote, "", ""}, "m05", Role::kMember), ErrorCode::kRuleViolation,
+                "has begun");
 }
 
 TEST_F(MeetingTest, ClosingTheSessionClosesTheItemAndEndsTheMeeting) {

@@ -13,7 +13,17 @@ Error NotBeforeSession(const Meeting& m, std::string_view what) {
 }
 
 Result<Events> DecideRsvp(const Meeting& m, const Rsvp& c, const CommandContext& ctx, const directory::Body& body) {
-  if (m.status != MeetingStatus::kScheduled) return NotBeforeSession(m, "answer the invitation");
+  // A member who falls ill mid-meeting may still name a substitute, where the body's policy allows it.
+  const bool late_substitute =
+      m.status == MeetingStatus::kOpen && c.response == RsvpResponse::kSubstitute && body.late_substitution;
+  if (m.status != MeetingStatus::kScheduled && !late_substitute) {
+    if (m.status == MeetingStatus::kOpen && c.response == RsvpResponse::kSubstitute) {
+      return Refuse(ErrorCode::kRuleViolation, "meeting '" + m.schedule.meeting +
+                                                   "' has begun and the body's policy does not allow naming a "
+                                                   "substitute once the session is open");
+    }
+    return NotBeforeSession(m, "answer the invitation");
+  }
   const std::string person = ctx.role == Role::kSecretariat && !c.person.empty() ? c.person : ctx.actor;
   if (ctx.role != Role::kSecretariat && !c.person.empty() && c.person != ctx.actor) {
     return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' may answer only their own invitation");
@@ -35,6 +45,14 @@ Result<Events> DecideRsvp(const Meeting& m, const Rsvp& c, const CommandContext&
       auto role = body.RoleAt(c.substitute, ctx.now);
       if (role && IsVotingRole(*role)) {
         return Refuse(ErrorCode::kRuleViolation, "'" + c.substitute + "' is a member and cannot stand in for another");
+      }
+      if (!role) {
+        return Refuse(ErrorCode::kNotFound, "'" + c.substitute + "' is not enrolled as a substitute in body '" +
+                                                body.id + "'");
+      }
+      if (*role != Role::kSubstitute) {
+        return Refuse(ErrorCode::kRuleViolation, "'" + c.substitute + "' is " + std::string(RoleName(*role)) +
+                                                     " in body '" + body.id + "', not a substitute");
       }
       auto taken = m.substitutes.find(c.substitute);
       if (taken != m.substitutes.end() && taken->second != person) {

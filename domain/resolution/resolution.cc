@@ -4,17 +4,18 @@
 #include "domain/signing/verify.h"
 
 namespace ecab::resolution {
-namespace {
-
-using Events = std::vector<ResolutionEvent>;
-
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
 
 std::string StatusName(ResolutionStatus s) {
   static constexpr const char* kNames[] = {"not drafted", "a draft", "circulated", "submitted",
                                            "signed",      "promulgated", "distributed"};
   return kNames[static_cast<int>(s)];
 }
+
+namespace {
+
+using Events = std::vector<ResolutionEvent>;
+
+Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
 
 Error WrongState(const Resolution& r, std::string_view what) {
   return Refuse(ErrorCode::kRuleViolation,

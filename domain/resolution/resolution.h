@@ -90,6 +90,9 @@ const EventDecoder<ResolutionEvent>& ResolutionDecoder();
 
 enum class ResolutionStatus : std::uint8_t { kNone, kDraft, kCirculated, kSubmitted, kSigned, kPromulgated, kDistributed };
 
+// The status in words, for messages: "not drafted", "a draft", "signed", …
+std::string StatusName(ResolutionStatus s);
+
 struct TextVersion {
   std::uint32_t version = 0;
   std::string text;

@@ -65,6 +65,24 @@ Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
 
 }  // namespace
 
+std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person, Timestamp now) {
+  if (facts.chain_problem) return *facts.chain_problem;
+  if (facts.crl_problem) return *facts.crl_problem;
+  if (facts.usage_problem) return *facts.usage_problem;
+  if (facts.key_problem) return *facts.key_problem;
+  if (now < facts.not_before || now > facts.not_after) {
+    return "the certificate is not valid now (valid from " + FormatRfc3339(facts.not_before) + " to " +
+           FormatRfc3339(facts.not_after) + ")";
+  }
+  if (facts.revoked_at && *facts.revoked_at <= now) {
+    return "the certificate was revoked on " + FormatRfc3339(*facts.revoked_at);
+  }
+  if (facts.subject_cn != person) {
+    return "the certificate's subject (CN=" + facts.subject_cn + ") does not name '" + std::string(person) + "'";
+  }
+  return "";
+}
+
 Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
                                             std::string_view crl_der) {
   CertificateFacts f;
@@ -94,6 +112,15 @@ Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, st
   };
   f.not_before = std::max(when(X509_get0_notBefore(cert.get())), when(X509_get0_notBefore(anchor.get())));
   f.not_after = std::min(when(X509_get0_notAfter(cert.get())), when(X509_get0_notAfter(anchor.get())));
+  if (X509_NAME* subject = X509_get_subject_name(cert.get())) {
+    const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
+    if (at >= 0) {
+      unsigned char* utf8 = nullptr;
+      const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
+      if (len >= 0) f.subject_cn.assign(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+      OPENSSL_free(utf8);
+    }
+  }
   if ((X509_get_extension_flags(cert.get()) & EXFLAG_KUSAGE) == 0 ||
       (X509_get_key_usage(cert.get()) & KU_DIGITAL_SIGNATURE) == 0) {
     f.usage_problem = "the certificate lacks the digitalSignature key usage";

@@ -43,6 +43,7 @@ struct CertificateFacts {
   Timestamp not_after;                       // to here (inclusive, to the second)
   std::optional<Timestamp> revoked_at;       // when the list revokes it
   std::string family;                        // "ed25519", "ecdsa-p256-sha256" or "rsa"
+  std::string subject_cn;                    // the subject's commonName (UTF-8), "" when none
   std::shared_ptr<EVP_PKEY> key;
 };
 
@@ -50,6 +51,13 @@ struct CertificateFacts {
 // when a DER cannot be read at all.
 Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
                                             std::string_view crl_der);
+
+// Why `certificate_der` may not be enrolled for `person` in a body with this
+// anchor and list at `now` ("" when it may): the same facts that judge acts.
+// It must chain to the anchor, carry digitalSignature, use an accepted key,
+// be valid at `now`, not be revoked by then, and name `person` as its
+// subject's commonName.
+std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person, Timestamp now);
 
 // The same verdict as VerifySignedAct, from facts computed earlier.
 Status VerifyWithFacts(const CertificateFacts& facts, const SignedAct& act, std::string_view payload);
