@@ -4,6 +4,7 @@
 
 
 #include "api/log.h"
+#include "api/platform.h"
 #include "api/service.h"
 #include "domain/signing/signed_act.h"
 #include "domain/signing/verify.h"
@@ -132,6 +133,7 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   app->metrics_ = std::make_unique<Metrics>();
   app->RegisterSystemRoutes();
   RegisterCommandRoutes(*app);
+  RegisterPlatformRoutes(*app);
   RegisterQueryRoutes(*app);
   RegisterAuditRoutes(*app);
   return app;

@@ -57,8 +57,8 @@ struct Route {
   std::string pattern;  // "/v1/bodies/{body}/meetings/{meeting}"
   std::string tag;
   std::string summary;
-  Schema schema;                    // the request body
-  std::vector<std::string> query;   // accepted query parameters
+  Schema schema{};                  // the request body
+  std::vector<std::string> query{};  // accepted query parameters
   bool authenticated = true;
   bool command = false;             // appends events; takes Idempotency-Key
   bool websocket = false;

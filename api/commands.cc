@@ -4,6 +4,7 @@
 #include "api/app.h"
 #include "api/enums.h"
 #include "api/log.h"
+#include "api/platform.h"
 #include "api/service.h"
 #include "domain/authz/authorization.h"
 #include "domain/signing/signed_act.h"
@@ -30,40 +31,12 @@ SignedAct Signature(const json& s) {
                    s.at("certificate").get<std::string>(), *ParseRfc3339(s.at("signed_at").get<std::string>())};
 }
 
-http::Response Outcome(const Call& c, const Result<CommandOutcome>& r) {
-  if (!r.ok()) {
-    if (r.error().code == ErrorCode::kBadSignature) {
-      // The security log: every refused signature, with who and where.
-      LogEvent(spdlog::level::warn, {{"msg", "signature refused"},
-                                     {"security", "signature_refused"},
-                                     {"request_id", c.request.request_id},
-                                     {"actor", c.ctx.actor},
-                                     {"on_behalf_of", c.ctx.on_behalf_of},
-                                     {"path", c.request.path},
-                                     {"peer", c.request.peer},
-                                     {"reason", r.error().message}});
-    }
-    return FromError(r.error());
-  }
-  json positions = json::array();
-  if (r->append.last_position > 0) {
-    for (std::uint64_t p = r->append.first_position; p <= r->append.last_position; ++p) positions.push_back(p);
-  }
-  return Json(r->events > 0 ? 201 : 200, {{"command_id", c.ctx.command_id},
-                                          {"stream", r->stream},
-                                          {"stream_version", r->append.stream_version},
-                                          {"positions", positions},
-                                          {"first_position", r->append.first_position},
-                                          {"last_position", r->append.last_position},
-                                          {"replayed", r->replayed}});
-}
-
 // Registers one command route.
 void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary, Schema schema,
              std::function<Result<CommandOutcome>(Call&, CommandService&)> run) {
   app.Add(Route{std::move(method), std::move(pattern), std::move(tag), std::move(summary), std::move(schema), {},
                 true, true, false,
-                [&app, run = std::move(run)](Call& c) { return Outcome(c, run(c, app.commands())); }});
+                [&app, run = std::move(run)](Call& c) { return OutcomeResponse(c, run(c, app.commands())); }});
 }
 
 const Field kSignatureField{"signature", FieldType::kSignature};
@@ -129,6 +102,34 @@ Status NumberableResolution(const Call& c, CommandService& s, const std::string&
 }
 
 }  // namespace
+
+http::Response OutcomeResponse(const Call& c, const Result<CommandOutcome>& r) {
+  if (!r.ok()) {
+    if (r.error().code == ErrorCode::kBadSignature) {
+      // The security log: every refused signature, with who and where.
+      LogEvent(spdlog::level::warn, {{"msg", "signature refused"},
+                                     {"security", "signature_refused"},
+                                     {"request_id", c.request.request_id},
+                                     {"actor", c.ctx.actor},
+                                     {"on_behalf_of", c.ctx.on_behalf_of},
+                                     {"path", c.request.path},
+                                     {"peer", c.request.peer},
+                                     {"reason", r.error().message}});
+    }
+    return FromError(r.error());
+  }
+  json positions = json::array();
+  if (r->append.last_position > 0) {
+    for (std::uint64_t p = r->append.first_position; p <= r->append.last_position; ++p) positions.push_back(p);
+  }
+  return Json(r->events > 0 ? 201 : 200, {{"command_id", c.ctx.command_id},
+                                          {"stream", r->stream},
+                                          {"stream_version", r->append.stream_version},
+                                          {"positions", positions},
+                                          {"first_position", r->append.first_position},
+                                          {"last_position", r->append.last_position},
+                                          {"replayed", r->replayed}});
+}
 
 void RegisterCommandRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
@@ -416,12 +417,13 @@ void RegisterCommandRoutes(App& app) {
           {{"resolution", FieldType::kId}, {"title", FieldType::kText}, {"text", FieldType::kText},
            {"meeting", FieldType::kId, false}, {"vote", FieldType::kId, false}},
           [](Call& c, CommandService& s) -> Result<CommandOutcome> {
-            const std::string meeting = Str(c.body, "meeting"), vote = Str(c.body, "vote");
-            if (!vote.empty() && meeting.empty()) {
+            const std::string meeting_id = Str(c.body, "meeting"), vote = Str(c.body, "vote");
+            if (!vote.empty() && meeting_id.empty()) {
               return MakeError(ErrorCode::kInvalidArgument, "a vote is named with its meeting");
             }
-            if (auto st = Checked(c, s, Action::kDraftResolution,
-                                  [&] { return meeting.empty() ? Status(Ok{}) : VoteExists(c, s, meeting, vote); });
+            if (auto st = Checked(c, s, Action::kDraftResolution, [&] {
+                  return meeting_id.empty() ? Status(Ok{}) : VoteExists(c, s, meeting_id, vote);
+                });
                 !st.ok()) {
               return st.error();
             }

@@ -3,12 +3,14 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "api/platform.h"
+
 namespace ecab::api {
 namespace {
 
 using nlohmann::json;
 
-Result<std::string> Field(const json& object, const char* name, const std::string& where) {
+Result<std::string> TextField(const json& object, const char* name, const std::string& where) {
   auto it = object.find(name);
   if (it == object.end() || !it->is_string() || it->get<std::string>().empty()) {
     return MakeError(ErrorCode::kInvalidArgument, where + ": missing text field '" + name + "'");
@@ -19,11 +21,11 @@ Result<std::string> Field(const json& object, const char* name, const std::strin
 Result<directory::MemberEnrolled> Person(const json& entry, const std::string& where) {
   directory::MemberEnrolled p;
   for (auto [field, target] : {std::pair{"id", &p.person}, {"office", &p.office}, {"office_vi", &p.office_vi}}) {
-    auto value = Field(entry, field, where);
+    auto value = TextField(entry, field, where);
     if (!value.ok()) return value.error();
     *target = *value;
   }
-  auto role_name = Field(entry, "role", where);
+  auto role_name = TextField(entry, "role", where);
   if (!role_name.ok()) return role_name.error();
   auto role = directory::ParseRole(*role_name);
   if (!role.ok()) return MakeError(ErrorCode::kInvalidArgument, where + ": " + role.error().message);
@@ -31,11 +33,6 @@ Result<directory::MemberEnrolled> Person(const json& entry, const std::string& w
   return p;
 }
 
-es::ProposedEvent Proposed(const directory::DirectoryEvent& event) {
-  EncodedEvent encoded = std::visit([](const auto& e) { return Encode(e); }, event);
-  return es::ProposedEvent{std::move(encoded.type), encoded.schema_version, std::move(encoded.bytes),
-                           std::nullopt};
-}
 
 }  // namespace
 
@@ -51,9 +48,18 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   for (auto [field, target] : {std::pair{"id", &cabinet.body.body}, {"name", &cabinet.body.name},
                                {"name_vi", &cabinet.body.name_vi},
                                {"resolution_number_suffix", &cabinet.body.resolution_suffix}}) {
-    auto value = Field(body, field, "body");
+    auto value = TextField(body, field, "body");
     if (!value.ok()) return value.error();
     *target = *value;
+  }
+  const std::string kind = body.value("kind", "other");
+  cabinet.body.kind = directory::BodyKind::kOther;
+  for (auto k : {directory::BodyKind::kCabinet, directory::BodyKind::kMinistryBoard,
+                 directory::BodyKind::kPeoplesCommittee, directory::BodyKind::kCouncil, directory::BodyKind::kOther}) {
+    if (directory::BodyKindName(k) == kind) cabinet.body.kind = k;
+  }
+  if (directory::BodyKindName(cabinet.body.kind) != kind) {
+    return MakeError(ErrorCode::kInvalidArgument, "body: unknown kind '" + kind + "'");
   }
   for (const char* list : {"members", "staff"}) {
     const json& entries = doc.value(list, json::array());
@@ -69,34 +75,23 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
 
 std::string BodyStream(std::string_view body) { return "body-" + std::string(body); }
 
-Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet, Timestamp since) {
-  // Decided like any command, so the seed obeys the same rules as the API.
-  const CommandContext ctx{since, "bootstrap", Role::kAdmin, "", "seed:" + cabinet.body.body + ":directory:v1"};
-  directory::Body body;
-  std::vector<directory::DirectoryEvent> events;
-  auto decide = [&](const directory::BodyCommand& command) -> Status {
-    auto decided = directory::Decide(body, command, ctx);
-    if (!decided.ok()) return decided.error();
-    for (auto& e : *decided) {
-      body = directory::Evolve(std::move(body), e);
-      events.push_back(std::move(e));
-    }
-    return Ok{};
-  };
+Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet, Timestamp since,
+                                     const std::string& platform_admin) {
   const auto& b = cabinet.body;
-  if (auto s = decide(directory::CreateBody{b.body, b.name, b.name_vi, b.resolution_suffix}); !s.ok()) return s.error();
+  const std::string seed = "seed:" + b.body + ":";
+  directory::CreateBody create{b.body, b.name, b.name_vi, b.resolution_suffix, b.kind};
+  create.admin = "bootstrap";
+  auto created = CreateBodyAs(commands, create, CommandContext{since, platform_admin, Role::kAdmin, "", seed + "create"});
+  if (!created.ok()) return created.error();
+  es::AppendResult out = created->append;
   for (const auto& p : cabinet.people) {
-    if (auto s = decide(directory::EnrollPerson{p.person, p.office, p.office_vi, p.role}); !s.ok()) return s.error();
+    auto enrolled = commands.Execute(b.body, directory::EnrollPerson{p.person, p.office, p.office_vi, p.role},
+                                     CommandContext{since, "bootstrap", Role::kAdmin, "", seed + "person:" + p.person});
+    if (!enrolled.ok()) return enrolled.error();
+    out.last_position = enrolled->append.last_position;
+    out.stream_version = enrolled->append.stream_version;
   }
-  es::AppendRequest request;
-  request.body = b.body;
-  request.stream = BodyStream(b.body);
-  request.expected = es::ExpectedVersion::NoStream();
-  request.command_id = ctx.command_id;
-  request.correlation_id = ctx.command_id;
-  request.actor = es::Actor{ctx.actor, std::string(RoleName(ctx.role)), ""};
-  for (const auto& e : events) request.events.push_back(Proposed(e));
-  return store.Append(std::move(request));
+  return out;
 }
 
 }  // namespace ecab::api

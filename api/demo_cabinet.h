@@ -7,12 +7,13 @@
 
 #include "domain/base/result.h"
 #include "domain/directory/body.h"
+#include "api/service.h"
 #include "eventstore/event_store.h"
 
 namespace ecab::api {
 
 struct CabinetFixture {
-  directory::BodyCreated body;
+  directory::BodyCreated body;  // with its kind ("kind" in the file; default "other")
   std::vector<directory::MemberEnrolled> people;  // members, then staff, in file order
 };
 
@@ -22,11 +23,15 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path);
 // The stream that holds a body's directory: "body-<body id>".
 std::string BodyStream(std::string_view body);
 
-// Decides CreateBody and EnrollPerson for every person (as the "bootstrap"
-// admin, members in force from `since`) and appends the events as one
-// all-or-nothing append to the body's stream, under a command id derived from
-// the body id: running it again changes nothing and returns the first result.
-Result<es::AppendResult> SeedCabinet(es::EventStore& store, const CabinetFixture& cabinet, Timestamp since);
+// Founds the body as `platform_admin` (a platform administrator, through
+// CreateBodyAs like POST /v1/bodies) with "bootstrap" as its first admin,
+// then enrols every person as that admin (members in force from `since`),
+// each through the command service like POST /v1/bodies/{body}/people, under
+// command ids derived from the body and person ids: running it again changes
+// nothing and returns the first result. The positions of the first and last
+// events recorded.
+Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet, Timestamp since,
+                                     const std::string& platform_admin);
 
 // 2016-04-09T00:00:00Z: the day the 2016-2021 Government took office.
 inline Timestamp DemoCabinetSince() { return FromMicros(1460160000000000); }

@@ -1,4 +1,5 @@
 #include "api/demo_cabinet.h"
+#include "api/platform.h"
 
 #include <gtest/gtest.h>
 
@@ -35,13 +36,20 @@ TEST(DemoCabinet, SeedingTwiceRecordsTheCabinetOnceAndItDecodes) {
   auto store = OpenOrDie(dir.path() / "store");
   auto cabinet = LoadCabinetFixture(kFixture);
   ASSERT_TRUE(cabinet.ok());
-  auto first = SeedCabinet(*store, *cabinet, DemoCabinetSince());
+  CommandService commands(*store);
+  // Only a platform administrator founds a body: the demo is no side door.
+  auto refused = SeedCabinet(commands, *cabinet, DemoCabinetSince(), "platform-admin");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, ErrorCode::kForbidden);
+  EXPECT_EQ(store->head_position(), 0u);
+  ASSERT_TRUE(EnsurePlatformAdmin(commands, "platform-admin", DemoCabinetSince()).ok());
+  auto first = SeedCabinet(commands, *cabinet, DemoCabinetSince(), "platform-admin");
   ASSERT_TRUE(first.ok()) << ToString(first.error());
-  auto second = SeedCabinet(*store, *cabinet, DemoCabinetSince());
+  auto second = SeedCabinet(commands, *cabinet, DemoCabinetSince(), "platform-admin");
   ASSERT_TRUE(second.ok()) << ToString(second.error());
   EXPECT_EQ(*first, *second);
-  // body.created, the bootstrap admin, then every person.
-  EXPECT_EQ(store->head_position(), 2 + cabinet->people.size());
+  // The platform admin's appointment; body.created, the bootstrap admin, then every person.
+  EXPECT_EQ(store->head_position(), 1 + 2 + cabinet->people.size());
 
   auto events = store->ReadStream(BodyStream("gov-vn"), 0, es::Direction::kForward, 100);
   ASSERT_TRUE(events.ok());

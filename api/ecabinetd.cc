@@ -1,6 +1,8 @@
 // ecabinetd — the e-Cabinet node: the embedded event store, the read models,
 // and the HTTPS/WebSocket API. Configuration: flags, then ECAB_* environment
 // variables, then a TOML file (--config), then the defaults `--help` shows.
+#include <sys/stat.h>
+
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <csignal>
@@ -15,6 +17,8 @@
 #include "api/http/server.h"
 #include "api/log.h"
 #include "api/pki.h"
+#include "api/platform.h"
+#include "api/service.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
 #include "replay/tree_heads.h"
@@ -50,6 +54,8 @@ struct Config {
   long idle_timeout_ms = 60'000;
   long token_hours = 8;
   int password_cost = 15;
+  std::string platform_admin = "platform-admin";
+  std::string platform_admin_password;  // default: the demo's, else random (written to a file)
 };
 
 // First start: a fresh data directory gets a new random key file. A store
@@ -97,6 +103,29 @@ ecab::Status EnsureTls(Config& c) {
 int Fail(const ecab::Error& e) {
   LogEvent(level::err, {{"msg", "cannot start"}, {"error", ecab::ToString(e)}});
   return 1;
+}
+
+// First start: the platform administrator who founds bodies, with a password:
+// as configured, the demo's in a demo, else random and written once to
+// <data-dir>/platform-admin.password (mode 0600).
+ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool demo) {
+  auto appointed = ecab::api::EnsurePlatformAdmin(app.commands(), c.platform_admin, ecab::es::SystemClock().Now());
+  if (!appointed.ok()) return appointed.error();
+  if (!*appointed) return ecab::Ok{};
+  std::string password = c.platform_admin_password;
+  if (password.empty() && demo) password = c.demo_password;
+  if (password.empty()) {
+    password = ecab::es::ToHex(ecab::api::RandomBytes(16));
+    const auto file = c.data_dir / "platform-admin.password";
+    const mode_t old = ::umask(077);
+    std::ofstream(file) << password << "\n";
+    ::umask(old);
+    LogEvent(level::warn, {{"msg", "appointed the platform administrator; the password is in the file: change it"},
+                           {"person", c.platform_admin}, {"file", file.string()}});
+  } else {
+    LogEvent(level::info, {{"msg", "appointed the platform administrator"}, {"person", c.platform_admin}});
+  }
+  return app.SetPassword(c.platform_admin, password);
 }
 
 // Signs and records a tree head when the log has grown since the last one.
@@ -174,6 +203,9 @@ int main(int argc, char** argv) {
   opt("--max-websockets", c.server.max_websockets, "open WebSocket feeds at most");
   opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
   opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost")->check(CLI::Range(10, 20));
+  opt("--platform-admin", c.platform_admin, "the platform administrator appointed at first start (founds bodies)");
+  opt("--platform-admin-password", c.platform_admin_password,
+      "their first password (default: the demo's in a demo, else random, written to <data-dir>/platform-admin.password)");
   std::vector<std::string> args = Arguments(argc, argv, env);
   std::vector<char*> raw;
   for (auto& a : args) raw.push_back(a.data());
@@ -217,11 +249,6 @@ int main(int argc, char** argv) {
     auto loaded = ecab::api::LoadCabinetFixture(c.demo_cabinet);
     if (!loaded.ok()) return Fail(loaded.error());
     cabinet = std::move(loaded).value();
-    auto seeded = ecab::api::SeedCabinet(**store, *cabinet, ecab::api::DemoCabinetSince());
-    if (!seeded.ok()) return Fail(seeded.error());
-    LogEvent(level::info, {{"msg", "demo body recorded"}, {"body", cabinet->body.body},
-                           {"people", cabinet->people.size()}, {"first_position", seeded->first_position},
-                           {"last_position", seeded->last_position}});
   }
   if (c.verify) {
     auto report = (*store)->Verify();
@@ -242,7 +269,15 @@ int main(int argc, char** argv) {
   app_options.public_key_pem = (*signer)->public_pem();
   auto api = ecab::api::App::Create(**store, *keys, app_options);
   if (!api.ok()) return Fail(api.error());
+  if (auto s = AppointPlatformAdmin(c, **api, cabinet.has_value()); !s.ok()) return Fail(s.error());
   if (cabinet) {
+    // The demo founds its body like any client of POST /v1/bodies: as the platform administrator.
+    auto seeded = ecab::api::SeedCabinet((*api)->commands(), *cabinet, ecab::api::DemoCabinetSince(),
+                                         c.platform_admin);
+    if (!seeded.ok()) return Fail(seeded.error());
+    LogEvent(level::info, {{"msg", "demo body recorded"}, {"body", cabinet->body.body},
+                           {"people", cabinet->people.size()}, {"first_position", seeded->first_position},
+                           {"last_position", seeded->last_position}});
     auto demo = ecab::api::SetUpDemo(**api, *cabinet, c.data_dir / "demo", c.demo_password);
     if (!demo.ok()) return Fail(demo.error());
     if (demo->created) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "domain/base/roles.h"
+#include "domain/directory/events.h"
 #include "domain/directory/policy.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
@@ -51,6 +52,12 @@ inline const EnumNames<Role>& Roles() {
   static const EnumNames<Role> names({Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
                                       Role::kAuditor, Role::kArchivist, Role::kAdmin},
                                      [](Role r) { return std::string(RoleName(r)); });
+  return names;
+}
+inline const EnumNames<directory::BodyKind>& BodyKinds() {
+  using K = directory::BodyKind;
+  static const EnumNames<K> names({K::kCabinet, K::kMinistryBoard, K::kPeoplesCommittee, K::kCouncil, K::kOther},
+                                  &directory::BodyKindName);
   return names;
 }
 inline const EnumNames<Classification>& Classifications() {

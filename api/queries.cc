@@ -540,7 +540,7 @@ void RegisterAuditRoutes(App& app) {
   // The export route admits participants too (the exporter checks who may).
   // How a decision came about, from the log alone: the story `ecab-audit
   // explain` tells, as JSON. 404 unless the object is of this body.
-  auto explain = [&app](Call& c, const std::string& what, const std::string& id, Status belongs) {
+  auto explain = [&app](const std::string& what, const std::string& id, Status belongs) {
     if (!belongs.ok()) return FromError(belongs.error());
     auto story = replay::Explain(app.store(), what, id);
     if (!story.ok()) return FromError(story.error());
@@ -561,7 +561,7 @@ void RegisterAuditRoutes(App& app) {
         const std::string id = c.params["resolution"];
         auto r = app.commands().Resolution(id);
         if (!r.ok()) return FromError(r.error());
-        return explain(c, "resolution", id, of_body(c, r->version, r->body, "resolution", id));
+        return explain("resolution", id, of_body(c, r->version, r->body, "resolution", id));
       });
   add(b + "/meetings/{meeting}/votes/{vote}/explanation",
       "How a vote came about: attendance, quorum, every ballot with its signature re-checked, tally, rule.", {},
@@ -573,7 +573,7 @@ void RegisterAuditRoutes(App& app) {
         if (belongs.ok() && !m->state.votes.contains(c.params["vote"])) {
           belongs = MakeError(ErrorCode::kNotFound, "meeting '" + id + "' has no vote '" + c.params["vote"] + "'");
         }
-        return explain(c, "vote", id + "/" + c.params["vote"], belongs);
+        return explain("vote", id + "/" + c.params["vote"], belongs);
       });
   add(b + "/forms/{form}/explanation",
       "How an opinion form came about: its content, approval, every signed answer, the result.", {},
@@ -581,7 +581,7 @@ void RegisterAuditRoutes(App& app) {
         const std::string id = c.params["form"];
         auto f = app.commands().Form(id);
         if (!f.ok()) return FromError(f.error());
-        return explain(c, "form", id, of_body(c, f->version, f->body, "opinion form", id));
+        return explain("form", id, of_body(c, f->version, f->body, "opinion form", id));
       });
 
   app.Add(Route{"GET", b + "/meetings/{meeting}/export", "audit",

@@ -45,6 +45,12 @@ struct Fold<resolution::Resolution> {
   }
 };
 template <>
+struct Fold<platform::Platform> {
+  using Event = platform::PlatformEvent;
+  static const EventDecoder<Event>& Decoder() { return platform::PlatformDecoder(); }
+  static platform::Platform Apply(platform::Platform s, const Event& e) { return platform::Evolve(std::move(s), e); }
+};
+template <>
 struct Fold<documents::Document> {
   using Event = documents::DocumentEvent;
   static const EventDecoder<Event>& Decoder() { return documents::DocumentDecoder(); }
@@ -312,6 +318,16 @@ Result<Loaded<documents::Document>> CommandService::Document(const std::string& 
   return Load<documents::Document, documents::DocumentEvent>("document-" + id);
 }
 
+Result<Loaded<platform::Platform>> CommandService::Platform() {
+  return Load<platform::Platform, platform::PlatformEvent>(std::string(platform::kStream));
+}
+
+Result<CommandOutcome> CommandService::Execute(const platform::AppointAdmin& c, const CommandContext& ctx) {
+  return Run<platform::Platform, platform::PlatformEvent>(
+      std::string(platform::kBody), std::string(platform::kStream), ctx,
+      [&](const platform::Platform& state) { return platform::Decide(state, c, ctx); });
+}
+
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const directory::BodyCommand& c,
                                                const CommandContext& ctx) {
   return Run<directory::Body, directory::DirectoryEvent>(
@@ -384,9 +400,10 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   p->dashboard_ = std::make_unique<proj::DashboardProjection>(*p->views_);
   p->audit_ = std::make_unique<proj::AuditProjection>();
   p->search_ = std::make_unique<proj::SearchProjection>(*p->views_);
+  p->bodies_ = std::make_unique<proj::BodiesProjection>();
   std::vector<proj::Projection*> all = p->aggregates_->all();
-  for (proj::Projection* extra : std::initializer_list<proj::Projection*>{p->tasks_.get(), p->dashboard_.get(),
-                                                                           p->audit_.get(), p->search_.get()}) {
+  for (proj::Projection* extra : std::initializer_list<proj::Projection*>{
+           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(), p->bodies_.get()}) {
     all.push_back(extra);
   }
   p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));

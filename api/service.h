@@ -16,10 +16,12 @@
 #include "domain/documents/document.h"
 #include "domain/forms/form.h"
 #include "domain/meeting/meeting.h"
+#include "domain/platform/platform.h"
 #include "domain/resolution/resolution.h"
 #include "eventstore/event_store.h"
 #include "eventstore/view_store.h"
 #include "projections/audit.h"
+#include "projections/bodies.h"
 #include "projections/dashboard.h"
 #include "projections/runner.h"
 #include "projections/search.h"
@@ -65,6 +67,8 @@ class CommandService {
   Result<Loaded<forms::Form>> Form(const std::string& id);
   Result<Loaded<resolution::Resolution>> Resolution(const std::string& id);
   Result<Loaded<documents::Document>> Document(const std::string& id);
+  // The installation's own aggregate: its platform administrators.
+  Result<Loaded<platform::Platform>> Platform();
 
   Result<CommandOutcome> Execute(const std::string& body, const directory::BodyCommand& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const std::string& meeting, const meeting::MeetingCommand& c,
@@ -75,6 +79,7 @@ class CommandService {
                                  const resolution::ResolutionCommand& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const std::string& document,
                                  const documents::DocumentCommand& c, const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const platform::AppointAdmin& c, const CommandContext& ctx);
 
   es::EventStore& store() { return store_; }
 
@@ -125,6 +130,7 @@ class Projections {
   std::unique_ptr<proj::DashboardProjection> dashboard_;
   std::unique_ptr<proj::AuditProjection> audit_;
   std::unique_ptr<proj::SearchProjection> search_;
+  std::unique_ptr<proj::BodiesProjection> bodies_;
   std::unique_ptr<proj::Runner> runner_;
   std::unique_ptr<es::Subscription> source_;
 };

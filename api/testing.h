@@ -17,6 +17,7 @@
 #include "api/http/client.h"
 #include "api/http/server.h"
 #include "api/pki.h"
+#include "api/platform.h"
 #include "api/schema.h"
 #include "api/service.h"
 #include "domain/signing/testing.h"
@@ -41,13 +42,17 @@ class Node {
       people.push_back(p.person);
       if (IsVotingRole(p.role)) members.push_back(p.person);
     }
-    if (auto seeded = SeedCabinet(*store, *cabinet, DemoCabinetSince()); !seeded.ok()) {
+    CommandService seeding(*store);
+    if (auto appointed = EnsurePlatformAdmin(seeding, "platform-admin", Now()); !appointed.ok()) {
+      throw std::runtime_error(ToString(appointed.error()));
+    }
+    if (auto seeded = SeedCabinet(seeding, *cabinet, DemoCabinetSince(), "platform-admin"); !seeded.ok()) {
       throw std::runtime_error(ToString(seeded.error()));
     }
     CabinetFixture other;
     other.body = directory::BodyCreated{"other-body", "Another body", "", "NQ-X"};
     other.people.push_back(directory::MemberEnrolled{"other-member", "Member elsewhere", "", Role::kMember, Timestamp{}});
-    if (auto seeded = SeedCabinet(*store, other, DemoCabinetSince()); !seeded.ok()) {
+    if (auto seeded = SeedCabinet(seeding, other, DemoCabinetSince(), "platform-admin"); !seeded.ok()) {
       throw std::runtime_error(ToString(seeded.error()));
     }
     AppOptions options;
@@ -74,6 +79,7 @@ class Node {
     for (const auto& p : people) SetPassword(p);
     SetPassword("other-member");
     SetPassword("outsider");  // known to the server, in no body
+    SetPassword("platform-admin");
     client_certificates_ = client_certificates;
   }
 

@@ -12,6 +12,7 @@
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
 #include "domain/log/events.h"
+#include "domain/platform/platform.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/reminders/reminders.h"
@@ -51,11 +52,12 @@ TEST(RoundTrip, DirectoryEvents) {
   p.silence = Silence::kConsent;
   p.max_classification = Classification::kSecret;
   ExpectRoundTripAndGolden(d, BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
-                                          "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"});
+                                          "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP",
+                                          BodyKind::kCabinet});
   ExpectRoundTripAndGolden(d, MemberEnrolled{"pm", "Prime Minister", "Thủ tướng", Role::kChair, kT});
   ExpectRoundTripAndGolden(d, MemberLeft{"min-ict", kT});
   ExpectRoundTripAndGolden(d, CertificateEnrolled{"pm", "sha256:00", std::string("\x30\x82\x00", 3)});
-  ExpectRoundTripAndGolden(d, PolicySet{p});
+  ExpectRoundTripAndGolden(d, PolicySet{p, true});
   ExpectRoundTripAndGolden(d, TrustAnchorSet{std::string("\x30\x01", 2)});
   ExpectRoundTripAndGolden(d, RevocationListPublished{std::string("\x30\x02", 2)});
   ExpectRoundTripAndGolden(d, ApproverDelegated{"dpm-standing", true});
@@ -132,6 +134,10 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
                                                        kT, kT, {"m02", "staff"}});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
                            reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1"});
+}
+
+TEST(RoundTrip, PlatformEvents) {
+  ExpectRoundTripAndGolden(platform::PlatformDecoder(), platform::AdminAppointed{"platform-admin"});
 }
 
 TEST(RoundTrip, LogEvents) {

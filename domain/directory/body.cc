@@ -19,9 +19,25 @@ Result<Events> DecideCreate(const Body& body, const CreateBody& c, const Command
   if (c.body.empty() || c.name.empty() || c.resolution_suffix.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, "a body needs an id, a name and a resolution suffix");
   }
-  // The operator who creates the body becomes its first admin.
-  return Events{BodyCreated{c.body, c.name, c.name_vi, c.resolution_suffix},
-                MemberEnrolled{ctx.actor, "Administrator", "Quản trị hệ thống", Role::kAdmin, ctx.now}};
+  if (c.body.starts_with("_")) return Refuse(ErrorCode::kInvalidArgument, "body ids starting with '_' are reserved");
+  Events out{BodyCreated{c.body, c.name, c.name_vi, c.resolution_suffix, c.kind}};
+  // The first admin as named, else the one who creates the body.
+  out.push_back(MemberEnrolled{c.admin.empty() ? ctx.actor : c.admin,
+                               c.admin_office.empty() ? "Administrator" : c.admin_office,
+                               c.admin_office.empty() ? "Quản trị hệ thống" : c.admin_office_vi, Role::kAdmin, ctx.now});
+  if (c.policy) {
+    if (auto problem = PolicyProblem(*c.policy); !problem.empty()) {
+      return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
+    }
+    out.push_back(PolicySet{*c.policy, c.late_substitution});
+  }
+  if (!c.anchor_der.empty()) {
+    auto anchor = InspectCertificate(c.anchor_der, c.anchor_der, "");
+    if (!anchor.ok()) return Refuse(ErrorCode::kInvalidArgument, "trust anchor: " + anchor.error().message);
+    if (anchor->chain_problem) return Refuse(ErrorCode::kInvalidArgument, "trust anchor: not a self-signed CA certificate");
+    out.push_back(TrustAnchorSet{c.anchor_der});
+  }
+  return out;
 }
 
 Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const CommandContext& ctx) {
@@ -202,6 +218,7 @@ Body Evolve(Body body, const DirectoryEvent& event) {
           body.name = e.name;
           body.name_vi = e.name_vi;
           body.resolution_suffix = e.resolution_suffix;
+          body.kind = e.kind;
         } else if constexpr (std::is_same_v<E, MemberEnrolled>) {
           PersonRecord& p = body.people[e.person];
           p.office = e.office;

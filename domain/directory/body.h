@@ -35,6 +35,7 @@ struct Body {
   std::string name;
   std::string name_vi;
   std::string resolution_suffix;
+  BodyKind kind = BodyKind::kOther;
   Policy policy;
   bool late_substitution = false;  // substitutes may be named after the session opened
   std::map<std::string, PersonRecord> people;
@@ -58,8 +59,15 @@ struct Body {
 };
 
 // Commands.
+// Founds a body with its first admin (the actor when none is named) and,
+// when given, its policy and trust anchor: all in the body's first append.
 struct CreateBody {
   std::string body, name, name_vi, resolution_suffix;
+  BodyKind kind = BodyKind::kOther;
+  std::string admin{}, admin_office{}, admin_office_vi{};  // admin empty: the actor
+  std::optional<Policy> policy{};
+  bool late_substitution = false;
+  std::string anchor_der{};  // empty: set later
 };
 struct EnrollPerson {
   std::string person, office, office_vi;

@@ -2,6 +2,17 @@
 
 namespace ecab::directory {
 
+std::string BodyKindName(BodyKind kind) {
+  switch (kind) {
+    case BodyKind::kCabinet: return "cabinet";
+    case BodyKind::kMinistryBoard: return "ministry_board";
+    case BodyKind::kPeoplesCommittee: return "peoples_committee";
+    case BodyKind::kCouncil: return "council";
+    case BodyKind::kOther: break;
+  }
+  return "other";
+}
+
 const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
   static const EventDecoder<DirectoryEvent> decoder = [] {
     EventDecoder<DirectoryEvent> d;
@@ -14,6 +25,10 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
         .Add<RevocationListPublished>()
         .Add<ApproverDelegated>()
         .Add<ResolutionNumberAssigned>()
+        .AddUpcaster<BodyCreatedV1>([](BodyCreatedV1 v1) {
+          return BodyCreated{std::move(v1.body), std::move(v1.name), std::move(v1.name_vi),
+                             std::move(v1.resolution_suffix), BodyKind::kOther};
+        })
         .AddUpcaster<PolicySetV1>([](PolicySetV1 v1) { return PolicySet{v1.policy, false}; })
         .AddUpcaster<MemberEnrolledV1>([](MemberEnrolledV1 v1) {
           // Schema 1 had no start: the member counts as enrolled since the epoch.

@@ -21,16 +21,38 @@ using ecab::ParseRole;
 using ecab::Role;
 using ecab::RoleName;
 
+// What kind of collegial body. Persisted: values are never renumbered.
+enum class BodyKind : std::uint8_t {
+  kOther = 0,
+  kCabinet = 1,            // a national government
+  kMinistryBoard = 2,      // a ministry's leadership board
+  kPeoplesCommittee = 3,   // a province's or city's People's Committee
+  kCouncil = 4,            // a council (city council, People's Council)
+};
+
+// "other", "cabinet", "ministry_board", "peoples_committee", "council".
+std::string BodyKindName(BodyKind kind);
+
+// Schema 1 of body.created: without the kind.
+struct BodyCreatedV1 {
+  static constexpr std::string_view kType = "body.created";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string body, name, name_vi, resolution_suffix;
+  template <class Archive>
+  void serialize(Archive& ar) { ar(body, name, name_vi, resolution_suffix); }
+};
+
 // A body was founded: the Government, a People's Committee, a board.
 struct BodyCreated {
   static constexpr std::string_view kType = "body.created";
-  static constexpr std::uint16_t kSchemaVersion = 1;
+  static constexpr std::uint16_t kSchemaVersion = 2;
   std::string body;               // stable id, e.g. "gov-vn"
   std::string name;
   std::string name_vi;
   std::string resolution_suffix;  // e.g. "NQ-CP" in "12/NQ-CP"
+  BodyKind kind = BodyKind::kOther;  // schema 1: kOther
   template <class Archive>
-  void serialize(Archive& ar) { ar(body, name, name_vi, resolution_suffix); }
+  void serialize(Archive& ar) { ar(body, name, name_vi, resolution_suffix, kind); }
   friend bool operator==(const BodyCreated&, const BodyCreated&) = default;
 };
 

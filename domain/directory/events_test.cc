@@ -39,10 +39,26 @@ void ExpectGolden(const std::string& file, const E& expected) {
   EXPECT_EQ(Encode(expected).bytes, golden) << "encoding of " << E::kType << " v1 changed";
 }
 
-TEST(DirectoryGolden, BodyCreatedV1StillDecodes) {
-  ExpectGolden("body.created.v1.bin",
-               BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
-                           "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"});
+TEST(DirectoryGolden, BodyCreatedV1IsUpcastToV2OfKindOther) {
+  const std::string golden = ReadGolden("body.created.v1.bin");
+  ASSERT_FALSE(golden.empty());
+  const BodyCreatedV1 v1{"gov-vn", "Government of the Socialist Republic of Vietnam",
+                         "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP"};
+  EXPECT_EQ(Encode(v1).bytes, golden) << "encoding of body.created v1 changed";
+  auto decoded = DirectoryDecoder().Decode("body.created", 1, golden);
+  ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
+  EXPECT_EQ(std::get<BodyCreated>(*decoded),
+            (BodyCreated{v1.body, v1.name, v1.name_vi, v1.resolution_suffix, BodyKind::kOther}));
+}
+
+TEST(DirectoryGolden, PolicySetV1IsUpcastWithoutLateSubstitution) {
+  const std::string golden = ReadGolden("body.policy_set.v1.bin");
+  ASSERT_FALSE(golden.empty());
+  auto decoded = DirectoryDecoder().Decode("body.policy_set", 1, golden);
+  ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
+  const auto& set = std::get<PolicySet>(*decoded);
+  EXPECT_FALSE(set.late_substitution);
+  EXPECT_EQ(Encode(PolicySetV1{set.policy}).bytes, golden) << "encoding of body.policy_set v1 changed";
 }
 
 TEST(DirectoryGolden, MemberEnrolledV1IsUpcastToV2SinceTheEpoch) {
