@@ -14,6 +14,7 @@
 #include "api/app.h"
 #include "api/demo.h"
 #include "api/demo_cabinet.h"
+#include "api/head_publisher.h"
 #include "api/http/server.h"
 #include "api/log.h"
 #include "api/pki.h"
@@ -39,6 +40,8 @@ struct Config {
   std::filesystem::path log_key;   // default: <data-dir>/log-key.pem
   int tree_head_every = 60;        // seconds
   std::filesystem::path witness;   // default: <data-dir>/tree-heads.jsonl
+  std::string witness_url;         // optional outside witness (HTTPS)
+  std::filesystem::path witness_ca;
   bool salvage = false;
   std::filesystem::path demo_cabinet;
   std::string demo_password = "cabinet-demo-2019";
@@ -128,14 +131,25 @@ ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool dem
   return app.SetPassword(c.platform_admin, password);
 }
 
-// Signs and records a tree head when the log has grown since the last one.
-void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer,
-                  const std::filesystem::path& witness) {
-  auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now(), witness);
+// Signs and records a tree head when the log has grown since the last one,
+// and sends it to the outside witness when one is configured (a failure
+// there is logged: the head is already in the witness file and the log).
+void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer, const Config& c) {
+  auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now(), c.witness);
   if (!head.ok()) {
     LogEvent(level::err, {{"msg", "tree head failed"}, {"error", ecab::ToString(head.error())}});
-  } else if (head->has_value()) {
-    LogEvent(level::info, {{"msg", "signed tree head"}, {"size", (*head)->size}, {"root", ecab::es::ToHex((*head)->root)}});
+    return;
+  }
+  if (!head->has_value()) return;
+  LogEvent(level::info, {{"msg", "signed tree head"}, {"size", (*head)->size}, {"root", ecab::es::ToHex((*head)->root)}});
+  if (c.witness_url.empty()) return;
+  auto url = ecab::api::ParseWitnessUrl(c.witness_url);
+  if (!url.ok()) return;  // checked at start
+  if (auto s = ecab::api::PostTreeHead(*url, c.witness_ca, **head, std::chrono::seconds(10)); !s.ok()) {
+    LogEvent(level::warn, {{"msg", "the outside witness did not take the tree head"}, {"size", (*head)->size},
+                           {"error", ecab::ToString(s.error())}});
+  } else {
+    LogEvent(level::info, {{"msg", "tree head sent to the outside witness"}, {"size", (*head)->size}});
   }
 }
 
@@ -178,6 +192,9 @@ int main(int argc, char** argv) {
   opt("--tree-head-every", c.tree_head_every, "seconds between signed tree heads");
   opt("--witness", c.witness,
       "append-only file witnessing every signed tree head (default: <data-dir>/tree-heads.jsonl)");
+  opt("--witness-url", c.witness_url, "also POST every signed tree head to this HTTPS URL (an outside witness)");
+  opt("--witness-ca", c.witness_ca, "CA certificate (PEM) the outside witness's certificate must chain to")
+      ->check(CLI::ExistingFile);
   flag("--salvage", c.salvage,
        "open a damaged store keeping the intact prefix of its log, and record the loss as an event "
        "(docs/OPERATIONS.md; only after a backup was found unusable)");
@@ -217,6 +234,12 @@ int main(int argc, char** argv) {
   if (c.key_file.empty()) c.key_file = c.data_dir / "keys";
   if (c.log_key.empty()) c.log_key = c.data_dir / "log-key.pem";
   if (c.witness.empty()) c.witness = c.data_dir / "tree-heads.jsonl";
+  if (!c.witness_url.empty()) {
+    if (auto url = ecab::api::ParseWitnessUrl(c.witness_url); !url.ok()) return Fail(url.error());
+    if (c.witness_ca.empty()) {
+      return Fail(ecab::MakeError(ecab::ErrorCode::kInvalidArgument, "--witness-url needs --witness-ca"));
+    }
+  }
   c.server.address = c.listen;
   c.server.port = static_cast<std::uint16_t>(c.port);
   c.server.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
@@ -285,7 +308,7 @@ int main(int argc, char** argv) {
                              {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
     }
   }
-  SignTreeHead(**store, **signer, c.witness);
+  SignTreeHead(**store, **signer, c);
   if (c.once) {
     (*api)->Shutdown();
     return 0;
@@ -324,14 +347,14 @@ int main(int argc, char** argv) {
   while (!g_stop.load()) {
     std::this_thread::sleep_for(std::chrono::milliseconds(100));
     if (std::chrono::steady_clock::now() >= next_head) {
-      SignTreeHead(**store, **signer, c.witness);
+      SignTreeHead(**store, **signer, c);
       next_head = std::chrono::steady_clock::now() + every;
     }
   }
   LogText(level::info, "stopping: no new connections; finishing requests in flight, closing feeds");
   server->Stop();
   (*api)->Shutdown();
-  SignTreeHead(**store, **signer, c.witness);
+  SignTreeHead(**store, **signer, c);
   LogText(level::info, "stopped");
   spdlog::default_logger()->flush();
   return 0;
