@@ -5,6 +5,7 @@
 #include "api/enums.h"
 #include "api/log.h"
 #include "api/platform.h"
+#include "api/policy_json.h"
 #include "api/service.h"
 #include "domain/authz/authorization.h"
 #include "domain/signing/signed_act.h"
@@ -167,31 +168,15 @@ void RegisterCommandRoutes(App& app) {
           "Set the body's rules: quorum, majority and its basis, ties, silence on forms, remote and substitute "
           "participation (late_substitution: a substitute may be named after the session opened), the highest "
           "classification accepted (admin).",
-          {{"quorum_numerator", FieldType::kInteger}, {"quorum_denominator", FieldType::kInteger},
-           {"majority_numerator", FieldType::kInteger}, {"majority_denominator", FieldType::kInteger},
-           {"majority_basis", FieldType::kEnum, true, MajorityBases().names()},
-           {"tie", FieldType::kEnum, true, TieRules().names()},
-           {"silence", FieldType::kEnum, true, Silences().names()},
-           {"remote_counts_for_quorum", FieldType::kBoolean},
-           {"substitutes_may_vote", FieldType::kBoolean},
-           {"substitutes_count_for_quorum", FieldType::kBoolean},
-           {"max_classification", FieldType::kEnum, true, Classifications().names()},
-           {"late_substitution", FieldType::kBoolean, false}},
+          [] {
+            Schema schema = PolicyFields(true);
+            schema.push_back({"late_substitution", FieldType::kBoolean, false});
+            return schema;
+          }(),
           [](Call& c, CommandService& s) {
-            auto u32 = [&](const char* name) {
-              return static_cast<std::uint32_t>(std::min<std::uint64_t>(c.body[name].get<std::uint64_t>(), UINT32_MAX));
-            };
-            Policy p;
-            p.quorum = Fraction{u32("quorum_numerator"), u32("quorum_denominator")};
-            p.majority = Fraction{u32("majority_numerator"), u32("majority_denominator")};
-            p.basis = MajorityBases().Parse(c.body["majority_basis"]);
-            p.tie = TieRules().Parse(c.body["tie"]);
-            p.silence = Silences().Parse(c.body["silence"]);
-            p.remote_counts_for_quorum = c.body["remote_counts_for_quorum"].get<bool>();
-            p.substitutes_may_vote = c.body["substitutes_may_vote"].get<bool>();
-            p.substitutes_count_for_quorum = c.body["substitutes_count_for_quorum"].get<bool>();
-            p.max_classification = Classifications().Parse(c.body["max_classification"]);
-            return s.Execute(c.params["body"], directory::SetPolicy{p, c.body.value("late_substitution", false)}, c.ctx);
+            return s.Execute(c.params["body"],
+                             directory::SetPolicy{PolicyFromJson(c.body), c.body.value("late_substitution", false)},
+                             c.ctx);
           });
   Command(app, "POST", b + "/approvers", "directory", "Delegate (or withdraw) the approval of opinion forms.",
           {{"person", FieldType::kId}, {"granted", FieldType::kBoolean, false}}, [](Call& c, CommandService& s) {

@@ -3,28 +3,13 @@
 // (configured at first start: ecabinetd --platform-admin).
 #include "api/enums.h"
 #include "api/platform.h"
+#include "api/policy_json.h"
 #include "domain/base/ids.h"
 
 namespace ecab::api {
 namespace {
 
 using nlohmann::json;
-
-const std::vector<Field>& PolicyFields() {
-  static const std::vector<Field> fields = {
-      {"quorum_numerator", FieldType::kInteger, false},
-      {"quorum_denominator", FieldType::kInteger, false},
-      {"majority_numerator", FieldType::kInteger, false},
-      {"majority_denominator", FieldType::kInteger, false},
-      {"majority_basis", FieldType::kEnum, false, MajorityBases().names()},
-      {"tie", FieldType::kEnum, false, TieRules().names()},
-      {"silence", FieldType::kEnum, false, Silences().names()},
-      {"remote_counts_for_quorum", FieldType::kBoolean, false},
-      {"substitutes_may_vote", FieldType::kBoolean, false},
-      {"substitutes_count_for_quorum", FieldType::kBoolean, false},
-      {"max_classification", FieldType::kEnum, false, Classifications().names()}};
-  return fields;
-}
 
 Schema CreateBodySchema() {
   Schema s = {{"body", FieldType::kId},
@@ -38,7 +23,7 @@ Schema CreateBodySchema() {
               {"admin_password", FieldType::kText, false},
               {"trust_anchor", FieldType::kBase64, false},
               {"late_substitution", FieldType::kBoolean, false}};
-  for (const Field& f : PolicyFields()) s.push_back(f);
+  for (const Field& f : PolicyFields(false)) s.push_back(f);
   return s;
 }
 
@@ -46,27 +31,15 @@ Schema CreateBodySchema() {
 // error naming the first missing one otherwise.
 Result<std::optional<Policy>> PolicyOf(const json& body) {
   std::size_t given = 0;
-  for (const Field& f : PolicyFields()) given += body.contains(f.name) ? 1 : 0;
+  const std::vector<Field> fields = PolicyFields(false);
+  for (const Field& f : fields) given += body.contains(f.name) ? 1 : 0;
   if (given == 0) return std::optional<Policy>();
-  for (const Field& f : PolicyFields()) {
+  for (const Field& f : fields) {
     if (!body.contains(f.name)) {
       return MakeError(ErrorCode::kInvalidArgument, "a policy is given whole: '" + f.name + "' is missing");
     }
   }
-  auto u32 = [&](const char* name) {
-    return static_cast<std::uint32_t>(std::min<std::uint64_t>(body[name].get<std::uint64_t>(), UINT32_MAX));
-  };
-  Policy p;
-  p.quorum = Fraction{u32("quorum_numerator"), u32("quorum_denominator")};
-  p.majority = Fraction{u32("majority_numerator"), u32("majority_denominator")};
-  p.basis = MajorityBases().Parse(body["majority_basis"]);
-  p.tie = TieRules().Parse(body["tie"]);
-  p.silence = Silences().Parse(body["silence"]);
-  p.remote_counts_for_quorum = body["remote_counts_for_quorum"].get<bool>();
-  p.substitutes_may_vote = body["substitutes_may_vote"].get<bool>();
-  p.substitutes_count_for_quorum = body["substitutes_count_for_quorum"].get<bool>();
-  p.max_classification = Classifications().Parse(body["max_classification"]);
-  return std::optional<Policy>(p);
+  return std::optional<Policy>(PolicyFromJson(body));
 }
 
 std::string Text(const json& body, const char* name) { return body.value(name, std::string()); }

@@ -4,7 +4,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -17,26 +16,6 @@ std::string ReadGolden(const std::string& name) {
   std::ifstream in(path, std::ios::binary);
   EXPECT_TRUE(in.good()) << "missing golden file " << path;
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-// ECAB_WRITE_GOLDEN=1 writes a golden file that does not exist yet (for a
-// new event type); it never overwrites one.
-void WriteGoldenIfAsked(const std::string& name, const std::string& bytes) {
-  const std::filesystem::path path = std::filesystem::path(ECAB_GOLDEN_DIR) / name;
-  if (std::getenv("ECAB_WRITE_GOLDEN") != nullptr && !std::filesystem::exists(path)) {
-    std::ofstream(path, std::ios::binary) << bytes;
-  }
-}
-
-template <class E>
-void ExpectGolden(const std::string& file, const E& expected) {
-  WriteGoldenIfAsked(file, Encode(expected).bytes);
-  const std::string golden = ReadGolden(file);
-  ASSERT_FALSE(golden.empty());
-  auto decoded = DirectoryDecoder().Decode(std::string(E::kType), 1, golden);
-  ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
-  EXPECT_EQ(std::get<E>(*decoded), expected);
-  EXPECT_EQ(Encode(expected).bytes, golden) << "encoding of " << E::kType << " v1 changed";
 }
 
 TEST(DirectoryGolden, BodyCreatedV1IsUpcastToV2OfKindOther) {
