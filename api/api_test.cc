@@ -657,6 +657,10 @@ TEST(Audit, AuditorsReadTheLogProveInclusionAndConsistencyAndArchivistsDownloadT
   EXPECT_NE(bag.body.find("bagit.txt"), std::string::npos);
   EXPECT_NE(bag.body.find("manifest-sha256.txt"), std::string::npos);
   EXPECT_NE(bag.body.find("ustar"), std::string::npos);
+  const auto disposition = std::find_if(bag.headers.begin(), bag.headers.end(),
+                                        [](const auto& h) { return h.first == "Content-Disposition"; });
+  ASSERT_NE(disposition, bag.headers.end());
+  EXPECT_EQ(disposition->second, "attachment; filename=\"meeting-a1.tar\"; filename*=UTF-8''meeting-a1.tar");
   EXPECT_EQ(node.Call("GET", b + "/meetings/a1/export", "", "min-finance").status, 403);
 }
 

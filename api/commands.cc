@@ -343,8 +343,22 @@ void RegisterCommandRoutes(App& app) {
   Command(app, "POST", mm + "/items/{item}/speakers", "meetings", "Pre-register to speak on an agenda item.", {},
           [meeting](Call& c, CommandService& s) { return meeting(c, s, meeting::PreRegisterToSpeak{c.params["item"]}); });
   Command(app, "POST", mm + "/documents/{document}/studied", "meetings", "Record that the caller studied a document.",
-          {}, [meeting](Call& c, CommandService& s) {
-            return meeting(c, s, meeting::MarkDocumentStudied{c.params["document"]});
+          {}, [meeting](Call& c, CommandService& s) -> Result<CommandOutcome> {
+            // Only a document the caller may read can be studied; any other does not exist for them.
+            const std::string id = c.params["document"];
+            if (auto st = Checked(c, s, Action::kMarkDocumentStudied, [&]() -> Status {
+                  auto document = s.Document(id);
+                  if (!document.ok()) return document.error();
+                  if (document->version == 0 || document->body != c.params.at("body") ||
+                      !documents::MayRead(document->state, c.ctx.actor)) {
+                    return NoSuch("document", id);
+                  }
+                  return Ok{};
+                });
+                !st.ok()) {
+              return st.error();
+            }
+            return meeting(c, s, meeting::MarkDocumentStudied{id});
           });
   Command(app, "POST", mm + "/session", "meetings", "Open the session (chair).", {},
           [meeting](Call& c, CommandService& s) { return meeting(c, s, meeting::OpenSession{}); });

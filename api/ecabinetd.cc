@@ -337,9 +337,11 @@ int main(int argc, char** argv) {
                  "             -d '{\"person\":\"pm\",\"password\":\"%s\"}'\n"
                  "  Then:    curl -k -H 'Authorization: Bearer <token>' %s/v1/bodies/%s/meetings/demo-1\n"
                  "  Everyone in the demo (pm, deputy-pm-1, …, gov-office-staff-1, auditor-1, archivist-1,\n"
-                 "  bootstrap = admin) has that password; signing keys are in %s\n\n",
+                 "  bootstrap = the body's admin, %s = founds bodies: POST /v1/bodies) has that password;\n"
+                 "  signing keys are in %s\n\n",
                  url.c_str(), c.tls_certificate.string().c_str(), url.c_str(), c.demo_password.c_str(), url.c_str(),
-                 cabinet->body.body.c_str(), (c.data_dir / "demo" / "people").string().c_str());
+                 cabinet->body.body.c_str(), c.platform_admin.c_str(),
+                 (c.data_dir / "demo" / "people").string().c_str());
     std::fflush(stderr);
   }
   const auto every = std::chrono::seconds(std::max(1, c.tree_head_every));

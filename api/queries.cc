@@ -605,8 +605,11 @@ void RegisterAuditRoutes(App& app) {
                   r.body.assign(std::istreambuf_iterator<char>(in), {});
                   std::error_code ignored;
                   std::filesystem::remove(tmp, ignored);
+                  // RFC 6266: the id is of the id grammar (checked at the edge), so the
+                  // plain form needs no quoting; filename* is given too.
+                  const std::string name = "meeting-" + c.params["meeting"] + ".tar";
                   r.headers.emplace_back("Content-Disposition",
-                                         "attachment; filename=\"meeting-" + c.params["meeting"] + ".tar\"");
+                                         "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + name);
                   return r;
                 }});
 }

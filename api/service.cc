@@ -453,6 +453,22 @@ Status Identity::SetPassword(const std::string& person, const std::string& passw
                                  {"hash", es::ToHex(*hash)}};
   es::ViewBatch batch;
   batch.Put("password/" + person, record.dump());
+  // A new password ends every session of the old one: its tokens are revoked
+  // in the same write.
+  for (std::string after;;) {
+    auto tokens = store_->Scan("token/", 1024, after);
+    if (!tokens.ok()) return tokens.error();
+    for (const auto& [key, value] : *tokens) {
+      const auto holder = nlohmann::json::parse(value, nullptr, false);
+      if (holder.is_object() && holder.value("person", "") == person) batch.Delete(key);
+    }
+    if (tokens->size() < 1024) break;
+    after = tokens->back().first;
+  }
+  {
+    std::lock_guard g(mu_);
+    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.first == person; });
+  }
   return store_->Write(batch, /*sync=*/true);
 }
 

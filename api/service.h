@@ -144,6 +144,8 @@ class Identity {
                                                 std::shared_ptr<const es::KeyRing> keys, int cost,
                                                 std::chrono::seconds lifetime, int failures_per_minute);
 
+  // Sets `person`'s password and revokes every token they hold (a reset ends
+  // the sessions of whoever knew the old one).
   Status SetPassword(const std::string& person, const std::string& password);
   // A new token for `person` when `password` matches; kForbidden otherwise,
   // kRuleViolation (429) after too many failures for the person or address.

@@ -191,6 +191,15 @@ class ServerImpl final : public Server {
       tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
                        ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
       SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
+      // TLS 1.2: forward-secret AEAD suites only (no CBC, no static RSA);
+      // TLS 1.3 offers only AEAD suites by design.
+      if (SSL_CTX_set_cipher_list(tls_.native_handle(),
+                                  "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:"
+                                  "ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:"
+                                  "ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305") != 1) {
+        *error = "no TLS 1.2 cipher suite could be set";
+        return false;
+      }
       tls_.use_certificate_chain_file(options_.certificate_chain.string());
       tls_.use_private_key_file(options_.private_key.string(), ssl::context::pem);
       if (options_.request_client_certificates) {
