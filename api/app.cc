@@ -136,6 +136,7 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   RegisterPlatformRoutes(*app);
   RegisterQueryRoutes(*app);
   RegisterAuditRoutes(*app);
+  RegisterExplanationRoutes(*app);
   return app;
 }
 

@@ -129,6 +129,8 @@ class App final : public http::Handler {
 void RegisterCommandRoutes(App& app);
 void RegisterQueryRoutes(App& app);
 void RegisterAuditRoutes(App& app);
+// GET …/explanation of resolutions, votes and forms (api/explanation_routes.cc).
+void RegisterExplanationRoutes(App& app);
 
 // Helpers the route files share.
 http::Response Json(int status, const nlohmann::json& body);

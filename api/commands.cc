@@ -6,6 +6,7 @@
 #include "api/log.h"
 #include "api/platform.h"
 #include "api/policy_json.h"
+#include "api/references.h"
 #include "api/service.h"
 #include "domain/authz/authorization.h"
 #include "domain/signing/signed_act.h"
@@ -41,66 +42,6 @@ void Command(App& app, std::string method, std::string pattern, std::string tag,
 }
 
 const Field kSignatureField{"signature", FieldType::kSignature};
-
-// References to other objects of the body are checked after the caller's
-// role (a role the table refuses learns nothing of what exists) and before
-// deciding: a reference to nothing is 404 and nothing is recorded.
-Error NoSuch(std::string_view kind, const std::string& id) {
-  return MakeError(ErrorCode::kNotFound, "no " + std::string(kind) + " '" + id + "' in this body");
-}
-
-template <class State>
-Status Exists(const Call& c, const Result<Loaded<State>>& loaded, std::string_view kind, const std::string& id) {
-  if (!loaded.ok()) return loaded.error();
-  if (loaded->version == 0 || loaded->body != c.params.at("body")) return NoSuch(kind, id);
-  return Ok{};
-}
-
-Status DocumentsExist(const Call& c, CommandService& s, const std::vector<std::string>& ids) {
-  for (const auto& id : ids) {
-    if (auto st = Exists(c, s.Document(id), "document", id); !st.ok()) return st;
-  }
-  return Ok{};
-}
-
-Status PeopleExist(const Call& c, const std::vector<std::string>& ids) {
-  for (const auto& id : ids) {
-    if (!c.body_state->people.contains(id)) return NoSuch("person", id);
-  }
-  return Ok{};
-}
-
-// The vote `vote` of meeting `meeting` exists (both in this body).
-Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, const std::string& vote) {
-  auto loaded = s.Meeting(meeting);
-  if (auto st = Exists(c, loaded, "meeting", meeting); !st.ok()) return st;
-  if (!vote.empty() && !loaded->state.votes.contains(vote)) {
-    return MakeError(ErrorCode::kNotFound, "meeting '" + meeting + "' has no vote '" + vote + "'");
-  }
-  return Ok{};
-}
-
-// Runs `check` only once the caller's role may perform `action`, and not for
-// a retry of a command already recorded (it gets its first answer).
-Status Checked(const Call& c, CommandService& s, Action action, const std::function<Status()>& check) {
-  if (auto st = Authorize(*c.body_state, c.ctx, action); !st.ok()) return st;
-  auto prior = s.store().FindCommand(c.ctx.command_id);
-  if (!prior.ok()) return prior.error();
-  if (prior->has_value()) return Ok{};
-  return check();
-}
-
-// A resolution may be numbered only once signed, and only before it is promulgated.
-Status NumberableResolution(const Call& c, CommandService& s, const std::string& id) {
-  auto loaded = s.Resolution(id);
-  if (auto st = Exists(c, loaded, "resolution", id); !st.ok()) return st;
-  if (loaded->state.status != resolution::ResolutionStatus::kSigned) {
-    return MakeError(ErrorCode::kRuleViolation,
-                     "resolution '" + id + "' is " + std::string(resolution::StatusName(loaded->state.status)) +
-                         ": numbers are given to signed resolutions, when they are promulgated");
-  }
-  return Ok{};
-}
 
 }  // namespace
 

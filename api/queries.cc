@@ -12,7 +12,6 @@
 #include "eventstore/tree_head.h"
 #include "projections/views.h"
 #include "replay/export.h"
-#include "replay/explain.h"
 #include "replay/tree_heads.h"
 
 namespace ecab::api {
@@ -538,52 +537,6 @@ void RegisterAuditRoutes(App& app) {
       });
 
   // The export route admits participants too (the exporter checks who may).
-  // How a decision came about, from the log alone: the story `ecab-audit
-  // explain` tells, as JSON. 404 unless the object is of this body.
-  auto explain = [&app](const std::string& what, const std::string& id, Status belongs) {
-    if (!belongs.ok()) return FromError(belongs.error());
-    auto story = replay::Explain(app.store(), what, id);
-    if (!story.ok()) return FromError(story.error());
-    (*story)["complete"] = replay::Findings(*story).empty();
-    return Json(200, *story);
-  };
-  auto of_body = [](const Call& c, std::uint64_t version, const std::string& body, std::string_view kind,
-                    const std::string& id) -> Status {
-    if (version == 0 || body != c.params.at("body")) {
-      return MakeError(ErrorCode::kNotFound, "no " + std::string(kind) + " '" + id + "' in this body");
-    }
-    return Ok{};
-  };
-  add(b + "/resolutions/{resolution}/explanation",
-      "How a resolution came about: drafts, opinions, the vote with attendance and every ballot, the rule, the "
-      "signature, promulgation (what ecab-audit explain tells).",
-      {}, [&app, explain, of_body](Call& c) {
-        const std::string id = c.params["resolution"];
-        auto r = app.commands().Resolution(id);
-        if (!r.ok()) return FromError(r.error());
-        return explain("resolution", id, of_body(c, r->version, r->body, "resolution", id));
-      });
-  add(b + "/meetings/{meeting}/votes/{vote}/explanation",
-      "How a vote came about: attendance, quorum, every ballot with its signature re-checked, tally, rule.", {},
-      [&app, explain, of_body](Call& c) {
-        const std::string id = c.params["meeting"];
-        auto m = app.commands().Meeting(id);
-        if (!m.ok()) return FromError(m.error());
-        Status belongs = of_body(c, m->version, m->body, "meeting", id);
-        if (belongs.ok() && !m->state.votes.contains(c.params["vote"])) {
-          belongs = MakeError(ErrorCode::kNotFound, "meeting '" + id + "' has no vote '" + c.params["vote"] + "'");
-        }
-        return explain("vote", id + "/" + c.params["vote"], belongs);
-      });
-  add(b + "/forms/{form}/explanation",
-      "How an opinion form came about: its content, approval, every signed answer, the result.", {},
-      [&app, explain, of_body](Call& c) {
-        const std::string id = c.params["form"];
-        auto f = app.commands().Form(id);
-        if (!f.ok()) return FromError(f.error());
-        return explain("form", id, of_body(c, f->version, f->body, "opinion form", id));
-      });
-
   app.Add(Route{"GET", b + "/meetings/{meeting}/export", "audit",
                 "A meeting's complete record as a BagIt bag (tar): events, signatures, certificates, proofs, "
                 "tree head, minutes.",
