@@ -1,9 +1,9 @@
 #include "api/schema.h"
 
-#include <openssl/evp.h>
 
 #include "domain/base/ids.h"
 #include "domain/base/time.h"
+#include "eventstore/record.h"
 
 namespace ecab::api {
 namespace {
@@ -201,28 +201,8 @@ std::optional<std::uint64_t> ParseCount(std::string_view text) {
   return value;
 }
 
-std::string Base64Encode(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
+std::string Base64Encode(std::string_view bytes) { return es::ToBase64(bytes); }
 
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=') return std::nullopt;
-  }
-  std::string out(3 * (text.size() / 4), '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t size = static_cast<std::size_t>(n);
-  if (!text.empty() && text.back() == '=') --size;  // EVP_DecodeBlock counts padding as zero bytes
-  if (text.size() >= 2 && text[text.size() - 2] == '=') --size;
-  out.resize(size);
-  return out;
-}
+std::optional<std::string> Base64Decode(std::string_view text) { return es::FromBase64(text); }
 
 }  // namespace ecab::api

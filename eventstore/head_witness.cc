@@ -1,7 +1,6 @@
 #include "eventstore/head_witness.h"
 
 #include <fcntl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include <cstring>
@@ -17,44 +16,6 @@ namespace {
 using nlohmann::json;
 
 Error Invalid(std::string m) { return MakeError(ErrorCode::kInvalidArgument, std::move(m)); }
-
-std::string Base64(std::string_view bytes) {
-  std::string out(4 * ((bytes.size() + 2) / 3), '\0');
-  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()),
-                                static_cast<int>(bytes.size()));
-  out.resize(static_cast<std::size_t>(n));
-  return out;
-}
-
-std::optional<std::string> FromBase64(std::string_view text) {
-  if (text.size() % 4 != 0) return std::nullopt;
-  std::string out(3 * text.size() / 4, '\0');
-  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()),
-                                static_cast<int>(text.size()));
-  if (n < 0) return std::nullopt;
-  std::size_t pad = 0;
-  for (std::size_t i = text.size(); i > 0 && text[i - 1] == '=' && pad < 2; --i) ++pad;
-  out.resize(static_cast<std::size_t>(n) - pad);
-  return out;
-}
-
-std::optional<Hash> FromHex(std::string_view text) {
-  Hash h{};
-  if (text.size() != 2 * h.size()) return std::nullopt;
-  auto nibble = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    return -1;
-  };
-  for (std::size_t i = 0; i < h.size(); ++i) {
-    const int hi = nibble(text[2 * i]), lo = nibble(text[2 * i + 1]);
-    if (hi < 0 || lo < 0) return std::nullopt;
-    h[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-  }
-  return h;
-}
 
 // The value of `key` in `object` as a string, or the error naming it.
 Result<std::string> StringField(const json& object, const char* key) {
@@ -75,7 +36,7 @@ Result<Hash> HashField(const json& object, const char* key) {
   auto text = StringField(object, key);
   if (!text.ok()) return text.error();
   if (text->empty()) return Hash{};
-  auto h = FromHex(*text);
+  auto h = HashFromHex(*text);
   if (!h) return Invalid(std::string("'") + key + "' is not 64 lower-case hex digits");
   return *h;
 }
@@ -164,7 +125,7 @@ std::string TreeHeadJson(const TreeHead& head) {
               {"root", ToHex(head.root)},
               {"time", FormatRfc3339(head.time)},
               {"key_id", head.key_id},
-              {"signature_base64", Base64(head.signature)}}
+              {"signature_base64", ToBase64(head.signature)}}
       .dump();
 }
 

@@ -21,6 +21,7 @@
 #pragma once
 
 #include <array>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -73,6 +74,12 @@ Result<StoredRecord> ParseRecord(std::string_view bytes);
 // Lower-case hex, for messages and JSON.
 std::string ToHex(std::string_view bytes);
 std::string ToHex(const Hash& hash);
+// The inverse for a hash: 64 lower-case hex digits, or nullopt.
+std::optional<Hash> HashFromHex(std::string_view hex);
+// Standard base64 (RFC 4648 §4, with padding), and back: nullopt unless the
+// text is whole groups of the alphabet with at most two '=' at the end.
+std::string ToBase64(std::string_view bytes);
+std::optional<std::string> FromBase64(std::string_view text);
 
 }  // namespace ecab::es
 
