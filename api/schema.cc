@@ -1,6 +1,5 @@
 #include "api/schema.h"
 
-
 #include "domain/base/ids.h"
 #include "domain/base/time.h"
 #include "eventstore/record.h"
