@@ -1,11 +1,16 @@
 #include "api/app.h"
 
+#include <set>
+
 #include "domain/base/ids.h"
 
 
+#include "api/identity.h"
 #include "api/log.h"
+#include "api/metrics.h"
 #include "api/platform.h"
 #include "api/service.h"
+#include "api/visibility.h"
 #include "domain/signing/signed_act.h"
 #include "domain/signing/verify.h"
 #include "eventstore/clock.h"
@@ -32,6 +37,39 @@ std::vector<std::string> Split(const std::string& path) {
 bool ValidKey(const std::string& key) {
   if (key.empty() || key.size() > 200) return false;
   return std::all_of(key.begin(), key.end(), [](char c) { return c > 0x20 && c < 0x7f; });
+}
+
+std::string Lower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+std::string_view Trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+// "application/json", optionally with "; charset=utf-8" (RFC 8259 §11 has no
+// other parameter): nothing else passes for a JSON body.
+bool IsJsonMediaType(std::string_view type) {
+  const std::size_t semi = type.find(';');
+  if (Lower(Trim(type.substr(0, semi))) != "application/json") return false;
+  while (semi != std::string_view::npos && !type.empty()) {
+    type = type.substr(type.find(';') + 1);
+    const std::size_t next = type.find(';');
+    const std::string_view param = Trim(type.substr(0, next));
+    if (!param.empty()) {
+      const std::size_t eq = param.find('=');
+      if (eq == std::string_view::npos || Lower(Trim(param.substr(0, eq))) != "charset") return false;
+      std::string value = Lower(Trim(param.substr(eq + 1)));
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (value != "utf-8") return false;
+    }
+    if (next == std::string_view::npos) break;
+  }
+  return true;
 }
 
 // Validates a bearer token's shape before it is looked up.
@@ -126,11 +164,14 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   auto projections = Projections::Open(store, app->options_.data_dir / "views", keys);
   if (!projections.ok()) return projections.error();
   app->projections_ = std::move(projections).value();
-  auto identity = Identity::Open(app->options_.data_dir / "credentials", keys, app->options_.password_cost,
-                                 app->options_.token_lifetime, app->options_.login_failures_per_minute);
+  auto identity = Identity::Open(app->options_.data_dir / "credentials", keys,
+                                 IdentityOptions{app->options_.password_cost, app->options_.token_lifetime,
+                                                 app->options_.login_failures_per_minute,
+                                                 app->options_.hashing_slots});
   if (!identity.ok()) return identity.error();
   app->identity_ = std::move(identity).value();
   app->metrics_ = std::make_unique<Metrics>();
+  app->latest_ = std::make_unique<FoldCache>(store);
   app->RegisterSystemRoutes();
   RegisterCommandRoutes(*app);
   RegisterPlatformRoutes(*app);
@@ -207,7 +248,21 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
   if (auto it = call.params.find("body"); it != call.params.end()) {
     auto body = commands_->BodySnapshot(it->second);
     if (!body.ok()) return FromError(body.error());
-    if ((*body)->version == 0) return ProblemResponse(404, "not-found", "Not found", "no body '" + it->second + "'");
+    if ((*body)->version == 0) {
+      // A body's existence is no secret to platform administrators; to anyone
+      // else an unknown body answers as one they have no role in.
+      if (!route.authenticated) {
+        return ProblemResponse(401, "login-failed", "Login failed",
+                               "the certificate is not enrolled for a current person of this body");
+      }
+      auto platform = commands_->Platform();
+      if (!platform.ok()) return FromError(platform.error());
+      if (platform->state.IsAdmin(call.ctx.actor)) {
+        return ProblemResponse(404, "not-found", "Not found", "no body '" + it->second + "'");
+      }
+      return ProblemResponse(403, "forbidden", "Forbidden",
+                             "'" + call.ctx.actor + "' has no role in body '" + it->second + "'");
+    }
     call.body_state = std::shared_ptr<const directory::Body>(*body, &(*body)->state);
     if (call.principal) call.role = call.body_state->RoleAt(call.principal->person, call.ctx.now);
     if (const std::string* behalf = call.request.Header("x-on-behalf-of"); behalf && !behalf->empty()) {
@@ -278,9 +333,9 @@ http::Response App::Dispatch(const http::Request& request) {
     }
     if (request.method != "GET" && request.method != "DELETE") {
       const std::string* type = request.Header("content-type");
-      if (!request.body.empty() && (!type || type->rfind("application/json", 0) != 0)) {
+      if (!request.body.empty() && (!type || !IsJsonMediaType(*type))) {
         return ProblemResponse(415, "unsupported-media-type", "Unsupported media type",
-                               "send the body as application/json");
+                               "send the body as application/json (optionally '; charset=utf-8')");
       }
       auto parsed = ParseStrict(request.body, route->schema);
       if (auto* bad = std::get_if<BadInput>(&parsed)) {
@@ -323,7 +378,9 @@ http::Response App::Dispatch(const http::Request& request) {
     response.route = route->pattern;
     return response;
   } catch (const std::exception& e) {
-    LogEvent(spdlog::level::err, {{"msg", "unhandled exception"}, {"request_id", request.request_id}, {"what", e.what()}});
+    LogEvent(spdlog::level::err, {{"msg", "unhandled exception"},
+                                  {"request_id", request.request_id},
+                                  {"what", std::string(e.what()).substr(0, 200)}});
     return ProblemResponse(500, "internal", "Internal error", "the server could not complete the request");
   }
 }
@@ -357,11 +414,15 @@ void App::Observe(const http::Request& request, const http::Response& response, 
     name = route ? route->pattern : (known ? "(method not allowed)" : "(unmatched)");
   }
   const double seconds = static_cast<double>(latency.count()) / 1e6;
-  metrics_->Request(request.method, name, response.status, seconds);
+  // Label values from closed sets only: a made-up method is "other".
+  static const std::set<std::string, std::less<>> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  const std::string method = kMethods.contains(request.method) ? request.method : "other";
+  metrics_->Request(method, name, response.status, seconds);
   // One JSON line per request; no tokens, bodies or query values.
   LogEvent(spdlog::level::info, {{"msg", "request"},
                                  {"request_id", request.request_id},
-                                 {"method", request.method},
+                                 {"client_request_id", request.client_request_id},
+                                 {"method", method},
                                  {"route", name},
                                  {"status", response.status},
                                  {"latency_ms", static_cast<double>(latency.count()) / 1000.0},
@@ -401,11 +462,12 @@ void App::RegisterSystemRoutes() {
   Add({"POST", "/v1/login", "identity", "Log in with a password; returns a bearer token.",
        {{"person", FieldType::kId}, {"password", FieldType::kText}}, {}, false, false, false,
        [this](Call& c) {
-         auto issued = identity_->Login(c.body["person"], c.body["password"], c.request.peer);
+         std::chrono::seconds retry_after{0};
+         auto issued = identity_->Login(c.body["person"], c.body["password"], c.request.peer, &retry_after);
          if (!issued.ok()) {
            if (issued.error().code == ErrorCode::kRuleViolation) {
              auto r = ProblemResponse(429, "login-throttled", "Too many login attempts", issued.error().message);
-             r.headers.emplace_back("Retry-After", "60");
+             r.headers.emplace_back("Retry-After", std::to_string(std::max<std::int64_t>(1, retry_after.count())));
              return r;
            }
            if (issued.error().code == ErrorCode::kForbidden) {

@@ -29,7 +29,8 @@ struct AppOptions {
   std::chrono::seconds token_lifetime{8 * 3600};
   int password_cost = 15;                            // scrypt N = 2^cost (r = 8, p = 1)
   std::chrono::milliseconds max_min_position_wait{5'000};
-  int login_failures_per_minute = 5;                 // per person and per client address
+  int login_failures_per_minute = 5;                 // per person and address (api/identity.h)
+  int hashing_slots = 2;                             // scrypt computations at once
   std::string public_key_pem;                        // the log's tree-head key, for auditors
 };
 
@@ -71,6 +72,7 @@ class CommandService;
 class Projections;
 class Identity;
 class Metrics;
+class FoldCache;
 
 class App final : public http::Handler {
  public:
@@ -100,6 +102,8 @@ class App final : public http::Handler {
   CommandService& commands() { return *commands_; }
   Projections& projections() { return *projections_; }
   Identity& identity() { return *identity_; }
+  // States folded to the head for the read side's visibility checks.
+  FoldCache& latest() { return *latest_; }
   const AppOptions& options() const { return options_; }
   void Add(Route route) { routes_.push_back(std::move(route)); }
   // Waits until the read models include `position` (read-your-writes).
@@ -119,6 +123,7 @@ class App final : public http::Handler {
   std::unique_ptr<Projections> projections_;
   std::unique_ptr<Identity> identity_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<FoldCache> latest_;
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

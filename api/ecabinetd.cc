@@ -16,6 +16,7 @@
 #include "api/demo_cabinet.h"
 #include "api/head_publisher.h"
 #include "api/http/server.h"
+#include "api/identity.h"
 #include "api/log.h"
 #include "api/pki.h"
 #include "api/platform.h"
@@ -57,6 +58,8 @@ struct Config {
   long idle_timeout_ms = 60'000;
   long token_hours = 8;
   int password_cost = 15;
+  int hashing_slots = 2;
+  int login_failures = 5;
   std::string platform_admin = "platform-admin";
   std::string platform_admin_password;  // default: the demo's, else random (written to a file)
 };
@@ -219,7 +222,12 @@ int main(int argc, char** argv) {
   opt("--rate-burst", c.server.rate_burst, "requests a client may send at once before the rate applies");
   opt("--max-websockets", c.server.max_websockets, "open WebSocket feeds at most");
   opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
-  opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost")->check(CLI::Range(10, 20));
+  opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost (memory 2^cost KiB per hash)")
+      ->check(CLI::Range(ecab::api::kMinPasswordCost, ecab::api::kMaxPasswordCost));
+  opt("--login-hash-slots", c.hashing_slots, "password hashes computed at once (429 beyond, after 2 s)")
+      ->check(CLI::Range(1, 64));
+  opt("--login-failures-per-minute", c.login_failures, "failed logins per person and address before 429")
+      ->check(CLI::Range(1, 1000));
   opt("--platform-admin", c.platform_admin, "the platform administrator appointed at first start (founds bodies)");
   opt("--platform-admin-password", c.platform_admin_password,
       "their first password (default: the demo's in a demo, else random, written to <data-dir>/platform-admin.password)");
@@ -289,6 +297,8 @@ int main(int argc, char** argv) {
   app_options.data_dir = c.data_dir;
   app_options.token_lifetime = std::chrono::hours(c.token_hours);
   app_options.password_cost = c.password_cost;
+  app_options.hashing_slots = c.hashing_slots;
+  app_options.login_failures_per_minute = c.login_failures;
   app_options.public_key_pem = (*signer)->public_pem();
   auto api = ecab::api::App::Create(**store, *keys, app_options);
   if (!api.ok()) return Fail(api.error());

@@ -1,13 +1,11 @@
 // The query routes (read models, with as_of time travel), the WebSocket
 // feeds, the auditors' routes (raw log, tree heads, proofs, export), and the
 // OpenAPI document built from the route table.
-#include <unistd.h>
-
 #include <fstream>
-#include <random>
 
 #include "api/app.h"
 #include "api/service.h"
+#include "api/visibility.h"
 #include "eventstore/merkle.h"
 #include "eventstore/tree_head.h"
 #include "projections/views.h"
@@ -69,27 +67,22 @@ std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error
   return std::min(*n, app.store().head_position());
 }
 
-// May the caller see this meeting: a role in the body, an invitation, or a
-// substitute's nomination.
-bool MaySeeMeeting(const Call& c, const meeting::Meeting& m) {
-  if (HasRole(c, kEveryRole)) return true;
-  return m.invited.contains(c.ctx.actor) || m.substitutes.contains(c.ctx.actor);
-}
-
-// An aggregate view: live (the projection's stored view) or as of a position.
+// An aggregate view, live (the projection's stored view) or as of a position,
+// after the visibility check: the object as it stands and as it stood then.
 template <class Projection>
-http::Response View(App& app, const Call& c, Projection& projection, const std::string& name,
-                    const std::string& stream) {
+http::Response View(App& app, const Call& c, Projection& projection, ObjectKind kind, const std::string& id) {
   http::Response error;
   bool bad = false;
   auto as_of = AsOf(app, c, error, bad);
   if (bad) return error;
+  if (auto hidden = Hidden(app, c, kind, id, as_of.value_or(es::kEnd))) return *hidden;
+  const std::string stream = StreamOf(kind, id);
   if (as_of) {
     auto view = projection.AsOf(app.store(), stream, *as_of);
     if (!view.ok()) return FromError(view.error());
     return Json(200, *view);
   }
-  auto stored = app.views().Get(name + "/view/" + stream);
+  auto stored = app.views().Get(std::string(KindName(kind)) + "/view/" + stream);
   if (!stored.ok()) return FromError(stored.error());
   if (!stored->has_value()) {
     return ProblemResponse(404, "not-found", "Not found", "'" + stream + "' is not in the read models yet");
@@ -158,10 +151,11 @@ class MeetingFeed final : public http::FeedSource {
   std::unique_ptr<es::Subscription> subscription_;
 };
 
+// Every event of the body whose object the caller may see (at the event and now).
 class BodyFeed final : public http::FeedSource {
  public:
-  BodyFeed(App& app, std::string body, std::string person, std::uint64_t from)
-      : app_(app), body_(std::move(body)), person_(std::move(person)), subscription_(app.store().Subscribe(from + 1)) {}
+  BodyFeed(App& app, std::string body, Viewer viewer, std::uint64_t from)
+      : body_(std::move(body)), sight_(app.latest(), std::move(viewer)), subscription_(app.store().Subscribe(from + 1)) {}
 
   http::FeedBatch Next(std::chrono::milliseconds wait) override {
     http::FeedBatch batch;
@@ -173,10 +167,13 @@ class BodyFeed final : public http::FeedSource {
     }
     for (const auto& e : *events) {
       if (e.body != body_) continue;
-      if (e.stream.starts_with("document-")) {  // classified documents only for their readers
-        auto doc = app_.commands().Document(e.stream.substr(9));
-        if (!doc.ok() || !documents::MayRead(doc->state, person_)) continue;
+      auto visible = sight_.MaySeeAt(body_, e.stream, e.position);
+      if (!visible.ok()) {
+        batch.end = true;
+        batch.reason = "the log could not be read";
+        return batch;
       }
+      if (!*visible) continue;
       batch.messages.push_back(json{{"position", e.position},
                                     {"stream", e.stream},
                                     {"version", e.version},
@@ -189,14 +186,21 @@ class BodyFeed final : public http::FeedSource {
   }
 
  private:
-  App& app_;
-  std::string body_, person_;
+  std::string body_;
+  Sight sight_;
   std::unique_ptr<es::Subscription> subscription_;
 };
 
-json Envelope(const es::RecordedEvent& e, bool full) {
+// How much of an event a raw-log reader gets.
+enum class Disclosure {
+  kChain,   // another body's event: position and hashes, what the chain needs
+  kSealed,  // an object the reader may not see: its envelope and stored (encrypted) record, no payload
+  kFull,    // everything, the decrypted payload included
+};
+
+Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e, Disclosure disclosure) {
   json out = {{"position", e.position}, {"hash", Hex(e.hash)}, {"prev_hash", Hex(e.prev_hash)}};
-  if (!full) return out;  // another body's event: only what the chain needs
+  if (disclosure == Disclosure::kChain) return out;
   out["body"] = e.body;
   out["stream"] = e.stream;
   out["version"] = e.version;
@@ -206,7 +210,14 @@ json Envelope(const es::RecordedEvent& e, bool full) {
   out["actor"] = {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}};
   out["command_id"] = e.command_id;
   out["key_id"] = e.key_id;
-  out["payload_base64"] = Base64Encode(e.payload);
+  if (disclosure == Disclosure::kFull) {
+    out["payload_base64"] = Base64Encode(e.payload);
+    return out;
+  }
+  auto record = store.ReadRecord(e.position);
+  if (!record.ok()) return record.error();
+  out["redacted"] = true;
+  out["record_base64"] = Base64Encode(*record);
   return out;
 }
 
@@ -258,25 +269,13 @@ void RegisterQueryRoutes(App& app) {
   add(b + "/meetings/{meeting}", "meetings",
       "A meeting: agenda, attendance, live quorum, floor, votes with tallies. as_of travels in time.", {"as_of"},
       [&app](Call& c) {
-        auto m = app.commands().Meeting(c.params["meeting"]);
-        if (!m.ok()) return FromError(m.error());
-        if (m->version == 0 || m->body != c.body_state->id) {
-          return ProblemResponse(404, "not-found", "Not found", "no meeting '" + c.params["meeting"] + "' in this body");
-        }
-        if (!MaySeeMeeting(c, m->state)) return NoRole(c);
-        return View(app, c, app.projections().aggregates().meetings, "meeting", "meeting-" + c.params["meeting"]);
+        return View(app, c, app.projections().aggregates().meetings, ObjectKind::kMeeting, c.params["meeting"]);
       });
 
   add(b + "/meetings/{meeting}/votes/{vote}", "meetings", "One vote: its tally, rule, outcome and ballots.",
       {"as_of"}, [&app](Call& c) {
-        auto m = app.commands().Meeting(c.params["meeting"]);
-        if (!m.ok()) return FromError(m.error());
-        if (m->version == 0 || m->body != c.body_state->id) {
-          return ProblemResponse(404, "not-found", "Not found", "no meeting '" + c.params["meeting"] + "' in this body");
-        }
-        if (!MaySeeMeeting(c, m->state)) return NoRole(c);
-        http::Response view = View(app, c, app.projections().aggregates().meetings, "meeting",
-                                   "meeting-" + c.params["meeting"]);
+        http::Response view =
+            View(app, c, app.projections().aggregates().meetings, ObjectKind::kMeeting, c.params["meeting"]);
         if (view.status != 200) return view;
         const json doc = json::parse(view.body);
         for (const auto& v : doc.value("votes", json::array())) {
@@ -290,46 +289,22 @@ void RegisterQueryRoutes(App& app) {
         return ProblemResponse(404, "not-found", "Not found", "no vote '" + c.params["vote"] + "' in this meeting");
       });
 
+  // Members see a form once it is issued to them; drafts stay with the office and the chair.
   add(b + "/forms/{form}", "forms", "An opinion form: content, status, answers and result.", {"as_of"},
-      [&app](Call& c) {
-        auto f = app.commands().Form(c.params["form"]);
-        if (!f.ok()) return FromError(f.error());
-        if (f->version == 0 || f->body != c.body_state->id) {
-          return ProblemResponse(404, "not-found", "Not found", "no form '" + c.params["form"] + "' in this body");
-        }
-        // Members see a form once it is issued to them; drafts stay with the office and the chair.
-        const bool addressed = f->state.issued && std::find(f->state.issued->addressees.begin(),
-                                                            f->state.issued->addressees.end(),
-                                                            c.ctx.actor) != f->state.issued->addressees.end();
-        if (!HasRole(c, kOversight) && !addressed) {
-          return ProblemResponse(403, "forbidden", "Forbidden",
-                                 "form '" + c.params["form"] + "' is not issued to '" + c.ctx.actor + "'");
-        }
-        return View(app, c, app.projections().aggregates().forms, "form", "form-" + c.params["form"]);
-      });
+      [&app](Call& c) { return View(app, c, app.projections().aggregates().forms, ObjectKind::kForm, c.params["form"]); });
 
   add(b + "/resolutions/{resolution}", "resolutions", "A resolution: text versions, signature, number.", {"as_of"},
       [&app](Call& c) {
-        auto r = app.commands().Resolution(c.params["resolution"]);
-        if (!r.ok()) return FromError(r.error());
-        if (r->version == 0 || r->body != c.body_state->id) {
-          return ProblemResponse(404, "not-found", "Not found",
-                                 "no resolution '" + c.params["resolution"] + "' in this body");
-        }
-        if (!HasRole(c, kEveryRole)) return NoRole(c);
-        return View(app, c, app.projections().aggregates().resolutions, "resolution",
-                    "resolution-" + c.params["resolution"]);
+        return View(app, c, app.projections().aggregates().resolutions, ObjectKind::kResolution,
+                    c.params["resolution"]);
       });
 
   add(b + "/documents/{document}", "documents",
       "A document's header and versions (a classified one only to its readers; to others it does not exist).", {},
       [&app](Call& c) {
-        auto d = app.commands().Document(c.params["document"]);
+        if (auto hidden = Hidden(app, c, ObjectKind::kDocument, c.params["document"])) return *hidden;
+        auto d = app.latest().Latest<documents::Document>(StreamOf(ObjectKind::kDocument, c.params["document"]));
         if (!d.ok()) return FromError(d.error());
-        if (d->version == 0 || d->body != c.body_state->id || !HasRole(c, kEveryRole) ||
-            !documents::MayRead(d->state, c.ctx.actor)) {
-          return ProblemResponse(404, "not-found", "Not found", "no document '" + c.params["document"] + "' for you");
-        }
         json versions = json::array();
         for (const auto& v : d->state.versions) {
           versions.push_back({{"version", v.version}, {"sha256", v.sha256}, {"size", v.size},
@@ -409,7 +384,9 @@ void RegisterQueryRoutes(App& app) {
         http::Response error;
         auto limit = Number(c, "limit", 20, error);
         if (!limit) return error;
-        auto hits = proj::Search(app.views(), q->second, c.ctx.actor, std::min<std::uint64_t>(*limit, 200));
+        Sight sight(app.latest(), ViewerOf(c));
+        auto hits = proj::Search(app.views(), q->second, c.ctx.actor, std::min<std::uint64_t>(*limit, 200),
+                                 [&](const std::string& object) { return sight.MaySeeNow(c.body_state->id, object); });
         if (!hits.ok()) return FromError(hits.error());
         json out = json::array();
         for (const auto& h : *hits) {
@@ -424,17 +401,8 @@ void RegisterQueryRoutes(App& app) {
                 "reconnect with the last position seen to resume.",
                 {}, {"from"}, true, false, true, nullptr,
                 [&app](Call& c, http::Response& refusal) -> std::unique_ptr<http::FeedSource> {
-                  auto m = app.commands().Meeting(c.params["meeting"]);
-                  if (!m.ok()) {
-                    refusal = FromError(m.error());
-                    return nullptr;
-                  }
-                  if (m->version == 0 || m->body != c.body_state->id) {
-                    refusal = ProblemResponse(404, "not-found", "Not found", "no meeting '" + c.params["meeting"] + "'");
-                    return nullptr;
-                  }
-                  if (!MaySeeMeeting(c, m->state)) {
-                    refusal = NoRole(c);
+                  if (auto hidden = Hidden(app, c, ObjectKind::kMeeting, c.params["meeting"])) {
+                    refusal = std::move(*hidden);
                     return nullptr;
                   }
                   auto from = Number(c, "from", 0, refusal);
@@ -450,13 +418,13 @@ void RegisterQueryRoutes(App& app) {
                 "WebSocket: every event of the body the caller may see after position 'from', in order.", {},
                 {"from"}, true, false, true, nullptr,
                 [&app](Call& c, http::Response& refusal) -> std::unique_ptr<http::FeedSource> {
-                  if (!HasRole(c, kEveryRole)) {
+                  if (!HasBodyRole(c.role)) {
                     refusal = NoRole(c);
                     return nullptr;
                   }
                   auto from = Number(c, "from", 0, refusal);
                   if (!from) return nullptr;
-                  return std::make_unique<BodyFeed>(app, c.body_state->id, c.ctx.actor, *from);
+                  return std::make_unique<BodyFeed>(app, c.body_state->id, ViewerOf(c), *from);
                 }});
 }
 
@@ -473,7 +441,8 @@ void RegisterAuditRoutes(App& app) {
                   }});
   };
 
-  add(b + "/log", "The raw log, paged: this body's events in full, others' as position and hashes.",
+  add(b + "/log", "The raw log, paged: this body's events the caller may see in full, the rest of the body's as envelope and "
+      "stored (encrypted) record, other bodies' as position and hashes.",
       {"from", "limit"}, [&app](Call& c) {
         http::Response error;
         auto from = Number(c, "from", 1, error);
@@ -483,7 +452,18 @@ void RegisterAuditRoutes(App& app) {
         auto events = app.store().ReadAll(std::max<std::uint64_t>(*from, 1), std::min<std::uint64_t>(*limit, 1000));
         if (!events.ok()) return FromError(events.error());
         json out = json::array();
-        for (const auto& e : *events) out.push_back(Envelope(e, e.body == c.body_state->id));
+        Sight sight(app.latest(), ViewerOf(c));
+        for (const auto& e : *events) {
+          Disclosure disclosure = Disclosure::kChain;
+          if (e.body == c.body_state->id) {
+            auto visible = sight.MaySeeAt(e.body, e.stream, e.position);
+            if (!visible.ok()) return FromError(visible.error());
+            disclosure = *visible ? Disclosure::kFull : Disclosure::kSealed;
+          }
+          auto envelope = Envelope(app.store(), e, disclosure);
+          if (!envelope.ok()) return FromError(envelope.error());
+          out.push_back(std::move(envelope).value());
+        }
         const std::uint64_t next = events->empty() ? *from : events->back().position + 1;
         return Json(200, {{"events", out}, {"next_from", next}, {"head_position", app.store().head_position()}});
       });
@@ -541,12 +521,13 @@ void RegisterAuditRoutes(App& app) {
                 "A meeting's complete record as a BagIt bag (tar): events, signatures, certificates, proofs, "
                 "tree head, minutes.",
                 {}, {}, true, false, false, [&app](Call& c) {
+                  // A private name for the work file; the bag's folder is named after the meeting.
                   const auto tmp = std::filesystem::temp_directory_path() /
-                                   ("ecab-export-" + std::to_string(::getpid()) + "-" +
-                                    std::to_string(std::random_device{}()) + ".tar");
+                                   ("ecab-export-" + es::ToHex(RandomBytes(16)) + ".tar");
+                  const std::string name = "meeting-" + c.params["meeting"];
                   auto summary = replay::ExportMeeting(
                       app.store(), replay::ExportRequest{c.params["meeting"], c.ctx.actor, tmp,
-                                                         app.options().public_key_pem, nullptr});
+                                                         app.options().public_key_pem, nullptr, name});
                   if (!summary.ok()) {
                     std::error_code ignored;
                     std::filesystem::remove(tmp, ignored);
@@ -560,9 +541,8 @@ void RegisterAuditRoutes(App& app) {
                   std::filesystem::remove(tmp, ignored);
                   // RFC 6266: the id is of the id grammar (checked at the edge), so the
                   // plain form needs no quoting; filename* is given too.
-                  const std::string name = "meeting-" + c.params["meeting"] + ".tar";
-                  r.headers.emplace_back("Content-Disposition",
-                                         "attachment; filename=\"" + name + "\"; filename*=UTF-8''" + name);
+                  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name +
+                                                                    ".tar\"; filename*=UTF-8''" + name + ".tar");
                   return r;
                 }});
 }

@@ -1,5 +1,8 @@
 #include "api/schema.h"
 
+#include <set>
+#include <vector>
+
 #include "domain/base/ids.h"
 #include "domain/base/time.h"
 #include "eventstore/record.h"
@@ -124,14 +127,39 @@ std::string Printable(std::string_view s) {
 
 std::variant<json, BadInput> ParseStrict(std::string_view body, const Schema& schema) {
   json doc = json::object();
+  auto malformed = [](const std::string& detail) {
+    return BadInput{400, "malformed-json", "Malformed JSON", detail, ""};
+  };
+  if (body.starts_with("\xEF\xBB\xBF")) return malformed("the body starts with a byte-order mark (send UTF-8 without one)");
+  if (auto nul = body.find('\0'); nul != std::string_view::npos) {
+    return malformed("the body holds a NUL byte at byte " + std::to_string(nul));
+  }
   if (!body.empty()) {
+    // Keys seen in each open object: a key given twice is refused, not resolved.
+    std::vector<std::set<std::string>> keys;
+    std::string duplicate;
+    const json::parser_callback_t watch = [&](int, json::parse_event_t event, json& parsed) {
+      if (event == json::parse_event_t::object_start) keys.emplace_back();
+      if (event == json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+      if (event == json::parse_event_t::key && !keys.empty() && duplicate.empty() &&
+          !keys.back().insert(parsed.get<std::string>()).second) {
+        duplicate = parsed.get<std::string>();
+      }
+      return true;
+    };
     try {
-      doc = json::parse(body);
+      doc = json::parse(body, watch);
     } catch (const json::parse_error& e) {
       std::string reason = Printable(e.what());
       if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
-      return BadInput{400, "malformed-json", "Malformed JSON",
-                      "the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + reason, ""};
+      if (reason.size() > 200) reason = reason.substr(0, 200) + "…";
+      return malformed("the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + reason);
+    } catch (const json::exception&) {
+      // A number beyond what a double holds (1e999, 10^100000): never echoed back.
+      return Bad("invalid-value", "Invalid value", "the body holds a number out of range", "");
+    }
+    if (!duplicate.empty()) {
+      return malformed("the body gives the key '" + Printable(duplicate.substr(0, 100)) + "' twice in one object");
     }
   }
   if (!doc.is_object()) return Bad("wrong-type", "Wrong type", "the body must be a JSON object", "");

@@ -9,57 +9,12 @@
 #include <set>
 #include <sstream>
 
+#include "api/fold.h"
 #include "domain/codec/codec.h"
 #include "domain/signing/signed_act.h"
 #include "eventstore/record.h"
 
 namespace ecab::api {
-namespace {
-
-template <class State>
-struct Fold;
-template <>
-struct Fold<directory::Body> {
-  using Event = directory::DirectoryEvent;
-  static const EventDecoder<Event>& Decoder() { return directory::DirectoryDecoder(); }
-  static directory::Body Apply(directory::Body s, const Event& e) { return directory::Evolve(std::move(s), e); }
-};
-template <>
-struct Fold<meeting::Meeting> {
-  using Event = meeting::MeetingEvent;
-  static const EventDecoder<Event>& Decoder() { return meeting::MeetingDecoder(); }
-  static meeting::Meeting Apply(meeting::Meeting s, const Event& e) { return meeting::Evolve(std::move(s), e); }
-};
-template <>
-struct Fold<forms::Form> {
-  using Event = forms::FormEvent;
-  static const EventDecoder<Event>& Decoder() { return forms::FormDecoder(); }
-  static forms::Form Apply(forms::Form s, const Event& e) { return forms::Evolve(std::move(s), e); }
-};
-template <>
-struct Fold<resolution::Resolution> {
-  using Event = resolution::ResolutionEvent;
-  static const EventDecoder<Event>& Decoder() { return resolution::ResolutionDecoder(); }
-  static resolution::Resolution Apply(resolution::Resolution s, const Event& e) {
-    return resolution::Evolve(std::move(s), e);
-  }
-};
-template <>
-struct Fold<platform::Platform> {
-  using Event = platform::PlatformEvent;
-  static const EventDecoder<Event>& Decoder() { return platform::PlatformDecoder(); }
-  static platform::Platform Apply(platform::Platform s, const Event& e) { return platform::Evolve(std::move(s), e); }
-};
-template <>
-struct Fold<documents::Document> {
-  using Event = documents::DocumentEvent;
-  static const EventDecoder<Event>& Decoder() { return documents::DocumentDecoder(); }
-  static documents::Document Apply(documents::Document s, const Event& e) {
-    return documents::Evolve(std::move(s), e);
-  }
-};
-
-}  // namespace
 
 // A fresh random byte string (salts, tokens, command ids).
 std::string RandomBytes(std::size_t n) {
@@ -68,27 +23,6 @@ std::string RandomBytes(std::size_t n) {
   return out;
 }
 
-namespace {
-
-bool ConstantTimeEqual(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (std::size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-Result<std::string> Scrypt(const std::string& password, const std::string& salt, int cost) {
-  std::string out(32, '\0');
-  const std::uint64_t n = 1ull << cost;
-  if (EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
-                     salt.size(), n, 8, 1, 256ull * 1024 * 1024, reinterpret_cast<unsigned char*>(out.data()),
-                     out.size()) != 1) {
-    return MakeError(ErrorCode::kIoError, "scrypt failed");
-  }
-  return out;
-}
-
-}  // namespace
 
 // ---- commands ----
 
@@ -298,6 +232,7 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
   auto loaded = Body(body);
   if (!loaded.ok()) return loaded.error();
   auto shared = std::make_shared<const Loaded<directory::Body>>(std::move(loaded).value());
+  if (shared->version == 0) return shared;  // unknown names (from any caller's path) are not kept
   std::lock_guard g(mu_);
   auto& entry = bodies_[body];
   if (!entry.loaded || entry.loaded->version != shared->version) entry.loaded = shared;
@@ -425,210 +360,6 @@ void Projections::Stop() {
 
 bool Projections::WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const {
   return runner_->WaitFor(position, std::chrono::steady_clock::now() + wait);
-}
-
-// ---- identity ----
-
-Result<std::unique_ptr<Identity>> Identity::Open(const std::filesystem::path& dir,
-                                                 std::shared_ptr<const es::KeyRing> keys, int cost,
-                                                 std::chrono::seconds lifetime, int failures_per_minute) {
-  std::unique_ptr<Identity> id(new Identity());
-  auto store = es::ViewStore::Open(dir, std::move(keys));
-  if (!store.ok()) return store.error();
-  id->store_ = std::move(store).value();
-  id->cost_ = cost;
-  id->lifetime_ = lifetime;
-  id->failures_per_minute_ = failures_per_minute;
-  return id;
-}
-
-Status Identity::SetPassword(const std::string& person, const std::string& password) {
-  if (password.size() < 8) return MakeError(ErrorCode::kInvalidArgument, "a password has at least 8 characters");
-  if (password.size() > 1024) return MakeError(ErrorCode::kInvalidArgument, "a password has at most 1024 bytes");
-  const std::string salt = RandomBytes(16);
-  auto hash = Scrypt(password, salt, cost_);
-  if (!hash.ok()) return hash.error();
-  const nlohmann::json record = {{"kdf", "scrypt"}, {"log2_n", cost_}, {"r", 8}, {"p", 1},
-                                 {"salt", es::ToHex(salt)},
-                                 {"hash", es::ToHex(*hash)}};
-  es::ViewBatch batch;
-  batch.Put("password/" + person, record.dump());
-  // A new password ends every session of the old one: its tokens are revoked
-  // in the same write.
-  for (std::string after;;) {
-    auto tokens = store_->Scan("token/", 1024, after);
-    if (!tokens.ok()) return tokens.error();
-    for (const auto& [key, value] : *tokens) {
-      const auto holder = nlohmann::json::parse(value, nullptr, false);
-      if (holder.is_object() && holder.value("person", "") == person) batch.Delete(key);
-    }
-    if (tokens->size() < 1024) break;
-    after = tokens->back().first;
-  }
-  {
-    std::lock_guard g(mu_);
-    std::erase_if(tokens_, [&](const auto& entry) { return entry.second.first == person; });
-  }
-  return store_->Write(batch, /*sync=*/true);
-}
-
-bool Identity::Throttled(const std::string& key) {
-  std::lock_guard g(mu_);
-  auto& times = failures_[key];
-  const auto cutoff = std::chrono::steady_clock::now() - std::chrono::minutes(1);
-  std::erase_if(times, [&](auto t) { return t < cutoff; });
-  return static_cast<int>(times.size()) >= failures_per_minute_;
-}
-
-void Identity::Fail(const std::string& key) {
-  std::lock_guard g(mu_);
-  if (failures_.size() > 100'000) failures_.clear();
-  failures_[key].push_back(std::chrono::steady_clock::now());
-}
-
-Result<Identity::Issued> Identity::Login(const std::string& person, const std::string& password,
-                                         const std::string& client) {
-  const std::string person_key = "person:" + person, client_key = "client:" + client;
-  if (Throttled(person_key) || Throttled(client_key)) {
-    return MakeError(ErrorCode::kRuleViolation, "too many failed logins; wait a minute");
-  }
-  auto stored = store_->Get("password/" + person);
-  if (!stored.ok()) return stored.error();
-  bool match = false;
-  if (stored->has_value()) {
-    const auto record = nlohmann::json::parse(**stored, nullptr, false);
-    if (!record.is_discarded()) {
-      std::string salt;
-      const std::string salt_hex = record.value("salt", "");
-      for (std::size_t i = 0; i + 1 < salt_hex.size(); i += 2) {
-        salt.push_back(static_cast<char>(std::stoi(salt_hex.substr(i, 2), nullptr, 16)));
-      }
-      auto hash = Scrypt(password, salt, record.value("log2_n", cost_));
-      if (!hash.ok()) return hash.error();
-      match = ConstantTimeEqual(es::ToHex(*hash),
-                                record.value("hash", ""));
-    }
-  } else {
-    (void)Scrypt(password, "unknown-person!!", cost_);  // the same time for unknown people
-  }
-  if (!match) {
-    Fail(person_key);
-    Fail(client_key);
-    return MakeError(ErrorCode::kForbidden, "unknown person or wrong password");
-  }
-  return IssueToken(person);
-}
-
-Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
-  const std::string raw = RandomBytes(32);
-  const std::string token = "ecab_" + es::ToHex(raw);
-  const Timestamp expires = FromMicros(ToMicros(es::SystemClock().Now()) +
-                                       std::chrono::duration_cast<std::chrono::microseconds>(lifetime_).count());
-  es::ViewBatch batch;
-  batch.Put("token/" + Sha256Hex(token), nlohmann::json{{"person", person}, {"expires_at", FormatRfc3339(expires)}}.dump());
-  if (auto s = store_->Write(batch, /*sync=*/true); !s.ok()) return s.error();
-  return Issued{token, expires};
-}
-
-Result<std::string> Identity::Resolve(const std::string& token, std::string* token_hash) {
-  const std::string hash = Sha256Hex(token);
-  {
-    std::lock_guard g(mu_);
-    if (auto it = tokens_.find(hash); it != tokens_.end()) {
-      if (it->second.second < es::SystemClock().Now()) return MakeError(ErrorCode::kForbidden, "the token has expired");
-      *token_hash = hash;
-      return it->second.first;
-    }
-  }
-  auto stored = store_->Get("token/" + hash);
-  if (!stored.ok()) return stored.error();
-  if (!stored->has_value()) return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
-  const auto record = nlohmann::json::parse(**stored, nullptr, false);
-  if (record.is_discarded()) return MakeError(ErrorCode::kCorruption, "a stored token is unreadable");
-  auto expires = ParseRfc3339(record.value("expires_at", ""));
-  if (!expires.ok() || *expires < es::SystemClock().Now()) {
-    return MakeError(ErrorCode::kForbidden, "the token has expired");
-  }
-  *token_hash = hash;
-  std::lock_guard g(mu_);
-  if (tokens_.size() > 100'000) tokens_.clear();
-  tokens_[hash] = {record.value("person", ""), *expires};
-  return record.value("person", "");
-}
-
-Status Identity::Revoke(const std::string& token_hash) {
-  {
-    std::lock_guard g(mu_);
-    tokens_.erase(token_hash);
-  }
-  es::ViewBatch batch;
-  batch.Delete("token/" + token_hash);
-  return store_->Write(batch, /*sync=*/true);
-}
-
-// ---- metrics ----
-
-void Metrics::Request(const std::string& method, const std::string& route, int status, double seconds) {
-  std::lock_guard g(mu_);
-  ++requests_[{method, route, status}];
-  Histogram& h = latency_[method + " " + route];
-  for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
-    if (seconds <= kBuckets[i]) ++h.counts[i];
-  }
-  ++h.count;
-  h.sum += seconds;
-}
-
-void Metrics::Append(std::size_t events) {
-  appends_.fetch_add(1);
-  appended_events_.fetch_add(events);
-}
-
-std::string Metrics::Render(std::uint64_t head, std::uint64_t projected, std::int64_t websockets,
-                            std::int64_t connections) const {
-  std::ostringstream out;
-  auto label = [](const std::string& v) {
-    std::string s;
-    for (char c : v) {
-      if (c == '"' || c == '\\') s.push_back('\\');
-      s.push_back(c == '\n' ? ' ' : c);
-    }
-    return s;
-  };
-  std::lock_guard g(mu_);
-  out << "# HELP ecab_http_requests_total HTTP requests by route and status.\n"
-      << "# TYPE ecab_http_requests_total counter\n";
-  for (const auto& [key, n] : requests_) {
-    const auto& [method, route, status] = key;
-    out << "ecab_http_requests_total{method=\"" << method << "\",route=\"" << label(route) << "\",status=\""
-        << status << "\"} " << n << "\n";
-  }
-  out << "# HELP ecab_http_request_duration_seconds Time to answer a request, by route.\n"
-      << "# TYPE ecab_http_request_duration_seconds histogram\n";
-  for (const auto& [route, h] : latency_) {
-    const std::string r = label(route);
-    for (std::size_t i = 0; i < std::size(kBuckets); ++i) {
-      out << "ecab_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"" << kBuckets[i] << "\"} "
-          << h.counts[i] << "\n";
-    }
-    out << "ecab_http_request_duration_seconds_bucket{route=\"" << r << "\",le=\"+Inf\"} " << h.count << "\n"
-        << "ecab_http_request_duration_seconds_sum{route=\"" << r << "\"} " << h.sum << "\n"
-        << "ecab_http_request_duration_seconds_count{route=\"" << r << "\"} " << h.count << "\n";
-  }
-  out << "# HELP ecab_appends_total Appends made by commands.\n# TYPE ecab_appends_total counter\n"
-      << "ecab_appends_total " << appends_.load() << "\n"
-      << "# HELP ecab_appended_events_total Events appended by commands.\n# TYPE ecab_appended_events_total counter\n"
-      << "ecab_appended_events_total " << appended_events_.load() << "\n"
-      << "# HELP ecab_log_head_position The last position in the log.\n# TYPE ecab_log_head_position gauge\n"
-      << "ecab_log_head_position " << head << "\n"
-      << "# HELP ecab_projection_lag_events Events in the log not yet in the read models.\n"
-      << "# TYPE ecab_projection_lag_events gauge\n"
-      << "ecab_projection_lag_events " << (head > projected ? head - projected : 0) << "\n"
-      << "# HELP ecab_websockets_open Open WebSocket feeds.\n# TYPE ecab_websockets_open gauge\n"
-      << "ecab_websockets_open " << websockets << "\n"
-      << "# HELP ecab_connections_open Open HTTPS connections.\n# TYPE ecab_connections_open gauge\n"
-      << "ecab_connections_open " << connections << "\n";
-  return out.str();
 }
 
 }  // namespace ecab::api

@@ -100,7 +100,7 @@ void SearchProjection::Discard() {
 }
 
 Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query, std::string_view person,
-                                      std::size_t limit) {
+                                      std::size_t limit, const SearchFilter& visible) {
   std::vector<std::string> words = text::Words(query);
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
@@ -131,6 +131,11 @@ Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_vi
     auto doc = DecodeState<SearchDoc>(**stored);
     if (!doc.ok()) return doc.error();
     if (!MayRead(*doc, person)) continue;  // invisible, title included
+    if (visible) {
+      auto admitted = visible(object);
+      if (!admitted.ok()) return admitted.error();
+      if (!*admitted) continue;
+    }
     hits.push_back({object, doc->kind, doc->title, score});
   }
   std::sort(hits.begin(), hits.end(), [](const SearchHit& a, const SearchHit& b) {

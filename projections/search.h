@@ -7,6 +7,7 @@
 //       "search/term/<word>/<object>"   the word's weight in that object
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -53,9 +54,12 @@ class SearchProjection final : public Projection {
   std::set<std::string> dirty_;
 };
 
-// Objects containing every word of `query` (folded), that `person` may read,
-// best first (a word in the title weighs 3, in the text 1), at most `limit`.
+// Objects containing every word of `query` (folded), that `person` may read
+// and, when given, `visible` admits (it is asked for each candidate, with its
+// stream, before the limit applies), best first (a word in the title weighs
+// 3, in the text 1), at most `limit`. `visible` may fail; its error is returned.
+using SearchFilter = std::function<Result<bool>(const std::string& object)>;
 Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query, std::string_view person,
-                                      std::size_t limit = 20);
+                                      std::size_t limit = 20, const SearchFilter& visible = {});
 
 }  // namespace ecab::proj

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "domain/base/ids.h"
 #include "domain/documents/document.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
@@ -126,6 +127,33 @@ Status CheckAccess(const directory::Body& body, const meeting::Meeting& m,
   return Ok{};
 }
 
+// Why a bag member's path could land outside the bag ("" when it cannot):
+// each component is non-empty, not "." or "..", of printable ASCII without
+// '\\' or ':'.
+std::string UnsafeMember(const std::string& path) {
+  if (path.empty() || path.front() == '/') return "is empty or absolute";
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    if (part.empty() || part == "." || part == "..") return "has an empty, '.' or '..' component";
+    for (char c : part) {
+      if (c <= 0x20 || c >= 0x7f || c == '\\' || c == ':') return "has a character not allowed in a bag path";
+    }
+    if (slash == std::string::npos) return "";
+    start = slash + 1;
+  }
+}
+
+Status CheckMembers(const Files& files) {
+  for (const auto& [path, content] : files) {
+    if (auto why = UnsafeMember(path); !why.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "refusing to write bag member '" + path + "': it " + why);
+    }
+  }
+  return Ok{};
+}
+
 Status WriteDirectory(const std::filesystem::path& dir, const Files& files) {
   std::error_code ec;
   if (std::filesystem::exists(dir, ec)) return MakeError(ErrorCode::kAlreadyExists, dir.string() + " already exists");
@@ -163,6 +191,9 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
 }  // namespace
 
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
+  if (auto why = IdProblem(request.meeting); !why.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the meeting id '" + request.meeting + "' " + why);
+  }
   auto scope = FindScope(store, request.meeting, request.progress);
   if (!scope.ok()) return scope.error();
   // Second pass: the record's events, the signed acts among them, the states.
@@ -262,11 +293,20 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   for (const auto& [person, record] : body->people) {
     for (const auto& [fingerprint, der] : record.certificates) {
       if (used.contains(fingerprint)) {
-        files["data/certificates/" + fingerprint.substr(7) + ".pem"] = Pem(der, false);
+        const std::string hex = fingerprint.substr(std::min<std::size_t>(7, fingerprint.size()));
+        if (!fingerprint.starts_with("sha256:") || !es::HashFromHex(hex)) {
+          return MakeError(ErrorCode::kInvalidArgument, "certificate reference '" + fingerprint +
+                                                            "' is not sha256:<64 hex digits>: refusing to name a file after it");
+        }
+        files["data/certificates/" + hex + ".pem"] = Pem(der, false);
       }
     }
   }
   for (const auto& [stream, d] : docs) {
+    if (auto why = IdProblem(d.header.document); !why.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument, "document id '" + d.header.document + "' on the agenda " + why +
+                                                        ": refusing to name a file of the bag after it");
+    }
     json versions = json::array();
     for (const auto& v : d.versions) {
       versions.push_back({{"version", v.version}, {"sha256", v.sha256}, {"size", v.size}, {"media_type", v.media_type},
@@ -307,7 +347,12 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   files["tagmanifest-sha256.txt"] = tagmanifest;
 
   const bool tar = request.out.extension() == ".tar";
-  auto written = tar ? WriteTar(request.out, request.out.stem().string(), files) : WriteDirectory(request.out, files);
+  const std::string root = request.root.empty() ? request.out.stem().string() : request.root;
+  if (auto s = CheckMembers(files); !s.ok()) return s.error();
+  if (tar && !UnsafeMember(root).empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "the bag's top folder '" + root + "' is not a plain name");
+  }
+  auto written = tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files);
   if (!written.ok()) return written.error();
   return ExportSummary{events.size(), acts.size(), head->size, files.size()};
 }

@@ -18,6 +18,8 @@ struct ExportRequest {
   std::string log_public_pem;   // the log's tree-head key, included for checkers
   // Called now and then with (work done, work in all); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
+  // The top folder inside a .tar (an id; default: the stem of `out`).
+  std::string root{};
 };
 
 struct ExportSummary {
@@ -30,7 +32,11 @@ struct ExportSummary {
 // Refuses (kForbidden) unless the requester is, in the meeting's body, an
 // archivist, an auditor or a participant of the meeting, and may read every
 // document on its agenda; kNotFound for an unknown meeting; kRuleViolation
-// when no recorded tree head covers the record yet.
+// when no recorded tree head covers the record yet. Every file of the bag is
+// named from ids of the id grammar (domain/base/ids.h), positions and hex
+// fingerprints only: a record holding anything else (an old log with an id
+// such as "../x") is refused with kInvalidArgument naming it, and nothing is
+// written outside `out`.
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request);
 
 }  // namespace ecab::replay

@@ -12,7 +12,9 @@ int HexValue(char c) {
   return -1;
 }
 
-bool Decode(std::string_view in, bool plus_is_space, std::string& out) {
+// Percent-decodes `in`. In a path (`path` true) an encoded '/' and any
+// control character are refused: routing sees the segments the client sent.
+bool Decode(std::string_view in, bool plus_is_space, std::string& out, bool path = false) {
   out.clear();
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
@@ -23,7 +25,7 @@ bool Decode(std::string_view in, bool plus_is_space, std::string& out) {
       const int lo = HexValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       c = static_cast<char>(hi * 16 + lo);
-      if (c == '\0') return false;
+      if (c == '\0' || (path && (c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f))) return false;
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
@@ -44,7 +46,7 @@ const std::string* Request::Header(std::string_view lower_name) const {
 
 bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query) {
   const std::size_t q = target.find('?');
-  if (!Decode(target.substr(0, q), false, path)) return false;
+  if (!Decode(target.substr(0, q), false, path, /*path=*/true)) return false;
   query.clear();
   if (q == std::string_view::npos) return true;
   std::string_view rest = target.substr(q + 1);
@@ -57,7 +59,7 @@ bool ParseTarget(std::string_view target, std::string& path, std::map<std::strin
     std::string name, value;
     if (!Decode(pair.substr(0, eq), true, name)) return false;
     if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, value)) return false;
-    query[std::move(name)] = std::move(value);
+    if (!query.emplace(std::move(name), std::move(value)).second) return false;  // a parameter given twice
   }
   return true;
 }

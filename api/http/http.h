@@ -19,12 +19,13 @@ struct Request {
   std::string method;                            // "GET", "POST", …
   std::string target;                            // as sent: path and query
   std::string path;                              // percent-decoded, without the query
-  std::map<std::string, std::string> query;      // percent-decoded; the last value of a repeated name
+  std::map<std::string, std::string> query;      // percent-decoded; a repeated name is refused
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string peer;             // client IP address
   std::string client_cert_der;  // the TLS client certificate, when one was presented
-  std::string request_id;       // set by the server; echoed as X-Request-Id
+  std::string request_id;       // the server's own, random; echoed as X-Request-Id
+  std::string client_request_id;  // the client's X-Request-Id, printable, <= 64 bytes (logged apart)
 
   // The first value of header `lower_name`, or nullptr.
   const std::string* Header(std::string_view lower_name) const;
@@ -39,7 +40,9 @@ struct Response {
 };
 
 // Splits "a/b%20c?x=1&y=%C3%A9" into a decoded path and query map. Returns
-// false when a percent escape is malformed or decodes to NUL.
+// false when a percent escape is malformed or decodes to NUL, when the path
+// holds an encoded '/' ("%2F") or control character, or when a query
+// parameter is given twice.
 bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
 
 // A stream of WebSocket text messages for one connection, pulled on a thread

@@ -441,18 +441,21 @@ void HttpSession::OnBody(beast::error_code ec) {
   request.body = std::move(message.body());
   request.peer = peer_;
   request.client_cert_der = client_cert_;
-  const std::string* incoming_id = request.Header("x-request-id");
-  request.request_id = incoming_id && !incoming_id->empty() && incoming_id->size() <= 64 &&
-                               std::all_of(incoming_id->begin(), incoming_id->end(),
-                                           [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '-'; })
-                           ? *incoming_id
-                           : RandomId();
+  // Our own id for every request; a client's X-Request-Id is kept apart,
+  // printable and at most 64 bytes, for the log line only.
+  request.request_id = RandomId();
+  if (const std::string* theirs = request.Header("x-request-id")) {
+    for (char c : theirs->substr(0, 64)) {
+      request.client_request_id.push_back(c > 0x20 && c < 0x7f ? c : '?');
+    }
+  }
   keep_alive_ = message.keep_alive();
   const bool upgrade = websocket::is_upgrade(message);
   if (!ParseTarget(request.target, request.path, request.query)) {
     current_ = std::move(request);
     return Write(TransportProblem(400, "malformed-target", "Malformed request target",
-                                  "the request target has an invalid percent escape"),
+                                  "the request target has an invalid percent escape, an encoded '/' or control character in its path, "
+                                  "or a query parameter given twice"),
                  true);
   }
   if (!server_.Allow(peer_)) {
