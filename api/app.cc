@@ -149,6 +149,8 @@ void App::Shutdown() {
 
 const es::ViewStore& App::views() const { return projections_->views(); }
 
+bool App::Reached(std::uint64_t position) const { return projections_->position() >= position; }
+
 bool App::WaitForViews(std::uint64_t position) const {
   return projections_->WaitFor(position, options_.max_min_position_wait);
 }
@@ -279,7 +281,7 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
 bool App::MayBlock(const http::Request& request) const {
   // Writes (group commits, password hashing), waits for the read models, and
   // whole-log work go to the worker pool; other reads are answered in place.
-  return request.method != "GET" || request.query.contains("min_position") || request.query.contains("as_of") ||
+  return request.method != "GET" || request.query.contains("as_of") ||
          request.path.ends_with("/export") || request.path.ends_with("/explanation") ||
          request.path.find("/log") != std::string::npos;
 }
@@ -324,7 +326,19 @@ http::Response App::Dispatch(const http::Request& request) {
         return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
                                "min_position must be a non-negative integer", {{"parameter", "min_position"}});
       }
-      if (!WaitForViews(*min)) {
+      if (*min > store_.head_position()) {
+        return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
+                               "min_position " + it->second + " is beyond the log's head (" +
+                                   std::to_string(store_.head_position()) + "): no such position was written",
+                               {{"parameter", "min_position"}});
+      }
+      if (!Reached(*min)) {
+        if (!request.waited) {  // the server waits on a timer, then calls again
+          http::Response wait;
+          wait.wait_for_position = *min;
+          wait.wait_limit = options_.max_min_position_wait;
+          return wait;
+        }
         auto r = ProblemResponse(503, "views-behind", "Read models behind",
                                  "the read models did not reach position " + it->second + " in time");
         r.headers.emplace_back("Retry-After", "1");

@@ -85,6 +85,7 @@ class App final : public http::Handler {
   std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request& request) override;
   void Observe(const http::Request& request, const http::Response& response,
                std::chrono::microseconds latency) override;
+  bool Reached(std::uint64_t position) const override;
 
   void AttachServer(const http::ServerCounters* counters) { server_counters_ = counters; }
   // Stops the projection thread (before the store closes).

@@ -33,6 +33,7 @@ class RecordingWitness final : public http::Handler {
     return http::Response{404, "application/json", "{}", {}, ""};
   }
   void Observe(const http::Request&, const http::Response&, std::chrono::microseconds) override {}
+  bool Reached(std::uint64_t) const override { return true; }
   std::vector<std::string> received;
 
  private:

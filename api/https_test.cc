@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "api/testing.h"
+#include "projections/views.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
 
@@ -209,12 +210,22 @@ TEST(Https, AFeedClientThatDisconnectsAndResumesSeesEveryChangeExactlyOnce) {
                                      {"starts_at", FormatRfc3339(testing::Now())},
                                      {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(1))}});
   std::vector<std::uint64_t> seen;
+  json view;  // the snapshot, with every patch since applied
+  int snapshots = 0;
   auto read_until = [&](http::WsClient& ws, std::size_t count) {
     for (int tries = 0; tries < 100 && seen.size() < count; ++tries) {
       auto message = ws.Read(std::chrono::milliseconds(100));
       if (!message) continue;
       const json change = Parse(*message);
-      ASSERT_TRUE(change.contains("meeting")) << *message;
+      if (change.contains("snapshot")) {  // first, on every (re)connect
+        view = change["snapshot"];
+        ++snapshots;
+        EXPECT_EQ(change["position"], seen.empty() ? 0 : seen.back()) << *message;
+        continue;
+      }
+      ASSERT_TRUE(change.contains("patch")) << *message;
+      ASSERT_FALSE(change.contains("meeting")) << "the whole view was sent again";
+      view = view.patch(change["patch"]);
       seen.push_back(change["position"].get<std::uint64_t>());
     }
   };
@@ -243,6 +254,10 @@ TEST(Https, AFeedClientThatDisconnectsAndResumesSeesEveryChangeExactlyOnce) {
   std::vector<std::uint64_t> expected;
   for (const auto& e : *stream) expected.push_back(e.position);
   EXPECT_EQ(seen, expected);
+  EXPECT_EQ(snapshots, 2);
+  auto meeting = node.app->commands().Meeting("f");
+  ASSERT_TRUE(meeting.ok());
+  EXPECT_EQ(view, proj::RenderMeeting(meeting->state)) << "the patches did not rebuild the view";
   // No feed for someone with no role in the body.
   auto outsider = http::WsClient::Connect(node.ClientOptions(), m + "/feed",
                                           {{"Authorization", "Bearer " + node.Token("outsider")}}, &error, &refused);

@@ -92,31 +92,31 @@ http::Response View(App& app, const Call& c, Projection& projection, ObjectKind 
   return r;
 }
 
+// A meeting's changes after `from`: first a snapshot of its view as of
+// `from`, then for each event its envelope and an RFC 6902 JSON Patch that
+// turns the previous view into the new one (docs/API.md, "Feeds").
 class MeetingFeed final : public http::FeedSource {
  public:
   MeetingFeed(const es::EventStore& store, std::string stream, std::uint64_t from)
       : store_(store), stream_(std::move(stream)), from_(from) {}
 
   Status Init() {
-    // The state up to `from`, so the first change is rendered in full.
-    for (std::uint64_t v = 1;;) {
-      auto events = store_.ReadStream(stream_, v, es::Direction::kForward, 512);
-      if (!events.ok()) return events.error();
-      for (const auto& e : *events) {
-        if (e.position > from_) break;
-        auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!decoded.ok()) return decoded.error();
-        state_ = meeting::Evolve(std::move(state_), *decoded);
-      }
-      if (events->size() < 512 || events->back().position > from_) break;
-      v = events->back().version + 1;
-    }
+    Folded<meeting::Meeting> folded;
+    if (auto s = FoldUpTo(store_, stream_, from_, folded); !s.ok()) return s;
+    state_ = std::move(folded.state);
+    view_ = proj::RenderMeeting(state_);
     subscription_ = store_.Subscribe(from_ + 1);
     return Ok{};
   }
 
   http::FeedBatch Next(std::chrono::milliseconds wait) override {
     http::FeedBatch batch;
+    if (!snapshot_sent_) {
+      snapshot_sent_ = true;
+      batch.messages.push_back(json{{"snapshot", view_}, {"position", from_}}
+                                   .dump(-1, ' ', false, json::error_handler_t::replace));
+      return batch;
+    }
     auto events = subscription_->Next(256, wait);
     if (!events.ok()) {
       batch.end = true;
@@ -132,12 +132,15 @@ class MeetingFeed final : public http::FeedSource {
         return batch;
       }
       state_ = meeting::Evolve(std::move(state_), *decoded);
+      json after = proj::RenderMeeting(state_);
+      json patch = json::diff(view_, after);
+      view_ = std::move(after);
       batch.messages.push_back(json{{"position", e.position},
                                     {"version", e.version},
                                     {"type", e.type},
                                     {"recorded_at", FormatRfc3339(e.recorded_at)},
                                     {"actor", {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}}},
-                                    {"meeting", proj::RenderMeeting(state_)}}
+                                    {"patch", std::move(patch)}}
                                    .dump(-1, ' ', false, json::error_handler_t::replace));
     }
     return batch;
@@ -148,6 +151,8 @@ class MeetingFeed final : public http::FeedSource {
   std::string stream_;
   std::uint64_t from_;
   meeting::Meeting state_;
+  json view_;
+  bool snapshot_sent_ = false;
   std::unique_ptr<es::Subscription> subscription_;
 };
 
@@ -397,8 +402,8 @@ void RegisterQueryRoutes(App& app) {
 
   // ---- feeds ----
   app.Add(Route{"GET", b + "/meetings/{meeting}/feed", "feeds",
-                "WebSocket: every change to the meeting's view after position 'from', in order; "
-                "reconnect with the last position seen to resume.",
+                "WebSocket: the meeting's view as of position 'from', then each change after it as a JSON Patch "
+                "(RFC 6902), in order; reconnect with the last position seen to resume.",
                 {}, {"from"}, true, false, true, nullptr,
                 [&app](Call& c, http::Response& refusal) -> std::unique_ptr<http::FeedSource> {
                   if (auto hidden = Hidden(app, c, ObjectKind::kMeeting, c.params["meeting"])) {

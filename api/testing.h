@@ -148,7 +148,13 @@ class Node {
     r.body = body;
     r.peer = "127.0.0.1";
     r.request_id = "test";
-    return app->Handle(r);
+    http::Response response = app->Handle(r);
+    if (response.wait_for_position > 0) {  // as the server does: wait, then ask again
+      app->WaitForViews(response.wait_for_position);
+      r.waited = true;
+      response = app->Handle(r);
+    }
+    return response;
   }
 
   // A signature by `person` over `payload`, as their client would make it.

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <optional>
@@ -26,6 +27,7 @@ struct Request {
   std::string client_cert_der;  // the TLS client certificate, when one was presented
   std::string request_id;       // the server's own, random; echoed as X-Request-Id
   std::string client_request_id;  // the client's X-Request-Id, printable, <= 64 bytes (logged apart)
+  bool waited = false;            // the server already waited once for the position it was asked to
 
   // The first value of header `lower_name`, or nullptr.
   const std::string* Header(std::string_view lower_name) const;
@@ -37,6 +39,11 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // the route pattern that answered, for metrics and logs (not sent)
+  // Not an answer yet (status ignored): the handler asks to be called again
+  // with request.waited set once Handler::Reached(wait_for_position), or
+  // after `wait_limit`. The server waits on a timer, holding no thread.
+  std::uint64_t wait_for_position = 0;
+  std::chrono::milliseconds wait_limit{0};
 };
 
 // Splits "a/b%20c?x=1&y=%C3%A9" into a decoded path and query map. Returns
@@ -71,6 +78,9 @@ class Handler {
   virtual std::variant<Response, std::unique_ptr<FeedSource>> OpenFeed(const Request& request) = 0;
   // After each response is written (or failed to be): for metrics and logs.
   virtual void Observe(const Request& request, const Response& response, std::chrono::microseconds latency) = 0;
+  // Whether what a response's wait_for_position waits for has happened
+  // (polled by the server's timer; must be quick and never block).
+  virtual bool Reached(std::uint64_t position) const = 0;
 };
 
 }  // namespace ecab::http

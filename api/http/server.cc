@@ -17,9 +17,11 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
+#include <array>
 #include <condition_variable>
 #include <deque>
 #include <list>
+#include <optional>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <thread>
@@ -107,8 +109,10 @@ class Stoppable {
 
 class WsSession : public Stoppable, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(ServerImpl& server, beast::ssl_stream<beast::tcp_stream> stream, std::unique_ptr<FeedSource> feed)
-      : server_(server), ws_(std::move(stream)), feed_(std::move(feed)) {}
+  WsSession(ServerImpl& server, beast::ssl_stream<beast::tcp_stream> stream, std::unique_ptr<FeedSource> feed,
+            std::shared_ptr<void> slot)
+      : server_(server), ws_(std::move(stream)), feed_(std::move(feed)), slot_(std::move(slot)),
+        force_close_(ws_.get_executor()) {}
 
   void Start(bhttp::request<bhttp::string_body> upgrade);
   void BeginStop() override {
@@ -122,14 +126,17 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
   void Enqueue(std::vector<std::string> messages);
   void WriteNext();
   void Close(websocket::close_code code, std::string reason);
+  void Drop();
   void Finish();
 
   ServerImpl& server_;
   websocket::stream<beast::ssl_stream<beast::tcp_stream>> ws_;
   std::unique_ptr<FeedSource> feed_;
+  std::shared_ptr<void> slot_;
+  net::steady_timer force_close_;  // a dropped client that does not take the close frame is cut
   beast::flat_buffer in_;
   std::deque<std::string> out_;
-  std::atomic<std::size_t> queued_{0};
+  std::atomic<std::size_t> queued_bytes_{0};  // posted or queued, not yet written
   bool writing_ = false;
   bool close_pending_ = false;
   bool closed_ = false;
@@ -141,7 +148,7 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
 
 class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls);
+  HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls, std::shared_ptr<void> slot);
   void Start();
   void BeginStop() override {
     // The session's own executor, kept apart: after an upgrade stream_ is moved into the WebSocket.
@@ -153,17 +160,21 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
  private:
   void OnHandshake(beast::error_code ec);
   void ReadHeader();
-  void OnHeader(beast::error_code ec);
+  void ReadRequest();
   void OnBody(beast::error_code ec);
   void OnReadError(beast::error_code ec);
   void Dispatch(Request request, bool upgrade);
-  void Write(Response response, bool close_after);
+  void Wait(Request request, std::uint64_t position, Clock::time_point deadline, std::shared_ptr<void> waiting);
+  void Write(Response response, bool close_after, bool drain = false);
   void OnWrite(bool keep_alive, beast::error_code ec);
+  void Drain();
   void Shutdown();
 
   ServerImpl& server_;
   beast::ssl_stream<beast::tcp_stream> stream_;
   net::any_io_executor executor_;
+  std::shared_ptr<void> slot_;  // this connection's place in the server's limits
+  net::steady_timer timer_;     // the read timeout of a started request; waits for the read models
   bool upgraded_ = false;
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
@@ -174,6 +185,10 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   Clock::time_point started_;
   bool idle_ = false;
   bool keep_alive_ = true;
+  bool timed_out_ = false;
+  bool drain_ = false;
+  std::size_t drained_ = 0;
+  std::array<char, 16 * 1024> scratch_{};
 };
 
 class ServerImpl final : public Server {
@@ -182,7 +197,7 @@ class ServerImpl final : public Server {
       : options_(std::move(options)), handler_(handler), tls_(ssl::context::tls_server),
         workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))),
         work_(net::make_work_guard(ioc_)), acceptor_(net::make_strand(ioc_)),
-        limiter_(options_.rate_per_second, options_.rate_burst) {}
+        accept_backoff_(acceptor_.get_executor()), limiter_(options_.rate_per_second, options_.rate_burst) {}
 
   ~ServerImpl() override { Stop(); }
 
@@ -298,15 +313,66 @@ class ServerImpl final : public Server {
     cv_.notify_all();
   }
 
+  // A place for one more connection from `peer`, held until the last owner
+  // lets go; nullptr beyond max_connections or max_connections_per_address.
+  std::shared_ptr<void> Admit(const std::string& peer) {
+    return Take(connections_, peer, options_.max_connections_per_address, options_.max_connections);
+  }
+  // A place for one more request of `peer` waiting for the read models, or nullptr.
+  std::shared_ptr<void> WaitBegan(const std::string& peer) {
+    return Take(waits_, peer, options_.max_waits_per_address, SIZE_MAX);
+  }
+
  private:
+  // Counted places (connections, waits) per client address; shared with the
+  // places handed out, which may outlive the server in pending handlers.
+  struct Places {
+    std::mutex mu;
+    std::unordered_map<std::string, std::size_t> by_peer;
+    std::size_t total = 0;
+  };
+  static std::shared_ptr<void> Take(const std::shared_ptr<Places>& places, const std::string& peer,
+                                    std::size_t per_peer, std::size_t all) {
+    std::lock_guard lock(places->mu);
+    std::size_t& mine = places->by_peer[peer];
+    if (mine >= per_peer || places->total >= all) {
+      if (mine == 0) places->by_peer.erase(peer);
+      return nullptr;
+    }
+    ++mine;
+    ++places->total;
+    // Not null (callers test it), owning nothing: letting go gives the place back.
+    return std::shared_ptr<void>(places.get(), [places, peer](void*) {
+      std::lock_guard release(places->mu);
+      --places->total;
+      if (auto it = places->by_peer.find(peer); it != places->by_peer.end() && --it->second == 0) {
+        places->by_peer.erase(it);
+      }
+    });
+  }
+
   void Accept() {
     acceptor_.async_accept(net::make_strand(ioc_), [this](beast::error_code ec, tcp::socket socket) {
       if (ec) {
         if (!acceptor_.is_open()) return;
-      } else {
-        auto session = std::make_shared<HttpSession>(*this, std::move(socket), tls_);
+        // Out of descriptors (EMFILE, ENFILE) or memory: the pending
+        // connection stays queued; try again after a pause, not at once.
+        counters_.accept_failures.fetch_add(1);
+        accept_backoff_.expires_after(std::chrono::milliseconds(100));
+        accept_backoff_.async_wait([this](beast::error_code) {
+          if (acceptor_.is_open()) Accept();
+        });
+        return;
+      }
+      beast::error_code ignored;
+      const auto endpoint = socket.remote_endpoint(ignored);
+      if (auto slot = Admit(ignored ? std::string() : endpoint.address().to_string())) {
+        auto session = std::make_shared<HttpSession>(*this, std::move(socket), tls_, std::move(slot));
         Register(session);
         session->Start();
+      } else {
+        counters_.refused_connections.fetch_add(1);
+        socket.close(ignored);
       }
       if (acceptor_.is_open()) Accept();
     });
@@ -328,6 +394,7 @@ class ServerImpl final : public Server {
   net::thread_pool workers_;
   net::executor_work_guard<net::io_context::executor_type> work_;
   tcp::acceptor acceptor_;
+  net::steady_timer accept_backoff_;
   RateLimiter limiter_;
   std::vector<std::thread> io_threads_;
   std::uint16_t port_ = 0;
@@ -339,12 +406,14 @@ class ServerImpl final : public Server {
   std::list<std::weak_ptr<Stoppable>> sessions_;
   int in_flight_ = 0;
   int pumps_ = 0;
+  std::shared_ptr<Places> connections_ = std::make_shared<Places>(), waits_ = std::make_shared<Places>();
 };
 
 // ---- HTTP sessions ----
 
-HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls)
-    : server_(server), stream_(std::move(socket), tls), executor_(stream_.get_executor()) {
+HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls, std::shared_ptr<void> slot)
+    : server_(server), stream_(std::move(socket), tls), executor_(stream_.get_executor()), slot_(std::move(slot)),
+      timer_(executor_) {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
   if (!ec) peer_ = endpoint.address().to_string();
@@ -382,19 +451,36 @@ void HttpSession::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(server_.options().max_header_bytes));
   parser_->body_limit(server_.options().max_body_bytes);
+  if (buffer_.size() > 0) return ReadRequest();  // the next request already began
+  // Idle until the first byte of the next request: then the read timeout runs.
   idle_ = true;
   beast::get_lowest_layer(stream_).expires_after(server_.options().idle_timeout);
-  bhttp::async_read_header(stream_, buffer_, *parser_,
-                           [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->buffer_.commit(n);
+    self->idle_ = false;
+    if (ec) return self->Shutdown();  // closed, idle too long, or stopping: nothing to answer
+    self->ReadRequest();
+  });
 }
 
-void HttpSession::OnHeader(beast::error_code ec) {
-  idle_ = false;
+void HttpSession::ReadRequest() {
   started_ = Clock::now();
-  if (ec) return OnReadError(ec);
-  beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
-  bhttp::async_read(stream_, buffer_, *parser_,
-                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->OnBody(e); });
+  timed_out_ = false;
+  // Our own timer cancels the read, so the connection stays open for the 408;
+  // the stream's expiry is only the backstop that closes it.
+  const auto limit = server_.options().read_timeout;
+  beast::get_lowest_layer(stream_).expires_after(limit + server_.options().linger + std::chrono::seconds(2));
+  timer_.expires_after(limit);
+  timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec) return;  // cancelled: the request arrived in time
+    self->timed_out_ = true;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
+  });
+  bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->timer_.cancel();
+    self->OnBody(ec);
+  });
 }
 
 void HttpSession::OnReadError(beast::error_code ec) {
@@ -406,25 +492,34 @@ void HttpSession::OnReadError(beast::error_code ec) {
     current_.target = std::string(parser_->get().target());
     ParseTarget(current_.target, current_.path, current_.query);
   }
+  if (timed_out_) {
+    return Write(TransportProblem(408, "request-timeout", "Request timeout",
+                                  "the request was not received within the read timeout of " +
+                                      std::to_string(server_.options().read_timeout.count()) + " ms"),
+                 true, true);
+  }
   if (ec == bhttp::error::header_limit) {
     return Write(TransportProblem(431, "header-too-large", "Request header fields too large",
                                   "the request's header is larger than " +
                                       std::to_string(server_.options().max_header_bytes) + " bytes"),
-                 true);
+                 true, true);
   }
   if (ec == bhttp::error::body_limit) {
     // Beast checks Content-Length against the limit as soon as the header is read.
     return Write(TransportProblem(413, "body-too-large", "Request body too large",
                                   "the request's body is larger than " +
                                       std::to_string(server_.options().max_body_bytes) + " bytes"),
-                 true);
+                 true, true);
   }
-  if (ec == beast::error::timeout && parser_ && parser_->is_header_done()) {
-    return Write(TransportProblem(408, "request-timeout", "Request timeout",
-                                  "the request was not received within the read timeout"),
-                 true);
+  if (ec.category() == bhttp::make_error_code(bhttp::error::bad_method).category() &&
+      ec != bhttp::error::end_of_stream && ec != bhttp::error::partial_message) {
+    // Not HTTP/1.1 as RFC 9112 has it: both Content-Length and
+    // Transfer-Encoding, a bad chunk size, a malformed header line, …
+    return Write(TransportProblem(400, "malformed-request", "Malformed request",
+                                  "the request is not valid HTTP/1.1: " + ec.message()),
+                 true, true);
   }
-  Shutdown();  // closed, idle timeout, garbage: nothing to answer
+  Shutdown();  // closed mid-request or the connection failed: nothing to answer
 }
 
 void HttpSession::OnBody(beast::error_code ec) {
@@ -472,20 +567,36 @@ void HttpSession::OnBody(beast::error_code ec) {
 }
 
 void HttpSession::Dispatch(Request request, bool upgrade) {
+  // A response asking to wait for the read models: a timer polls, no thread waits.
+  auto answer = [this](Request asked, Response response) {
+    if (response.wait_for_position > 0 && !asked.waited) {
+      auto waiting = server_.WaitBegan(peer_);
+      if (!waiting) {
+        current_ = std::move(asked);
+        Response r = TransportProblem(429, "too-many-waits", "Too many waiting requests",
+                                      "this client has " + std::to_string(server_.options().max_waits_per_address) +
+                                          " requests waiting for the read models already");
+        r.headers.emplace_back("Retry-After", "1");
+        return Write(std::move(r), false);
+      }
+      const auto deadline = Clock::now() + response.wait_limit;
+      return Wait(std::move(asked), response.wait_for_position, deadline, std::move(waiting));
+    }
+    current_ = std::move(asked);
+    Write(std::move(response), false);
+  };
   if (!upgrade && !server_.handler().MayBlock(request)) {
     Response response = server_.handler().Handle(request);
-    current_ = std::move(request);
-    return Write(std::move(response), false);
+    return answer(std::move(request), std::move(response));
   }
   server_.RequestBegan();
   auto self = shared_from_this();
-  net::post(server_.workers(), [self, request = std::move(request), upgrade]() mutable {
+  net::post(server_.workers(), [self, request = std::move(request), upgrade, answer]() mutable {
     if (!upgrade) {
       Response response = self->server_.handler().Handle(request);
       net::post(self->stream_.get_executor(),
-                [self, request = std::move(request), response = std::move(response)]() mutable {
-                  self->current_ = std::move(request);
-                  self->Write(std::move(response), false);
+                [self, request = std::move(request), response = std::move(response), answer]() mutable {
+                  answer(std::move(request), std::move(response));
                   self->server_.RequestEnded();
                 });
       return;
@@ -509,7 +620,8 @@ void HttpSession::Dispatch(Request request, bool upgrade) {
                                                       Clock::now() - self->started_));
                   self->upgraded_ = true;
                   auto ws = std::make_shared<WsSession>(self->server_, std::move(self->stream_),
-                                                        std::move(std::get<std::unique_ptr<FeedSource>>(opened)));
+                                                        std::move(std::get<std::unique_ptr<FeedSource>>(opened)),
+                                                        std::move(self->slot_));
                   self->server_.mutable_counters().connections.fetch_sub(1);
                   self->server_.Register(ws);
                   ws->Start(self->parser_->release());
@@ -519,7 +631,21 @@ void HttpSession::Dispatch(Request request, bool upgrade) {
   });
 }
 
-void HttpSession::Write(Response response, bool close_after) {
+void HttpSession::Wait(Request request, std::uint64_t position, Clock::time_point deadline,
+                       std::shared_ptr<void> waiting) {
+  if (server_.handler().Reached(position) || Clock::now() >= deadline || server_.stopping()) {
+    request.waited = true;
+    return Dispatch(std::move(request), false);  // `waiting` is let go here
+  }
+  timer_.expires_after(std::chrono::milliseconds(5));
+  timer_.async_wait([self = shared_from_this(), request = std::move(request), position, deadline,
+                     waiting = std::move(waiting)](beast::error_code) mutable {
+    self->Wait(std::move(request), position, deadline, std::move(waiting));
+  });
+}
+
+void HttpSession::Write(Response response, bool close_after, bool drain) {
+  drain_ = drain;
   auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
   out->version(11);
   out->result(static_cast<unsigned>(response.status));
@@ -547,8 +673,21 @@ void HttpSession::Write(Response response, bool close_after) {
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec) {
   out_.reset();
+  if (!ec && drain_) return Drain();
   if (ec || !keep_alive) return Shutdown();
   ReadHeader();
+}
+
+// After refusing a request whose body may still be on its way: read and
+// discard it for up to `linger` (and 64 MiB), so closing does not reset the
+// connection before the client has read the answer.
+void HttpSession::Drain() {
+  if (drained_ == 0) beast::get_lowest_layer(stream_).expires_after(server_.options().linger);
+  stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+    self->drained_ += n + 1;
+    if (ec || self->drained_ > (64u << 20)) return self->Shutdown();
+    self->Drain();
+  });
 }
 
 void HttpSession::Shutdown() {
@@ -596,14 +735,27 @@ void WsSession::ReadLoop() {
 
 void WsSession::Pump() {
   // Runs on its own thread, holding the session alive until the feed ends.
+  // At most max_feed_queue_bytes wait for a client; one that leaves them
+  // unread for slow_feed_grace is dropped.
+  const std::size_t cap = server_.options().max_feed_queue_bytes;
+  std::optional<Clock::time_point> paused_since;
   while (!done_.load()) {
-    if (queued_.load() > 1024) {  // the client reads slower than the log grows
+    if (queued_bytes_.load() > cap) {
+      if (!paused_since) paused_since = Clock::now();
+      if (Clock::now() - *paused_since > server_.options().slow_feed_grace) {
+        server_.mutable_counters().dropped_feeds.fetch_add(1);
+        net::post(ws_.get_executor(), [self = shared_from_this()] { self->Drop(); });
+        break;
+      }
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
+    paused_since.reset();
     FeedBatch batch = feed_->Next(std::chrono::milliseconds(200));
     if (!batch.messages.empty()) {
-      queued_.fetch_add(batch.messages.size());
+      std::size_t bytes = 0;
+      for (const auto& m : batch.messages) bytes += m.size();
+      queued_bytes_.fetch_add(bytes);
       net::post(ws_.get_executor(),
                 [self = shared_from_this(), m = std::move(batch.messages)]() mutable { self->Enqueue(std::move(m)); });
     }
@@ -620,7 +772,7 @@ void WsSession::Pump() {
 
 void WsSession::Enqueue(std::vector<std::string> messages) {
   if (closed_ || close_pending_) {
-    queued_.fetch_sub(messages.size());
+    for (const auto& m : messages) queued_bytes_.fetch_sub(m.size());
     return;
   }
   for (auto& m : messages) out_.push_back(std::move(m));
@@ -636,8 +788,8 @@ void WsSession::WriteNext() {
   writing_ = true;
   ws_.text(true);
   ws_.async_write(net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->queued_bytes_.fetch_sub(self->out_.front().size());
     self->out_.pop_front();
-    self->queued_.fetch_sub(1);
     if (ec) {
       self->closed_ = true;
       self->done_.store(true);
@@ -645,6 +797,24 @@ void WsSession::WriteNext() {
       return;
     }
     self->WriteNext();
+  });
+}
+
+// A client that did not keep up: what waits for it is dropped, and it gets a
+// close frame (1008) after the message being written; if that cannot be
+// delivered within 5 s, the connection is cut.
+void WsSession::Drop() {
+  const std::size_t keep = writing_ ? 1 : 0;
+  while (out_.size() > keep) {
+    queued_bytes_.fetch_sub(out_.back().size());
+    out_.pop_back();
+  }
+  Close(websocket::close_code::policy_error, "the client did not keep up with the feed: reconnect with from=");
+  force_close_.expires_after(std::chrono::seconds(5));
+  force_close_.async_wait([self = shared_from_this()](beast::error_code ec) {
+    if (ec || self->finished_.load()) return;
+    beast::error_code ignored;
+    beast::get_lowest_layer(self->ws_).socket().close(ignored);
   });
 }
 

@@ -1,7 +1,12 @@
 // api/http/server.h — the HTTPS and WebSocket server: TLS 1.2/1.3 on one
 // io_context run by N threads, HTTP/1.1 keep-alive, per-request limits,
 // per-client rate limiting, handlers on a worker pool, WebSocket feeds, and a
-// graceful stop. The only header that hides Boost.Beast behind a plain class.
+// graceful stop. Limits (docs/OPERATIONS.md, "Limits"): connections in all
+// and per address, an idle and a read timeout each with its answer (none for
+// an idle connection, 408 once a request started), 400 for a request that is
+// not HTTP/1.1, 413/431 for sizes, reading what a refused client still sends
+// for `linger` so it gets the answer, a back-off when accept() fails, waits
+// for the read models on a timer, and feeds whose unread bytes are capped. The only header that hides Boost.Beast behind a plain class.
 #pragma once
 
 #include <atomic>
@@ -31,6 +36,12 @@ struct ServerOptions {
   double rate_burst = 400;
   std::size_t max_websockets = 512;
   std::chrono::milliseconds shutdown_grace{5'000};   // for requests in flight
+  std::size_t max_connections = 10'000;              // open at once; more are closed as accepted
+  std::size_t max_connections_per_address = 256;
+  std::size_t max_waits_per_address = 16;            // requests waiting for the read models (429 beyond)
+  std::size_t max_feed_queue_bytes = 4 * 1024 * 1024;  // unread by one feed client before its feed pauses
+  std::chrono::milliseconds slow_feed_grace{10'000};   // paused that long: the client is dropped (close 1008)
+  std::chrono::milliseconds linger{2'000};           // after refusing a request, read what the client still sends
 };
 
 struct ServerCounters {
@@ -38,6 +49,9 @@ struct ServerCounters {
   std::atomic<std::int64_t> open_websockets{0};
   std::atomic<std::uint64_t> tls_failures{0};
   std::atomic<std::uint64_t> rate_limited{0};
+  std::atomic<std::uint64_t> refused_connections{0};  // over max_connections(_per_address)
+  std::atomic<std::uint64_t> accept_failures{0};      // accept() failed (out of descriptors, …)
+  std::atomic<std::uint64_t> dropped_feeds{0};        // feed clients that did not keep up
 };
 
 class Server {
