@@ -56,6 +56,8 @@ struct Config {
   ecab::http::ServerOptions server;
   long read_timeout_ms = 10'000;
   long idle_timeout_ms = 60'000;
+  long slow_feed_grace_ms = 10'000;
+  long linger_ms = 2'000;
   long token_hours = 8;
   int password_cost = 15;
   int hashing_slots = 2;
@@ -221,6 +223,13 @@ int main(int argc, char** argv) {
   opt("--rate-per-second", c.server.rate_per_second, "requests per second per client address (0: no limit; 429 beyond)");
   opt("--rate-burst", c.server.rate_burst, "requests a client may send at once before the rate applies");
   opt("--max-websockets", c.server.max_websockets, "open WebSocket feeds at most");
+  opt("--max-connections", c.server.max_connections, "open connections at most (more are closed as accepted)");
+  opt("--max-connections-per-address", c.server.max_connections_per_address, "open connections per client address");
+  opt("--max-waits-per-address", c.server.max_waits_per_address,
+      "requests per client address waiting for the read models (min_position; 429 beyond)");
+  opt("--max-feed-queue-bytes", c.server.max_feed_queue_bytes, "bytes a feed client may leave unread before its feed pauses");
+  opt("--slow-feed-grace-ms", c.slow_feed_grace_ms, "a feed paused that long is closed with 1008");
+  opt("--linger-ms", c.linger_ms, "after refusing a request, how long to read what the client still sends");
   opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
   opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost (memory 2^cost KiB per hash)")
       ->check(CLI::Range(ecab::api::kMinPasswordCost, ecab::api::kMaxPasswordCost));
@@ -252,6 +261,8 @@ int main(int argc, char** argv) {
   c.server.port = static_cast<std::uint16_t>(c.port);
   c.server.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
   c.server.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
+  c.server.slow_feed_grace = std::chrono::milliseconds(c.slow_feed_grace_ms);
+  c.server.linger = std::chrono::milliseconds(c.linger_ms);
   c.server.request_client_certificates = c.client_certificates;
 
   auto keys = LoadOrCreateKeys(c);
