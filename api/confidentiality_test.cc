@@ -118,7 +118,8 @@ TEST(Confidentiality, TheRawLogSealsWhatTheAuditorMayNotReadAndTheChainStillVeri
   // Granted the document, the auditor reads its events in full.
   Ok(node.Call("POST", b + "/documents/secret-1/grants", R"({"person":"auditor-1"})", "gov-office-staff-1"));
   page = node.Call("GET", b + "/log?limit=1000", "", "auditor-1");
-  for (const json& e : Parse(page.body)["events"]) {
+  const json granted = Parse(page.body);
+  for (const json& e : granted["events"]) {
     if (e.value("stream", "") == "document-secret-1") {
       EXPECT_TRUE(e.contains("payload_base64")) << e.dump();
     }

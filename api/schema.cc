@@ -163,7 +163,8 @@ std::variant<json, BadInput> ParseStrict(std::string_view body, const Schema& sc
     }
   }
   if (!doc.is_object()) return Bad("wrong-type", "Wrong type", "the body must be a JSON object", "");
-  for (const auto& [key, value] : doc.items()) {
+  for (const auto& item : doc.items()) {
+    const std::string& key = item.key();
     const bool known = std::any_of(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
     if (!known) {
       return Bad("unknown-field", "Unknown field", "the body has a field '" + Printable(key) + "' this request does not take", Printable(key));

@@ -48,6 +48,7 @@ Result<Loaded<State>> CommandService::Load(const std::string& stream) {
   }
   if (current.version != cached) {
     std::lock_guard g(mu_);
+    if (cache_.size() >= kMaxStreams) cache_.clear();  // bounded; the store is the truth
     cache_[stream] = std::make_shared<Loaded<State>>(current);
   }
   return current;
@@ -74,6 +75,9 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
   std::shared_ptr<Queue<State, Event>> queue;
   {
     std::lock_guard g(mu_);
+    if (queues_.size() >= kMaxStreams) {  // bounded: forget the idle queues (held by no caller)
+      std::erase_if(queues_, [](const auto& entry) { return entry.second.use_count() == 1; });
+    }
     auto& slot = queues_[stream];
     if (!slot) slot = std::make_shared<Queue<State, Event>>();
     queue = std::static_pointer_cast<Queue<State, Event>>(slot);
@@ -199,6 +203,7 @@ void CommandService::Process(const std::string& body, const std::string& stream,
   }
   std::lock_guard g(mu_);
   if (all_ok) {
+    if (cache_.size() >= kMaxStreams) cache_.clear();
     cache_[stream] = std::make_shared<Loaded<State>>(std::move(current));
   } else {
     cache_.erase(stream);  // the store is the truth again

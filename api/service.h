@@ -97,6 +97,9 @@ class CommandService {
   void Process(const std::string& body, const std::string& stream, std::vector<Job<State, Event>*>& jobs,
                std::vector<Job<State, Event>*>& again);
 
+  // Streams whose queue and folded state are kept (beyond: idle queues and
+  // the cache are dropped; both are rebuilt on demand).
+  static constexpr std::size_t kMaxStreams = 4096;
   es::EventStore& store_;
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<void>> queues_;  // stream -> Queue<State, Event>

@@ -9,8 +9,10 @@
 //   resolution  anyone with a role in the body
 //   document    anyone with a role in the body who may read it (a classified
 //               document only to those granted it)
-// Time travel and the log judge an object as it stands now *and* as it stood
-// at the position asked: an addressee of an issued form never sees its drafts.
+// Time travel, feeds and the log judge an object as it stands now, and a form
+// also as it stood at the position asked: an addressee of an issued form
+// never sees its drafts. (Access to the other kinds only grows or is fixed:
+// a document granted later is readable with its history.)
 // What a caller may not see is answered exactly like what does not exist.
 #pragma once
 
@@ -87,8 +89,8 @@ class Sight {
  public:
   Sight(FoldCache& latest, Viewer viewer) : latest_(latest), viewer_(std::move(viewer)) {}
 
-  // May the viewer see `stream` (of body `body`) as it stood at `position`
-  // and as it stands now? Streams of other bodies, and of kinds without a
+  // May the viewer see `stream` (of body `body`) at `position`: did it
+  // exist then, may they see it now, and (a form) as it stood then? Streams of other bodies, and of kinds without a
   // rule, are never visible. Errors: reading or decoding the stream.
   Result<bool> MaySeeAt(const std::string& body, const std::string& stream, std::uint64_t position);
   // The same, now only.

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 
@@ -75,7 +76,13 @@ Result<std::shared_ptr<const KeyRing>> KeyRing::Load(const std::filesystem::path
   }
   std::ifstream in(path);
   if (!in) return KeyError("cannot open key file " + path.string());
+  const std::string text{std::istreambuf_iterator<char>(in), {}};
+  return Parse(text, path.string());
+}
+
+Result<std::shared_ptr<const KeyRing>> KeyRing::Parse(std::string_view text, std::string_view name) {
   std::vector<std::pair<std::string, AesKey>> keys;
+  std::istringstream in{std::string(text)};
   std::string line;
   for (int line_no = 1; std::getline(in, line); ++line_no) {
     if (line.empty() || line[0] == '#') continue;
@@ -85,8 +92,7 @@ Result<std::shared_ptr<const KeyRing>> KeyRing::Load(const std::filesystem::path
     AesKey key{};
     if (id.empty() && hex.empty()) continue;
     if (!extra.empty() || !ParseHexKey(hex, key)) {
-      return KeyError(path.string() + ":" + std::to_string(line_no) +
-                      ": expected '<key-id> <64 hex digits>'");
+      return KeyError(std::string(name) + ":" + std::to_string(line_no) + ": expected '<key-id> <64 hex digits>'");
     }
     keys.emplace_back(std::move(id), key);
   }

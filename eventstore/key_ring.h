@@ -28,6 +28,10 @@ class KeyRing {
   // Reads a key file. kKeyUnavailable when it is missing, malformed, empty,
   // lists an id twice, or is readable by group or others.
   static Result<std::shared_ptr<const KeyRing>> Load(const std::filesystem::path& path);
+  // The key file grammar alone (docs/formats/key-file.md): `text` as read
+  // from the file `name` (for messages). kKeyUnavailable when malformed,
+  // empty, or listing an id twice.
+  static Result<std::shared_ptr<const KeyRing>> Parse(std::string_view text, std::string_view name);
 
   // Builds a ring from keys in order; the last is active. Requires at least
   // one key and distinct, well-formed ids.

@@ -29,6 +29,8 @@ bool Decode(std::string_view in, bool plus_is_space, std::string& out, bool path
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
+    } else if (path && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)) {
+      return false;  // sent raw: not a valid request target (RFC 3986)
     }
     out.push_back(c);
   }

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <vector>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include <variant>
 
 #include "domain/base/result.h"
+#include "domain/codec/bounded_archive.h"
 
 namespace ecab {
 
@@ -39,31 +41,17 @@ namespace internal {
 // An input stream over borrowed bytes, reused per thread: decoding is on
 // every read path, and building an istringstream (a copy and a locale) per
 // event costs more than the decoding itself.
-class BorrowedBuffer : public std::streambuf {
- public:
-  void Reset(std::string_view bytes) {
-    char* begin = const_cast<char*>(bytes.data());  // read only: nothing writes through get pointers
-    setg(begin, begin, begin + bytes.size());
-  }
-};
-
-// Runs `read(archive)` over `bytes`; false with `error` set on failure or
-// trailing bytes.
 template <class Read>
 bool ReadPortable(std::string_view bytes, Read&& read, std::string& error) {
-  thread_local BorrowedBuffer buffer;
-  thread_local std::istream stream(&buffer);
-  buffer.Reset(bytes);
-  stream.clear();
   try {
-    cereal::PortableBinaryInputArchive archive(stream);
+    BoundedInputArchive archive(bytes);
     read(archive);
+    if (archive.remaining() != 0) {
+      error = "trailing bytes";
+      return false;
+    }
   } catch (const std::exception& e) {
     error = e.what();
-    return false;
-  }
-  if (stream.peek() != std::char_traits<char>::eof()) {
-    error = "trailing bytes";
     return false;
   }
   return true;
@@ -152,6 +140,13 @@ class EventDecoder {
       return Variant(upcast(std::move(old).value()));
     };
     return *this;
+  }
+
+  // Every (type, schema version) registered, in order.
+  [[nodiscard]] std::vector<std::pair<std::string, std::uint16_t>> Registered() const {
+    std::vector<std::pair<std::string, std::uint16_t>> out;
+    for (const auto& [key, decode] : table_) out.push_back(key);
+    return out;
   }
 
   [[nodiscard]] bool Knows(std::string_view type) const {

@@ -193,6 +193,24 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
   return Ok{};
 }
 
+namespace {
+
+// The certificate memo's key: the three inputs' bytes, looked up by views
+// (transparent, compared as string_views so no copy is made to look up).
+using MemoKey = std::tuple<std::string, std::string, std::string>;
+using MemoView = std::tuple<std::string_view, std::string_view, std::string_view>;
+struct MemoLess {
+  using is_transparent = void;
+  static MemoView View(const MemoKey& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+  static MemoView View(const MemoView& v) { return v; }
+  template <class A, class B>
+  bool operator()(const A& a, const B& b) const {
+    return View(a) < View(b);
+  }
+};
+
+}  // namespace
+
 Status VerifySignedAct(const SignatureCheck& check) {
   if (check.act == nullptr) return Bad("the act is not signed");
   if (check.act->value.empty()) return Bad("the act is not signed");
@@ -205,12 +223,10 @@ Status VerifySignedAct(const SignatureCheck& check) {
     std::uint64_t serial;
     std::shared_ptr<const CertificateFacts> facts;
   };
-  using Key = std::tuple<std::string, std::string, std::string>;
   static std::mutex mu;
-  static std::map<Key, Memo, std::less<>> memo;
+  static std::map<MemoKey, Memo, MemoLess> memo;
   static std::uint64_t serials = 0;
-  const auto lookup = std::tuple<std::string_view, std::string_view, std::string_view>(
-      check.certificate_der, check.anchor_der, check.crl_der);
+  const MemoView lookup(check.certificate_der, check.anchor_der, check.crl_der);
   std::optional<Memo> found;
   {
     std::lock_guard g(mu);
@@ -225,7 +241,7 @@ Status VerifySignedAct(const SignatureCheck& check) {
     std::lock_guard g(mu);
     if (memo.size() >= 4096) memo.clear();
     found = Memo{++serials, std::make_shared<const CertificateFacts>(std::move(inspected).value())};
-    memo.emplace(Key(check.certificate_der, check.anchor_der, check.crl_der), *found);
+    memo.emplace(MemoKey(check.certificate_der, check.anchor_der, check.crl_der), *found);
   }
   // Verdicts are remembered too (only the positive ones, bounded): a server
   // may check a signature before queueing the command that carries it, and

@@ -1,0 +1,185 @@
+"""Soak load for ecabinetd (bench/soak.sh starts the node and runs this).
+
+Holds `connections` connections to the node for `seconds`, each from its own
+loopback address (127.0.x.y), with a bounded request loop:
+  - 70 % HTTP keep-alive clients, each one request every ~1 s (health, the
+    demo meeting, the dashboard, the body), counting any non-2xx as an error;
+  - 20 % WebSocket feeds that read (meeting and body feeds);
+  - 10 % WebSocket feeds that never read (the server drops them with 1008
+    once they hold more than its cap; they are counted, not errors);
+  - one writer giving opinions on the demo meeting (a few per second), so
+    the feeds carry traffic;
+  - one probe timing GET /healthz every 100 ms on a fresh keep-alive
+    connection of its own.
+Prints one JSON object: counts, errors, healthz latency percentiles.
+"""
+import asyncio, base64, json, os, random, ssl, statistics, sys, time
+
+port, cafile, seconds, connections, password = (int(sys.argv[1]), sys.argv[2], float(sys.argv[3]),
+                                                int(sys.argv[4]), sys.argv[5])
+ctx = ssl.create_default_context(cafile=cafile)
+ctx.check_hostname = False
+stats = {"requests": 0, "errors": 0, "error_samples": [], "feed_messages": 0, "feeds_dropped_1008": 0,
+         "feeds_closed_other": 0, "writes": 0, "connect_failures": 0}
+healthz = []
+deadline = time.time() + seconds
+
+
+def address(i):
+    return f"127.0.{1 + i // 250}.{1 + i % 250}"
+
+
+def error(what):
+    stats["errors"] += 1
+    if len(stats["error_samples"]) < 10:
+        stats["error_samples"].append(what)
+
+
+async def connect(i):
+    return await asyncio.open_connection("127.0.0.1", port, ssl=ctx, server_hostname="localhost",
+                                         local_addr=(address(i), 0))
+
+
+async def request(reader, writer, method, target, token=None, body=None):
+    headers = [f"{method} {target} HTTP/1.1", "Host: localhost"]
+    if token:
+        headers.append(f"Authorization: Bearer {token}")
+    data = b""
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers += ["Content-Type: application/json", f"Content-Length: {len(data)}"]
+    writer.write(("\r\n".join(headers) + "\r\n\r\n").encode() + data)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    payload = await reader.readexactly(length)
+    return status, payload
+
+
+async def login(person):
+    reader, writer = await connect(9999)
+    status, payload = await request(reader, writer, "POST", "/v1/login", body={"person": person, "password": password})
+    writer.close()
+    if status != 200:
+        raise SystemExit(f"login {person}: {status} {payload[:200]}")
+    return json.loads(payload)["token"]
+
+
+async def http_client(i, token):
+    targets = ["/healthz", "/v1/bodies/gov-vn/meetings/demo-1", "/v1/bodies/gov-vn/dashboard", "/v1/bodies/gov-vn"]
+    try:
+        reader, writer = await connect(i)
+    except Exception as e:
+        stats["connect_failures"] += 1
+        error(f"connect {type(e).__name__}")
+        return
+    await asyncio.sleep(random.random())
+    while time.time() < deadline:
+        target = random.choice(targets)
+        try:
+            status, _ = await request(reader, writer, "GET", target, token)
+        except Exception as e:
+            error(f"http {type(e).__name__}")
+            return
+        stats["requests"] += 1
+        if not 200 <= status < 300:
+            error(f"http {status} {target}")
+        await asyncio.sleep(0.5 + random.random())
+    writer.close()
+
+
+async def feed(i, token, target, reads):
+    try:
+        reader, writer = await connect(i)
+        key = base64.b64encode(os.urandom(16)).decode()
+        writer.write((f"GET {target} HTTP/1.1\r\nHost: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                      f"Sec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+                      f"Authorization: Bearer {token}\r\n\r\n").encode())
+        await writer.drain()
+        head = await reader.readuntil(b"\r\n\r\n")
+        if b" 101 " not in head.split(b"\r\n")[0]:
+            error(f"feed refused {head[:40]}")
+            return
+    except Exception as e:
+        stats["connect_failures"] += 1
+        error(f"feed connect {type(e).__name__}")
+        return
+    if not reads:
+        await asyncio.sleep(max(0, deadline - time.time()))
+        writer.close()
+        return
+    try:
+        while time.time() < deadline:
+            try:
+                first = await asyncio.wait_for(reader.readexactly(2), timeout=max(0.1, deadline - time.time()))
+            except asyncio.TimeoutError:
+                break
+            length = first[1] & 0x7F
+            if length == 126:
+                length = int.from_bytes(await reader.readexactly(2), "big")
+            elif length == 127:
+                length = int.from_bytes(await reader.readexactly(8), "big")
+            payload = await reader.readexactly(length)
+            opcode = first[0] & 0x0F
+            if opcode == 8:
+                code = int.from_bytes(payload[:2], "big") if len(payload) >= 2 else 0
+                stats["feeds_closed_other"] += 1
+                error(f"reading feed closed {code}")
+                return
+            stats["feed_messages"] += 1
+    except Exception as e:
+        error(f"feed {type(e).__name__}")
+    writer.close()
+
+
+async def writer_loop(token):
+    reader, writer = await connect(9998)
+    n = 0
+    while time.time() < deadline:
+        n += 1
+        status, payload = await request(reader, writer, "POST", "/v1/bodies/gov-vn/meetings/demo-1/items/item-1/opinions",
+                                        token, {"text": f"soak opinion {n}"})
+        stats["writes"] += 1
+        if status != 201:
+            error(f"write {status} {payload[:100]}")
+        await asyncio.sleep(0.25)
+    writer.close()
+
+
+async def probe():
+    reader, writer = await connect(9997)
+    while time.time() < deadline:
+        started = time.perf_counter()
+        status, _ = await request(reader, writer, "GET", "/healthz")
+        healthz.append((time.perf_counter() - started) * 1000)
+        if status != 200:
+            error(f"healthz {status}")
+        await asyncio.sleep(0.1)
+    writer.close()
+
+
+async def main():
+    member, staff = await login("min-finance"), await login("gov-office-staff-1")
+    tasks = [asyncio.create_task(writer_loop(member)), asyncio.create_task(probe())]
+    for i in range(connections):
+        kind = i % 10
+        if kind < 7:
+            tasks.append(asyncio.create_task(http_client(i, staff)))
+        elif kind < 9:
+            target = "/v1/bodies/gov-vn/meetings/demo-1/feed" if kind == 7 else "/v1/bodies/gov-vn/feed"
+            tasks.append(asyncio.create_task(feed(i, member, target, True)))
+        else:
+            tasks.append(asyncio.create_task(feed(i, member, "/v1/bodies/gov-vn/meetings/demo-1/feed", False)))
+        if i % 50 == 49:
+            await asyncio.sleep(0.2)  # ramp up
+    await asyncio.gather(*tasks)
+    q = statistics.quantiles(healthz, n=100) if len(healthz) > 2 else [0] * 99
+    print(json.dumps({**stats, "healthz_samples": len(healthz), "healthz_p50_ms": round(q[49], 2),
+                      "healthz_p99_ms": round(q[98], 2), "healthz_max_ms": round(max(healthz or [0]), 2)}))
+
+
+asyncio.run(main())
