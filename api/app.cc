@@ -253,9 +253,11 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
     if ((*body)->version == 0) {
       // A body's existence is no secret to platform administrators; to anyone
       // else an unknown body answers as one they have no role in.
-      if (!route.authenticated) {
+      if (!route.authenticated) {  // the certificate login: answered as for a body that exists
         return ProblemResponse(401, "login-failed", "Login failed",
-                               "the certificate is not enrolled for a current person of this body");
+                               call.request.client_cert_der.empty()
+                                   ? "no TLS client certificate was presented"
+                                   : "the certificate is not enrolled for a current person of this body");
       }
       auto platform = commands_->Platform();
       if (!platform.ok()) return FromError(platform.error());

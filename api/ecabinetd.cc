@@ -350,6 +350,11 @@ int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);
   server->Start();
   const std::string url = "https://" + c.listen + ":" + std::to_string(server->port());
+  if (server->max_connections() < c.server.max_connections) {
+    LogEvent(level::warn, {{"msg", "fewer connections than --max-connections: raise ulimit -n"},
+                           {"max_connections", server->max_connections()},
+                           {"configured", c.server.max_connections}});
+  }
   LogEvent(level::info, {{"msg", "serving"}, {"url", url}, {"openapi", url + "/openapi.json"}});
   if (cabinet) {
     std::fprintf(stderr,

@@ -274,6 +274,21 @@ TEST(Hostile, MadeUpMethodsAddNoMetricSeries) {
   EXPECT_LT(after.size(), before + 4000) << "the series grew with the made-up names";
 }
 
+TEST(Hostile, BodyNamesFromUnauthenticatedPathsAreNotKept) {
+  Node node;
+  const std::size_t before = node.app->commands().bodies_cached();
+  for (int i = 0; i < 2000; ++i) {
+    const auto r = node.Call("POST", "/v1/bodies/made-up-" + std::to_string(i) + "-" + std::string(40, 'x') +
+                                         "/login/certificate");
+    EXPECT_EQ(r.status, 401) << r.body;  // as for a body that exists: no certificate
+  }
+  EXPECT_LE(node.app->commands().bodies_cached(), std::max<std::size_t>(before, 2)) << "unknown names were kept";
+  const auto existing = node.Call("POST", "/v1/bodies/gov-vn/login/certificate");
+  const auto unknown = node.Call("POST", "/v1/bodies/no-such-body/login/certificate");
+  EXPECT_EQ(existing.status, unknown.status);
+  EXPECT_EQ(existing.body, unknown.body) << "an unauthenticated caller learns which bodies exist";
+}
+
 // A login request from `address`.
 http::Response LoginFrom(Node& node, const std::string& address, const std::string& person, const std::string& password) {
   http::Request r;

@@ -82,6 +82,11 @@ class CommandService {
   Result<CommandOutcome> Execute(const platform::AppointAdmin& c, const CommandContext& ctx);
 
   es::EventStore& store() { return store_; }
+  // Bodies whose state is kept for authentication (existing ones only).
+  std::size_t bodies_cached() {
+    std::lock_guard g(mu_);
+    return bodies_.size();
+  }
 
  private:
   template <class State, class Event, class Decide>

@@ -1,6 +1,7 @@
 #include "api/http/server.h"
 
 #include <openssl/rand.h>
+#include <sys/resource.h>
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -272,6 +273,7 @@ class ServerImpl final : public Server {
   }
 
   std::uint16_t port() const override { return port_; }
+  std::size_t max_connections() const override { return options_.max_connections; }
   const ServerCounters& counters() const override { return counters_; }
 
   // For sessions.
@@ -843,7 +845,16 @@ void WsSession::Finish() {
 
 }  // namespace
 
+std::size_t ConnectionsTheDescriptorsAllow(std::size_t wanted) {
+  rlimit limit{};
+  if (::getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY) return wanted;
+  const std::size_t soft = static_cast<std::size_t>(limit.rlim_cur);
+  const std::size_t reserve = std::max<std::size_t>(64, soft / 4);
+  return std::min(wanted, soft > reserve + 16 ? soft - reserve : 16);
+}
+
 std::unique_ptr<Server> Server::Create(ServerOptions options, Handler& handler, std::string* error) {
+  options.max_connections = ConnectionsTheDescriptorsAllow(options.max_connections);
   auto server = std::make_unique<ServerImpl>(std::move(options), handler);
   if (!server->Init(error)) return nullptr;
   return server;

@@ -54,11 +54,18 @@ struct ServerCounters {
   std::atomic<std::uint64_t> dropped_feeds{0};        // feed clients that did not keep up
 };
 
+// `wanted`, or fewer when RLIMIT_NOFILE is low: a quarter of the soft limit
+// (at least 64) stays for everything but connections.
+std::size_t ConnectionsTheDescriptorsAllow(std::size_t wanted);
+
 class Server {
  public:
   // Binds and listens; refuses with a message when TLS material cannot be
-  // loaded or the address is taken.
+  // loaded or the address is taken. max_connections is lowered to what the
+  // process's descriptors allow (ConnectionsTheDescriptorsAllow): connections
+  // never use up the descriptors the store, logs and TLS need.
   static std::unique_ptr<Server> Create(ServerOptions options, Handler& handler, std::string* error);
+  virtual std::size_t max_connections() const = 0;
   virtual ~Server() = default;
 
   virtual void Start() = 0;
