@@ -740,11 +740,13 @@ void WsSession::Pump() {
   // At most max_feed_queue_bytes wait for a client; one that leaves them
   // unread for slow_feed_grace is dropped.
   const std::size_t cap = server_.options().max_feed_queue_bytes;
-  std::optional<Clock::time_point> paused_since;
+  bool paused = false;
+  Clock::time_point paused_since{};
   while (!done_.load()) {
     if (queued_bytes_.load() > cap) {
-      if (!paused_since) paused_since = Clock::now();
-      if (Clock::now() - *paused_since > server_.options().slow_feed_grace) {
+      if (!paused) paused_since = Clock::now();
+      paused = true;
+      if (Clock::now() - paused_since > server_.options().slow_feed_grace) {
         server_.mutable_counters().dropped_feeds.fetch_add(1);
         net::post(ws_.get_executor(), [self = shared_from_this()] { self->Drop(); });
         break;
@@ -752,7 +754,7 @@ void WsSession::Pump() {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
       continue;
     }
-    paused_since.reset();
+    paused = false;
     FeedBatch batch = feed_->Next(std::chrono::milliseconds(200));
     if (!batch.messages.empty()) {
       std::size_t bytes = 0;
