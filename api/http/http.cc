@@ -19,19 +19,21 @@ bool Decode(std::string_view in, bool plus_is_space, std::string& out, bool path
   out.reserve(in.size());
   for (std::size_t i = 0; i < in.size(); ++i) {
     char c = in[i];
+    bool encoded = false;
     if (c == '%') {
       if (i + 2 >= in.size()) return false;
       const int hi = HexValue(in[i + 1]);
       const int lo = HexValue(in[i + 2]);
       if (hi < 0 || lo < 0) return false;
       c = static_cast<char>(hi * 16 + lo);
-      if (c == '\0' || (path && (c == '/' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f))) return false;
+      encoded = true;
       i += 2;
     } else if (c == '+' && plus_is_space) {
       c = ' ';
-    } else if (path && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)) {
-      return false;  // sent raw: not a valid request target (RFC 3986)
     }
+    if (encoded && c == '\0') return false;
+    // In a path, a control character (sent raw or encoded) or an encoded '/'.
+    if (path && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || (encoded && c == '/'))) return false;
     out.push_back(c);
   }
   return true;
