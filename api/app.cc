@@ -4,7 +4,7 @@
 
 #include "domain/base/ids.h"
 
-
+#include "api/feeds.h"
 #include "api/identity.h"
 #include "api/log.h"
 #include "api/metrics.h"
@@ -174,6 +174,7 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   app->identity_ = std::move(identity).value();
   app->metrics_ = std::make_unique<Metrics>();
   app->latest_ = std::make_unique<FoldCache>(store);
+  app->feeds_ = std::make_unique<FeedHub>(store);
   app->RegisterSystemRoutes();
   RegisterCommandRoutes(*app);
   RegisterPlatformRoutes(*app);

@@ -73,6 +73,7 @@ class Projections;
 class Identity;
 class Metrics;
 class FoldCache;
+class FeedHub;
 
 class App final : public http::Handler {
  public:
@@ -105,6 +106,8 @@ class App final : public http::Handler {
   Identity& identity() { return *identity_; }
   // States folded to the head for the read side's visibility checks.
   FoldCache& latest() { return *latest_; }
+  // The meeting timelines shared by the feeds (api/feeds.h).
+  FeedHub& feeds() { return *feeds_; }
   const AppOptions& options() const { return options_; }
   void Add(Route route) { routes_.push_back(std::move(route)); }
   // Waits until the read models include `position` (read-your-writes).
@@ -125,6 +128,7 @@ class App final : public http::Handler {
   std::unique_ptr<Identity> identity_;
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<FoldCache> latest_;
+  std::unique_ptr<FeedHub> feeds_;
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

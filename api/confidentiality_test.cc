@@ -75,7 +75,7 @@ std::vector<json> BodyFeed(Node& node, const std::string& person) {
     auto batch = (*feed)->Next(std::chrono::milliseconds(50));
     EXPECT_FALSE(batch.end) << batch.reason;
     quiet = batch.messages.empty() ? quiet + 1 : 0;
-    for (const auto& m : batch.messages) messages.push_back(json::parse(m));
+    for (const auto& m : batch.messages) messages.push_back(json::parse(*m));
   }
   return messages;
 }

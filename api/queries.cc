@@ -4,6 +4,7 @@
 #include <fstream>
 
 #include "api/app.h"
+#include "api/feeds.h"
 #include "api/service.h"
 #include "api/visibility.h"
 #include "eventstore/merkle.h"
@@ -91,110 +92,6 @@ http::Response View(App& app, const Call& c, Projection& projection, ObjectKind 
   r.body = std::move(**stored);
   return r;
 }
-
-// A meeting's changes after `from`: first a snapshot of its view as of
-// `from`, then for each event its envelope and an RFC 6902 JSON Patch that
-// turns the previous view into the new one (docs/API.md, "Feeds").
-class MeetingFeed final : public http::FeedSource {
- public:
-  MeetingFeed(const es::EventStore& store, std::string stream, std::uint64_t from)
-      : store_(store), stream_(std::move(stream)), from_(from) {}
-
-  Status Init() {
-    Folded<meeting::Meeting> folded;
-    if (auto s = FoldUpTo(store_, stream_, from_, folded); !s.ok()) return s;
-    state_ = std::move(folded.state);
-    view_ = proj::RenderMeeting(state_);
-    subscription_ = store_.Subscribe(from_ + 1);
-    return Ok{};
-  }
-
-  http::FeedBatch Next(std::chrono::milliseconds wait) override {
-    http::FeedBatch batch;
-    if (!snapshot_sent_) {
-      snapshot_sent_ = true;
-      batch.messages.push_back(json{{"snapshot", view_}, {"position", from_}}
-                                   .dump(-1, ' ', false, json::error_handler_t::replace));
-      return batch;
-    }
-    auto events = subscription_->Next(256, wait);
-    if (!events.ok()) {
-      batch.end = true;
-      batch.reason = "the log could not be read";
-      return batch;
-    }
-    for (const auto& e : *events) {
-      if (e.stream != stream_) continue;
-      auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-      if (!decoded.ok()) {
-        batch.end = true;
-        batch.reason = "an event could not be decoded";
-        return batch;
-      }
-      state_ = meeting::Evolve(std::move(state_), *decoded);
-      json after = proj::RenderMeeting(state_);
-      json patch = json::diff(view_, after);
-      view_ = std::move(after);
-      batch.messages.push_back(json{{"position", e.position},
-                                    {"version", e.version},
-                                    {"type", e.type},
-                                    {"recorded_at", FormatRfc3339(e.recorded_at)},
-                                    {"actor", {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}}},
-                                    {"patch", std::move(patch)}}
-                                   .dump(-1, ' ', false, json::error_handler_t::replace));
-    }
-    return batch;
-  }
-
- private:
-  const es::EventStore& store_;
-  std::string stream_;
-  std::uint64_t from_;
-  meeting::Meeting state_;
-  json view_;
-  bool snapshot_sent_ = false;
-  std::unique_ptr<es::Subscription> subscription_;
-};
-
-// Every event of the body whose object the caller may see (at the event and now).
-class BodyFeed final : public http::FeedSource {
- public:
-  BodyFeed(App& app, std::string body, Viewer viewer, std::uint64_t from)
-      : body_(std::move(body)), sight_(app.latest(), std::move(viewer)), subscription_(app.store().Subscribe(from + 1)) {}
-
-  http::FeedBatch Next(std::chrono::milliseconds wait) override {
-    http::FeedBatch batch;
-    auto events = subscription_->Next(256, wait);
-    if (!events.ok()) {
-      batch.end = true;
-      batch.reason = "the log could not be read";
-      return batch;
-    }
-    for (const auto& e : *events) {
-      if (e.body != body_) continue;
-      auto visible = sight_.MaySeeAt(body_, e.stream, e.position);
-      if (!visible.ok()) {
-        batch.end = true;
-        batch.reason = "the log could not be read";
-        return batch;
-      }
-      if (!*visible) continue;
-      batch.messages.push_back(json{{"position", e.position},
-                                    {"stream", e.stream},
-                                    {"version", e.version},
-                                    {"type", e.type},
-                                    {"recorded_at", FormatRfc3339(e.recorded_at)},
-                                    {"actor", {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}}}}
-                                   .dump(-1, ' ', false, json::error_handler_t::replace));
-    }
-    return batch;
-  }
-
- private:
-  std::string body_;
-  Sight sight_;
-  std::unique_ptr<es::Subscription> subscription_;
-};
 
 // How much of an event a raw-log reader gets.
 enum class Disclosure {
@@ -412,12 +309,13 @@ void RegisterQueryRoutes(App& app) {
                   }
                   auto from = Number(c, "from", 0, refusal);
                   if (!from) return nullptr;
-                  auto feed = std::make_unique<MeetingFeed>(app.store(), "meeting-" + c.params["meeting"], *from);
-                  if (auto s = feed->Init(); !s.ok()) {
-                    refusal = FromError(s.error());
+                  auto feed = OpenMeetingFeed(app.store(), app.feeds(), StreamOf(ObjectKind::kMeeting, c.params["meeting"]),
+                                              *from);
+                  if (!feed.ok()) {
+                    refusal = FromError(feed.error());
                     return nullptr;
                   }
-                  return feed;
+                  return std::move(*feed);
                 }});
   app.Add(Route{"GET", b + "/feed", "feeds",
                 "WebSocket: every event of the body the caller may see after position 'from', in order.", {},
@@ -429,7 +327,7 @@ void RegisterQueryRoutes(App& app) {
                   }
                   auto from = Number(c, "from", 0, refusal);
                   if (!from) return nullptr;
-                  return std::make_unique<BodyFeed>(app, c.body_state->id, ViewerOf(c), *from);
+                  return OpenBodyFeed(app.store(), app.latest(), c.body_state->id, ViewerOf(c), *from);
                 }});
 }
 

@@ -221,7 +221,7 @@ class Firehose final : public http::FeedSource {
  public:
   http::FeedBatch Next(std::chrono::milliseconds) override {
     http::FeedBatch b;
-    b.messages.push_back(std::string(256 * 1024, 'x'));
+    b.messages.push_back(std::make_shared<const std::string>(256 * 1024, 'x'));
     return b;
   }
 };

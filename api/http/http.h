@@ -52,10 +52,12 @@ struct Response {
 // parameter is given twice.
 bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
 
+// One WebSocket text message, shared by the connections that send it.
+using FeedMessage = std::shared_ptr<const std::string>;
 // A stream of WebSocket text messages for one connection, pulled on a thread
 // of its own. `end` closes the socket with `reason` (after `messages`).
 struct FeedBatch {
-  std::vector<std::string> messages;
+  std::vector<FeedMessage> messages;
   bool end = false;
   std::string reason;
 };

@@ -124,7 +124,7 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
   void OnAccept(beast::error_code ec);
   void ReadLoop();
   void Pump();
-  void Enqueue(std::vector<std::string> messages);
+  void Enqueue(std::vector<FeedMessage> messages);
   void WriteNext();
   void Close(websocket::close_code code, std::string reason);
   void Drop();
@@ -136,7 +136,7 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
   std::shared_ptr<void> slot_;
   net::steady_timer force_close_;  // a dropped client that does not take the close frame is cut
   beast::flat_buffer in_;
-  std::deque<std::string> out_;
+  std::deque<FeedMessage> out_;  // shared with the other feeds that send them
   std::atomic<std::size_t> queued_bytes_{0};  // posted or queued, not yet written
   bool writing_ = false;
   bool close_pending_ = false;
@@ -758,7 +758,7 @@ void WsSession::Pump() {
     FeedBatch batch = feed_->Next(std::chrono::milliseconds(200));
     if (!batch.messages.empty()) {
       std::size_t bytes = 0;
-      for (const auto& m : batch.messages) bytes += m.size();
+      for (const auto& m : batch.messages) bytes += m->size();
       queued_bytes_.fetch_add(bytes);
       net::post(ws_.get_executor(),
                 [self = shared_from_this(), m = std::move(batch.messages)]() mutable { self->Enqueue(std::move(m)); });
@@ -774,9 +774,9 @@ void WsSession::Pump() {
   server_.PumpEnded();
 }
 
-void WsSession::Enqueue(std::vector<std::string> messages) {
+void WsSession::Enqueue(std::vector<FeedMessage> messages) {
   if (closed_ || close_pending_) {
-    for (const auto& m : messages) queued_bytes_.fetch_sub(m.size());
+    for (const auto& m : messages) queued_bytes_.fetch_sub(m->size());
     return;
   }
   for (auto& m : messages) out_.push_back(std::move(m));
@@ -791,8 +791,8 @@ void WsSession::WriteNext() {
   }
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(net::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->queued_bytes_.fetch_sub(self->out_.front().size());
+  ws_.async_write(net::buffer(*out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->queued_bytes_.fetch_sub(self->out_.front()->size());
     self->out_.pop_front();
     if (ec) {
       self->closed_ = true;
@@ -810,7 +810,7 @@ void WsSession::WriteNext() {
 void WsSession::Drop() {
   const std::size_t keep = writing_ ? 1 : 0;
   while (out_.size() > keep) {
-    queued_bytes_.fetch_sub(out_.back().size());
+    queued_bytes_.fetch_sub(out_.back()->size());
     out_.pop_back();
   }
   Close(websocket::close_code::policy_error, "the client did not keep up with the feed: reconnect with from=");
