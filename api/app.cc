@@ -9,6 +9,7 @@
 #include "api/log.h"
 #include "api/metrics.h"
 #include "api/platform.h"
+#include "api/random.h"
 #include "api/service.h"
 #include "api/visibility.h"
 #include "domain/signing/signed_act.h"

@@ -20,6 +20,7 @@
 #include "api/log.h"
 #include "api/pki.h"
 #include "api/platform.h"
+#include "api/random.h"
 #include "api/service.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
@@ -57,6 +58,7 @@ struct Config {
   long read_timeout_ms = 10'000;
   long idle_timeout_ms = 60'000;
   long slow_feed_grace_ms = 10'000;
+  long feed_idle_timeout_ms = 300'000;
   long linger_ms = 2'000;
   long token_hours = 8;
   int password_cost = 15;
@@ -229,6 +231,9 @@ int main(int argc, char** argv) {
       "requests per client address waiting for the read models (min_position; 429 beyond)");
   opt("--max-feed-queue-bytes", c.server.max_feed_queue_bytes, "bytes a feed client may leave unread before its feed pauses");
   opt("--slow-feed-grace-ms", c.slow_feed_grace_ms, "a feed paused that long is closed with 1008");
+  opt("--feed-idle-timeout-ms", c.feed_idle_timeout_ms,
+      "a feed client that answers nothing, not even a ping, for that long is cut")
+      ->check(CLI::Range(1'000L, 86'400'000L));
   opt("--linger-ms", c.linger_ms, "after refusing a request, how long to read what the client still sends");
   opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
   opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost (memory 2^cost KiB per hash)")
@@ -262,6 +267,7 @@ int main(int argc, char** argv) {
   c.server.read_timeout = std::chrono::milliseconds(c.read_timeout_ms);
   c.server.idle_timeout = std::chrono::milliseconds(c.idle_timeout_ms);
   c.server.slow_feed_grace = std::chrono::milliseconds(c.slow_feed_grace_ms);
+  c.server.feed_idle_timeout = std::chrono::milliseconds(c.feed_idle_timeout_ms);
   c.server.linger = std::chrono::milliseconds(c.linger_ms);
   c.server.request_client_certificates = c.client_certificates;
 

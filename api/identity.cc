@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "api/random.h"
 #include "api/service.h"
 #include "eventstore/clock.h"
 #include "eventstore/record.h"

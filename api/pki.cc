@@ -47,12 +47,13 @@ bool AddExtension(X509* cert, X509* issuer, int nid, const std::string& value) {
   return ok;
 }
 
-// A certificate for `key` named `cn`, valid for `days` from an hour ago.
+// A certificate for `key` named `cn`, valid for `days` from an hour ago;
+// null when no random serial number could be drawn.
 Cert Build(EVP_PKEY* key, const std::string& cn, int days) {
   Cert cert(X509_new(), X509_free);
   X509_set_version(cert.get(), 2);
   unsigned char serial[16];
-  RAND_bytes(serial, sizeof serial);
+  if (RAND_bytes(serial, sizeof serial) != 1) return Cert(nullptr, X509_free);
   serial[0] &= 0x7f;
   BIGNUM* bn = BN_bin2bn(serial, sizeof serial, nullptr);
   BN_to_ASN1_INTEGER(bn, X509_get_serialNumber(cert.get()));
@@ -88,7 +89,6 @@ Result<KeyAndCertificate> Finish(Cert& cert, EVP_PKEY* key, EVP_PKEY* signer) {
   return out;
 }
 
-
 using Extensions = std::vector<std::pair<int, std::string>>;  // (NID, value) in order
 
 // A certificate for `key` issued by `issuer` (its key and certificate; the
@@ -96,6 +96,7 @@ using Extensions = std::vector<std::pair<int, std::string>>;  // (NID, value) in
 Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days, EVP_PKEY* issuer_key,
                                 X509* issuer_cert, const Extensions& extensions) {
   Cert cert = Build(key, cn, days);
+  if (!cert) return Fail("no random serial number");
   X509* issuer = issuer_cert ? issuer_cert : cert.get();
   X509_set_issuer_name(cert.get(), X509_get_subject_name(issuer));
   for (const auto& [nid, value] : extensions) {

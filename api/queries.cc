@@ -5,6 +5,7 @@
 
 #include "api/app.h"
 #include "api/feeds.h"
+#include "api/random.h"
 #include "api/service.h"
 #include "api/visibility.h"
 #include "eventstore/merkle.h"

@@ -1,9 +1,5 @@
 #include "api/service.h"
 
-#include <openssl/evp.h>
-#include <openssl/kdf.h>
-#include <openssl/rand.h>
-
 #include <deque>
 #include <future>
 #include <set>
@@ -16,12 +12,6 @@
 
 namespace ecab::api {
 
-// A fresh random byte string (salts, tokens, command ids).
-std::string RandomBytes(std::size_t n) {
-  std::string out(n, '\0');
-  RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n));
-  return out;
-}
 
 
 // ---- commands ----

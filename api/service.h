@@ -30,9 +30,6 @@
 
 namespace ecab::api {
 
-// `n` random bytes from OpenSSL's generator.
-std::string RandomBytes(std::size_t n);
-
 // The state of one stream folded to a version.
 template <class State>
 struct Loaded {

@@ -4,11 +4,14 @@ Holds `connections` connections to the node for `seconds`, each from its own
 loopback address (127.0.x.y), with a bounded request loop:
   - 70 % HTTP keep-alive clients, each one request every ~1 s (health, the
     demo meeting, the dashboard, the body), counting any non-2xx as an error;
-  - 20 % WebSocket feeds that read (meeting and body feeds);
-  - 10 % WebSocket feeds that never read (the server drops them with 1008
-    once they hold more than its cap; they are counted, not errors);
-  - one writer giving opinions on the demo meeting (a few per second), so
-    the feeds carry traffic;
+  - 20 % WebSocket feeds that read (meeting and body feeds) and answer the
+    server's pings, as a browser does;
+  - 10 % WebSocket feeds that never read, each replaced by a new one every
+    2 minutes (the server drops them with 1008 if they hold more than its
+    cap, and cuts them after its feed idle timeout: counted, not errors);
+  - one writer changing a member's RSVP on the demo meeting a few times a
+    second, so the feeds carry traffic while the meeting's state (and every
+    response about it) keeps its size: what grows is the server, not the data;
   - one probe timing GET /healthz every 100 ms on a keep-alive connection
     of its own, in a process of its own (so the load's event loop, busy with
     1,000 connections, does not add its own delays to the figure).
@@ -21,7 +24,7 @@ port, cafile, seconds, connections, password = (int(sys.argv[1]), sys.argv[2], f
 ctx = ssl.create_default_context(cafile=cafile)
 ctx.check_hostname = False
 stats = {"requests": 0, "errors": 0, "error_samples": [], "feed_messages": 0, "feeds_dropped_1008": 0,
-         "feeds_closed_other": 0, "writes": 0, "connect_failures": 0}
+         "feeds_closed_other": 0, "writes": 0, "connect_failures": 0, "pings_answered": 0, "deaf_feeds_opened": 0}
 healthz = []
 deadline = time.time() + seconds
 
@@ -93,7 +96,8 @@ async def http_client(i, token):
     writer.close()
 
 
-async def feed(i, token, target, reads):
+async def open_feed(i, token, target):
+    """A WebSocket upgrade on a new connection: (reader, writer), or None after counting the error."""
     try:
         reader, writer = await connect(i)
         key = base64.b64encode(os.urandom(16)).decode()
@@ -104,15 +108,36 @@ async def feed(i, token, target, reads):
         head = await reader.readuntil(b"\r\n\r\n")
         if b" 101 " not in head.split(b"\r\n")[0]:
             error(f"feed refused {head[:40]}")
-            return
+            return None
+        return reader, writer
     except Exception as e:
         stats["connect_failures"] += 1
         error(f"feed connect {type(e).__name__}")
+        return None
+
+
+def masked_frame(opcode, payload):
+    """A client-to-server frame (clients mask, RFC 6455 5.3); control payloads are < 126 bytes."""
+    mask = os.urandom(4)
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + bytes(b ^ mask[k % 4] for k, b in enumerate(payload))
+
+
+async def deaf_feed(i, token, target):
+    """Never reads; replaced by a fresh connection every 2 minutes."""
+    while time.time() < deadline:
+        opened = await open_feed(i, token, target)
+        if opened is None:
+            return
+        stats["deaf_feeds_opened"] += 1
+        await asyncio.sleep(max(0, min(120, deadline - time.time())))
+        opened[1].close()
+
+
+async def feed(i, token, target):
+    opened = await open_feed(i, token, target)
+    if opened is None:
         return
-    if not reads:
-        await asyncio.sleep(max(0, deadline - time.time()))
-        writer.close()
-        return
+    reader, writer = opened
     try:
         while time.time() < deadline:
             try:
@@ -131,6 +156,11 @@ async def feed(i, token, target, reads):
                 stats["feeds_closed_other"] += 1
                 error(f"reading feed closed {code}")
                 return
+            if opcode == 9:  # ping: pong with its payload
+                writer.write(masked_frame(10, payload))
+                await writer.drain()
+                stats["pings_answered"] += 1
+                continue
             stats["feed_messages"] += 1
     except Exception as e:
         error(f"feed {type(e).__name__}")
@@ -142,8 +172,9 @@ async def writer_loop(token):
     n = 0
     while time.time() < deadline:
         n += 1
-        status, payload = await request(reader, writer, "POST", "/v1/bodies/gov-vn/meetings/demo-1/items/item-1/opinions",
-                                        token, {"text": f"soak opinion {n}"})
+        response = "in_room" if n % 2 else "remote"
+        status, payload = await request(reader, writer, "POST", "/v1/bodies/gov-vn/meetings/demo-1/rsvp",
+                                        token, {"response": response})
         stats["writes"] += 1
         if status != 201:
             error(f"write {status} {payload[:100]}")
@@ -152,7 +183,13 @@ async def writer_loop(token):
 
 
 def probe(results):
-    """Runs in its own process: blocking keep-alive GET /healthz every 100 ms."""
+    """Runs in its own process: blocking keep-alive GET /healthz every 100 ms, at normal priority
+    (bench/soak.sh runs the load at nice 10, the node at 0: on a 2-core machine the load generator
+    would otherwise take a core's worth of time from both)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, 0, 0)
+    except PermissionError:
+        pass
     conn = http.client.HTTPSConnection("127.0.0.1", port, context=ctx, source_address=(address(9997), 0), timeout=10)
     samples, failures = [], []
     while time.time() < deadline:
@@ -183,9 +220,9 @@ async def main():
             tasks.append(asyncio.create_task(http_client(i, staff)))
         elif kind < 9:
             target = "/v1/bodies/gov-vn/meetings/demo-1/feed" if kind == 7 else "/v1/bodies/gov-vn/feed"
-            tasks.append(asyncio.create_task(feed(i, member, target, True)))
+            tasks.append(asyncio.create_task(feed(i, member, target)))
         else:
-            tasks.append(asyncio.create_task(feed(i, member, "/v1/bodies/gov-vn/meetings/demo-1/feed", False)))
+            tasks.append(asyncio.create_task(deaf_feed(i, member, "/v1/bodies/gov-vn/meetings/demo-1/feed")))
         if i % 50 == 49:
             await asyncio.sleep(0.2)  # ramp up
     await asyncio.gather(*tasks)

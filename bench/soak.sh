@@ -30,17 +30,18 @@ url=$(grep -o '"url":"[^"]*"' "$work/node.log" | head -1 | cut -d'"' -f4)
 port=${url##*:}
 rss() { awk '/VmRSS/ {print $2}' "/proc/$node_pid/status"; }
 echo "node RSS before load: $(rss) KiB"
-python3 bench/soak.py "$port" "$work/node/tls/server.crt.pem" "$seconds" "$connections" cabinet-demo-2019 \
+nice -n 10 python3 bench/soak.py "$port" "$work/node/tls/server.crt.pem" "$seconds" "$connections" cabinet-demo-2019 \
   > "$work/soak.json" &
 client=$!
-sleep 60  # ramped up and settled
+settle=$(( seconds < 120 ? seconds / 2 : 60 ))
+sleep "$settle"  # ramped up and settled
 start=$(rss)
-echo "node RSS after 60 s of load: $start KiB"
+echo "node RSS after $settle s of load: $start KiB"
 samples=()
 while kill -0 "$client" 2>/dev/null; do samples+=("$(rss)"); sleep 30; done
 wait "$client"
-end=${samples[-1]:-$(rss)}
+if [ ${#samples[@]} -gt 0 ]; then end=${samples[-1]}; else end=$(rss); samples=("$end"); fi
 echo "node RSS at the end of the load: $end KiB (samples every 30 s: ${samples[*]})"
-echo "RSS change from 60 s to the end: $(( (end - start) * 100 / start )) %"
+echo "RSS change from $settle s to the end: $(( (end - start) * 100 / start )) %"
 echo "client: $(cat "$work/soak.json")"
 echo "node errors logged: $(grep -c '"level":"error"' "$work/node.log" || true)"

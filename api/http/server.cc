@@ -39,9 +39,15 @@ namespace websocket = beast::websocket;
 using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// A request id: 16 hex digits, random; from a counter should the generator
+// fail (ids need to be distinct, not secret).
 std::string RandomId() {
+  static std::atomic<std::uint64_t> fallback{0};
   unsigned char bytes[8];
-  if (RAND_bytes(bytes, sizeof bytes) != 1) return "0000000000000000";
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    const std::uint64_t n = fallback.fetch_add(1) | (std::uint64_t{1} << 63);
+    for (int i = 0; i < 8; ++i) bytes[i] = static_cast<unsigned char>(n >> (56 - 8 * i));
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   for (unsigned char b : bytes) {
@@ -706,7 +712,12 @@ void HttpSession::Shutdown() {
 void WsSession::Start(bhttp::request<bhttp::string_body> upgrade) {
   server_.mutable_counters().open_websockets.fetch_add(1);
   beast::get_lowest_layer(ws_).expires_never();
-  ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+  // A client that answers nothing, not even the ping sent after half the idle
+  // timeout, is cut; one whose WebSocket answers pings stays however quiet.
+  auto timeouts = websocket::stream_base::timeout::suggested(beast::role_type::server);
+  timeouts.idle_timeout = server_.options().feed_idle_timeout;
+  timeouts.keep_alive_pings = true;
+  ws_.set_option(timeouts);
   ws_.set_option(websocket::stream_base::decorator(
       [](websocket::response_type& res) { res.set(bhttp::field::server, "ecabinetd"); }));
   ws_.read_message_max(64 * 1024);

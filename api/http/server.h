@@ -41,6 +41,7 @@ struct ServerOptions {
   std::size_t max_waits_per_address = 16;            // requests waiting for the read models (429 beyond)
   std::size_t max_feed_queue_bytes = 4 * 1024 * 1024;  // unread by one feed client before its feed pauses
   std::chrono::milliseconds slow_feed_grace{10'000};   // paused that long: the client is dropped (close 1008)
+  std::chrono::milliseconds feed_idle_timeout{300'000};  // nothing from a feed client (it is pinged at half)
   std::chrono::milliseconds linger{2'000};           // after refusing a request, read what the client still sends
 };
 
