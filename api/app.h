@@ -15,6 +15,7 @@
 
 #include "api/http/http.h"
 #include "api/http/server.h"
+#include "api/problems.h"
 #include "api/schema.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
@@ -115,11 +116,14 @@ class App final : public http::Handler {
 
  private:
   App(es::EventStore& store, AppOptions options);
-  void RegisterSystemRoutes();
+  void RegisterSystemRoutes();    // api/system_routes.cc
+  void RegisterIdentityRoutes();  // api/identity_routes.cc
   const Route* Match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
                      bool* path_known) const;
   http::Response Dispatch(const http::Request& request);
+  // The caller, the body and their role in it (api/auth.cc); a refusal, or nullopt.
   std::optional<http::Response> Authenticate(Call& call, const Route& route);
+  std::optional<http::Response> AwaitPosition(const http::Request& request) const;
 
   es::EventStore& store_;
   AppOptions options_;
@@ -142,11 +146,5 @@ void RegisterAuditRoutes(App& app);
 // GET …/explanation of resolutions, votes and forms (api/explanation_routes.cc).
 void RegisterExplanationRoutes(App& app);
 
-// Helpers the route files share.
-http::Response Json(int status, const nlohmann::json& body);
-http::Response ProblemResponse(int status, const std::string& type, const std::string& title,
-                               const std::string& detail, const nlohmann::json& extra = nlohmann::json::object());
-http::Response FromError(const Error& error);
-std::string ProblemTypeUri(const std::string& slug);
 
 }  // namespace ecab::api

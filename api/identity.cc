@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/random.h"
-#include "api/service.h"
+#include "api/command_service.h"
 #include "eventstore/clock.h"
 #include "eventstore/record.h"
 

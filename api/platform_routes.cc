@@ -4,6 +4,7 @@
 #include "api/enums.h"
 #include "api/platform.h"
 #include "api/policy_json.h"
+#include "api/read_models.h"
 #include "domain/base/ids.h"
 
 namespace ecab::api {

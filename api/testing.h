@@ -13,13 +13,14 @@
 #include <nlohmann/json.hpp>
 
 #include "api/app.h"
+#include "api/command_service.h"
 #include "api/demo_cabinet.h"
 #include "api/http/client.h"
 #include "api/http/server.h"
 #include "api/pki.h"
 #include "api/platform.h"
+#include "api/read_models.h"
 #include "api/schema.h"
-#include "api/service.h"
 #include "domain/signing/testing.h"
 #include "eventstore/clock.h"
 #include "eventstore/testing.h"

@@ -1,4 +1,4 @@
-#include "api/service.h"
+#include "api/command_service.h"
 
 #include <deque>
 #include <future>
@@ -11,10 +11,6 @@
 #include "eventstore/record.h"
 
 namespace ecab::api {
-
-
-
-// ---- commands ----
 
 template <class State, class Event>
 Result<Loaded<State>> CommandService::Load(const std::string& stream) {
@@ -315,46 +311,6 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   return Run<documents::Document, documents::DocumentEvent>(
       body, "document-" + id, ctx,
       [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
-}
-
-// ---- projections ----
-
-Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, const std::filesystem::path& dir,
-                                                       std::shared_ptr<const es::KeyRing> keys) {
-  std::unique_ptr<Projections> p(new Projections());
-  auto views = es::ViewStore::Open(dir, std::move(keys));
-  if (!views.ok()) return views.error();
-  p->views_ = std::move(views).value();
-  p->aggregates_ = std::make_unique<proj::AggregateViews>(*p->views_);
-  p->tasks_ = std::make_unique<proj::TasksProjection>(*p->views_);
-  p->dashboard_ = std::make_unique<proj::DashboardProjection>(*p->views_);
-  p->audit_ = std::make_unique<proj::AuditProjection>();
-  p->search_ = std::make_unique<proj::SearchProjection>(*p->views_);
-  p->bodies_ = std::make_unique<proj::BodiesProjection>();
-  std::vector<proj::Projection*> all = p->aggregates_->all();
-  for (proj::Projection* extra : std::initializer_list<proj::Projection*>{
-           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(), p->bodies_.get()}) {
-    all.push_back(extra);
-  }
-  p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));
-  auto checkpoint = p->runner_->StoredCheckpoint();
-  if (!checkpoint.ok()) return checkpoint.error();
-  p->source_ = store.Subscribe(*checkpoint + 1);
-  // Under a stream of appends the views commit at most every 10 ms (a
-  // read with min_position cuts the wait short): one view write per batch
-  // of ballots instead of one per ballot.
-  p->runner_->Start(*p->source_, 1000, std::chrono::milliseconds(10));
-  return p;
-}
-
-Projections::~Projections() { Stop(); }
-
-void Projections::Stop() {
-  if (runner_) runner_->Stop();
-}
-
-bool Projections::WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const {
-  return runner_->WaitFor(position, std::chrono::steady_clock::now() + wait);
 }
 
 }  // namespace ecab::api

@@ -1,6 +1,6 @@
-// api/service.h — the pieces behind the routes: the command side (load an
-// aggregate, decide, append with the expected version), the read models the
-// server keeps current, identity (passwords, tokens), and metrics.
+// api/command_service.h — the command side, the one way in for writes:
+// load an aggregate's state, decide a command on it, append the events with
+// the stream version expected (docs/ARCHITECTURE.md).
 #pragma once
 
 #include <atomic>
@@ -19,14 +19,6 @@
 #include "domain/platform/platform.h"
 #include "domain/resolution/resolution.h"
 #include "eventstore/event_store.h"
-#include "eventstore/view_store.h"
-#include "projections/audit.h"
-#include "projections/bodies.h"
-#include "projections/dashboard.h"
-#include "projections/runner.h"
-#include "projections/search.h"
-#include "projections/tasks.h"
-#include "projections/views.h"
 
 namespace ecab::api {
 
@@ -111,33 +103,6 @@ class CommandService {
   };
   std::map<std::string, BodyEntry> bodies_;
   std::map<std::string, std::shared_ptr<void>> cache_;  // stream -> Loaded<State>
-};
-
-// The read models the server keeps: one runner over the log on its own thread.
-class Projections {
- public:
-  static Result<std::unique_ptr<Projections>> Open(es::EventStore& store, const std::filesystem::path& dir,
-                                                   std::shared_ptr<const es::KeyRing> keys);
-  ~Projections();
-  void Stop();
-
-  const es::ViewStore& views() const { return *views_; }
-  proj::AggregateViews& aggregates() { return *aggregates_; }
-  std::uint64_t position() const { return runner_->position(); }
-  bool WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const;
-  std::optional<Error> error() const { return runner_->error(); }
-
- private:
-  Projections() = default;
-  std::unique_ptr<es::ViewStore> views_;
-  std::unique_ptr<proj::AggregateViews> aggregates_;
-  std::unique_ptr<proj::TasksProjection> tasks_;
-  std::unique_ptr<proj::DashboardProjection> dashboard_;
-  std::unique_ptr<proj::AuditProjection> audit_;
-  std::unique_ptr<proj::SearchProjection> search_;
-  std::unique_ptr<proj::BodiesProjection> bodies_;
-  std::unique_ptr<proj::Runner> runner_;
-  std::unique_ptr<es::Subscription> source_;
 };
 
 }  // namespace ecab::api

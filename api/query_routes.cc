@@ -1,0 +1,209 @@
+// The query routes: read models (with as_of time travel), the inbox, the
+// dashboard, the audit trail, search, and the WebSocket feeds.
+#include "api/feeds.h"
+#include "api/route_support.h"
+#include "api/command_service.h"
+#include "api/read_models.h"
+#include "projections/views.h"
+
+namespace ecab::api {
+namespace {
+
+using nlohmann::json;
+
+// The body and its objects: meetings, votes, forms, resolutions, documents.
+void AddObjectRoutes(App& app) {
+  const std::string b = "/v1/bodies/{body}";
+
+  AddGet(app, b, "directory", "The body: names, people and their current roles.", {}, [](Call& c) {
+    if (!HasRole(c, kEveryRole)) return NoRole(c);
+    json people = json::array();
+    for (const auto& [id, p] : c.body_state->people) {
+      auto role = c.body_state->RoleAt(id, c.ctx.now);
+      people.push_back({{"person", id}, {"office", p.office}, {"office_vi", p.office_vi},
+                        {"role", role ? std::string(RoleName(*role)) : ""}, {"certificates", p.certificates.size()}});
+    }
+    return Json(200, {{"body", c.body_state->id}, {"name", c.body_state->name}, {"name_vi", c.body_state->name_vi},
+                      {"people", people}, {"your_role", c.role ? std::string(RoleName(*c.role)) : ""}});
+  });
+
+  AddGet(app, b + "/meetings/{meeting}", "meetings",
+      "A meeting: agenda, attendance, live quorum, floor, votes with tallies. as_of travels in time.", {"as_of"},
+      [&app](Call& c) {
+        return View(app, c, app.projections().aggregates().meetings, ObjectKind::kMeeting, c.params["meeting"]);
+      });
+
+  AddGet(app, b + "/meetings/{meeting}/votes/{vote}", "meetings", "One vote: its tally, rule, outcome and ballots.",
+      {"as_of"}, [&app](Call& c) {
+        http::Response view =
+            View(app, c, app.projections().aggregates().meetings, ObjectKind::kMeeting, c.params["meeting"]);
+        if (view.status != 200) return view;
+        const json doc = json::parse(view.body);
+        for (const auto& v : doc.value("votes", json::array())) {
+          if (v.value("vote", "") == c.params["vote"]) {
+            json out = v;
+            out["meeting"] = c.params["meeting"];
+            out["position"] = doc.value("position", 0);
+            return Json(200, out);
+          }
+        }
+        return ProblemResponse(404, "not-found", "Not found", "no vote '" + c.params["vote"] + "' in this meeting");
+      });
+
+  // Members see a form once it is issued to them; drafts stay with the office and the chair.
+  AddGet(app, b + "/forms/{form}", "forms", "An opinion form: content, status, answers and result.", {"as_of"},
+      [&app](Call& c) { return View(app, c, app.projections().aggregates().forms, ObjectKind::kForm, c.params["form"]); });
+
+  AddGet(app, b + "/resolutions/{resolution}", "resolutions", "A resolution: text versions, signature, number.", {"as_of"},
+      [&app](Call& c) {
+        return View(app, c, app.projections().aggregates().resolutions, ObjectKind::kResolution,
+                    c.params["resolution"]);
+      });
+
+  AddGet(app, b + "/documents/{document}", "documents",
+      "A document's header and versions (a classified one only to its readers; to others it does not exist).", {},
+      [&app](Call& c) {
+        if (auto hidden = Hidden(app, c, ObjectKind::kDocument, c.params["document"])) return *hidden;
+        auto d = app.latest().Latest<documents::Document>(StreamOf(ObjectKind::kDocument, c.params["document"]));
+        if (!d.ok()) return FromError(d.error());
+        json versions = json::array();
+        for (const auto& v : d->state.versions) {
+          versions.push_back({{"version", v.version}, {"sha256", v.sha256}, {"size", v.size},
+                              {"media_type", v.media_type}, {"filename", v.filename}});
+        }
+        const auto& h = d->state.header;
+        return Json(200, {{"document", h.document}, {"title", h.title},
+                          {"classification", ClassificationName(h.classification)},
+                          {"urgency", UrgencyName(h.urgency)}, {"versions", versions}});
+      });
+
+}
+
+// What people work from: their inbox, the dashboard, the audit trail, search.
+void AddWorkRoutes(App& app) {
+  const std::string b = "/v1/bodies/{body}";
+  AddGet(app, b + "/inbox", "people", "The caller's pending tasks: forms to answer, invitations, open votes.", {},
+      [&app](Call& c) {
+        if (!c.principal) return NoRole(c);
+        auto entries = app.views().Scan("inbox/" + c.ctx.actor + "/", 1000);
+        if (!entries.ok()) return FromError(entries.error());
+        json tasks = json::array();
+        for (const auto& [key, value] : *entries) {
+          json task = json::parse(value, nullptr, false);
+          if (!task.is_discarded() && task.value("body", c.body_state->id) == c.body_state->id) tasks.push_back(task);
+        }
+        return Json(200, {{"person", c.ctx.actor}, {"tasks", tasks}});
+      });
+
+  AddGet(app, b + "/dashboard", "dashboards", "The secretariat's dashboard: open, overdue and this year's work.", {"as_of"},
+      [&app](Call& c) {
+        if (!HasRole(c, kOversight)) {
+          return ProblemResponse(403, "forbidden", "Forbidden", "the dashboard is for the chair, staff and auditors");
+        }
+        http::Response error;
+        bool bad = false;
+        auto as_of = AsOf(app, c, error, bad);
+        if (bad) return error;
+        auto view = as_of ? proj::DashboardAsOf(app.store(), app.views(), c.body_state->id, *as_of, c.ctx.now)
+                          : proj::Dashboard(app.views(), c.body_state->id, c.ctx.now);
+        if (!view.ok()) return FromError(view.error());
+        return Json(200, *view);
+      });
+
+  AddGet(app, b + "/audit", "audit", "An audit trail by actor or by object, paged, optionally up to a position.",
+      {"actor", "object", "after", "limit", "up_to"}, [&app](Call& c) {
+        const auto& q = c.request.query;
+        const bool by_actor = q.contains("actor"), by_object = q.contains("object");
+        if (by_actor == by_object) {
+          return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
+                                 "give exactly one of 'actor' or 'object'");
+        }
+        const std::string id = by_actor ? q.at("actor") : q.at("object");
+        const bool own = by_actor && id == c.ctx.actor;
+        if (!own && !HasRole(c, {Role::kAuditor, Role::kArchivist, Role::kAdmin})) {
+          return ProblemResponse(403, "forbidden", "Forbidden", "audit trails are for auditors, archivists and admins");
+        }
+        http::Response error;
+        auto after = Number(c, "after", 0, error);
+        if (!after) return error;
+        auto limit = Number(c, "limit", 100, error);
+        if (!limit) return error;
+        auto up_to = Number(c, "up_to", UINT64_MAX, error);
+        if (!up_to) return error;
+        auto trail = proj::AuditTrail(app.views(), by_actor ? "actor" : "object", id, *after,
+                                      std::min<std::uint64_t>(*limit, 1000), *up_to);
+        if (!trail.ok()) return FromError(trail.error());
+        json entries = json::array();
+        for (auto& e : *trail) {
+          if (e.value("body", c.body_state->id) == c.body_state->id) entries.push_back(std::move(e));
+        }
+        return Json(200, {{"trail", by_actor ? "actor" : "object"}, {"id", id}, {"entries", entries}});
+      });
+
+  AddGet(app, b + "/search", "search", "Full-text search (Vietnamese folding); classified documents only for readers.",
+      {"q", "limit"}, [&app](Call& c) {
+        if (!HasRole(c, kEveryRole)) return NoRole(c);
+        auto q = c.request.query.find("q");
+        if (q == c.request.query.end() || q->second.empty()) {
+          return ProblemResponse(422, "invalid-parameter", "Invalid query parameter", "'q' is required");
+        }
+        http::Response error;
+        auto limit = Number(c, "limit", 20, error);
+        if (!limit) return error;
+        Sight sight(app.latest(), ViewerOf(c));
+        auto hits = proj::Search(app.views(), q->second, c.ctx.actor, std::min<std::uint64_t>(*limit, 200),
+                                 [&](const std::string& object) { return sight.MaySeeNow(c.body_state->id, object); });
+        if (!hits.ok()) return FromError(hits.error());
+        json out = json::array();
+        for (const auto& h : *hits) {
+          out.push_back({{"object", h.object}, {"kind", h.kind}, {"title", h.title}, {"score", h.score}});
+        }
+        return Json(200, {{"query", q->second}, {"hits", out}});
+      });
+
+}
+
+void AddFeedRoutes(App& app) {
+  const std::string b = "/v1/bodies/{body}";
+  app.Add(Route{"GET", b + "/meetings/{meeting}/feed", "feeds",
+                "WebSocket: the meeting's view as of position 'from', then each change after it as a JSON Patch "
+                "(RFC 6902), in order; reconnect with the last position seen to resume.",
+                {}, {"from"}, true, false, true, nullptr,
+                [&app](Call& c, http::Response& refusal) -> std::unique_ptr<http::FeedSource> {
+                  if (auto hidden = Hidden(app, c, ObjectKind::kMeeting, c.params["meeting"])) {
+                    refusal = std::move(*hidden);
+                    return nullptr;
+                  }
+                  auto from = Number(c, "from", 0, refusal);
+                  if (!from) return nullptr;
+                  auto feed = OpenMeetingFeed(app.store(), app.feeds(), StreamOf(ObjectKind::kMeeting, c.params["meeting"]),
+                                              *from);
+                  if (!feed.ok()) {
+                    refusal = FromError(feed.error());
+                    return nullptr;
+                  }
+                  return std::move(*feed);
+                }});
+  app.Add(Route{"GET", b + "/feed", "feeds",
+                "WebSocket: every event of the body the caller may see after position 'from', in order.", {},
+                {"from"}, true, false, true, nullptr,
+                [&app](Call& c, http::Response& refusal) -> std::unique_ptr<http::FeedSource> {
+                  if (!HasBodyRole(c.role)) {
+                    refusal = NoRole(c);
+                    return nullptr;
+                  }
+                  auto from = Number(c, "from", 0, refusal);
+                  if (!from) return nullptr;
+                  return OpenBodyFeed(app.store(), app.latest(), c.body_state->id, ViewerOf(c), *from);
+                }});
+}
+
+}  // namespace
+
+void RegisterQueryRoutes(App& app) {
+  AddObjectRoutes(app);
+  AddWorkRoutes(app);
+  AddFeedRoutes(app);
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,41 @@
+// The system routes: liveness, readiness, Prometheus metrics, the OpenAPI document.
+#include "api/app.h"
+#include "api/metrics.h"
+#include "api/read_models.h"
+
+namespace ecab::api {
+
+using nlohmann::json;
+
+void App::RegisterSystemRoutes() {
+  Add({"GET", "/healthz", "system", "Liveness: the process answers.", {}, {}, false, false, false,
+       [](Call&) { return Json(200, {{"status", "ok"}}); }, {}});
+  Add({"GET", "/readyz", "system", "Readiness: the read models follow the log without error.", {}, {}, false,
+       false, false,
+       [this](Call&) {
+         const std::uint64_t head = store_.head_position(), projected = projections_->position();
+         if (auto e = projections_->error()) {
+           return ProblemResponse(503, "not-ready", "Not ready", "read models stopped: " + ToString(*e));
+         }
+         if (head > projected + 10'000) {
+           return ProblemResponse(503, "not-ready", "Not ready",
+                                  "read models are " + std::to_string(head - projected) + " events behind");
+         }
+         return Json(200, {{"status", "ready"}, {"head_position", head}, {"projected_position", projected}});
+       },
+       {}});
+  Add({"GET", "/metrics", "system", "Prometheus metrics (text format 0.0.4).", {}, {}, false, false, false,
+       [this](Call&) {
+         http::Response r;
+         r.content_type = "text/plain; version=0.0.4";
+         r.body = metrics_->Render(store_.head_position(), projections_->position(),
+                                   server_counters_ ? server_counters_->open_websockets.load() : 0,
+                                   server_counters_ ? server_counters_->connections.load() : 0);
+         return r;
+       },
+       {}});
+  Add({"GET", "/openapi.json", "system", "This API's OpenAPI 3.1 document.", {}, {}, false, false, false,
+       [this](Call&) { return Json(200, OpenApi()); }, {}});
+}
+
+}  // namespace ecab::api
