@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "api/fold.h"
+#include "domain/base/streams.h"
 #include "domain/codec/codec.h"
 #include "domain/signing/signed_act.h"
 #include "eventstore/record.h"
@@ -197,7 +198,7 @@ void CommandService::Process(const std::string& body, const std::string& stream,
 }
 
 Result<Loaded<directory::Body>> CommandService::Body(const std::string& body) {
-  return Load<directory::Body, directory::DirectoryEvent>("body-" + body);
+  return Load<directory::Body, directory::DirectoryEvent>(StreamOf(ObjectKind::kBody, body));
 }
 Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnapshot(const std::string& body) {
   const std::uint64_t head = store_.head_position();
@@ -211,7 +212,7 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
   }
   if (known) {
     // The log grew: has this body's stream? One short read instead of a copy.
-    auto next = store_.ReadStream("body-" + body, known->version + 1, es::Direction::kForward, 1);
+    auto next = store_.ReadStream(StreamOf(ObjectKind::kBody, body), known->version + 1, es::Direction::kForward, 1);
     if (!next.ok()) return next.error();
     if (next->empty()) {
       std::lock_guard g(mu_);
@@ -232,16 +233,16 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
 }
 
 Result<Loaded<meeting::Meeting>> CommandService::Meeting(const std::string& id) {
-  return Load<meeting::Meeting, meeting::MeetingEvent>("meeting-" + id);
+  return Load<meeting::Meeting, meeting::MeetingEvent>(StreamOf(ObjectKind::kMeeting, id));
 }
 Result<Loaded<forms::Form>> CommandService::Form(const std::string& id) {
-  return Load<forms::Form, forms::FormEvent>("form-" + id);
+  return Load<forms::Form, forms::FormEvent>(StreamOf(ObjectKind::kForm, id));
 }
 Result<Loaded<resolution::Resolution>> CommandService::Resolution(const std::string& id) {
-  return Load<resolution::Resolution, resolution::ResolutionEvent>("resolution-" + id);
+  return Load<resolution::Resolution, resolution::ResolutionEvent>(StreamOf(ObjectKind::kResolution, id));
 }
 Result<Loaded<documents::Document>> CommandService::Document(const std::string& id) {
-  return Load<documents::Document, documents::DocumentEvent>("document-" + id);
+  return Load<documents::Document, documents::DocumentEvent>(StreamOf(ObjectKind::kDocument, id));
 }
 
 Result<Loaded<platform::Platform>> CommandService::Platform() {
@@ -257,7 +258,7 @@ Result<CommandOutcome> CommandService::Execute(const platform::AppointAdmin& c, 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const directory::BodyCommand& c,
                                                const CommandContext& ctx) {
   return Run<directory::Body, directory::DirectoryEvent>(
-      body, "body-" + body, ctx, [&](const directory::Body& state) { return directory::Decide(state, c, ctx); });
+      body, StreamOf(ObjectKind::kBody, body), ctx, [&](const directory::Body& state) { return directory::Decide(state, c, ctx); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
@@ -265,7 +266,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<meeting::Meeting, meeting::MeetingEvent>(
-      body, "meeting-" + id, ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
+      body, StreamOf(ObjectKind::kMeeting, id), ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
@@ -273,7 +274,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<forms::Form, forms::FormEvent>(
-      body, "form-" + id, ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
+      body, StreamOf(ObjectKind::kForm, id), ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
@@ -299,7 +300,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
     }
   }
   return Run<resolution::Resolution, resolution::ResolutionEvent>(
-      body, "resolution-" + id, ctx, [&](const resolution::Resolution& state) {
+      body, StreamOf(ObjectKind::kResolution, id), ctx, [&](const resolution::Resolution& state) {
         return resolution::Decide(state, c, ctx, (*b)->state, outcome ? &*outcome : nullptr);
       });
 }
@@ -309,8 +310,17 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   return Run<documents::Document, documents::DocumentEvent>(
-      body, "document-" + id, ctx,
+      body, StreamOf(ObjectKind::kDocument, id), ctx,
       [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordReminder& c,
+                                               const CommandContext& ctx) {
+  auto b = BodySnapshot(body);
+  if (!b.ok()) return b.error();
+  if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
+  return Run<ReminderLog, reminders::ReminderEvent>(
+      body, RemindersStream(body), ctx, [&](const ReminderLog&) { return reminders::Decide(c, ctx, (*b)->state); });
 }
 
 }  // namespace ecab::api

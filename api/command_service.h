@@ -17,6 +17,7 @@
 #include "domain/forms/form.h"
 #include "domain/meeting/meeting.h"
 #include "domain/platform/platform.h"
+#include "domain/reminders/reminders.h"
 #include "domain/resolution/resolution.h"
 #include "eventstore/event_store.h"
 
@@ -69,6 +70,11 @@ class CommandService {
   Result<CommandOutcome> Execute(const std::string& body, const std::string& document,
                                  const documents::DocumentCommand& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const platform::AppointAdmin& c, const CommandContext& ctx);
+  // Records a due reminder in the body's reminders stream (ctx.command_id:
+  // reminders::ReminderCommandId, so a reminder already recorded is a
+  // replay, not a second one).
+  Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordReminder& c,
+                                 const CommandContext& ctx);
 
   es::EventStore& store() { return store_; }
   // Bodies whose state is kept for authentication (existing ones only).

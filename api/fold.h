@@ -13,6 +13,7 @@
 #include "domain/forms/form.h"
 #include "domain/meeting/meeting.h"
 #include "domain/platform/platform.h"
+#include "domain/reminders/reminders.h"
 #include "domain/resolution/resolution.h"
 #include "eventstore/event_store.h"
 
@@ -59,6 +60,16 @@ struct Fold<documents::Document> {
   static documents::Document Apply(documents::Document s, const Event& e) {
     return documents::Evolve(std::move(s), e);
   }
+};
+
+// A body's reminders stream: nothing to decide on but the body (each
+// reminder is exactly-once by its command id), so its state is empty.
+struct ReminderLog {};
+template <>
+struct Fold<ReminderLog> {
+  using Event = reminders::ReminderEvent;
+  static const EventDecoder<Event>& Decoder() { return reminders::ReminderDecoder(); }
+  static ReminderLog Apply(ReminderLog s, const Event&) { return s; }
 };
 
 // A state folded from its stream up to a version and a log position.

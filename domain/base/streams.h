@@ -2,6 +2,7 @@
 // the stream "<kind>-<id>" (docs/formats/event-record.md, "Streams").
 //
 //   stream = kind "-" id ; kind = "body" / "meeting" / "form" / "resolution" / "document"
+//          / "reminders-" body-id        ; a body's reminders (not an object)
 #pragma once
 
 #include <array>
@@ -27,7 +28,14 @@ inline std::string StreamOf(ObjectKind kind, std::string_view id) {
   return s;
 }
 
-// The kind of an object stream, nullopt for other streams (the platform's).
+// The stream of a body's reminders and notification requests: "reminders-<body>".
+inline std::string RemindersStream(std::string_view body) {
+  std::string s("reminders-");
+  s += body;
+  return s;
+}
+
+// The kind of an object stream, nullopt for other streams (the platform's, reminders).
 constexpr std::optional<ObjectKind> KindOfStream(std::string_view stream) {
   for (auto kind : {ObjectKind::kBody, ObjectKind::kMeeting, ObjectKind::kForm, ObjectKind::kResolution,
                     ObjectKind::kDocument}) {

@@ -1,5 +1,5 @@
 // Reminders and overdue warnings with a fake clock, across restarts.
-#include "projections/reminder_scheduler.h"
+#include "api/reminder_scheduler.h"
 
 #include <gtest/gtest.h>
 
@@ -9,8 +9,9 @@
 #include "domain/forms/events.h"
 #include "domain/reminders/reminders.h"
 #include "eventstore/testing.h"
+#include "projections/tasks.h"
 
-namespace ecab::proj {
+namespace ecab::api {
 namespace {
 
 using es::testing::OpenOrDie;
@@ -58,17 +59,19 @@ void Given(es::EventStore& store) {
          "staff", "f2");
 }
 
-// One process: the task view running in the background and the scheduler.
+// One process: the task view running in the background, the command side,
+// and the scheduler.
 struct Node {
   Node(es::EventStore& store, es::ViewStore& views, es::Clock& clock)
       : tasks(views), runner("tasks", views, {&tasks}), source(store.Subscribe(runner.position() + 1)),
-        scheduler(store, views, runner, clock, "staff") {
+        commands(store), scheduler(commands, views, runner, clock, "staff") {
     runner.Start(*source, 100);
   }
   ~Node() { runner.Stop(); }  // before the source it reads goes away
-  TasksProjection tasks;
-  Runner runner;
+  proj::TasksProjection tasks;
+  proj::Runner runner;
   std::unique_ptr<es::Subscription> source;
+  CommandService commands;
   ReminderScheduler scheduler;
 };
 
@@ -137,4 +140,4 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
 }
 
 }  // namespace
-}  // namespace ecab::proj
+}  // namespace ecab::api

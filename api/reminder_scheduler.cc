@@ -1,0 +1,29 @@
+#include "api/reminder_scheduler.h"
+
+namespace ecab::api {
+
+ReminderScheduler::ReminderScheduler(CommandService& commands, const es::ViewStore& views, const proj::Runner& runner,
+                                     es::Clock& clock, std::string actor, proj::ReminderPolicy policy)
+    : commands_(commands), views_(views), runner_(runner), clock_(clock), actor_(std::move(actor)),
+      policy_(std::move(policy)) {}
+
+Result<std::size_t> ReminderScheduler::RunOnce() {
+  const std::uint64_t head = commands_.store().head_position();
+  if (!runner_.WaitFor(head, std::chrono::steady_clock::now() + policy_.catch_up)) {
+    return MakeError(ErrorCode::kShutDown, "the task view did not reach position " + std::to_string(head) +
+                                               "; reminders are held back rather than sent twice");
+  }
+  const Timestamp now = clock_.Now();
+  auto due = proj::FindDueReminders(views_, now, policy_);
+  if (!due.ok()) return due.error();
+  std::size_t recorded = 0;
+  for (const auto& d : *due) {
+    const CommandContext ctx{now, actor_, Role::kSecretariat, "", reminders::ReminderCommandId(d.command)};
+    auto outcome = commands_.Execute(d.body, d.command, ctx);
+    if (!outcome.ok()) return outcome.error();
+    if (outcome->events > 0) ++recorded;
+  }
+  return recorded;
+}
+
+}  // namespace ecab::api

@@ -1,0 +1,42 @@
+// api/reminder_scheduler.h — records due reminders and overdue warnings
+// through the command side. Time comes from an injected clock.
+//
+// Exactly once: a reminder's command id is derived from (object, person,
+// stage, offset), so the command service answers a reminder already
+// recorded as a replay even if two schedulers race or the task view lags;
+// and the scheduler first lets the task view catch up with the log, so after
+// a restart it knows what was sent and sends whatever fell due while it was
+// down.
+#pragma once
+
+#include <string>
+
+#include "api/command_service.h"
+#include "eventstore/clock.h"
+#include "projections/due_reminders.h"
+#include "projections/runner.h"
+
+namespace ecab::api {
+
+class ReminderScheduler {
+ public:
+  // `actor` is the secretariat account the service records reminders as.
+  // The runner must carry a TasksProjection over `views`.
+  ReminderScheduler(CommandService& commands, const es::ViewStore& views, const proj::Runner& runner,
+                    es::Clock& clock, std::string actor, proj::ReminderPolicy policy = {});
+
+  // Records every reminder due now that is not yet recorded. Returns how many
+  // were recorded now. Errors: the task view did not catch up in time
+  // (kShutDown: nothing is sent rather than something twice), or the store's.
+  Result<std::size_t> RunOnce();
+
+ private:
+  CommandService& commands_;
+  const es::ViewStore& views_;
+  const proj::Runner& runner_;
+  es::Clock& clock_;
+  std::string actor_;
+  proj::ReminderPolicy policy_;
+};
+
+}  // namespace ecab::api
