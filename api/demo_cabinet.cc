@@ -4,6 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/platform.h"
+#include "domain/base/streams.h"
 
 namespace ecab::api {
 namespace {
@@ -73,7 +74,7 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   return cabinet;
 }
 
-std::string BodyStream(std::string_view body) { return "body-" + std::string(body); }
+std::string BodyStream(std::string_view body) { return StreamOf(ObjectKind::kBody, body); }
 
 Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet, Timestamp since,
                                      const std::string& platform_admin) {

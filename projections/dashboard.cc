@@ -3,6 +3,7 @@
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/resolution/resolution.h"
+#include "domain/base/streams.h"
 
 namespace ecab::proj {
 namespace {
@@ -21,7 +22,7 @@ bool AffectsDashboard(const es::RecordedEvent& e) {
 }
 
 Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
-  if (e.stream.starts_with("form-")) {
+  if (KindOfStream(e.stream) == ObjectKind::kForm) {
     auto decoded = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.forms[e.stream];
@@ -30,7 +31,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
       entry.deadline = issued->deadline;
     }
     if (std::holds_alternative<forms::FormClosed>(*decoded)) entry.closed = true;
-  } else if (e.stream.starts_with("meeting-")) {
+  } else if (KindOfStream(e.stream) == ObjectKind::kMeeting) {
     auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.meetings[e.stream];
@@ -40,7 +41,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
     }
     if (std::holds_alternative<meeting::SessionOpened>(*decoded)) entry.status = 2;
     if (std::holds_alternative<meeting::SessionClosed>(*decoded)) entry.status = 3;
-  } else if (e.stream.starts_with("resolution-")) {
+  } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
     auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) return decoded.error();
     auto& entry = s.resolutions[e.stream];

@@ -6,6 +6,7 @@
 #include "domain/forms/events.h"
 #include "domain/resolution/resolution.h"
 #include "domain/text/fold.h"
+#include "domain/base/streams.h"
 
 namespace ecab::proj {
 namespace {
@@ -24,9 +25,9 @@ bool MayRead(const SearchDoc& d, std::string_view person) {
 }  // namespace
 
 Status SearchProjection::Apply(const es::RecordedEvent& e) {
-  const bool document = e.stream.starts_with("document-");
-  const bool form = e.stream.starts_with("form-");
-  const bool resolution = e.stream.starts_with("resolution-");
+  const bool document = KindOfStream(e.stream) == ObjectKind::kDocument;
+  const bool form = KindOfStream(e.stream) == ObjectKind::kForm;
+  const bool resolution = KindOfStream(e.stream) == ObjectKind::kResolution;
   if (!document && !form && !resolution) return Ok{};
   auto doc = docs_.Get(e.stream);
   if (!doc.ok()) return doc.error();

@@ -5,6 +5,7 @@
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/reminders/reminders.h"
+#include "domain/base/streams.h"
 
 namespace ecab::proj {
 Result<TaskBook*> TasksProjection::Book(const std::string& object) {
@@ -117,9 +118,9 @@ Status TasksProjection::ApplyReminder(const es::RecordedEvent& e) {
 }
 
 Status TasksProjection::Apply(const es::RecordedEvent& e) {
-  if (e.stream.starts_with("form-")) return ApplyForm(e);
-  if (e.stream.starts_with("meeting-")) return ApplyMeeting(e);
-  if (e.stream.starts_with("reminders-")) return ApplyReminder(e);
+  if (KindOfStream(e.stream) == ObjectKind::kForm) return ApplyForm(e);
+  if (KindOfStream(e.stream) == ObjectKind::kMeeting) return ApplyMeeting(e);
+  if (IsRemindersStream(e.stream)) return ApplyReminder(e);
   return Ok{};
 }
 

@@ -1,4 +1,5 @@
 #include "projections/views.h"
+#include "domain/base/streams.h"
 
 namespace ecab::proj {
 namespace {
@@ -185,10 +186,10 @@ json RenderResolution(const resolution::Resolution& r) {
 }
 
 AggregateViews::AggregateViews(const es::ViewStore& views, std::uint64_t snapshot_every)
-    : meetings("meeting", "meeting-", meeting::MeetingDecoder(), &meeting::Evolve, &RenderMeeting, views,
+    : meetings("meeting", StreamOf(ObjectKind::kMeeting, ""), meeting::MeetingDecoder(), &meeting::Evolve, &RenderMeeting, views,
                snapshot_every),
-      forms("form", "form-", forms::FormDecoder(), &forms::Evolve, &RenderForm, views, snapshot_every),
-      resolutions("resolution", "resolution-", resolution::ResolutionDecoder(), &resolution::Evolve,
+      forms("form", StreamOf(ObjectKind::kForm, ""), forms::FormDecoder(), &forms::Evolve, &RenderForm, views, snapshot_every),
+      resolutions("resolution", StreamOf(ObjectKind::kResolution, ""), resolution::ResolutionDecoder(), &resolution::Evolve,
                   &RenderResolution, views, snapshot_every) {}
 
 }  // namespace ecab::proj

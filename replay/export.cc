@@ -21,6 +21,7 @@
 #include "replay/minutes.h"
 #include "replay/signed_acts.h"
 #include "replay/tree_heads.h"
+#include "domain/base/streams.h"
 
 namespace ecab::replay {
 namespace {
@@ -100,10 +101,10 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
   for (const auto& [stream, meeting] : resolution_meeting) {
     if (meeting != meeting_id) continue;
     scope.streams.insert(stream);
-    for (const auto& form : circulated[stream]) scope.streams.insert("form-" + form);
+    for (const auto& form : circulated[stream]) scope.streams.insert(StreamOf(ObjectKind::kForm, form));
   }
-  for (const auto& doc : documents) scope.streams.insert("document-" + doc);
-  scope.streams.insert("body-" + scope.body);
+  for (const auto& doc : documents) scope.streams.insert(StreamOf(ObjectKind::kDocument, doc));
+  scope.streams.insert(StreamOf(ObjectKind::kBody, scope.body));
   return scope;
 }
 
@@ -218,11 +219,11 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
         if (!d.ok()) return d.error();
         if (const auto* g = std::get_if<meeting::FloorGranted>(&*d)) speakers.push_back(g->person);
         m = meeting::Evolve(std::move(m), *d);
-      } else if (e.stream.starts_with("resolution-")) {
+      } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
         auto d = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
         if (!d.ok()) return d.error();
         resolutions[e.stream] = resolution::Evolve(std::move(resolutions[e.stream]), *d);
-      } else if (e.stream.starts_with("document-")) {
+      } else if (KindOfStream(e.stream) == ObjectKind::kDocument) {
         auto d = documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload);
         if (!d.ok()) return d.error();
         docs[e.stream] = documents::Evolve(std::move(docs[e.stream]), *d);
@@ -238,9 +239,9 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   // The body's events matter up to the end of the meeting's record.
   std::uint64_t last = 0;
   for (const auto& e : events) {
-    if (!e.stream.starts_with("body-")) last = std::max(last, e.position);
+    if (KindOfStream(e.stream) != ObjectKind::kBody) last = std::max(last, e.position);
   }
-  std::erase_if(events, [&](const es::RecordedEvent& e) { return e.stream.starts_with("body-") && e.position > last; });
+  std::erase_if(events, [&](const es::RecordedEvent& e) { return KindOfStream(e.stream) == ObjectKind::kBody && e.position > last; });
 
   auto covering = LatestHeadCovering(store, last);
   if (!covering.ok()) return covering.error();

@@ -2,6 +2,7 @@
 
 #include "domain/meeting/meeting.h"
 #include "domain/signing/verify.h"
+#include "domain/base/streams.h"
 
 namespace ecab::replay {
 namespace {
@@ -58,14 +59,14 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
   check.body = body(e.body);
   const std::string_view s = e.stream;
   std::optional<ActCheck> out;
-  if (s.starts_with("body-")) {
+  if (KindOfStream(s) == ObjectKind::kBody) {
     auto event = Decoded(directory::DirectoryDecoder(), e);
     if (!event.ok()) return event.error();
     // Copy on write: acts already collected keep the body they were signed under.
     auto next = std::make_shared<directory::Body>(check.body ? *check.body : directory::Body{});
     *next = directory::Evolve(std::move(*next), *event);
     bodies_[e.body] = std::move(next);
-  } else if (s.starts_with("form-")) {
+  } else if (KindOfStream(s) == ObjectKind::kForm) {
     auto event = Decoded(forms::FormDecoder(), e);
     if (!event.ok()) return event.error();
     forms::Form& form = forms_[e.stream];
@@ -82,7 +83,7 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
       out = std::move(check);
     }
     form = forms::Evolve(std::move(form), *event);
-  } else if (s.starts_with("resolution-")) {
+  } else if (KindOfStream(s) == ObjectKind::kResolution) {
     auto event = Decoded(resolution::ResolutionDecoder(), e);
     if (!event.ok()) return event.error();
     resolution::Resolution& r = resolutions_[e.stream];
@@ -94,7 +95,7 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
       out = std::move(check);
     }
     r = resolution::Evolve(std::move(r), *event);
-  } else if (s.starts_with("meeting-")) {
+  } else if (KindOfStream(s) == ObjectKind::kMeeting) {
     auto event = Decoded(meeting::MeetingDecoder(), e);
     if (!event.ok()) return event.error();
     if (const auto* sch = std::get_if<meeting::MeetingScheduled>(&*event)) meeting_ids_[e.stream] = sch->meeting;

@@ -35,6 +35,9 @@ inline std::string RemindersStream(std::string_view body) {
   return s;
 }
 
+// Is `stream` a body's reminders stream?
+constexpr bool IsRemindersStream(std::string_view stream) { return stream.starts_with("reminders-"); }
+
 // The kind of an object stream, nullopt for other streams (the platform's, reminders).
 constexpr std::optional<ObjectKind> KindOfStream(std::string_view stream) {
   for (auto kind : {ObjectKind::kBody, ObjectKind::kMeeting, ObjectKind::kForm, ObjectKind::kResolution,
