@@ -24,37 +24,58 @@ class Firehose final : public http::FeedSource {
   }
 };
 
-class FirehoseHandler final : public http::Handler {
+// A handler whose every feed is a `Feed`.
+template <class Feed>
+class FeedsOf final : public http::Handler {
  public:
   http::Response Handle(const http::Request&) override { return http::Response{}; }
   bool MayBlock(const http::Request&) const override { return false; }
   std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request&) override {
-    return std::make_unique<Firehose>();
+    return std::make_unique<Feed>();
   }
   void Observe(const http::Request&, const http::Response&, std::chrono::microseconds) override {}
   bool Reached(std::uint64_t) const override { return true; }
 };
 
+// A server on a free loopback port with a fresh self-signed certificate, and
+// the options of a client that trusts it.
+struct Served {
+  Node node;  // for its directory
+  std::unique_ptr<http::Server> server;
+  http::ClientOptions client;
+
+  Served(http::ServerOptions o, http::Handler& handler) {
+    auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
+    EXPECT_TRUE(tls.ok());
+    if (!tls.ok()) return;
+    std::ofstream(node.dir.path() / "tls.crt") << tls->certificate_pem;
+    std::ofstream(node.dir.path() / "tls.key") << tls->key_pem;
+    o.port = 0;
+    o.certificate_chain = node.dir.path() / "tls.crt";
+    o.private_key = node.dir.path() / "tls.key";
+    std::string error;
+    server = http::Server::Create(o, handler, &error);
+    EXPECT_NE(server, nullptr) << error;
+    if (!server) return;
+    server->Start();
+    client.port = server->port();
+    client.ca_file = node.dir.path() / "tls.crt";
+  }
+  ~Served() {
+    if (server) server->Stop();
+  }
+};
+
 TEST(Transport, AFeedClientThatNeverReadsIsDroppedWithItsQueueCapped) {
-  Node node;  // for its TLS files
-  auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
-  ASSERT_TRUE(tls.ok());
-  std::ofstream(node.dir.path() / "tls.crt") << tls->certificate_pem;
-  std::ofstream(node.dir.path() / "tls.key") << tls->key_pem;
   http::ServerOptions o;
-  o.port = 0;
-  o.certificate_chain = node.dir.path() / "tls.crt";
-  o.private_key = node.dir.path() / "tls.key";
   o.max_feed_queue_bytes = 1024 * 1024;
   o.slow_feed_grace = std::chrono::milliseconds(500);
-  FirehoseHandler handler;
+  FeedsOf<Firehose> handler;
+  Served served(o, handler);
+  ASSERT_NE(served.server, nullptr);
+  auto& server = served.server;
+  const http::ClientOptions& c = served.client;
   std::string error;
-  auto server = http::Server::Create(o, handler, &error);
-  ASSERT_NE(server, nullptr) << error;
-  server->Start();
-  http::ClientOptions c;
-  c.port = server->port();
-  c.ca_file = node.dir.path() / "tls.crt";
   int refused = 0;
   auto lazy = http::WsClient::Connect(c, "/feed", {}, &error, &refused);
   ASSERT_NE(lazy, nullptr) << refused << " " << error;
@@ -71,7 +92,6 @@ TEST(Transport, AFeedClientThatNeverReadsIsDroppedWithItsQueueCapped) {
   ASSERT_NE(reader, nullptr);
   EXPECT_TRUE(reader->Read(std::chrono::seconds(5)).has_value());
   reader->Close();
-  server->Stop();
 }
 
 // A feed with nothing to say.
@@ -83,36 +103,15 @@ class QuietFeed final : public http::FeedSource {
   }
 };
 
-class QuietHandler final : public http::Handler {
- public:
-  http::Response Handle(const http::Request&) override { return http::Response{}; }
-  bool MayBlock(const http::Request&) const override { return false; }
-  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request&) override {
-    return std::make_unique<QuietFeed>();
-  }
-  void Observe(const http::Request&, const http::Response&, std::chrono::microseconds) override {}
-  bool Reached(std::uint64_t) const override { return true; }
-};
-
 TEST(Transport, AQuietFeedClientThatAnswersPingsStaysAndOneThatAnswersNothingIsCut) {
-  Node node;  // for its TLS files
-  auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
-  ASSERT_TRUE(tls.ok());
-  std::ofstream(node.dir.path() / "tls.crt") << tls->certificate_pem;
-  std::ofstream(node.dir.path() / "tls.key") << tls->key_pem;
   http::ServerOptions o;
-  o.port = 0;
-  o.certificate_chain = node.dir.path() / "tls.crt";
-  o.private_key = node.dir.path() / "tls.key";
   o.feed_idle_timeout = std::chrono::milliseconds(1'000);
-  QuietHandler handler;
+  FeedsOf<QuietFeed> handler;
+  Served served(o, handler);
+  ASSERT_NE(served.server, nullptr);
+  auto& server = served.server;
+  const http::ClientOptions& c = served.client;
   std::string error;
-  auto server = http::Server::Create(o, handler, &error);
-  ASSERT_NE(server, nullptr) << error;
-  server->Start();
-  http::ClientOptions c;
-  c.port = server->port();
-  c.ca_file = node.dir.path() / "tls.crt";
   int refused = 0;
   auto listening = http::WsClient::Connect(c, "/feed", {}, &error, &refused);
   auto deaf = http::WsClient::Connect(c, "/feed", {}, &error, &refused);
@@ -125,7 +124,6 @@ TEST(Transport, AQuietFeedClientThatAnswersPingsStaysAndOneThatAnswersNothingIsC
   EXPECT_FALSE(deaf->Read(std::chrono::milliseconds(2'000)).has_value());
   EXPECT_TRUE(deaf->closed());
   listening->Close();
-  server->Stop();
 }
 
 }  // namespace
