@@ -48,8 +48,7 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
       if (platform->state.IsAdmin(call.ctx.actor)) {
         return ProblemResponse(404, "not-found", "Not found", "no body '" + it->second + "'");
       }
-      return ProblemResponse(403, "forbidden", "Forbidden",
-                             "'" + call.ctx.actor + "' has no role in body '" + it->second + "'");
+      return NoRoleProblem(call.ctx.actor, it->second);
     }
     call.body_state = std::shared_ptr<const directory::Body>(*body, &(*body)->state);
     if (call.principal) call.role = call.body_state->RoleAt(call.principal->person, call.ctx.now);

@@ -16,6 +16,13 @@ json Actor(const es::RecordedEvent& e) {
   return {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}};
 }
 
+// The batch, ending the feed (its connection closes with `reason`).
+http::FeedBatch Ended(http::FeedBatch batch, std::string reason) {
+  batch.end = true;
+  batch.reason = std::move(reason);
+  return batch;
+}
+
 http::FeedMessage Message(const json& j) {
   return std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
@@ -120,23 +127,17 @@ class MeetingFeed final : public http::FeedSource {
       return batch;
     }
     auto events = subscription_->Next(256, wait);
-    if (!events.ok()) return End(std::move(batch), "the log could not be read");
+    if (!events.ok()) return Ended(std::move(batch), "the log could not be read");
     for (const auto& e : *events) {
       if (e.stream != stream_) continue;
       auto message = MessageOf(e);
-      if (!message.ok()) return End(std::move(batch), "an event could not be decoded");
+      if (!message.ok()) return Ended(std::move(batch), "an event could not be decoded");
       batch.messages.push_back(std::move(*message));
     }
     return batch;
   }
 
  private:
-  static http::FeedBatch End(http::FeedBatch batch, std::string reason) {
-    batch.end = true;
-    batch.reason = std::move(reason);
-    return batch;
-  }
-
   // The shared message when the timeline has it; otherwise rendered from a
   // view of this connection's own (a client catching up from far behind).
   Result<http::FeedMessage> MessageOf(const es::RecordedEvent& e) {
@@ -172,11 +173,11 @@ class BodyFeed final : public http::FeedSource {
   http::FeedBatch Next(std::chrono::milliseconds wait) override {
     http::FeedBatch batch;
     auto events = subscription_->Next(256, wait);
-    if (!events.ok()) return End(std::move(batch));
+    if (!events.ok()) return Ended(std::move(batch), "the log could not be read");
     for (const auto& e : *events) {
       if (e.body != body_) continue;
       auto visible = sight_.MaySeeAt(body_, e.stream, e.position);
-      if (!visible.ok()) return End(std::move(batch));
+      if (!visible.ok()) return Ended(std::move(batch), "the log could not be read");
       if (!*visible) continue;
       batch.messages.push_back(Message({{"position", e.position},
                                         {"stream", e.stream},
@@ -189,12 +190,6 @@ class BodyFeed final : public http::FeedSource {
   }
 
  private:
-  static http::FeedBatch End(http::FeedBatch batch) {
-    batch.end = true;
-    batch.reason = "the log could not be read";
-    return batch;
-  }
-
   std::string body_;
   Sight sight_;
   std::unique_ptr<es::Subscription> subscription_;

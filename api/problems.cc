@@ -24,6 +24,10 @@ http::Response ProblemResponse(int status, const std::string& type, const std::s
   return r;
 }
 
+http::Response NoRoleProblem(const std::string& person, const std::string& body) {
+  return ProblemResponse(403, "forbidden", "Forbidden", "'" + person + "' has no role in body '" + body + "'");
+}
+
 http::Response FromError(const Error& e) {
   switch (e.code) {
     case ErrorCode::kInvalidArgument:

@@ -22,5 +22,8 @@ http::Response ProblemResponse(int status, const std::string& type, const std::s
 // corruption, keys, I/O and schemas.
 http::Response FromError(const Error& error);
 std::string ProblemTypeUri(const std::string& slug);
+// 403 forbidden: `person` has no role in body `body` (asked of anything in
+// the body, existing or not).
+http::Response NoRoleProblem(const std::string& person, const std::string& body);
 
 }  // namespace ecab::api

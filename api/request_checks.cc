@@ -103,8 +103,7 @@ std::optional<http::Response> ReadJsonBody(Call& call, const Route& route) {
 std::optional<http::Response> IdentifyCommand(Call& call, const Route& route) {
   const http::Request& request = call.request;
   if (call.body_state && !call.role) {
-    return ProblemResponse(403, "forbidden", "Forbidden",
-                           "'" + call.ctx.actor + "' has no role in body '" + call.body_state->id + "'");
+    return NoRoleProblem(call.ctx.actor, call.body_state->id);
   }
   const std::string* key = request.Header("idempotency-key");
   const bool signs = std::any_of(route.schema.begin(), route.schema.end(),

@@ -7,8 +7,7 @@ using nlohmann::json;
 std::string Hex(const es::Hash& h) { return es::ToHex(h); }
 
 http::Response NoRole(const Call& c) {
-  return ProblemResponse(403, "forbidden", "Forbidden",
-                         "'" + c.ctx.actor + "' has no role in body '" + c.body_state->id + "'");
+  return NoRoleProblem(c.ctx.actor, c.body_state->id);
 }
 
 bool HasRole(const Call& c, std::initializer_list<Role> roles) {

@@ -85,8 +85,7 @@ Viewer ViewerOf(const Call& c) { return Viewer{c.ctx.actor, c.role}; }
 
 http::Response HiddenAnswer(const Call& c, ObjectKind kind, const std::string& id) {
   if (!HasBodyRole(c.role)) {
-    return ProblemResponse(403, "forbidden", "Forbidden",
-                           "'" + c.ctx.actor + "' has no role in body '" + c.body_state->id + "'");
+    return NoRoleProblem(c.ctx.actor, c.body_state->id);
   }
   return ProblemResponse(404, "not-found", "Not found",
                          "no " + std::string(KindName(kind)) + " '" + id + "' in this body");
