@@ -11,6 +11,7 @@
 #include "api/command_service.h"
 #include "api/read_models.h"
 #include "api/visibility.h"
+#include "api/web_assets.h"
 
 namespace ecab::api {
 namespace {
@@ -68,6 +69,11 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   app->metrics_ = std::make_unique<Metrics>();
   app->latest_ = std::make_unique<FoldCache>(store);
   app->feeds_ = std::make_unique<FeedHub>(store);
+  if (!app->options_.web_root.empty()) {
+    auto web = WebAssets::Load(app->options_.web_root);
+    if (!web.ok()) return web.error();
+    app->web_ = std::make_unique<WebAssets>(std::move(web).value());
+  }
   app->RegisterSystemRoutes();
   app->RegisterIdentityRoutes();
   RegisterCommandRoutes(*app);
@@ -135,6 +141,10 @@ http::Response App::Dispatch(const http::Request& request) {
   if (!route) {
     if (path_known) return ProblemResponse(405, "method-not-allowed", "Method not allowed",
                                            request.method + " is not allowed on " + request.path);
+    // Everything outside the API's own paths may be the web app.
+    if (web_ && (request.method == "GET" || request.method == "HEAD") && !request.path.starts_with("/v1/")) {
+      if (auto page = web_->Serve(request)) return std::move(*page);
+    }
     return ProblemResponse(404, "not-found", "Not found", "no route for " + request.path);
   }
   if (auto bad = BadPathId(call.params)) return *bad;
@@ -235,7 +245,7 @@ void App::Observe(const http::Request& request, const http::Response& response, 
                                  {"status", response.status},
                                  {"latency_ms", static_cast<double>(latency.count()) / 1000.0},
                                  {"peer", request.peer},
-                                 {"bytes", response.body}});
+                                 {"bytes", response.body.size()}});
 }
 
 }  // namespace ecab::api

@@ -33,6 +33,7 @@ struct AppOptions {
   int login_failures_per_minute = 5;                 // per person and address (api/identity.h)
   int hashing_slots = 2;                             // scrypt computations at once
   std::string public_key_pem;                        // the log's tree-head key, for auditors
+  std::filesystem::path web_root;                    // the built web app (api/web_assets.h); empty: none
 };
 
 // Who is calling, once the bearer token (or client certificate) is checked.
@@ -75,6 +76,7 @@ class Identity;
 class Metrics;
 class FoldCache;
 class FeedHub;
+class WebAssets;
 
 class App final : public http::Handler {
  public:
@@ -133,6 +135,7 @@ class App final : public http::Handler {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<FoldCache> latest_;
   std::unique_ptr<FeedHub> feeds_;
+  std::unique_ptr<WebAssets> web_;  // nullptr: no web app served
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

@@ -1,5 +1,6 @@
-// Authentication: the bearer token (or, for the certificate login, nothing
-// yet), then the body named by the path and the caller's role in it.
+// Authentication: the bearer token or the browser's session cookie (or, for
+// the certificate login, nothing yet), then the body named by the path and
+// the caller's role in it.
 #include "api/app.h"
 #include "api/identity.h"
 #include "api/platform.h"
@@ -14,6 +15,15 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
   call.ctx.now = es::SystemClock().Now();
   if (route.authenticated) {
     auto token = BearerToken(call.request);
+    if (!token) {
+      token = SessionCookie(call.request);
+      const bool safe = !route.websocket && (call.request.method == "GET" || call.request.method == "HEAD");
+      if (token && !safe && !SameOrigin(call.request)) {
+        return ProblemResponse(403, "cross-origin", "Cross-origin request refused",
+                               "a request authenticated by the session cookie must come from this origin "
+                               "(its Origin header must be https:// and its Host)");
+      }
+    }
     if (!token) {
       auto r = ProblemResponse(401, "unauthenticated", "Authentication required",
                                "send 'Authorization: Bearer <token>' (POST /v1/login issues one)");

@@ -179,6 +179,7 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.hashing_slots = c.hashing_slots;
   app_options.login_failures_per_minute = c.login_failures;
   app_options.public_key_pem = public_pem;
+  app_options.web_root = c.web_root;
   auto api = ecab::api::App::Create(store, std::move(keys), app_options);
   if (!api.ok()) return api.error();
   if (auto s = AppointPlatformAdmin(c, **api, cabinet.has_value()); !s.ok()) return s.error();
@@ -204,13 +205,16 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
 void PrintDemoBanner(const Config& c, const ecab::api::CabinetFixture& cabinet, const std::string& url) {
   std::fprintf(stderr,
                "\n  e-Cabinet API: %s   (self-signed certificate: curl -k, or trust %s)\n"
+               "  Web app: %s/   (log in as gov-office-staff-1, pm or auditor-1)\n"
                "  Log in:  curl -k -X POST %s/v1/login -H 'Content-Type: application/json' \\\n"
                "             -d '{\"person\":\"pm\",\"password\":\"%s\"}'\n"
                "  Then:    curl -k -H 'Authorization: Bearer <token>' %s/v1/bodies/%s/meetings/demo-1\n"
                "  Everyone in the demo (pm, deputy-pm-1, …, gov-office-staff-1, auditor-1, archivist-1,\n"
                "  bootstrap = the body's admin, %s = founds bodies: POST /v1/bodies) has that password;\n"
                "  signing keys are in %s\n\n",
-               url.c_str(), c.tls_certificate.string().c_str(), url.c_str(), c.demo_password.c_str(), url.c_str(),
+               url.c_str(), c.tls_certificate.string().c_str(),
+               c.web_root.empty() ? "(not built: cmake --build build --target web)" : url.c_str(), url.c_str(),
+               c.demo_password.c_str(), url.c_str(),
                cabinet.body.body.c_str(), c.platform_admin.c_str(),
                (c.data_dir / "demo" / "people").string().c_str());
   std::fflush(stderr);
@@ -239,7 +243,8 @@ int Serve(Config& c, ecab::es::EventStore& store, ecab::es::TreeHeadSigner& sign
                            {"max_connections", server->max_connections()},
                            {"configured", c.server.max_connections}});
   }
-  LogEvent(level::info, {{"msg", "serving"}, {"url", url}, {"openapi", url + "/openapi.json"}});
+  LogEvent(level::info, {{"msg", "serving"}, {"url", url}, {"openapi", url + "/openapi.json"},
+                         {"web_root", c.web_root.string()}});
   if (cabinet) PrintDemoBanner(c, *cabinet, url);
   const auto every = std::chrono::seconds(std::max(1, c.tree_head_every));
   auto next_head = std::chrono::steady_clock::now() + every;

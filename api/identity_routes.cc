@@ -1,15 +1,48 @@
 // The identity routes: password and certificate logins, logout, who am I.
 #include "api/app.h"
 #include "api/identity.h"
+#include "api/request_checks.h"
 #include "domain/signing/signed_act.h"
 #include "domain/signing/verify.h"
 
 namespace ecab::api {
+namespace {
+
+// The answer to a login: the bearer token, or for `cookie` logins (the web
+// app) the token as an HttpOnly cookie that no script can read.
+http::Response TokenAnswer(const Identity::Issued& issued, const std::string& person, bool cookie,
+                           std::chrono::system_clock::time_point now) {
+  if (!cookie) {
+    return Json(200, {{"token", issued.token},
+                      {"token_type", "Bearer"},
+                      {"expires_at", FormatRfc3339(issued.expires_at)},
+                      {"person", person}});
+  }
+  auto r = Json(200, {{"token_type", "Cookie"}, {"expires_at", FormatRfc3339(issued.expires_at)}, {"person", person}});
+  const auto lifetime = std::chrono::duration_cast<std::chrono::seconds>(issued.expires_at - now);
+  r.headers.emplace_back("Set-Cookie", SessionCookieHeader(issued.token, std::max(lifetime, std::chrono::seconds(1))));
+  r.headers.emplace_back("Cache-Control", "no-store");
+  return r;
+}
+
+// A cookie login must come from a page of this origin (no login forgery).
+std::optional<http::Response> CrossOriginCookieLogin(const Call& c) {
+  if (!c.body.value("cookie", false) || SameOrigin(c.request)) return std::nullopt;
+  return ProblemResponse(403, "cross-origin", "Cross-origin request refused",
+                         "a cookie login must come from this origin (Origin: https:// and its Host)");
+}
+
+const Field kCookieField{"cookie", FieldType::kBoolean, false};
+
+}  // namespace
 
 void App::RegisterIdentityRoutes() {
-  Add({"POST", "/v1/login", "identity", "Log in with a password; returns a bearer token.",
-       {{"person", FieldType::kId}, {"password", FieldType::kText}}, {}, false, false, false,
+  Add({"POST", "/v1/login", "identity",
+       "Log in with a password; returns a bearer token (or, with cookie: true, sets it as an HttpOnly "
+       "session cookie for the web app).",
+       {{"person", FieldType::kId}, {"password", FieldType::kText}, kCookieField}, {}, false, false, false,
        [this](Call& c) {
+         if (auto refused = CrossOriginCookieLogin(c)) return *refused;
          std::chrono::seconds retry_after{0};
          auto issued = identity_->Login(c.body["person"], c.body["password"], c.request.peer, &retry_after);
          if (!issued.ok()) {
@@ -23,15 +56,14 @@ void App::RegisterIdentityRoutes() {
            }
            return FromError(issued.error());
          }
-         return Json(200, {{"token", issued->token},
-                           {"token_type", "Bearer"},
-                           {"expires_at", FormatRfc3339(issued->expires_at)},
-                           {"person", c.body["person"]}});
+         return TokenAnswer(*issued, c.body["person"], c.body.value("cookie", false), c.ctx.now);
        },
        {}});
   Add({"POST", "/v1/bodies/{body}/login/certificate", "identity",
-       "Log in with the TLS client certificate enrolled for a person of the body.", {}, {}, false, false, false,
+       "Log in with the TLS client certificate enrolled for a person of the body.", {kCookieField}, {}, false,
+       false, false,
        [this](Call& c) {
+         if (auto refused = CrossOriginCookieLogin(c)) return *refused;
          const std::string& der = c.request.client_cert_der;
          if (der.empty()) {
            return ProblemResponse(401, "login-failed", "Login failed", "no TLS client certificate was presented");
@@ -58,16 +90,16 @@ void App::RegisterIdentityRoutes() {
          }
          auto issued = identity_->IssueToken(person);
          if (!issued.ok()) return FromError(issued.error());
-         return Json(200, {{"token", issued->token},
-                           {"token_type", "Bearer"},
-                           {"expires_at", FormatRfc3339(issued->expires_at)},
-                           {"person", person}});
+         return TokenAnswer(*issued, person, c.body.value("cookie", false), c.ctx.now);
        },
        {}});
-  Add({"POST", "/v1/logout", "identity", "Revoke the bearer token of this request.", {}, {}, true, false, false,
+  Add({"POST", "/v1/logout", "identity", "Revoke the token of this request (and clear the session cookie).", {},
+       {}, true, false, false,
        [this](Call& c) {
          if (auto s = identity_->Revoke(c.principal->token_hash); !s.ok()) return FromError(s.error());
-         return Json(200, {{"revoked", true}});
+         auto r = Json(200, {{"revoked", true}});
+         if (SessionCookie(c.request)) r.headers.emplace_back("Set-Cookie", SessionCookieHeader("", std::chrono::seconds(0)));
+         return r;
        },
        {}});
   Add({"GET", "/v1/me", "identity", "The person this token stands for.", {}, {}, true, false, false,

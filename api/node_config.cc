@@ -62,6 +62,8 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
   opt("--port", c.port, "HTTPS port (0: any free port)")->check(CLI::Range(0, 65535));
   opt("--tls-certificate", c.tls_certificate, "PEM certificate chain (default: generated self-signed under <data-dir>/tls)");
   opt("--tls-key", c.tls_key, "PEM private key of the certificate");
+  opt("--web-root", c.web_root,
+      "the built web app to serve at / (default: ../web beside ecabinetd when built; 'none': no web app)");
   flag("--client-certificates", c.client_certificates, "ask TLS clients for a certificate (login by certificate)");
   opt("--io-threads", c.server.io_threads, "threads running the network loop")->check(CLI::Range(1, 256));
   opt("--worker-threads", c.server.worker_threads, "threads running requests (they may wait on storage)")
@@ -120,6 +122,13 @@ std::optional<int> ParseConfig(int argc, char** argv, Config& c) {
     if (c.witness_ca.empty()) {
       return Refuse(MakeError(ErrorCode::kInvalidArgument, "--witness-url needs --witness-ca"));
     }
+  }
+  if (c.web_root.empty()) {
+    std::error_code ec;
+    const auto beside = std::filesystem::canonical("/proc/self/exe", ec).parent_path().parent_path() / "web";
+    if (!ec && std::filesystem::is_regular_file(beside / "index.html", ec)) c.web_root = beside;
+  } else if (c.web_root == "none") {
+    c.web_root.clear();
   }
   c.server.address = c.listen;
   c.server.port = static_cast<std::uint16_t>(c.port);

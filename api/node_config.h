@@ -30,6 +30,9 @@ struct Config {
   std::filesystem::path tls_certificate;  // default: <data-dir>/tls/server.crt.pem (generated)
   std::filesystem::path tls_key;          // default: <data-dir>/tls/server.key.pem (generated)
   bool client_certificates = false;
+  // The built web app: default <dir of ecabinetd>/../web when it holds an
+  // index.html (the build puts it there), "none" to serve no web app.
+  std::filesystem::path web_root;
   http::ServerOptions server;
   long read_timeout_ms = 10'000;
   long idle_timeout_ms = 60'000;

@@ -104,9 +104,13 @@ void AddWorkRoutes(App& app) {
         bool bad = false;
         auto as_of = AsOf(app, c, error, bad);
         if (bad) return error;
+        // The position the read models had reached before reading: a body feed
+        // opened from it misses nothing the answer does not show.
+        const std::uint64_t position = app.projections().position();
         auto view = as_of ? proj::DashboardAsOf(app.store(), app.views(), c.body_state->id, *as_of, c.ctx.now)
                           : proj::Dashboard(app.views(), c.body_state->id, c.ctx.now);
         if (!view.ok()) return FromError(view.error());
+        if (!as_of) (*view)["position"] = position;
         return Json(200, *view);
       });
 

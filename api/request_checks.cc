@@ -61,6 +61,41 @@ std::optional<std::string> BearerToken(const http::Request& r) {
   return token;
 }
 
+std::optional<std::string> SessionCookie(const http::Request& r) {
+  for (const auto& [name, value] : r.headers) {
+    if (name != "cookie") continue;
+    // "a=1; __Host-ecab_session=ecab_…; b=2"
+    std::string_view rest = value;
+    while (!rest.empty()) {
+      const std::size_t semicolon = rest.find(';');
+      std::string_view pair = rest.substr(0, semicolon);
+      rest = semicolon == std::string_view::npos ? std::string_view() : rest.substr(semicolon + 1);
+      while (!pair.empty() && pair.front() == ' ') pair.remove_prefix(1);
+      if (!pair.starts_with(kSessionCookie) || pair.size() <= kSessionCookie.size() ||
+          pair[kSessionCookie.size()] != '=') {
+        continue;
+      }
+      std::string_view token = pair.substr(kSessionCookie.size() + 1);
+      if (token.empty() || token.size() > 200) return std::nullopt;
+      return std::string(token);
+    }
+  }
+  return std::nullopt;
+}
+
+std::string SessionCookieHeader(std::string_view token, std::chrono::seconds max_age) {
+  std::string header(kSessionCookie);
+  header.append("=").append(token).append("; Max-Age=").append(std::to_string(max_age.count()));
+  header.append("; Path=/; Secure; HttpOnly; SameSite=Strict");
+  return header;
+}
+
+bool SameOrigin(const http::Request& r) {
+  const std::string* origin = r.Header("origin");
+  const std::string* host = r.Header("host");
+  return origin && host && !host->empty() && *origin == "https://" + *host;
+}
+
 std::optional<http::Response> BadPathId(const std::map<std::string, std::string>& params) {
   for (const auto& [name, value] : params) {
     if (auto problem = IdProblem(value); !problem.empty()) {

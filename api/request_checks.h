@@ -3,6 +3,7 @@
 // nullopt: path ids, query parameters, the JSON body, the command's id.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -14,6 +15,19 @@ namespace ecab::api {
 
 // The bearer token of `Authorization: Bearer <token>`, if it has a token's shape.
 std::optional<std::string> BearerToken(const http::Request& r);
+// The browser session cookie a cookie login set (kSessionCookie), if it has a
+// token's shape. Browsers cannot put a bearer token on a WebSocket upgrade and
+// must not keep one where scripts can read it, so the web app uses this.
+inline constexpr std::string_view kSessionCookie = "__Host-ecab_session";
+std::optional<std::string> SessionCookie(const http::Request& r);
+// The Set-Cookie value carrying `token` for `max_age` (0: clears the cookie):
+// Secure, HttpOnly, SameSite=Strict, Path=/.
+std::string SessionCookieHeader(std::string_view token, std::chrono::seconds max_age);
+// Whether the request says it comes from a page of this origin: its Origin
+// header is "https://" followed by its Host header. A request authenticated by
+// the cookie must, when it changes something or opens a feed (no cross-site
+// request forgery, no cross-site WebSocket hijacking).
+bool SameOrigin(const http::Request& r);
 // "application/json", optionally with "; charset=utf-8" (RFC 8259 §11 has no
 // other parameter): nothing else passes for a JSON body.
 bool IsJsonMediaType(std::string_view type);

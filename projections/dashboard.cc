@@ -83,26 +83,38 @@ void DashboardProjection::Discard() {
 }
 
 nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timestamp now) {
-  int outstanding = 0, overdue = 0, upcoming = 0, live = 0, in_progress = 0, promulgated = 0;
-  for (const auto& [id, f] : s.forms) {
-    if (f.issued && !f.closed) {
-      ++outstanding;
-      if (f.deadline <= now) ++overdue;
-    }
+  // Counts, and the items behind them (ids and the facts the state holds) so
+  // that a dashboard can open each one.
+  int overdue = 0, upcoming = 0, live = 0, promulgated = 0;
+  nlohmann::json forms = nlohmann::json::array(), meetings = nlohmann::json::array(),
+                 resolutions = nlohmann::json::array();
+  for (const auto& [stream, f] : s.forms) {
+    if (!f.issued || f.closed) continue;
+    const bool late = f.deadline <= now;
+    overdue += late;
+    forms.push_back({{"form", IdOfStream(stream)}, {"deadline", FormatRfc3339(f.deadline)}, {"overdue", late}});
   }
-  for (const auto& [id, m] : s.meetings) {
-    if (m.status == 1 && m.starts_at >= now) ++upcoming;
-    if (m.status == 2) ++live;
+  for (const auto& [stream, m] : s.meetings) {
+    const bool is_upcoming = m.status == 1 && m.starts_at >= now, is_live = m.status == 2;
+    upcoming += is_upcoming;
+    live += is_live;
+    if (!is_upcoming && !is_live) continue;
+    meetings.push_back({{"meeting", IdOfStream(stream)},
+                        {"status", is_live ? "live" : "scheduled"},
+                        {"starts_at", FormatRfc3339(m.starts_at)}});
   }
-  for (const auto& [id, r] : s.resolutions) {
-    if (!r.promulgated) ++in_progress;
+  for (const auto& [stream, r] : s.resolutions) {
     if (r.promulgated && r.year == YearOf(now)) ++promulgated;
+    if (!r.promulgated) resolutions.push_back({{"resolution", IdOfStream(stream)}});
   }
-  return nlohmann::json{{"body", body},
-                        {"as_of", FormatRfc3339(now)},
-                        {"forms", {{"outstanding", outstanding}, {"overdue", overdue}}},
-                        {"meetings", {{"upcoming", upcoming}, {"live", live}}},
-                        {"resolutions", {{"in_progress", in_progress}, {"promulgated_this_year", promulgated}}}};
+  const auto in_progress = resolutions.size(), outstanding = forms.size();
+  return nlohmann::json{
+      {"body", body},
+      {"as_of", FormatRfc3339(now)},
+      {"forms", {{"outstanding", outstanding}, {"overdue", overdue}, {"items", std::move(forms)}}},
+      {"meetings", {{"upcoming", upcoming}, {"live", live}, {"items", std::move(meetings)}}},
+      {"resolutions",
+       {{"in_progress", in_progress}, {"promulgated_this_year", promulgated}, {"items", std::move(resolutions)}}}};
 }
 
 Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {

@@ -50,7 +50,9 @@ struct DashboardState {
 bool AffectsDashboard(const es::RecordedEvent& event);
 // Folds `event` into `state` (the state of event.body).
 Status ApplyToDashboard(DashboardState& state, const es::RecordedEvent& event);
-// The summary of `state` as seen at `now`.
+// The summary of `state` as seen at `now`: counts, and the open items behind
+// them (forms issued and not closed, with deadline; meetings upcoming or live;
+// resolutions not promulgated), by id.
 nlohmann::json Summarize(std::string_view body, const DashboardState& state, Timestamp now);
 
 class DashboardProjection final : public Projection {

@@ -75,6 +75,8 @@ TEST_F(History, TheDashboardAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterI
   auto live = DashboardAsOf(*store, *views, "gov-vn", opened, june25);
   ASSERT_TRUE(live.ok()) << ToString(live.error());
   EXPECT_EQ((*live)["meetings"]["live"], 1) << "the session was open then";
+  EXPECT_EQ((*live)["meetings"]["items"],
+            nlohmann::json::parse(R"([{"meeting":"1","status":"live","starts_at":"2019-06-24T08:00:00.000000Z"}])"));
   EXPECT_EQ((*live)["resolutions"]["promulgated_this_year"], 0);
   EXPECT_GT((*live)["snapshot_position"].get<std::uint64_t>(), 0u);
   EXPECT_LE((*live)["replayed_events"].get<std::uint64_t>(), opened - (*live)["snapshot_position"].get<std::uint64_t>());
@@ -115,8 +117,13 @@ TEST_F(History, TheDashboardCountsAgainstTheTimeAsked) {
   auto before = Dashboard(*views, "gov-vn", june25 - std::chrono::hours(1));
   EXPECT_EQ((*before)["forms"]["outstanding"], 1);
   EXPECT_EQ((*before)["forms"]["overdue"], 0);
+  EXPECT_EQ((*before)["forms"]["items"],
+            nlohmann::json::parse(R"([{"form":"b","deadline":")" + FormatRfc3339(june25) + R"(","overdue":false}])"))
+      << "the dashboard names the form behind its count";
   auto after = Dashboard(*views, "gov-vn", june25 + std::chrono::hours(1));
   EXPECT_EQ((*after)["forms"]["overdue"], 1);
+  EXPECT_EQ((*after)["forms"]["items"][0]["overdue"], true);
+  EXPECT_TRUE((*after)["meetings"]["items"].empty()) << "the 24 June session is closed: neither upcoming nor live";
 }
 
 }  // namespace

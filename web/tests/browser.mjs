@@ -1,0 +1,468 @@
+// The web app end to end: ecabinetd (the demo cabinet) on loopback, driven
+// through Debian's headless Chromium by puppeteer-core, while other people act
+// over the API as separate clients (members sign their own ballots with their
+// demo keys). Each check states the behaviour it proves; the first failure
+// stops the run with its message. Screenshots of every view, in Vietnamese
+// and English, go to --screenshots (docs/screenshots/).
+//
+//   node web/tests/browser.mjs --ecabinetd build/api/ecabinetd --web-root build/web \
+//     --fixtures tests/fixtures --chromium /usr/bin/chromium --screenshots docs/screenshots --work /tmp/web-test
+import assert from 'node:assert/strict';
+import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import puppeteer from 'puppeteer-core';
+import vi from '../src/locales/vi.js';
+import en from '../src/locales/en.js';
+
+const require = createRequire(import.meta.url);
+const arg = (name) => {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0 || !process.argv[i + 1]) throw new Error(`missing --${name}`);
+  return process.argv[i + 1];
+};
+const opts = {
+  ecabinetd: arg('ecabinetd'), webRoot: arg('web-root'), fixtures: arg('fixtures'),
+  chromium: arg('chromium'), screenshots: arg('screenshots'), work: arg('work'),
+};
+const PASSWORD = 'cabinet-demo-2019';
+const BODY = 'gov-vn';
+const B = `/v1/bodies/${BODY}`;
+const session2019 = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'session-2019-06-24.json'), 'utf8'));
+const cabinet = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'cabinet-2019.json'), 'utf8'));
+const members = cabinet.members.map((m) => m.id);
+
+let step = '';
+const passed = [];
+async function check(name, fn) {
+  step = name;
+  const started = Date.now();
+  await fn();
+  passed.push(name);
+  console.log(`ok ${passed.length} - ${name} (${Date.now() - started} ms)`);
+}
+
+// ---- the server -------------------------------------------------------------
+
+fs.rmSync(opts.work, { recursive: true, force: true });
+fs.mkdirSync(opts.work, { recursive: true });
+fs.mkdirSync(opts.screenshots, { recursive: true });
+const dataDir = path.join(opts.work, 'data');
+const server = spawn(opts.ecabinetd, [
+  '--data-dir', dataDir, '--demo-cabinet', path.join(opts.fixtures, 'cabinet-2019.json'),
+  '--port', '0', '--password-cost', '10', '--web-root', opts.webRoot, '--tree-head-every', '1',
+  '--rate-per-second', '0', '--login-failures-per-minute', '1000',
+], { stdio: ['ignore', 'ignore', 'pipe'] });
+let serverLog = '';
+const url = await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error(`ecabinetd did not start in 180 s:\n${serverLog}`)), 180_000);
+  server.stderr.on('data', (chunk) => {
+    serverLog += chunk;
+    for (const line of serverLog.split('\n')) {
+      if (!line.startsWith('{')) continue;
+      try {
+        const entry = JSON.parse(line);
+        if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.url); }
+      } catch { /* a partial line */ }
+    }
+  });
+  server.on('exit', (code) => reject(new Error(`ecabinetd exited with ${code}:\n${serverLog}`)));
+});
+const host = new URL(url).host;
+
+// ---- the API, as other people's clients ------------------------------------
+
+function request(method, target, { body, token, headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const data = body === undefined ? undefined : JSON.stringify(body);
+    const req = https.request(`${url}${target}`, {
+      method, rejectUnauthorized: false, timeout: 30_000,
+      headers: {
+        ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const raw = Buffer.concat(chunks);
+        let json = null;
+        try { json = JSON.parse(raw.toString('utf8')); } catch { /* not JSON */ }
+        resolve({ status: res.statusCode, headers: res.headers, raw, json });
+      });
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error(`${method} ${target} timed out`)));
+    if (data) req.write(data);
+    req.end();
+  });
+}
+
+const tokens = {};
+async function tokenOf(person) {
+  if (!tokens[person]) {
+    const r = await request('POST', '/v1/login', { body: { person, password: PASSWORD } });
+    assert.equal(r.status, 200, `${person} logs in: ${r.raw}`);
+    tokens[person] = r.json.token;
+  }
+  return tokens[person];
+}
+// A command that must succeed.
+async function act(person, method, target, body, headers = {}) {
+  const r = await request(method, target, { body, token: await tokenOf(person), headers });
+  assert.ok(r.status === 200 || r.status === 201, `${person} ${method} ${target}: ${r.status} ${r.raw}`);
+  return r.json;
+}
+
+// RFC 8785 for the flat payloads of docs/formats/signing.md: sorted keys,
+// JSON.stringify's escaping (which is JCS's).
+const canonical = (o) => `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(o[k])}`).join(',')}}`;
+function signAs(person, payload) {
+  const dir = path.join(dataDir, 'demo', 'people');
+  const key = crypto.createPrivateKey(fs.readFileSync(path.join(dir, `${person}.key.pem`)));
+  const der = new crypto.X509Certificate(fs.readFileSync(path.join(dir, `${person}.crt.pem`))).raw;
+  return {
+    algorithm: 'ed25519',
+    value: crypto.sign(null, Buffer.from(canonical(payload), 'utf8'), key).toString('base64'),
+    certificate: `sha256:${crypto.createHash('sha256').update(der).digest('hex')}`,
+    signed_at: payload.time,
+  };
+}
+const nowRfc3339 = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
+// ---- the browser ------------------------------------------------------------
+
+const browser = await puppeteer.launch({
+  executablePath: opts.chromium,
+  headless: true,
+  acceptInsecureCerts: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--ignore-certificate-errors', '--lang=vi-VN'],
+});
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// A person's own browser (its own cookies), logged in through the login page.
+async function openBrowserAs(person, width = 1366, height = 900) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width, height });
+  page.on('pageerror', (e) => console.log(`# page error (${person}): ${e.message}`));
+  await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#person', { timeout: 20_000 });
+  await page.type('#person', person);
+  await page.type('#password', PASSWORD);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/v1/login'), { timeout: 20_000 }),
+    page.click('button[type=submit]'),
+  ]);
+  await page.waitForSelector('header .who', { timeout: 20_000 });
+  return page;
+}
+const textOf = (page, selector) => page.$eval(selector, (e) => e.innerText);
+async function waitForText(page, selector, pattern, timeout = 20_000) {
+  try {
+    await page.waitForFunction((s, src) => {
+      const e = document.querySelector(s);
+      return e && new RegExp(src).test(e.innerText);
+    }, { timeout, polling: 50 }, selector, pattern.source);
+  } catch (e) {
+    const seen = await page.$eval(selector, (el) => el.innerText).catch(() => '(absent)');
+    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows: ${seen}`);
+  }
+}
+async function setLanguage(page, lang) {
+  const current = await page.evaluate(() => document.documentElement.lang);
+  if (current !== lang) await page.click('header button[lang]');
+  await page.waitForFunction((l) => document.documentElement.lang === l, { timeout: 5_000 }, lang);
+}
+async function shoot(page, name) {
+  await page.screenshot({ path: path.join(opts.screenshots, `${name}.png`), fullPage: true });
+}
+// axe-core on the page as it stands: no serious or critical violation.
+async function axe(page, view) {
+  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+    `${view}: axe finds no serious or critical violation`);
+}
+// Every string on screen is translated: no ⟦key⟧, and no text on screen is
+// a phrase of the other language's dictionary (each t() call renders one text
+// node; the data — titles, places — may be in either language).
+const phrases = (dict, other) => Object.entries(dict).flatMap(([key, phrase]) => {
+  if (phrase.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length < 4 || phrase === other[key]) return [];
+  const source = phrase.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+  return [[key, new RegExp(`^${source}$`)]];
+});
+const foreign = { en: phrases(vi, en), vi: phrases(en, vi) };
+async function fullyTranslated(page, view, lang) {
+  const texts = await page.evaluate(() => {
+    const out = [];
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      const text = n.nodeValue.trim();
+      if (text && n.parentElement && n.parentElement.offsetParent !== null) out.push(text);
+    }
+    return out;
+  });
+  const missing = texts.find((text) => text.includes('⟦'));
+  assert.ok(!missing, `${view} (${lang}) shows an untranslated key: ${missing}`);
+  for (const text of texts) {
+    const hit = foreign[lang].find(([, re]) => re.test(text));
+    assert.ok(!hit, `${view} in ${lang} still shows "${text}", the other language's ${hit?.[0]}`);
+  }
+}
+
+try {
+  await check('the dictionaries hold the same keys in Vietnamese and English', () => {
+    assert.deepEqual(Object.keys(en).sort(), Object.keys(vi).sort());
+  });
+
+  await check('ecabinetd serves the app: CSP on the page, hashed assets immutable and precompressed, the API untouched', async () => {
+    const page = await request('GET', '/');
+    assert.equal(page.status, 200);
+    assert.match(page.headers['content-type'], /^text\/html/);
+    assert.match(page.headers['content-security-policy'], /script-src 'self'; .*connect-src 'self'/);
+    assert.equal(page.headers['cache-control'], 'no-cache');
+    const script = page.raw.toString().match(/src="(\/assets\/main-[A-Z0-9]{8}\.js)"/)?.[1];
+    assert.ok(script, 'index.html names a hashed script');
+    assert.ok(!/<script>/.test(page.raw.toString()), 'no inline script');
+    const js = await request('GET', script, { headers: { 'Accept-Encoding': 'gzip, br' } });
+    assert.equal(js.status, 200);
+    assert.equal(js.headers['content-encoding'], 'br');
+    assert.match(js.headers['cache-control'], /immutable/);
+    assert.ok(js.raw.length < 150 * 1024, `first-load JavaScript ${js.raw.length} B brotli is within 150 KB`);
+    const again = await request('GET', script, { headers: { 'If-None-Match': js.headers.etag } });
+    assert.equal(again.status, 304, 'a revalidation with the ETag is answered 304');
+    assert.equal((await request('GET', '/assets/nope-ABCDEFGH.js')).status, 404);
+    const api = await request('GET', '/v1/nothing-here');
+    assert.equal(api.status, 404);
+    assert.match(api.headers['content-type'], /problem\+json/);
+  });
+
+  const staff = await openBrowserAs('gov-office-staff-1');
+  await check('the session is an HttpOnly cookie: no script can read the token, nothing in localStorage', async () => {
+    const seen = await staff.evaluate(() => ({ cookie: document.cookie, storage: JSON.stringify(localStorage) }));
+    assert.ok(!seen.cookie.includes('ecab_'), `document.cookie shows no token: ${seen.cookie}`);
+    assert.ok(!seen.storage.includes('ecab_'), 'localStorage holds no token');
+    const cookies = await staff.cookies();
+    const session = cookies.find((c) => c.name === '__Host-ecab_session');
+    assert.ok(session && session.httpOnly && session.secure && session.sameSite === 'Strict', JSON.stringify(cookies));
+    // The same cookie from another origin changes nothing.
+    const forged = await request('POST', `${B}/meetings/demo-1/check-ins`, {
+      body: { attendance: 'in_room', person: 'pm' },
+      headers: { Cookie: `__Host-ecab_session=${session.value}`, Origin: 'https://evil.example', Host: host },
+    });
+    assert.equal(forged.status, 403, `a cross-origin request with the cookie is refused: ${forged.raw}`);
+    assert.equal(forged.json.type.endsWith('/cross-origin'), true);
+  });
+
+  await check('the secretariat dashboard names the open form, who has not answered, and the demo meeting', async () => {
+    await staff.waitForSelector('#forms-h', { timeout: 20_000 });
+    await waitForText(staff, 'main', /Ý kiến về dự thảo báo cáo|Opinion on the draft report/);
+    await waitForText(staff, 'main', /27 thành viên chưa trả lời/);
+    await waitForText(staff, 'main', /Regular Government meeting \(demo\)/);
+  });
+
+  await check('a meeting scheduled over the API appears on the open dashboard without a reload, with its missing RSVPs', async () => {
+    await staff.evaluate(() => { window.__sameDocument = true; });
+    const starts = new Date(Date.now() + 3600e3).toISOString();
+    const ends = new Date(Date.now() + 5 * 3600e3).toISOString();
+    await act('gov-office-staff-1', 'POST', `${B}/meetings`, {
+      meeting: 'room-1', title: 'Phiên họp Chính phủ thường kỳ tháng 6', starts_at: starts, ends_at: ends,
+      place: 'Văn phòng Chính phủ, Hà Nội', online_link: 'https://meet.example/room-1',
+    });
+    await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/agenda`, { item: 'item-1', title: session2019.question_vi });
+    await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/agenda`, { item: 'item-2', title: 'Tình hình kinh tế - xã hội tháng 6' });
+    for (const id of members) await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/invitations`, { person: id });
+    await waitForText(staff, 'main', /Phiên họp Chính phủ thường kỳ tháng 6: 27 thành viên chưa xác nhận tham dự/);
+    await act('min-finance', 'POST', `${B}/meetings/room-1/rsvp`, { response: 'remote' });
+    await waitForText(staff, 'main', /26 thành viên chưa xác nhận tham dự/);
+    assert.equal(await staff.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+    await shoot(staff, 'dashboard-vi');
+    await axe(staff, 'dashboard');
+    await fullyTranslated(staff, 'dashboard', 'vi');
+    await setLanguage(staff, 'en');
+    await waitForText(staff, 'main', /Government Office dashboard/);
+    await fullyTranslated(staff, 'dashboard', 'en');
+    await shoot(staff, 'dashboard-en');
+    await setLanguage(staff, 'vi');
+  });
+
+  const pm = await openBrowserAs('pm', 1280, 800);
+  await check('the room view follows check-ins live: attendance and the quorum with its rule', async () => {
+    await act('pm', 'POST', `${B}/meetings/room-1/session`);
+    await staff.goto(`${url}/#/b/${BODY}/m/room-1`, { waitUntil: 'networkidle0' });
+    await pm.goto(`${url}/#/b/${BODY}/m/room-1`, { waitUntil: 'networkidle0' });
+    await waitForText(staff, '.feed', /Trực tiếp/);
+    await staff.evaluate(() => { window.__sameDocument = true; });
+    const inRoom = session2019.present_in_room;
+    for (const [i, id] of inRoom.entries()) {
+      // Members check themselves in; the secretariat checks in the rest.
+      if (i % 2 === 0) await act(id, 'POST', `${B}/meetings/room-1/check-ins`, { attendance: 'in_room' });
+      else await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/check-ins`, { person: id, attendance: 'in_room' });
+      if (i === 16) await waitForText(staff, '[data-testid=quorum]', /17\/27 thành viên có mặt; cần ít nhất 18; chưa đủ túc số/);
+      if (i === 17) await waitForText(staff, '[data-testid=quorum]', /18\/27 thành viên có mặt; cần ít nhất 18; đủ túc số/);
+    }
+    for (const id of session2019.absent) {
+      await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/check-ins`, { person: id, attendance: 'absent' });
+    }
+    await waitForText(staff, '[data-testid=attendance]', /Có mặt tại phòng họp\s*21/);
+    await waitForText(staff, '[data-testid=attendance]', /Vắng mặt\s*6/);
+    await waitForText(staff, '[data-testid=quorum]', /21\/27 .* đủ túc số/);
+    assert.equal(await staff.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
+  });
+
+  await check('the chair works the controls by keyboard alone; a refusal shows the domain\'s reason', async () => {
+    // Keyboard only: Tab to "Take up: <item 1>" and press Enter.
+    const label = `Bắt đầu nội dung: ${session2019.question_vi}`;
+    let found = false;
+    for (let i = 0; i < 60 && !found; i += 1) {
+      await pm.keyboard.press('Tab');
+      found = await pm.evaluate((l) => document.activeElement?.innerText === l, label);
+    }
+    assert.ok(found, 'the take-up button is reachable with Tab');
+    const focused = await pm.evaluate(() => {
+      const e = document.activeElement;
+      return getComputedStyle(e).outlineStyle !== 'none' || e.matches(':focus-visible');
+    });
+    assert.ok(focused, 'the focused control shows its focus');
+    await pm.keyboard.press('Enter');
+    await waitForText(pm, '[data-testid=current-item]', new RegExp(session2019.question_vi.slice(0, 30)));
+    await waitForText(staff, '[data-testid=current-item]', new RegExp(session2019.question_vi.slice(0, 30)));
+    // A member asks for the floor; the chair gives it; the speaker's time runs.
+    await act('min-ict', 'POST', `${B}/meetings/room-1/floor-requests`);
+    await waitForText(pm, '.controls', /Mời phát biểu: Bộ trưởng Bộ Thông tin và Truyền thông/);
+    await pm.click('.controls .buttons .action-button:nth-child(3) button');
+    await waitForText(staff, '[data-testid=speaker]', /Đang phát biểu: Bộ trưởng Bộ Thông tin và Truyền thông \d\d:\d\d/);
+    await shoot(staff, 'room-speaker-vi');
+    // The secretariat may not open a vote: the server's refusal is shown in words.
+    const openVote = await staff.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
+    assert.ok(openVote >= 0, 'the secretariat sees the controls');
+    await staff.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), openVote);
+    await waitForText(staff, '[data-testid=refusal]', /\S/);
+    const refusal = await textOf(staff, '[data-testid=refusal]');
+    assert.ok(!/^HTTP \d+$/.test(refusal), `the refusal is the problem's detail: ${refusal}`);
+    await pm.click('.controls .buttons .action-button:nth-child(4) button'); // end the speech
+    await waitForText(staff, '.room', /Chưa có ai phát biểu/);
+    await axe(pm, 'room with chair controls');
+    await shoot(pm, 'chair-controls-vi');
+  });
+
+  const ballotLatency = [];
+  await check('the tally on every open room view follows each signed ballot, with the rule and the outcome', async () => {
+    const button = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), button);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^0 tán thành \/ 27 thành viên/);
+    const voters = session2019.ballots.for;
+    assert.equal(voters.length, 25);
+    for (const [i, id] of voters.entries()) {
+      const key = `web-ballot-${id}`;
+      const payload = {
+        body: BODY, choice: 'for', command_id: `api:${id}:${key}`, kind: 'ballot', object: 'room-1/vote-1',
+        on_behalf_of: '', signer: id, text_sha256: '', time: nowRfc3339(), version: 0,
+      };
+      const sent = Date.now();
+      await act(id, 'POST', `${B}/meetings/room-1/votes/vote-1/ballots`, { choice: 'for', signature: signAs(id, payload) },
+        { 'Idempotency-Key': key });
+      const line = new RegExp(`^${i + 1} tán thành / 27 thành viên`);
+      await Promise.all([pm, staff].map((p) => waitForText(p, '[data-testid=tally-vote-1] [data-testid=tally-line]', line)));
+      ballotLatency.push(Date.now() - sent);
+      if (i === 12) await shoot(staff, 'room-vote-vi');
+    }
+    await waitForText(staff, '[data-testid=tally-vote-1]', /Tán thành: 21 tại phòng họp, 4 trực tuyến/);
+    await waitForText(staff, '[data-testid=tally-vote-1]', /Quy tắc: .*more than half of all 27 members/);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=outcome]', /Nếu kết thúc lúc này: Thông qua/);
+    await setLanguage(staff, 'en');
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^25 for \/ 27 members/);
+    await fullyTranslated(staff, 'room', 'en');
+    await shoot(staff, 'room-vote-en');
+    await setLanguage(staff, 'vi');
+    const close = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Kết thúc biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), close);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=outcome]', /^✔ Thông qua$/);
+    await fullyTranslated(staff, 'room', 'vi');
+    await axe(staff, 'room after the vote');
+    await shoot(staff, 'room-result-vi');
+    const sorted = [...ballotLatency].sort((a, b) => a - b);
+    console.log(`# ballot 201 → both pages show it: p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms (n=${sorted.length})`);
+  });
+
+  await check('the auditor\'s timeline tells how the resolution passed: 25 for (21 in the room, 4 online), the rule, the signature', async () => {
+    const text = 'Điều 1. Giao Bộ Công an chủ trì xây dựng Nghị định về định danh và xác thực điện tử.';
+    await act('gov-office-staff-1', 'POST', `${B}/resolutions`,
+      { resolution: 'nq-web', title: session2019.question_vi, text, meeting: 'room-1', vote: 'vote-1' });
+    await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-web/submission`);
+    const key = 'web-sign-nq-web';
+    const payload = {
+      body: BODY, choice: '', command_id: `api:pm:${key}`, kind: 'resolution_signature', object: 'nq-web',
+      on_behalf_of: '', signer: 'pm', text_sha256: crypto.createHash('sha256').update(text, 'utf8').digest('hex'),
+      time: nowRfc3339(), version: 1,
+    };
+    await act('pm', 'POST', `${B}/resolutions/nq-web/signature`, { signature: signAs('pm', payload) }, { 'Idempotency-Key': key });
+    await act('gov-office-staff-1', 'POST', `${B}/resolution-numbers`, { resolution: 'nq-web', year: new Date().getUTCFullYear() });
+    await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-web/promulgation`);
+    await act('pm', 'POST', `${B}/meetings/room-1/session/close`);
+
+    const auditor = await openBrowserAs('auditor-1');
+    await auditor.goto(`${url}/#/b/${BODY}/r/nq-web`, { waitUntil: 'networkidle0' });
+    await waitForText(auditor, '[data-testid=story-outcome]', /Thông qua: 25 tán thành \(21 tại phòng họp, 4 trực tuyến/);
+    await waitForText(auditor, '[data-testid=story-rule]', /more than half of all 27 members/);
+    await waitForText(auditor, '.timeline', /Ký số bởi Thủ tướng Chính phủ \(phiên bản 1\) · ✔ chữ ký số hợp lệ/);
+    await waitForText(auditor, '.timeline', /Ban hành: Nghị quyết số 1\/NQ-CP/);
+    await axe(auditor, 'auditor timeline');
+    await fullyTranslated(auditor, 'auditor timeline', 'vi');
+    await shoot(auditor, 'auditor-timeline-vi');
+    await setLanguage(auditor, 'en');
+    await waitForText(auditor, '[data-testid=story-outcome]', /Passed: 25 for \(21 in the room, 4 online/);
+    await fullyTranslated(auditor, 'auditor timeline', 'en');
+    await shoot(auditor, 'auditor-timeline-en');
+
+    // The record downloads with the auditor's session, and its manifest checks.
+    const href = await auditor.$eval('a[download]', (a) => a.getAttribute('href'));
+    const bag = await auditor.evaluate(async (h) => {
+      const r = await fetch(h, { credentials: 'same-origin' });
+      return { status: r.status, bytes: Array.from(new Uint8Array(await r.arrayBuffer())) };
+    }, href);
+    assert.equal(bag.status, 200, 'the auditor downloads the meeting record');
+    const dir = path.join(opts.work, 'bag');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(opts.work, 'bag.tar'), Buffer.from(bag.bytes));
+    execFileSync('tar', ['-xf', path.join(opts.work, 'bag.tar'), '-C', dir]);
+    const root = fs.readdirSync(dir).map((d) => path.join(dir, d)).find((d) => fs.existsSync(path.join(d, 'manifest-sha256.txt')));
+    assert.ok(root, 'the bag has a SHA-256 manifest');
+    execFileSync('sha256sum', ['--quiet', '-c', 'manifest-sha256.txt'], { cwd: root });
+
+    await auditor.goto(`${url}/#/b/${BODY}/audit`, { waitUntil: 'networkidle0' });
+    await waitForText(auditor, '[data-testid=tree-head]', /\d+/);
+    await axe(auditor, 'audit');
+    await shoot(auditor, 'audit-en');
+  });
+
+  await check('the login page and the tablet-sized room view render in both languages', async () => {
+    const context = await browser.createBrowserContext();
+    const page = await context.newPage();
+    await page.setViewport({ width: 800, height: 1280 });
+    await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
+    await page.waitForSelector('#person');
+    await waitForText(page, 'main', /Đăng nhập/);
+    await axe(page, 'login');
+    await shoot(page, 'login-vi');
+    await pm.setViewport({ width: 800, height: 1280 });
+    await pm.reload({ waitUntil: 'networkidle0' });
+    await waitForText(pm, '.room', /Kết quả biểu quyết/);
+    await shoot(pm, 'room-tablet-vi');
+  });
+} catch (e) {
+  console.log(`not ok - ${step}\n${e.stack || e}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close().catch(() => {});
+  server.kill('SIGTERM');
+  await new Promise((r) => { const t = setTimeout(() => { server.kill('SIGKILL'); r(); }, 20_000); server.on('exit', () => { clearTimeout(t); r(); }); });
+}
+console.log(`${passed.length} checks passed${process.exitCode ? ', one failed' : ''}`);
