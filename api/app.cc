@@ -81,6 +81,7 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   RegisterQueryRoutes(*app);
   RegisterAuditRoutes(*app);
   RegisterExplanationRoutes(*app);
+  RegisterAnalyticsRoutes(*app);
   return app;
 }
 
@@ -120,6 +121,7 @@ bool App::MayBlock(const http::Request& request) const {
   // whole-log work go to the worker pool; other reads are answered in place.
   return request.method != "GET" || request.query.contains("as_of") ||
          request.path.ends_with("/export") || request.path.ends_with("/explanation") ||
+         request.path.ends_with("/analytics") ||
          request.path.find("/log") != std::string::npos;
 }
 

@@ -148,6 +148,8 @@ void RegisterQueryRoutes(App& app);
 void RegisterAuditRoutes(App& app);
 // GET …/explanation of resolutions, votes and forms (api/explanation_routes.cc).
 void RegisterExplanationRoutes(App& app);
+// GET …/analytics of meetings and of the body (api/analytics_routes.cc).
+void RegisterAnalyticsRoutes(App& app);
 
 
 }  // namespace ecab::api

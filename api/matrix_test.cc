@@ -142,6 +142,8 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
       {"GET /resolutions/{resolution}", everyone},
       {"GET /documents/{document}", everyone},
       {"GET /dashboard", oversight},
+      {"GET /analytics", oversight},
+      {"GET /meetings/{meeting}/analytics", everyone},
       {"GET /search", everyone},
       {"GET /log", auditors},
       {"GET /log/tree-heads", auditors},

@@ -27,6 +27,14 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   // read with min_position cuts the wait short): one view write per batch
   // of ballots instead of one per ballot.
   p->runner_->Start(*p->source_, 1000, std::chrono::milliseconds(10));
+
+  p->analytics_ = std::make_unique<proj::AnalyticsProjection>(*p->views_);
+  p->analytics_runner_ =
+      std::make_unique<proj::Runner>("analytics", *p->views_, std::vector<proj::Projection*>{p->analytics_.get()});
+  auto analytics_checkpoint = p->analytics_runner_->StoredCheckpoint();
+  if (!analytics_checkpoint.ok()) return analytics_checkpoint.error();
+  p->analytics_source_ = store.Subscribe(*analytics_checkpoint + 1);
+  p->analytics_runner_->Start(*p->analytics_source_, 1000, std::chrono::milliseconds(50));
   return p;
 }
 
@@ -34,6 +42,11 @@ Projections::~Projections() { Stop(); }
 
 void Projections::Stop() {
   if (runner_) runner_->Stop();
+  if (analytics_runner_) analytics_runner_->Stop();
+}
+
+bool Projections::WaitForAnalytics(std::uint64_t position, std::chrono::milliseconds wait) const {
+  return analytics_runner_->WaitFor(position, std::chrono::steady_clock::now() + wait);
 }
 
 bool Projections::WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const {

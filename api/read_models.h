@@ -1,6 +1,8 @@
 // api/read_models.h — the read models the server keeps current: every
 // projection of projections/, fed by one runner over the log on a thread
-// of its own, stored in the views RocksDB.
+// of its own, stored in the views RocksDB; the analytics (added later) under
+// a runner and checkpoint of their own, so that a node that gains them builds
+// them from the whole log while the others carry on from their checkpoint.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 
 #include "eventstore/event_store.h"
 #include "eventstore/view_store.h"
+#include "projections/analytics.h"
 #include "projections/audit.h"
 #include "projections/bodies.h"
 #include "projections/dashboard.h"
@@ -32,7 +35,13 @@ class Projections {
   proj::AggregateViews& aggregates() { return *aggregates_; }
   std::uint64_t position() const { return runner_->position(); }
   bool WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const;
-  std::optional<Error> error() const { return runner_->error(); }
+  // The analytics' own position, and the wait for it.
+  std::uint64_t analytics_position() const { return analytics_runner_->position(); }
+  bool WaitForAnalytics(std::uint64_t position, std::chrono::milliseconds wait) const;
+  std::optional<Error> error() const {
+    if (auto e = runner_->error()) return e;
+    return analytics_runner_->error();
+  }
 
  private:
   Projections() = default;
@@ -43,8 +52,9 @@ class Projections {
   std::unique_ptr<proj::AuditProjection> audit_;
   std::unique_ptr<proj::SearchProjection> search_;
   std::unique_ptr<proj::BodiesProjection> bodies_;
-  std::unique_ptr<proj::Runner> runner_;
-  std::unique_ptr<es::Subscription> source_;
+  std::unique_ptr<proj::AnalyticsProjection> analytics_;
+  std::unique_ptr<proj::Runner> runner_, analytics_runner_;
+  std::unique_ptr<es::Subscription> source_, analytics_source_;
 };
 
 }  // namespace ecab::api

@@ -3,6 +3,8 @@
 //   #/                         the bodies of the person
 //   #/b/<body>                 the secretariat's dashboard
 //   #/b/<body>/m/<meeting>     the meeting room view (chair controls for the chair and staff)
+//   #/b/<body>/m/<meeting>/analytics  how the meeting used its time
+//   #/b/<body>/analytics       the body's meetings and forms over time
 //   #/b/<body>/audit           the auditor's and archivist's view
 //   #/b/<body>/r/<resolution>  how a resolution passed, step by step
 import './style.css';
@@ -16,6 +18,7 @@ import { Bodies } from './views/bodies.jsx';
 import { Dashboard } from './views/dashboard.jsx';
 import { Room } from './views/room.jsx';
 import { Audit, Story } from './views/audit.jsx';
+import { BodyAnalytics, MeetingAnalytics } from './views/analytics.jsx';
 
 export const session = signal(undefined); // undefined: checking; null: logged out; {person}
 
@@ -41,6 +44,7 @@ function Header({ person, body }) {
       <a class="brand" href="#/">{t('app.name')}</a>
       {body && <nav aria-label={t('nav.label')}>
         <a href={`#/b/${body}`}>{t('nav.dashboard')}</a>
+        <a href={`#/b/${body}/analytics`}>{t('nav.analytics')}</a>
         <a href={`#/b/${body}/audit`}>{t('nav.audit')}</a>
       </nav>}
       <div class="spacer" />
@@ -64,10 +68,12 @@ function App() {
   useEffect(() => { document.documentElement.lang = lang.get(); }, []);
   if (who === undefined) return <main class="page"><p>{t('app.loading')}</p></main>;
   if (who === null) return <><Header /><Login onLogin={(me) => session.set(me)} /></>;
-  const [b, body, kind, id] = route;
+  const [b, body, kind, id, sub] = route;
   let view;
   if (b !== 'b' || !body) view = <Bodies person={who.person} />;
+  else if (kind === 'm' && id && sub === 'analytics') view = <MeetingAnalytics body={body} meeting={id} />;
   else if (kind === 'm' && id) view = <Room body={body} meeting={id} person={who.person} />;
+  else if (kind === 'analytics') view = <BodyAnalytics body={body} />;
   else if (kind === 'audit') view = <Audit body={body} />;
   else if (kind === 'r' && id) view = <Story body={body} resolution={id} />;
   else view = <Dashboard body={body} />;

@@ -170,7 +170,8 @@ async function waitForText(page, selector, pattern, timeout = 20_000) {
       return e && new RegExp(src).test(e.innerText);
     }, { timeout, polling: 50 }, selector, pattern.source);
   } catch (e) {
-    const seen = await page.$eval(selector, (el) => el.innerText).catch(() => '(absent)');
+    const seen = await page.$eval(selector, (el) => el.innerText)
+      .catch(async () => `(absent; the page shows: ${await page.evaluate(() => (document.querySelector('main') || document.body).innerText.slice(0, 600))})`);
     throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows: ${seen}`);
   }
 }
@@ -441,6 +442,36 @@ try {
     await waitForText(auditor, '[data-testid=tree-head]', /\d+/);
     await axe(auditor, 'audit');
     await shoot(auditor, 'audit-en');
+  });
+
+  await check('the meeting analytics page shows the figures the API computes from the log, and they download as CSV', async () => {
+    const api = (await request('GET', `${B}/meetings/room-1/analytics`, { token: await tokenOf('gov-office-staff-1') })).json;
+    assert.equal(api.status, 'closed');
+    const item = api.items.find((i) => i.item === 'item-1');
+    assert.ok(item.duration_s >= item.speaking_s, JSON.stringify(item));
+    const speaker = api.speakers.find((x) => x.person === 'min-ict');
+    assert.ok(speaker && speaker.speeches === 1, JSON.stringify(api.speakers));
+    assert.equal(api.attendance.in_room, 21);
+    assert.equal(api.attendance.absent, 6);
+    await staff.goto(`${url}/#/b/${BODY}/m/room-1/analytics`, { waitUntil: 'networkidle0' });
+    const clock = (s) => (s >= 3600 ? `${Math.floor(s / 3600)}:` : '') + `${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`;
+    await waitForText(staff, '[data-testid=meeting-duration]', new RegExp(`^${clock(api.duration_s)}$`));
+    await waitForText(staff, '[data-testid=items-table]', new RegExp(`${clock(item.duration_s)}\\s+${clock(item.speaking_s)}`));
+    await waitForText(staff, '[data-testid=speakers-table]', new RegExp(`Bộ trưởng Bộ Thông tin và Truyền thông\\s+${clock(speaker.speaking_s)}\\s+1`));
+    const csv = await request('GET', `${B}/meetings/room-1/analytics?format=csv`, { token: await tokenOf('gov-office-staff-1') });
+    assert.match(csv.headers['content-type'], /^text\/csv/);
+    assert.ok(csv.raw.toString().includes(`speaker,min-ict,min-ict,,,,${speaker.speaking_s},1`), csv.raw.toString());
+    await axe(staff, 'meeting analytics');
+    await fullyTranslated(staff, 'meeting analytics', 'vi');
+    await shoot(staff, 'analytics-meeting-vi');
+    await setLanguage(staff, 'en');
+    await fullyTranslated(staff, 'meeting analytics', 'en');
+    await staff.goto(`${url}/#/b/${BODY}/analytics`, { waitUntil: 'networkidle0' });
+    await waitForText(staff, 'main', /Sessions held/);
+    await fullyTranslated(staff, 'body analytics', 'en');
+    await axe(staff, 'body analytics');
+    await shoot(staff, 'analytics-body-en');
+    await setLanguage(staff, 'vi');
   });
 
   await check('the login page and the tablet-sized room view render in both languages', async () => {

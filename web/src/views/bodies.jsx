@@ -10,7 +10,8 @@ export function Bodies() {
   useEffect(() => {
     api('/v1/bodies').then((r) => {
       setBodies(r.bodies);
-      if (r.bodies.length === 1) location.replace(`#/b/${r.bodies[0].body}`);
+      // One body: open it, unless the person went somewhere else meanwhile.
+      if (r.bodies.length === 1 && ['', '#', '#/'].includes(location.hash)) location.replace(`#/b/${r.bodies[0].body}`);
     }, setError);
   }, []);
   return (

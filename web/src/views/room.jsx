@@ -59,7 +59,7 @@ export function Room({ body, meeting, person }) {
         <Status status={view.status} />
         <FeedState state={state} />
       </div>
-      <p class="muted">{formatDateTime(view.starts_at)} · {view.place}</p>
+      <p class="muted">{formatDateTime(view.starts_at)} · {view.place} · <a href={`#/b/${body}/m/${meeting}/analytics`}>{t('nav.analytics')}</a></p>
 
       <section class="current" aria-labelledby="current-h">
         <h2 id="current-h" class="label">{t('room.current_item')}</h2>
