@@ -8,13 +8,12 @@
 //   node web/tests/browser.mjs --ecabinetd build/api/ecabinetd --web-root build/web \
 //     --fixtures tests/fixtures --chromium /usr/bin/chromium --screenshots docs/screenshots --work /tmp/web-test
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import https from 'node:https';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import puppeteer from 'puppeteer-core';
+import { B, BODY, apiClient, launchBrowser, openBrowserAs as openAs, startServer, waitForText } from './harness.mjs';
 import vi from '../src/locales/vi.js';
 import en from '../src/locales/en.js';
 
@@ -28,9 +27,6 @@ const opts = {
   ecabinetd: arg('ecabinetd'), webRoot: arg('web-root'), fixtures: arg('fixtures'),
   chromium: arg('chromium'), screenshots: arg('screenshots'), work: arg('work'),
 };
-const PASSWORD = 'cabinet-demo-2019';
-const BODY = 'gov-vn';
-const B = `/v1/bodies/${BODY}`;
 const session2019 = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'session-2019-06-24.json'), 'utf8'));
 const cabinet = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'cabinet-2019.json'), 'utf8'));
 const members = cabinet.members.map((m) => m.id);
@@ -45,136 +41,14 @@ async function check(name, fn) {
   console.log(`ok ${passed.length} - ${name} (${Date.now() - started} ms)`);
 }
 
-// ---- the server -------------------------------------------------------------
-
-fs.rmSync(opts.work, { recursive: true, force: true });
-fs.mkdirSync(opts.work, { recursive: true });
 fs.mkdirSync(opts.screenshots, { recursive: true });
-const dataDir = path.join(opts.work, 'data');
-const server = spawn(opts.ecabinetd, [
-  '--data-dir', dataDir, '--demo-cabinet', path.join(opts.fixtures, 'cabinet-2019.json'),
-  '--port', '0', '--password-cost', '10', '--web-root', opts.webRoot, '--tree-head-every', '1',
-  '--rate-per-second', '0', '--login-failures-per-minute', '1000',
-], { stdio: ['ignore', 'ignore', 'pipe'] });
-let serverLog = '';
-const url = await new Promise((resolve, reject) => {
-  const timer = setTimeout(() => reject(new Error(`ecabinetd did not start in 180 s:\n${serverLog}`)), 180_000);
-  server.stderr.on('data', (chunk) => {
-    serverLog += chunk;
-    for (const line of serverLog.split('\n')) {
-      if (!line.startsWith('{')) continue;
-      try {
-        const entry = JSON.parse(line);
-        if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.url); }
-      } catch { /* a partial line */ }
-    }
-  });
-  server.on('exit', (code) => reject(new Error(`ecabinetd exited with ${code}:\n${serverLog}`)));
-});
-const host = new URL(url).host;
-
-// ---- the API, as other people's clients ------------------------------------
-
-function request(method, target, { body, token, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const data = body === undefined ? undefined : JSON.stringify(body);
-    const req = https.request(`${url}${target}`, {
-      method, rejectUnauthorized: false, timeout: 30_000,
-      headers: {
-        ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
-        ...(token ? { Authorization: `Bearer ${token}` } : {}),
-        ...headers,
-      },
-    }, (res) => {
-      const chunks = [];
-      res.on('data', (c) => chunks.push(c));
-      res.on('end', () => {
-        const raw = Buffer.concat(chunks);
-        let json = null;
-        try { json = JSON.parse(raw.toString('utf8')); } catch { /* not JSON */ }
-        resolve({ status: res.statusCode, headers: res.headers, raw, json });
-      });
-    });
-    req.on('error', reject);
-    req.on('timeout', () => req.destroy(new Error(`${method} ${target} timed out`)));
-    if (data) req.write(data);
-    req.end();
-  });
-}
-
-const tokens = {};
-async function tokenOf(person) {
-  if (!tokens[person]) {
-    const r = await request('POST', '/v1/login', { body: { person, password: PASSWORD } });
-    assert.equal(r.status, 200, `${person} logs in: ${r.raw}`);
-    tokens[person] = r.json.token;
-  }
-  return tokens[person];
-}
-// A command that must succeed.
-async function act(person, method, target, body, headers = {}) {
-  const r = await request(method, target, { body, token: await tokenOf(person), headers });
-  assert.ok(r.status === 200 || r.status === 201, `${person} ${method} ${target}: ${r.status} ${r.raw}`);
-  return r.json;
-}
-
-// RFC 8785 for the flat payloads of docs/formats/signing.md: sorted keys,
-// JSON.stringify's escaping (which is JCS's).
-const canonical = (o) => `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(o[k])}`).join(',')}}`;
-function signAs(person, payload) {
-  const dir = path.join(dataDir, 'demo', 'people');
-  const key = crypto.createPrivateKey(fs.readFileSync(path.join(dir, `${person}.key.pem`)));
-  const der = new crypto.X509Certificate(fs.readFileSync(path.join(dir, `${person}.crt.pem`))).raw;
-  return {
-    algorithm: 'ed25519',
-    value: crypto.sign(null, Buffer.from(canonical(payload), 'utf8'), key).toString('base64'),
-    certificate: `sha256:${crypto.createHash('sha256').update(der).digest('hex')}`,
-    signed_at: payload.time,
-  };
-}
-const nowRfc3339 = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
-
-// ---- the browser ------------------------------------------------------------
-
-const browser = await puppeteer.launch({
-  executablePath: opts.chromium,
-  headless: true,
-  acceptInsecureCerts: true,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--ignore-certificate-errors', '--lang=vi-VN'],
-});
+const server = await startServer(opts);
+const { url, host } = server;
+const { request, tokenOf, act, signAs, nowRfc3339, castBallot } = apiClient(url, server.dataDir);
+const browser = await launchBrowser(opts.chromium);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
-
-// A person's own browser (its own cookies), logged in through the login page.
-async function openBrowserAs(person, width = 1366, height = 900) {
-  const context = await browser.createBrowserContext();
-  const page = await context.newPage();
-  await page.setViewport({ width, height });
-  page.on('pageerror', (e) => console.log(`# page error (${person}): ${e.message}`));
-  await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
-  await page.waitForSelector('#person', { timeout: 20_000 });
-  await page.type('#person', person);
-  await page.type('#password', PASSWORD);
-  await Promise.all([
-    page.waitForResponse((r) => r.url().endsWith('/v1/login'), { timeout: 20_000 }),
-    page.click('button[type=submit]'),
-  ]);
-  await page.waitForSelector('header .who', { timeout: 20_000 });
-  return page;
-}
+const openBrowserAs = (person, width, height) => openAs(browser, url, person, width, height);
 const textOf = (page, selector) => page.$eval(selector, (e) => e.innerText);
-async function waitForText(page, selector, pattern, timeout = 20_000) {
-  try {
-    await page.waitForFunction((s, src) => {
-      const e = document.querySelector(s);
-      return e && new RegExp(src).test(e.innerText);
-    }, { timeout, polling: 50 }, selector, pattern.source);
-  } catch (e) {
-    const seen = await page.$eval(selector, (el) => el.innerText)
-      .catch(async () => `(absent; the page shows: ${await page.evaluate(() => (document.querySelector('main') || document.body).innerText.slice(0, 600))})`);
-    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows: ${seen}`);
-  }
-}
 async function setLanguage(page, lang) {
   const current = await page.evaluate(() => document.documentElement.lang);
   if (current !== lang) await page.click('header button[lang]');
@@ -355,21 +229,15 @@ try {
   });
 
   const ballotLatency = [];
-  await check('the tally on every open room view follows each signed ballot, with the rule and the outcome', async () => {
+  await check('the tally on every open room view follows each signed ballot, with the rule and the outcome; a tie shows the chair\'s side', async () => {
     const button = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
     await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), button);
     await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^0 tán thành \/ 27 thành viên/);
     const voters = session2019.ballots.for;
     assert.equal(voters.length, 25);
     for (const [i, id] of voters.entries()) {
-      const key = `web-ballot-${id}`;
-      const payload = {
-        body: BODY, choice: 'for', command_id: `api:${id}:${key}`, kind: 'ballot', object: 'room-1/vote-1',
-        on_behalf_of: '', signer: id, text_sha256: '', time: nowRfc3339(), version: 0,
-      };
       const sent = Date.now();
-      await act(id, 'POST', `${B}/meetings/room-1/votes/vote-1/ballots`, { choice: 'for', signature: signAs(id, payload) },
-        { 'Idempotency-Key': key });
+      await castBallot(id, 'room-1', 'vote-1', 'for', `web-ballot-${id}`);
       const line = new RegExp(`^${i + 1} tán thành / 27 thành viên`);
       await Promise.all([pm, staff].map((p) => waitForText(p, '[data-testid=tally-vote-1] [data-testid=tally-line]', line)));
       ballotLatency.push(Date.now() - sent);
@@ -389,6 +257,19 @@ try {
     await fullyTranslated(staff, 'room', 'vi');
     await axe(staff, 'room after the vote');
     await shoot(staff, 'room-result-vi');
+    // A tie: the chair's side prevails, and the room view says so.
+    const open2 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), open2);
+    await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=tally-line]', /^0 tán thành/);
+    for (const [id, choice] of [['pm', 'for'], ['min-justice', 'against']]) {
+      await castBallot(id, 'room-1', 'vote-2', choice, `web-tie-${id}`);
+    }
+    await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=tie]', /^Số phiếu ngang nhau: theo bên Thủ tướng Chính phủ \(Chủ tọa\) biểu quyết — Tán thành$/);
+    await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=outcome]', /Thông qua/);
+    await shoot(staff, 'room-tie-vi');
+    const close2 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Kết thúc biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), close2);
+    await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=outcome]', /^✔ Thông qua$/);
     const sorted = [...ballotLatency].sort((a, b) => a - b);
     console.log(`# ballot 201 → both pages show it: p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms (n=${sorted.length})`);
   });
@@ -493,7 +374,6 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close().catch(() => {});
-  server.kill('SIGTERM');
-  await new Promise((r) => { const t = setTimeout(() => { server.kill('SIGKILL'); r(); }, 20_000); server.on('exit', () => { clearTimeout(t); r(); }); });
+  await server.stop();
 }
 console.log(`${passed.length} checks passed${process.exitCode ? ', one failed' : ''}`);

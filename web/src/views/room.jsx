@@ -66,7 +66,7 @@ export function Room({ body, meeting, person }) {
         <p class="huge" data-testid="current-item">{item ? item.title : t('room.no_current_item')}</p>
       </section>
 
-      {open.map((v) => <Tally key={v.vote} vote={v} name={name} live />)}
+      {open.map((v) => <Tally key={v.vote} vote={v} name={name} chair={view.chair} live />)}
 
       <div class="grid">
         <section aria-labelledby="attendance-h" class="card">
@@ -112,14 +112,14 @@ export function Room({ body, meeting, person }) {
 
       {closed.length > 0 && <section aria-labelledby="results-h">
         <h2 id="results-h">{t('room.results')}</h2>
-        {closed.map((v) => <Tally key={v.vote} vote={v} name={name} />)}
+        {closed.map((v) => <Tally key={v.vote} vote={v} name={name} chair={view.chair} />)}
       </section>}
     </main>
   );
 }
 
 // A vote's tally and outcome in words, with the rule that decides it.
-export function Tally({ vote, name, live = false }) {
+export function Tally({ vote, name, chair, live = false }) {
   const tl = vote.tally;
   const outcome = vote.passed ? 'vote.passed' : 'vote.not_passed';
   const ballots = Object.entries(vote.ballots || {});
@@ -135,8 +135,10 @@ export function Tally({ vote, name, live = false }) {
       <p class={vote.passed ? 'ok big' : 'warn big'} data-testid="outcome">
         <span aria-hidden="true">{vote.passed ? '✔ ' : '✖ '}</span>
         {live ? t('vote.so_far', { outcome: t(outcome) }) : t(outcome)}
-        {vote.tie && <span> · {t('vote.tie')}</span>}
       </p>
+      {vote.tie && <p class="big" data-testid="tie">{vote.ballots?.[chair]
+        ? t('vote.tie_chair', { chair: name(chair), choice: t(`choice.${vote.ballots[chair].choice}`) })
+        : t('vote.tie_no_chair', { chair: name(chair) })}</p>}
       {!live && ballots.length > 0 && <details>
         <summary>{t('vote.who_voted')}</summary>
         <table>

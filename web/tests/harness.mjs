@@ -1,0 +1,162 @@
+// What the browser test and the room-view benchmark share: ecabinetd with the
+// demo cabinet on a free loopback port, an API client per person (bearer
+// tokens, as other people's own clients), ballots signed with the demo keys
+// as docs/formats/signing.md says, and Debian's headless Chromium with a
+// person logged in through the login page (their own cookies).
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import https from 'node:https';
+import path from 'node:path';
+import puppeteer from 'puppeteer-core';
+
+export const PASSWORD = 'cabinet-demo-2019';
+export const BODY = 'gov-vn';
+export const B = `/v1/bodies/${BODY}`;
+
+// Starts ecabinetd on a fresh data directory under `work`; resolves once it
+// serves. `stop()` ends it (SIGTERM, then SIGKILL after 20 s).
+export async function startServer({ ecabinetd, webRoot, fixtures, work, extra = [] }) {
+  fs.rmSync(work, { recursive: true, force: true });
+  fs.mkdirSync(work, { recursive: true });
+  const dataDir = path.join(work, 'data');
+  const server = spawn(ecabinetd, [
+    '--data-dir', dataDir, '--demo-cabinet', path.join(fixtures, 'cabinet-2019.json'),
+    '--port', '0', '--password-cost', '10', '--web-root', webRoot, '--tree-head-every', '1',
+    '--rate-per-second', '0', '--login-failures-per-minute', '1000', ...extra,
+  ], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  const url = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`ecabinetd did not start in 180 s:\n${log}`)), 180_000);
+    server.stderr.on('data', (chunk) => {
+      log += chunk;
+      for (const line of log.split('\n')) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'serving') { clearTimeout(timer); resolve(entry.url); }
+        } catch { /* a partial line */ }
+      }
+    });
+    server.on('exit', (code) => reject(new Error(`ecabinetd exited with ${code}:\n${log}`)));
+  });
+  const stop = () => new Promise((resolve) => {
+    const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 20_000);
+    server.on('exit', () => { clearTimeout(timer); resolve(); });
+    server.kill('SIGTERM');
+  });
+  return { url, host: new URL(url).host, dataDir, stop };
+}
+
+// People acting over the API against `url`, each with their own token.
+export function apiClient(url, dataDir) {
+  function request(method, target, { body, token, headers = {} } = {}) {
+    return new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : JSON.stringify(body);
+      const req = https.request(`${url}${target}`, {
+        method, rejectUnauthorized: false, timeout: 30_000,
+        headers: {
+          ...(data ? { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data) } : {}),
+          ...(token ? { Authorization: `Bearer ${token}` } : {}),
+          ...headers,
+        },
+      }, (res) => {
+        const chunks = [];
+        res.on('data', (c) => chunks.push(c));
+        res.on('end', () => {
+          const raw = Buffer.concat(chunks);
+          let json = null;
+          try { json = JSON.parse(raw.toString('utf8')); } catch { /* not JSON */ }
+          resolve({ status: res.statusCode, headers: res.headers, raw, json });
+        });
+      });
+      req.on('error', reject);
+      req.on('timeout', () => req.destroy(new Error(`${method} ${target} timed out`)));
+      if (data) req.write(data);
+      req.end();
+    });
+  }
+  const tokens = {};
+  async function tokenOf(person) {
+    if (!tokens[person]) {
+      const r = await request('POST', '/v1/login', { body: { person, password: PASSWORD } });
+      assert.equal(r.status, 200, `${person} logs in: ${r.raw}`);
+      tokens[person] = r.json.token;
+    }
+    return tokens[person];
+  }
+  // A command that must succeed.
+  async function act(person, method, target, body, headers = {}) {
+    const r = await request(method, target, { body, token: await tokenOf(person), headers });
+    assert.ok(r.status === 200 || r.status === 201, `${person} ${method} ${target}: ${r.status} ${r.raw}`);
+    return r.json;
+  }
+  // RFC 8785 for the flat payloads of docs/formats/signing.md: sorted keys,
+  // JSON.stringify's escaping (which is JCS's).
+  const canonical = (o) => `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${JSON.stringify(o[k])}`).join(',')}}`;
+  function signAs(person, payload) {
+    const dir = path.join(dataDir, 'demo', 'people');
+    const key = crypto.createPrivateKey(fs.readFileSync(path.join(dir, `${person}.key.pem`)));
+    const der = new crypto.X509Certificate(fs.readFileSync(path.join(dir, `${person}.crt.pem`))).raw;
+    return {
+      algorithm: 'ed25519',
+      value: crypto.sign(null, Buffer.from(canonical(payload), 'utf8'), key).toString('base64'),
+      certificate: `sha256:${crypto.createHash('sha256').update(der).digest('hex')}`,
+      signed_at: payload.time,
+    };
+  }
+  const nowRfc3339 = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+  // A member's signed ballot on `meeting`/`vote`; resolves to the command's result.
+  async function castBallot(person, meeting, vote, choice, key) {
+    const payload = {
+      body: BODY, choice, command_id: `api:${person}:${key}`, kind: 'ballot', object: `${meeting}/${vote}`,
+      on_behalf_of: '', signer: person, text_sha256: '', time: nowRfc3339(), version: 0,
+    };
+    return act(person, 'POST', `${B}/meetings/${meeting}/votes/${vote}/ballots`,
+      { choice, signature: signAs(person, payload) }, { 'Idempotency-Key': key });
+  }
+  return { request, tokenOf, act, signAs, nowRfc3339, castBallot };
+}
+
+export function launchBrowser(chromium) {
+  return puppeteer.launch({
+    executablePath: chromium,
+    headless: true,
+    acceptInsecureCerts: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--ignore-certificate-errors', '--lang=vi-VN'],
+  });
+}
+
+// A person's own browser (its own cookies), logged in through the login page.
+export async function openBrowserAs(browser, url, person, width = 1366, height = 900) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setViewport({ width, height });
+  page.on('pageerror', (e) => console.log(`# page error (${person}): ${e.message}`));
+  await page.goto(`${url}/`, { waitUntil: 'networkidle0' });
+  await page.waitForSelector('#person', { timeout: 20_000 });
+  await page.type('#person', person);
+  await page.type('#password', PASSWORD);
+  await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/v1/login'), { timeout: 20_000 }),
+    page.click('button[type=submit]'),
+  ]);
+  await page.waitForSelector('header .who', { timeout: 20_000 });
+  return page;
+}
+
+// Waits until the text of `selector` matches `pattern`; the error says what it showed.
+export async function waitForText(page, selector, pattern, timeout = 20_000) {
+  try {
+    await page.waitForFunction((s, src) => {
+      const e = document.querySelector(s);
+      return e && new RegExp(src).test(e.innerText);
+    }, { timeout, polling: 50 }, selector, pattern.source);
+  } catch (e) {
+    const seen = await page.$eval(selector, (el) => el.innerText)
+      .catch(async () => `(absent; the page shows: ${await page.evaluate(() => (document.querySelector('main') || document.body).innerText.slice(0, 600))})`);
+    throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows: ${seen}`);
+  }
+}
