@@ -39,7 +39,9 @@ const quantile = (values, q) => {
 const server = await startServer(opts);
 const { url } = server;
 const { act, castBallot } = apiClient(url, server.dataDir);
-const browser = await launchBrowser(opts.chromium);
+// Each room view stands for a screen of its own: no tab is throttled as hidden.
+const browser = await launchBrowser(opts.chromium, ['--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding', '--disable-backgrounding-occluded-windows']);
 try {
   const members = (await act('gov-office-staff-1', 'GET', B)).people
     .filter((p) => p.role === 'member' || p.role === 'chair').map((p) => p.person);
@@ -93,10 +95,7 @@ try {
     const result = await castBallot(voter, 'bench-1', 'v', choice, `bench-${i}`);
     const answered = Date.now();
     const changedAt = await Promise.all(views.map(async (page) => {
-      await page.waitForFunction((text) => {
-        const line = document.querySelector('[data-testid=tally-v] [data-testid=tally-line]');
-        return line && line.innerText.startsWith(text);
-      }, { timeout: 30_000, polling: 'mutation' }, expected);
+      await waitForText(page, '[data-testid=tally-v] [data-testid=tally-line]', new RegExp(`^${expected}`), 30_000);
       return page.evaluate((text) => {
         const hit = [...window.__changes].reverse().find((c) => c.text.startsWith(text));
         return hit ? hit.t : Date.now();
