@@ -1,6 +1,8 @@
 // The auditors' routes: the raw log (sealed where the reader may not see),
-// signed tree heads, inclusion and consistency proofs, and the meeting export.
+// signed tree heads, inclusion and consistency proofs, the server's own
+// verification of the log, and the meeting export.
 #include <fstream>
+#include <mutex>
 
 #include "api/random.h"
 #include "api/route_support.h"
@@ -8,6 +10,8 @@
 #include "eventstore/tree_head.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"
+#include "replay/verifier.h"
+#include "eventstore/clock.h"
 
 namespace ecab::api {
 namespace {
@@ -67,18 +71,75 @@ json HashList(const std::vector<es::Hash>& hashes) {
   return out;
 }
 
+// A GET route for the body's auditors and archivists only.
+void AddAuditorRoute(App& app, std::string pattern, std::string summary, std::vector<std::string> query,
+                     std::function<http::Response(Call&)> handle) {
+  app.Add(Route{"GET", std::move(pattern), "audit", std::move(summary), {}, std::move(query), true, false, false,
+                [handle = std::move(handle)](Call& c) {
+                  if (!HasRole(c, {Role::kAuditor, Role::kArchivist})) {
+                    return ProblemResponse(403, "forbidden", "Forbidden", "for the body's auditors and archivists");
+                  }
+                  return handle(c);
+                }});
+}
+
+// The server's own verification of the log, kept current: the hash chain is
+// checked incrementally (each request checks what was appended since the
+// last), the latest signed tree head is checked against the log each time.
+class ChainWatch {
+ public:
+  Result<json> Report(App& app) {
+    std::lock_guard lock(mu_);
+    const std::uint64_t head = app.store().head_position();
+    std::uint64_t checked_now = 0;
+    if (head > verified_to_) {
+      auto report = app.store().Verify(verified_to_ + 1, head);
+      if (!report.ok()) return report.error();
+      checked_now = report->checked;
+      for (const auto& f : report->faults) faults_.push_back({{"position", f.position}, {"reason", f.reason}});
+      verified_to_ = head;
+    }
+    json out = {{"chain", {{"ok", faults_.empty()}, {"checked_up_to", verified_to_}, {"checked_now", checked_now},
+                           {"faults", faults_}}},
+                {"checked_at", FormatRfc3339(es::SystemClock().Now())}};
+    auto heads = replay::RecordedTreeHeads(app.store());
+    if (!heads.ok()) return heads.error();
+    if (heads->empty()) {
+      out["tree_head"] = nullptr;
+    } else {
+      auto check = replay::CheckAgainstHead(app.store(), heads->back().head, app.options().public_key_pem);
+      if (!check.ok()) return check.error();
+      out["tree_head"] = {{"size", check->old_size}, {"log_size", check->new_size}, {"ok", check->ok},
+                          {"reason", check->reason}, {"time", FormatRfc3339(heads->back().head.time)}};
+    }
+    out["ok"] = faults_.empty() && (out["tree_head"].is_null() || out["tree_head"]["ok"].get<bool>());
+    return out;
+  }
+
+ private:
+  std::mutex mu_;
+  std::uint64_t verified_to_ = 0;
+  json faults_ = json::array();
+};
+
+void AddVerificationRoute(App& app) {
+  auto watch = std::make_shared<ChainWatch>();
+  AddAuditorRoute(app, "/v1/bodies/{body}/log/verification",
+                  "The server's verification of the log: the hash chain up to the head (checked incrementally) and "
+                  "the latest signed tree head against the log.",
+                  {}, [&app, watch](Call&) {
+                    auto report = watch->Report(app);
+                    if (!report.ok()) return FromError(report.error());
+                    return Json(200, *report);
+                  });
+}
+
 // The auditors' and archivists' routes: the raw log, tree heads, proofs.
 void AddLogRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
   auto add = [&app](std::string pattern, std::string summary, std::vector<std::string> query,
                     std::function<http::Response(Call&)> handle) {
-    app.Add(Route{"GET", std::move(pattern), "audit", std::move(summary), {}, std::move(query), true, false, false,
-                  [handle = std::move(handle)](Call& c) {
-                    if (!HasRole(c, {Role::kAuditor, Role::kArchivist})) {
-                      return ProblemResponse(403, "forbidden", "Forbidden", "for the body's auditors and archivists");
-                    }
-                    return handle(c);
-                  }});
+    AddAuditorRoute(app, std::move(pattern), std::move(summary), std::move(query), std::move(handle));
   };
 
   add(b + "/log", "The raw log, paged: this body's events the caller may see in full, the rest of the body's as envelope and "
@@ -195,6 +256,7 @@ void AddExportRoute(App& app) {
 
 void RegisterAuditRoutes(App& app) {
   AddLogRoutes(app);
+  AddVerificationRoute(app);
   AddExportRoute(app);
 }
 

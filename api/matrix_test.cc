@@ -147,6 +147,7 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
       {"GET /search", everyone},
       {"GET /log", auditors},
       {"GET /log/tree-heads", auditors},
+      {"GET /log/verification", auditors},
       {"GET /log/proofs/inclusion", auditors},
       {"GET /log/proofs/consistency", auditors},
       {"GET /resolutions/{resolution}/explanation", auditors},

@@ -103,11 +103,16 @@ nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timesta
                         {"status", is_live ? "live" : "scheduled"},
                         {"starts_at", FormatRfc3339(m.starts_at)}});
   }
+  std::size_t in_progress = 0;
   for (const auto& [stream, r] : s.resolutions) {
-    if (r.promulgated && r.year == YearOf(now)) ++promulgated;
-    if (!r.promulgated) resolutions.push_back({{"resolution", IdOfStream(stream)}});
+    const bool this_year = r.promulgated && r.year == YearOf(now);
+    promulgated += this_year;
+    in_progress += !r.promulgated;
+    if (!r.promulgated || this_year) {
+      resolutions.push_back({{"resolution", IdOfStream(stream)}, {"promulgated", r.promulgated}});
+    }
   }
-  const auto in_progress = resolutions.size(), outstanding = forms.size();
+  const auto outstanding = forms.size();
   return nlohmann::json{
       {"body", body},
       {"as_of", FormatRfc3339(now)},

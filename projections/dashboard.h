@@ -52,7 +52,7 @@ bool AffectsDashboard(const es::RecordedEvent& event);
 Status ApplyToDashboard(DashboardState& state, const es::RecordedEvent& event);
 // The summary of `state` as seen at `now`: counts, and the open items behind
 // them (forms issued and not closed, with deadline; meetings upcoming or live;
-// resolutions not promulgated), by id.
+// resolutions in progress or promulgated this year), by id.
 nlohmann::json Summarize(std::string_view body, const DashboardState& state, Timestamp now);
 
 class DashboardProjection final : public Projection {

@@ -106,6 +106,8 @@ TEST_F(History, TheDashboardCountsAgainstTheTimeAsked) {
   EXPECT_EQ((*summary)["meetings"]["live"], 0);
   EXPECT_EQ((*summary)["resolutions"]["promulgated_this_year"], 1);
   EXPECT_EQ((*summary)["resolutions"]["in_progress"], 0);
+  EXPECT_EQ((*summary)["resolutions"]["items"], nlohmann::json::parse(R"([{"resolution":"nq-eid","promulgated":true}])"))
+      << "this year's promulgated resolutions are listed for the auditors";
   auto next_year = Dashboard(*views, "gov-vn", june25 + std::chrono::days(365));
   EXPECT_EQ((*next_year)["resolutions"]["promulgated_this_year"], 0);
 

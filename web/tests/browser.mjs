@@ -321,6 +321,10 @@ try {
 
     await auditor.goto(`${url}/#/b/${BODY}/audit`, { waitUntil: 'networkidle0' });
     await waitForText(auditor, '[data-testid=tree-head]', /\d+/);
+    await waitForText(auditor, '[data-testid=verification]', /The log is intact/);
+    await waitForText(auditor, '[data-testid=verification]', /consistent with the log now/);
+    await waitForText(auditor, '[data-testid=verification]', /The hash chain holds from the first event to event \d+/);
+    await waitForText(auditor, 'main', /nq-web/);  // this year's promulgated resolution is there to open
     await axe(auditor, 'audit');
     await shoot(auditor, 'audit-en');
   });

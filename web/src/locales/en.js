@@ -192,4 +192,12 @@ export default {
   'analytics.form': 'Form',
   'analytics.issued': 'Issued',
   'analytics.answered': 'Answered',
+  'audit.verification': 'Integrity of the log (checked by the server)',
+  'audit.verified': 'The log is intact',
+  'audit.not_verified': 'The log has integrity faults',
+  'audit.chain_ok': 'The hash chain holds from the first event to event {n}.',
+  'audit.chain_faults': 'Hash chain up to event {n}: {faults} faults.',
+  'audit.head_consistent': 'The latest signed tree head ({size} events) is consistent with the log now ({log} events).',
+  'audit.head_inconsistent': 'The latest signed tree head does not match the log: {reason}',
+  'audit.checked_at': 'Checked at {time}',
 };

@@ -192,4 +192,12 @@ export default {
   'analytics.form': 'Phiếu',
   'analytics.issued': 'Ngày phát hành',
   'analytics.answered': 'Đã trả lời',
+  'audit.verification': 'Kiểm tra toàn vẹn của nhật ký (trên máy chủ)',
+  'audit.verified': 'Nhật ký toàn vẹn',
+  'audit.not_verified': 'Nhật ký có lỗi toàn vẹn',
+  'audit.chain_ok': 'Chuỗi băm đúng từ sự kiện đầu tiên đến sự kiện {n}.',
+  'audit.chain_faults': 'Chuỗi băm đến sự kiện {n}: {faults} lỗi.',
+  'audit.head_consistent': 'Đầu cây đã ký gần nhất ({size} sự kiện) khớp với nhật ký hiện tại ({log} sự kiện).',
+  'audit.head_inconsistent': 'Đầu cây đã ký gần nhất không khớp với nhật ký: {reason}',
+  'audit.checked_at': 'Kiểm tra lúc {time}',
 };

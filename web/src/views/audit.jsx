@@ -12,8 +12,10 @@ export function Audit({ body }) {
   const [resolutions, setResolutions] = useState([]);
   const [error, setError] = useState(null);
   const [id, setId] = useState('');
+  const [verification, setVerification] = useState(null);
   useEffect(() => {
     api(`${bodyPath(body)}/log/tree-heads`).then(setHeads, setError);
+    api(`${bodyPath(body)}/log/verification`).then(setVerification, setError);
     api(`${bodyPath(body)}/dashboard`).then((d) => setResolutions(d.resolutions.items), () => setResolutions([]));
   }, [body]);
   const latest = heads?.tree_heads?.[heads.tree_heads.length - 1];
@@ -21,6 +23,19 @@ export function Audit({ body }) {
     <main class="page">
       <h1>{t('audit.title')}</h1>
       <ErrorNote error={error} />
+      <section class="card" aria-labelledby="verify-h">
+        <h2 id="verify-h">{t('audit.verification')}</h2>
+        {verification ? <div data-testid="verification">
+          <p class={verification.ok ? 'ok big' : 'warn big'}><span aria-hidden="true">{verification.ok ? '✔ ' : '✖ '}</span>
+            {t(verification.ok ? 'audit.verified' : 'audit.not_verified')}</p>
+          <p>{t(verification.chain.ok ? 'audit.chain_ok' : 'audit.chain_faults', { n: verification.chain.checked_up_to, faults: verification.chain.faults.length })}</p>
+          {verification.chain.faults.map((f) => <p key={f.position} class="warn">{f.position}: {f.reason}</p>)}
+          {verification.tree_head && <p>{verification.tree_head.ok
+            ? t('audit.head_consistent', { size: verification.tree_head.size, log: verification.tree_head.log_size })
+            : t('audit.head_inconsistent', { reason: verification.tree_head.reason })}</p>}
+          <p class="muted">{t('audit.checked_at', { time: formatDateTime(verification.checked_at) })}</p>
+        </div> : <p class="muted">{t('app.loading')}</p>}
+      </section>
       <section class="card" aria-labelledby="head-h">
         <h2 id="head-h">{t('audit.tree_head')}</h2>
         {latest ? <dl class="facts" data-testid="tree-head">
