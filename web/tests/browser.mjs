@@ -9,7 +9,6 @@
 //     --fixtures tests/fixtures --chromium /usr/bin/chromium --screenshots docs/screenshots --work /tmp/web-test
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
@@ -44,7 +43,7 @@ async function check(name, fn) {
 fs.mkdirSync(opts.screenshots, { recursive: true });
 const server = await startServer(opts);
 const { url, host } = server;
-const { request, tokenOf, act, signAs, nowRfc3339, castBallot } = apiClient(url, server.dataDir);
+const { request, tokenOf, act, castBallot, actSigned } = apiClient(url, server.dataDir);
 const browser = await launchBrowser(opts.chromium);
 const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const openBrowserAs = (person, width, height) => openAs(browser, url, person, width, height);
@@ -278,14 +277,23 @@ try {
     const text = 'Điều 1. Giao Bộ Công an chủ trì xây dựng Nghị định về định danh và xác thực điện tử.';
     await act('gov-office-staff-1', 'POST', `${B}/resolutions`,
       { resolution: 'nq-web', title: session2019.question_vi, text, meeting: 'room-1', vote: 'vote-1' });
+    // The draft goes out for opinions through a form the chair approves; a minister answers.
+    const question = 'Ý kiến về dự thảo Nghị quyết về định danh và xác thực điện tử?';
+    await act('gov-office-staff-1', 'POST', `${B}/forms`, {
+      form: 'f-web', title: 'Lấy ý kiến dự thảo Nghị quyết', question, addressees: ['min-justice', 'min-ict'],
+      deadline: new Date(Date.now() + 2 * 86400e3).toISOString(),
+    });
+    await act('gov-office-staff-1', 'POST', `${B}/forms/f-web/submission`);
+    await actSigned('pm', `${B}/forms/f-web/approval`, {},
+      { kind: 'form_approval', object: 'f-web', text: question, version: 1, key: 'web-approve-f-web' });
+    await act('gov-office-staff-1', 'POST', `${B}/forms/f-web/issue`);
+    const opinion = 'Đồng ý; đề nghị bổ sung quy định về bảo vệ dữ liệu cá nhân.';
+    await actSigned('min-justice', `${B}/forms/f-web/answers`, { answer: 'agree_with_comments', text: opinion },
+      { kind: 'form_answer', object: 'f-web', choice: 'agree_with_comments', text: opinion, version: 1, key: 'web-answer-f-web' });
+    await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-web/circulation`, { form: 'f-web' });
     await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-web/submission`);
-    const key = 'web-sign-nq-web';
-    const payload = {
-      body: BODY, choice: '', command_id: `api:pm:${key}`, kind: 'resolution_signature', object: 'nq-web',
-      on_behalf_of: '', signer: 'pm', text_sha256: crypto.createHash('sha256').update(text, 'utf8').digest('hex'),
-      time: nowRfc3339(), version: 1,
-    };
-    await act('pm', 'POST', `${B}/resolutions/nq-web/signature`, { signature: signAs('pm', payload) }, { 'Idempotency-Key': key });
+    await actSigned('pm', `${B}/resolutions/nq-web/signature`, {},
+      { kind: 'resolution_signature', object: 'nq-web', text, version: 1, key: 'web-sign-nq-web' });
     await act('gov-office-staff-1', 'POST', `${B}/resolution-numbers`, { resolution: 'nq-web', year: new Date().getUTCFullYear() });
     await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-web/promulgation`);
     await act('pm', 'POST', `${B}/meetings/room-1/session/close`);
@@ -296,6 +304,7 @@ try {
     await waitForText(auditor, '[data-testid=story-rule]', /more than half of all 27 members/);
     await waitForText(auditor, '.timeline', /Ký số bởi Thủ tướng Chính phủ \(phiên bản 1\) · ✔ chữ ký số hợp lệ/);
     await waitForText(auditor, '.timeline', /Ban hành: Nghị quyết số 1\/NQ-CP/);
+    await waitForText(auditor, '.timeline', /Bộ trưởng Bộ Tư pháp cho ý kiến: Đồng ý, có ý kiến \(phiếu “Lấy ý kiến dự thảo Nghị quyết”\) · ✔ chữ ký số hợp lệ/);
     await axe(auditor, 'auditor timeline');
     await fullyTranslated(auditor, 'auditor timeline', 'vi');
     await shoot(auditor, 'auditor-timeline-vi');

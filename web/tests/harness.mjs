@@ -108,15 +108,21 @@ export function apiClient(url, dataDir) {
   }
   const nowRfc3339 = () => new Date().toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
   // A member's signed ballot on `meeting`/`vote`; resolves to the command's result.
-  async function castBallot(person, meeting, vote, choice, key) {
-    const payload = {
-      body: BODY, choice, command_id: `api:${person}:${key}`, kind: 'ballot', object: `${meeting}/${vote}`,
-      on_behalf_of: '', signer: person, text_sha256: '', time: nowRfc3339(), version: 0,
-    };
-    return act(person, 'POST', `${B}/meetings/${meeting}/votes/${vote}/ballots`,
-      { choice, signature: signAs(person, payload) }, { 'Idempotency-Key': key });
+  function castBallot(person, meeting, vote, choice, key) {
+    return actSigned(person, `${B}/meetings/${meeting}/votes/${vote}/ballots`, { choice },
+      { kind: 'ballot', object: `${meeting}/${vote}`, choice, key });
   }
-  return { request, tokenOf, act, signAs, nowRfc3339, castBallot };
+  // Any signed act of docs/formats/signing.md by `person`, sent with `body`
+  // (the signature added) under a fresh Idempotency-Key.
+  async function actSigned(person, target, body, { kind, object, choice = '', text = '', version = 0, key }) {
+    const payload = {
+      body: BODY, choice, command_id: `api:${person}:${key}`, kind, object, on_behalf_of: '', signer: person,
+      text_sha256: text === '' ? '' : crypto.createHash('sha256').update(text, 'utf8').digest('hex'),
+      time: nowRfc3339(), version,
+    };
+    return act(person, 'POST', target, { ...body, signature: signAs(person, payload) }, { 'Idempotency-Key': key });
+  }
+  return { request, tokenOf, act, signAs, nowRfc3339, castBallot, actSigned };
 }
 
 // `extraArgs`: e.g. the benchmark's flags that keep pages in background tabs

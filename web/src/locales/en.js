@@ -200,4 +200,9 @@ export default {
   'audit.head_consistent': 'The latest signed tree head ({size} events) is consistent with the log now ({log} events).',
   'audit.head_inconsistent': 'The latest signed tree head does not match the log: {reason}',
   'audit.checked_at': 'Checked at {time}',
+  'story.opinion': '{member} gave an opinion: {answer} (form “{form}”)',
+  'answer.agree': 'Agree',
+  'answer.agree_with_comments': 'Agree with comments',
+  'answer.disagree': 'Disagree',
+  'answer.other': 'Other opinion',
 };

@@ -200,4 +200,9 @@ export default {
   'audit.head_consistent': 'Đầu cây đã ký gần nhất ({size} sự kiện) khớp với nhật ký hiện tại ({log} sự kiện).',
   'audit.head_inconsistent': 'Đầu cây đã ký gần nhất không khớp với nhật ký: {reason}',
   'audit.checked_at': 'Kiểm tra lúc {time}',
+  'story.opinion': '{member} cho ý kiến: {answer} (phiếu “{form}”)',
+  'answer.agree': 'Đồng ý',
+  'answer.agree_with_comments': 'Đồng ý, có ý kiến',
+  'answer.disagree': 'Không đồng ý',
+  'answer.other': 'Ý kiến khác',
 };

@@ -84,6 +84,11 @@ export function Story({ body, resolution }) {
     }
     if (v.closed_at) steps.push({ at: v.closed_at, text: t('story.vote_closed', { reasoning: v.reasoning }) });
   }
+  for (const form of story.opinions_on_drafts || []) {
+    for (const a of form.answers || []) {
+      steps.push({ at: a.at, text: t('story.opinion', { member: name(a.member), answer: t(`answer.${a.answer}`), form: form.title || form.form }), signature: a.signature });
+    }
+  }
   if (story.signature) steps.push({ at: story.signature.at, text: t('story.signed', { signer: name(story.signature.signer), version: story.signature.version }), signature: story.signature.status });
   if (story.promulgated) steps.push({ at: story.promulgated.at, text: t('story.promulgated', { number: story.promulgated.number }) });
   steps.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
