@@ -10,6 +10,8 @@
 #include "api/request_checks.h"
 #include "api/command_service.h"
 #include "api/read_models.h"
+#include "api/reminder_scheduler.h"
+#include "domain/reminders/reminders.h"
 #include "api/visibility.h"
 #include "api/web_assets.h"
 
@@ -38,6 +40,7 @@ App::App(es::EventStore& store, AppOptions options) : store_(store), options_(st
 App::~App() { Shutdown(); }
 
 void App::Shutdown() {
+  if (reminders_) reminders_->Stop();  // it waits on the read models: stop it first
   if (projections_) projections_->Stop();
 }
 
@@ -73,6 +76,13 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
     auto web = WebAssets::Load(app->options_.web_root);
     if (!web.ok()) return web.error();
     app->web_ = std::make_unique<WebAssets>(std::move(web).value());
+  }
+  if (app->options_.reminders_every.count() > 0) {
+    if (!app->options_.clock) app->options_.clock = std::make_shared<es::SystemClock>();
+    app->reminders_ = std::make_unique<ReminderLoop>(
+        std::make_unique<ReminderScheduler>(*app->commands_, app->projections_->views(), app->projections_->runner(),
+                                            *app->options_.clock, std::string(reminders::kSchedulerActor)),
+        app->options_.reminders_every);
   }
   app->RegisterSystemRoutes();
   app->RegisterIdentityRoutes();

@@ -19,6 +19,7 @@
 #include "api/schema.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
+#include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
 #include "eventstore/view_store.h"
@@ -34,6 +35,10 @@ struct AppOptions {
   int hashing_slots = 2;                             // scrypt computations at once
   std::string public_key_pem;                        // the log's tree-head key, for auditors
   std::filesystem::path web_root;                    // the built web app (api/web_assets.h); empty: none
+  // The reminder scheduler (api/reminder_scheduler.h) runs every this long on
+  // a thread of the App, reading time from `clock`; 0: not at all.
+  std::chrono::milliseconds reminders_every{0};
+  std::shared_ptr<es::Clock> clock;                  // nullptr: the system clock
 };
 
 // Who is calling, once the bearer token (or client certificate) is checked.
@@ -77,6 +82,7 @@ class Metrics;
 class FoldCache;
 class FeedHub;
 class WebAssets;
+class ReminderLoop;
 
 class App final : public http::Handler {
  public:
@@ -136,6 +142,7 @@ class App final : public http::Handler {
   std::unique_ptr<FoldCache> latest_;
   std::unique_ptr<FeedHub> feeds_;
   std::unique_ptr<WebAssets> web_;  // nullptr: no web app served
+  std::unique_ptr<ReminderLoop> reminders_;  // nullptr: no scheduler
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

@@ -180,6 +180,7 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.login_failures_per_minute = c.login_failures;
   app_options.public_key_pem = public_pem;
   app_options.web_root = c.web_root;
+  app_options.reminders_every = std::chrono::seconds(c.reminders_every);
   auto api = ecab::api::App::Create(store, std::move(keys), app_options);
   if (!api.ok()) return api.error();
   if (auto s = AppointPlatformAdmin(c, **api, cabinet.has_value()); !s.ok()) return s.error();

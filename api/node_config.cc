@@ -86,6 +86,9 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
       ->check(CLI::Range(1'000L, 86'400'000L));
   opt("--linger-ms", c.linger_ms, "after refusing a request, how long to read what the client still sends");
   opt("--token-hours", c.token_hours, "lifetime of a bearer token")->check(CLI::Range(1L, 24L * 30));
+  opt("--reminders-every", c.reminders_every,
+      "seconds between runs of the reminder scheduler (reminders before deadlines, overdue warnings); 0: off")
+      ->check(CLI::Range(0L, 86'400L));
   opt("--password-cost", c.password_cost, "scrypt cost: N = 2^cost (memory 2^cost KiB per hash)")
       ->check(CLI::Range(kMinPasswordCost, kMaxPasswordCost));
   opt("--login-hash-slots", c.hashing_slots, "password hashes computed at once (429 beyond, after 2 s)")

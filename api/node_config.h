@@ -40,6 +40,7 @@ struct Config {
   long feed_idle_timeout_ms = 300'000;
   long linger_ms = 2'000;
   long token_hours = 8;
+  long reminders_every = 60;  // seconds; 0: the scheduler does not run in this process
   int password_cost = 15;
   int hashing_slots = 2;
   int login_failures = 5;

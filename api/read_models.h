@@ -34,6 +34,8 @@ class Projections {
   const es::ViewStore& views() const { return *views_; }
   proj::AggregateViews& aggregates() { return *aggregates_; }
   std::uint64_t position() const { return runner_->position(); }
+  // The runner of the main read models (the task view the reminders read).
+  const proj::Runner& runner() const { return *runner_; }
   bool WaitFor(std::uint64_t position, std::chrono::milliseconds wait) const;
   // The analytics' own position, and the wait for it.
   std::uint64_t analytics_position() const { return analytics_runner_->position(); }

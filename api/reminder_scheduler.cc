@@ -1,5 +1,7 @@
 #include "api/reminder_scheduler.h"
 
+#include "api/log.h"
+
 namespace ecab::api {
 
 ReminderScheduler::ReminderScheduler(CommandService& commands, const es::ViewStore& views, const proj::Runner& runner,
@@ -24,6 +26,42 @@ Result<std::size_t> ReminderScheduler::RunOnce() {
     if (outcome->events > 0) ++recorded;
   }
   return recorded;
+}
+
+ReminderLoop::ReminderLoop(std::unique_ptr<ReminderScheduler> scheduler, std::chrono::milliseconds every)
+    : scheduler_(std::move(scheduler)), every_(every) {
+  thread_ = std::thread([this] {
+    std::unique_lock lock(mu_);
+    while (!stop_) {
+      if (wake_.wait_for(lock, every_, [this] { return stop_; })) break;
+      lock.unlock();
+      auto recorded = scheduler_->RunOnce();
+      if (!recorded.ok()) {
+        LogEvent(spdlog::level::warn, {{"msg", "reminders not sent this round; the next round tries again"},
+                                       {"error", ToString(recorded.error())}});
+      } else if (*recorded > 0) {
+        LogEvent(spdlog::level::info, {{"msg", "reminders recorded"}, {"count", *recorded}});
+      }
+      lock.lock();
+      if (recorded.ok()) recorded_ += *recorded;
+    }
+  });
+}
+
+ReminderLoop::~ReminderLoop() { Stop(); }
+
+void ReminderLoop::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::uint64_t ReminderLoop::recorded() const {
+  std::lock_guard lock(mu_);
+  return recorded_;
 }
 
 }  // namespace ecab::api

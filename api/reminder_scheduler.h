@@ -9,7 +9,11 @@
 // down.
 #pragma once
 
+#include <condition_variable>
+#include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "api/command_service.h"
 #include "eventstore/clock.h"
@@ -37,6 +41,27 @@ class ReminderScheduler {
   es::Clock& clock_;
   std::string actor_;
   proj::ReminderPolicy policy_;
+};
+
+// The scheduler on a thread of its own, run every `every` until Stop() (or
+// destruction). An error is logged and the next run tries again: a reminder
+// is never lost, only late.
+class ReminderLoop {
+ public:
+  ReminderLoop(std::unique_ptr<ReminderScheduler> scheduler, std::chrono::milliseconds every);
+  ~ReminderLoop();
+  void Stop();
+  // Reminders recorded since the start.
+  std::uint64_t recorded() const;
+
+ private:
+  std::unique_ptr<ReminderScheduler> scheduler_;
+  std::chrono::milliseconds every_;
+  mutable std::mutex mu_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::uint64_t recorded_ = 0;
+  std::thread thread_;
 };
 
 }  // namespace ecab::api

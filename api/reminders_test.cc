@@ -1,5 +1,7 @@
-// Reminders and overdue warnings with a fake clock, across restarts.
+// Reminders and overdue warnings with a fake clock, across restarts, and the
+// scheduler running on its own inside the server (the App).
 #include "api/reminder_scheduler.h"
+#include "api/testing.h"
 
 #include <gtest/gtest.h>
 
@@ -137,6 +139,62 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
   EXPECT_EQ(entry["urgency"], "urgent");
   EXPECT_EQ(entry["reminders"].size(), 3u);
   EXPECT_TRUE((*views)->Scan("inbox/m02/", 10)->empty()) << "m02 answered: nothing awaits them";
+}
+
+// Polls the reminders recorded in gov-vn until `done` holds (5 s at most).
+std::vector<reminders::ReminderRecorded> AwaitReminders(
+    const es::EventStore& store, const std::function<bool(const std::vector<reminders::ReminderRecorded>&)>& done) {
+  for (int i = 0; i < 250; ++i) {
+    auto recorded = RecordedReminders(store);
+    if (done(recorded)) return recorded;
+    std::this_thread::sleep_for(20ms);
+  }
+  return RecordedReminders(store);
+}
+
+TEST(Reminders, TheServerRunsTheSchedulerOnItsOwnWithTheClockItIsGiven) {
+  const Timestamp start = testing::Now();
+  auto clock = std::make_shared<es::ManualClock>(start);
+  testing::Node node(false, [&](AppOptions& o) {
+    o.reminders_every = 20ms;
+    o.clock = clock;
+  });
+  const Timestamp deadline = start + std::chrono::hours(72);
+  const std::vector<std::string> addressees = {"min-ict", "min-justice", "min-finance", "min-health"};
+  forms::FormContent content{"Decree", "Agree?", {}, addressees, deadline, Urgency::kNormal};
+  Append(*node.store, "form-rf", forms::FormDrafted{"rf", content}, "gov-office-staff-1", "rf-draft");
+  Append(*node.store, "form-rf", forms::FormIssued{addressees, deadline, Urgency::kNormal, Silence::kNotCounted, {1, 2}},
+         "gov-office-staff-1", "rf-issue");
+  Append(*node.store, "form-rf", forms::AnswerGiven{"min-health", forms::Answer::kAgree, "", 1, {}}, "min-health",
+         "rf-answer");
+  std::this_thread::sleep_for(200ms);
+  EXPECT_TRUE(RecordedReminders(*node.store).empty()) << "nothing is due 72 hours before";
+
+  clock->Set(deadline - std::chrono::hours(23));
+  auto recorded = AwaitReminders(*node.store, [](const auto& r) { return r.size() >= 3; });
+  ASSERT_EQ(recorded.size(), 3u) << "the 24-hour reminder to the three who have not answered";
+  auto events = node.store->ReadStream("reminders-gov-vn", 0, es::Direction::kForward, 10);
+  ASSERT_TRUE(events.ok());
+  EXPECT_EQ((*events)[0].actor.id, reminders::kSchedulerActor) << "recorded as the node's scheduler, not a person";
+  for (const auto& r : recorded) {
+    EXPECT_NE(r.person, "min-health") << "who answered gets no reminder";
+    EXPECT_EQ(r.stage, "before");
+  }
+
+  clock->Set(deadline + std::chrono::minutes(5));
+  recorded = AwaitReminders(*node.store, [](const auto& r) {
+    return std::count_if(r.begin(), r.end(), [](const auto& x) { return x.stage == "overdue"; }) >= 3;
+  });
+  std::this_thread::sleep_for(200ms);  // ten more rounds: nothing twice
+  recorded = RecordedReminders(*node.store);
+  std::set<std::string> overdue;
+  for (const auto& r : recorded) {
+    if (r.stage != "overdue") continue;
+    EXPECT_TRUE(overdue.insert(r.person).second) << r.person << " warned twice";
+    EXPECT_NE(std::find(r.recipients.begin(), r.recipients.end(), "gov-office-staff-1"), r.recipients.end())
+        << "the staff who issued the form are told too";
+  }
+  EXPECT_EQ(overdue, (std::set<std::string>{"min-finance", "min-ict", "min-justice"}));
 }
 
 }  // namespace

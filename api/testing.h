@@ -33,7 +33,8 @@ inline Timestamp Now() { return es::SystemClock().Now(); }
 
 class Node {
  public:
-  explicit Node(bool client_certificates = false)
+  // `configure` adjusts the App's options before it is created.
+  explicit Node(bool client_certificates = false, const std::function<void(AppOptions&)>& configure = {})
       : ca_("Test CA", FromMicros(ToMicros(Now()) - 86'400'000'000LL), FromMicros(ToMicros(Now()) + 86'400'000'000LL * 30)) {
     spdlog::set_level(spdlog::level::warn);  // request lines only when asked for
     store = es::testing::OpenOrDie(dir.path() / "store");
@@ -60,6 +61,7 @@ class Node {
     options.data_dir = dir.path();
     options.password_cost = 10;
     options.max_min_position_wait = std::chrono::milliseconds(5000);
+    if (configure) configure(options);
     auto app_or = App::Create(*store, es::testing::Ring(), options);
     if (!app_or.ok()) throw std::runtime_error(ToString(app_or.error()));
     app = std::move(app_or).value();

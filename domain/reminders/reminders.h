@@ -70,11 +70,17 @@ struct RecordReminder {
   std::string responsible;  // the staff member who issued the form or scheduled the meeting
 };
 
+// The actor the node's own scheduler records reminders as. Person ids cannot
+// hold ':' (domain/base/ids.h), so no login can act as it; it needs no role
+// in the body, and nothing but the scheduler's command may name it.
+inline constexpr std::string_view kSchedulerActor = "system:scheduler";
+
 // The command id that makes each reminder exactly-once in the log.
 std::string ReminderCommandId(const RecordReminder& c);
 
-// Refuses a reminder that is not yet due or malformed; else the reminder and
-// one notification per recipient.
+// Refuses a reminder that is not yet due or malformed, or recorded by anyone
+// but the scheduler (kSchedulerActor) or the body's secretariat; else the
+// reminder and one notification per recipient.
 [[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordReminder& command, const CommandContext& ctx,
                                                         const directory::Body& body);
 

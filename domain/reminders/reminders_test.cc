@@ -49,5 +49,16 @@ TEST(Reminders, AReminderBeforeTheDeadlineGoesToTheMemberOnlyAndNotBeforeItIsDue
   EXPECT_EQ(Decide(bad, w.Ctx("staff", Role::kSecretariat, June24()), w.body).error().code, ErrorCode::kInvalidArgument);
 }
 
+TEST(Reminders, TheNodesSchedulerNeedsNoRoleButAnActorOutsideTheBodyIsRefused) {
+  World w = World::WithMembers(3);
+  const Timestamp later = June24() + std::chrono::minutes(1);
+  auto by_scheduler = Decide(Overdue(), w.Ctx(std::string(kSchedulerActor), Role::kSecretariat, later), w.body);
+  ASSERT_TRUE(by_scheduler.ok()) << ToString(by_scheduler.error());
+  EXPECT_EQ(by_scheduler->size(), 3u);
+  auto by_stranger = Decide(Overdue(), w.Ctx("system:other", Role::kSecretariat, later), w.body);
+  ASSERT_FALSE(by_stranger.ok()) << "only the scheduler's own actor is exempt";
+  EXPECT_EQ(by_stranger.error().code, ErrorCode::kForbidden);
+}
+
 }  // namespace
 }  // namespace ecab::reminders
