@@ -380,6 +380,8 @@ try {
     await pm.setViewport({ width: 800, height: 1280 });
     await pm.reload({ waitUntil: 'networkidle0' });
     await waitForText(pm, '.room', /Kết quả biểu quyết/);
+    await waitForText(pm, '[data-testid=current-item]', /^Phiên họp đã bế mạc$/);
+    assert.equal(await pm.$('.controls'), null, 'no controls once the session is closed');
     await shoot(pm, 'room-tablet-vi');
   });
 } catch (e) {

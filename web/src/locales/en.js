@@ -73,6 +73,7 @@ export default {
   'form.answered': '{n} of {of} answered',
   'room.current_item': 'Item under discussion',
   'room.no_current_item': 'No item taken up yet',
+  'room.session_closed': 'The session is closed',
   'room.attendance': 'Check-in',
   'room.floor': 'The floor',
   'room.speaking': 'Speaking: {person}',

@@ -73,6 +73,7 @@ export default {
   'form.answered': 'đã trả lời {n}/{of}',
   'room.current_item': 'Nội dung đang thảo luận',
   'room.no_current_item': 'Chưa bắt đầu nội dung nào',
+  'room.session_closed': 'Phiên họp đã bế mạc',
   'room.attendance': 'Điểm danh',
   'room.floor': 'Phát biểu',
   'room.speaking': 'Đang phát biểu: {person}',

@@ -47,7 +47,9 @@ export function Room({ body, meeting, person }) {
   if (error) return <main class="page"><ErrorNote error={error} /></main>;
   if (!view) return <main class="page"><p>{t('app.loading')}</p></main>;
   const role = people[person]?.role;
-  const controls = person === view.chair || role === 'secretariat' || (view.status === 'scheduled' && role === 'chair');
+  // The controls while there is something to do: before and during the session.
+  const controls = view.status !== 'closed' &&
+    (person === view.chair || role === 'secretariat' || (view.status === 'scheduled' && role === 'chair'));
   const item = view.agenda.find((i) => i.item === view.current_item);
   const open = view.votes.filter((v) => v.status === 'open');
   const closed = view.votes.filter((v) => v.status === 'closed');
@@ -63,7 +65,7 @@ export function Room({ body, meeting, person }) {
 
       <section class="current" aria-labelledby="current-h">
         <h2 id="current-h" class="label">{t('room.current_item')}</h2>
-        <p class="huge" data-testid="current-item">{item ? item.title : t('room.no_current_item')}</p>
+        <p class="huge" data-testid="current-item">{item ? item.title : t(view.status === 'closed' ? 'room.session_closed' : 'room.no_current_item')}</p>
       </section>
 
       {open.map((v) => <Tally key={v.vote} vote={v} name={name} chair={view.chair} live />)}
