@@ -63,7 +63,7 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
   opt("--tls-certificate", c.tls_certificate, "PEM certificate chain (default: generated self-signed under <data-dir>/tls)");
   opt("--tls-key", c.tls_key, "PEM private key of the certificate");
   opt("--web-root", c.web_root,
-      "the built web app to serve at / (default: ../web beside ecabinetd when built; 'none': no web app)");
+      "the built web app to serve at / (default: ../web/dist beside ecabinetd when built; 'none': no web app)");
   flag("--client-certificates", c.client_certificates, "ask TLS clients for a certificate (login by certificate)");
   opt("--io-threads", c.server.io_threads, "threads running the network loop")->check(CLI::Range(1, 256));
   opt("--worker-threads", c.server.worker_threads, "threads running requests (they may wait on storage)")
@@ -128,7 +128,7 @@ std::optional<int> ParseConfig(int argc, char** argv, Config& c) {
   }
   if (c.web_root.empty()) {
     std::error_code ec;
-    const auto beside = std::filesystem::canonical("/proc/self/exe", ec).parent_path().parent_path() / "web";
+    const auto beside = std::filesystem::canonical("/proc/self/exe", ec).parent_path().parent_path() / "web" / "dist";
     if (!ec && std::filesystem::is_regular_file(beside / "index.html", ec)) c.web_root = beside;
   } else if (c.web_root == "none") {
     c.web_root.clear();

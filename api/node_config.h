@@ -30,7 +30,7 @@ struct Config {
   std::filesystem::path tls_certificate;  // default: <data-dir>/tls/server.crt.pem (generated)
   std::filesystem::path tls_key;          // default: <data-dir>/tls/server.key.pem (generated)
   bool client_certificates = false;
-  // The built web app: default <dir of ecabinetd>/../web when it holds an
+  // The built web app: default <dir of ecabinetd>/../web/dist when it holds an
   // index.html (the build puts it there), "none" to serve no web app.
   std::filesystem::path web_root;
   http::ServerOptions server;

@@ -1,4 +1,4 @@
-// api/web_assets.h — the web application's built files (web/ → build/web),
+// api/web_assets.h — the web application's built files (web/ → build/web/dist),
 // served by ecabinetd on the API's origin. Loaded into memory once at start;
 // answered from memory on the network thread.
 //

@@ -5,7 +5,7 @@
 // on a bare WebSocket feed in one more page (no rendering). Also the
 // JavaScript transferred on the first load of the app.
 //
-//   node bench/room_views.mjs --ecabinetd build/api/ecabinetd --web-root build/web \
+//   node bench/room_views.mjs --ecabinetd build/api/ecabinetd --web-root build/web/dist \
 //     --fixtures tests/fixtures --chromium /usr/bin/chromium [--pages 20] [--ballots 300]
 //
 // Figures and the command in docs/PERFORMANCE.md ("Room views"). Build the

@@ -5,7 +5,7 @@
 // stops the run with its message. Screenshots of every view, in Vietnamese
 // and English, go to --screenshots (docs/screenshots/).
 //
-//   node web/tests/browser.mjs --ecabinetd build/api/ecabinetd --web-root build/web \
+//   node web/tests/browser.mjs --ecabinetd build/api/ecabinetd --web-root build/web/dist \
 //     --fixtures tests/fixtures --chromium /usr/bin/chromium --screenshots docs/screenshots --work /tmp/web-test
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
