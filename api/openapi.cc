@@ -94,7 +94,7 @@ json Components() {
      {"additionalProperties", false},
      {"required", {"algorithm", "value", "certificate", "signed_at"}},
      {"properties",
-      {{"algorithm", {{"type", "string"}, {"enum", {"ed25519", "ecdsa-p256-sha256", "rsa-pkcs1-sha256", "rsa-pss-sha256"}}}},
+      {{"algorithm", {{"type", "string"}, {"enum", {"ed25519", "ecdsa-p256-sha256", "ecdsa-p256-sha256-p1363", "rsa-pkcs1-sha256", "rsa-pss-sha256"}}}},
        {"value", {{"type", "string"}, {"contentEncoding", "base64"}}},
        {"certificate", {{"type", "string"}, {"description", "sha256:<hex> of the enrolled certificate"}}},
        {"signed_at", {{"type", "string"}, {"format", "date-time"}}}}}}},

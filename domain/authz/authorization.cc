@@ -71,6 +71,13 @@ const std::vector<Rule>& Table() {
       // The reminder service acts with a secretariat account of the body.
       {Action::kRecordReminder, "record_reminder", {R::kSecretariat}},
       {Action::kGrantDocumentAccess, "grant_document_access", {R::kSecretariat}},
+      // Anyone asks for a certificate for their own key, or revokes their own
+      // (a lost device); the admin does both for anyone and decides requests.
+      {Action::kRequestCertificate, "request_certificate",
+       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
+      {Action::kDecideCertificateRequest, "decide_certificate_request", {R::kAdmin}},
+      {Action::kRevokeCertificate, "revoke_certificate",
+       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
   };
   return table;
 }

@@ -32,6 +32,8 @@ enum class Action : std::uint8_t {
   kPromulgateResolution, kDistributeResolution,
   // reminders and document access
   kRecordReminder, kGrantDocumentAccess,
+  // the certificate lifecycle (appended: the values are not persisted, but keep the order)
+  kRequestCertificate, kDecideCertificateRequest, kRevokeCertificate,
 };
 
 // "cast_ballot", … for messages and the API.

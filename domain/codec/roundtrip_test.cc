@@ -62,6 +62,11 @@ TEST(RoundTrip, DirectoryEvents) {
   ExpectRoundTripAndGolden(d, RevocationListPublished{std::string("\x30\x02", 2)});
   ExpectRoundTripAndGolden(d, ApproverDelegated{"dpm-standing", true});
   ExpectRoundTripAndGolden(d, ResolutionNumberAssigned{"nq-1", 2019, 12, "12/NQ-CP"});
+  ExpectRoundTripAndGolden(d, CertificateRequested{"req-1", "min-ict", "iPad phòng họp",
+                                                   std::string("\x30\x03", 2), "", kT});
+  ExpectRoundTripAndGolden(d, CertificateRequestDecided{"req-1", false, "unknown device"});
+  ExpectRoundTripAndGolden(d, CertificateIssued{"req-1", "min-ict", "sha256:01"});
+  ExpectRoundTripAndGolden(d, CertificateRevoked{"min-ict", "sha256:01", "device lost", kT});
 }
 
 TEST(RoundTrip, FormEvents) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "domain/authz/authorization.h"
+#include "domain/directory/certificates.h"
 #include "domain/signing/verify.h"
 
 namespace ecab::directory {
@@ -108,7 +109,10 @@ Action ActionOf(const BodyCommand& c) {
   static constexpr Action kActions[] = {
       Action::kCreateBody,        Action::kEnrollPerson,          Action::kRemovePerson,
       Action::kEnrollCertificate, Action::kSetPolicy,             Action::kSetTrustAnchor,
-      Action::kPublishRevocationList, Action::kDelegateApprover, Action::kAssignResolutionNumber};
+      Action::kPublishRevocationList, Action::kDelegateApprover, Action::kAssignResolutionNumber,
+      Action::kRequestCertificate, Action::kDecideCertificateRequest, Action::kDecideCertificateRequest,
+      Action::kRevokeCertificate};
+  static_assert(std::size(kActions) == std::variant_size_v<BodyCommand>, "one action per body command");
   return kActions[c.index()];
 }
 
@@ -145,6 +149,23 @@ std::optional<std::string> Body::ChairAt(Timestamp t) const {
   return std::nullopt;
 }
 
+std::string_view RequestStatusName(CertificateRequest::Status status) {
+  switch (status) {
+    case CertificateRequest::Status::kPending: return "pending";
+    case CertificateRequest::Status::kApproved: return "approved";
+    case CertificateRequest::Status::kRejected: return "rejected";
+    case CertificateRequest::Status::kIssued: return "issued";
+  }
+  return "pending";
+}
+
+const CertificateRequest* Body::RequestOf(std::string_view fingerprint) const {
+  for (const auto& [request, r] : certificate_requests) {
+    if (r.fingerprint == fingerprint) return &r;
+  }
+  return nullptr;
+}
+
 const std::string* Body::CertificateDer(std::string_view person, std::string_view fingerprint) const {
   auto p = people.find(std::string(person));
   if (p == people.end()) return nullptr;
@@ -157,6 +178,10 @@ Status Body::VerifyAct(std::string_view signer, const SignedAct& act, std::strin
   if (der == nullptr) {
     return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate + " is not enrolled for '" +
                                                    std::string(signer) + "'");
+  }
+  if (auto it = revoked.find(act.certificate); it != revoked.end() && it->second <= act.signed_at) {
+    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate + " was revoked in the body at " +
+                                                   FormatRfc3339(it->second) + ", before the act");
   }
   return VerifySignedAct(SignatureCheck{payload, &act, *der, anchor_der, crl_der});
 }
@@ -201,8 +226,17 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
                                                          " forms");
           }
           return Events{ApproverDelegated{c.person, c.granted}};
-        } else {
+        } else if constexpr (std::is_same_v<C, AssignResolutionNumber>) {
           return DecideNumber(body, c, ctx);
+        } else if constexpr (std::is_same_v<C, RequestCertificate>) {
+          return DecideRequest(body, c, ctx);
+        } else if constexpr (std::is_same_v<C, DecideCertificateRequest>) {
+          return DecideOnRequest(body, c, ctx);
+        } else if constexpr (std::is_same_v<C, SupplyCertificate>) {
+          return DecideSupply(body, c, ctx);
+        } else {
+          static_assert(std::is_same_v<C, RevokeCertificate>);
+          return DecideRevocation(body, c, ctx);
         }
       },
       command);
@@ -246,9 +280,23 @@ Body Evolve(Body body, const DirectoryEvent& event) {
           } else {
             body.approvers.erase(e.person);
           }
-        } else {
+        } else if constexpr (std::is_same_v<E, ResolutionNumberAssigned>) {
           body.last_number[e.year] = std::max(body.last_number[e.year], e.sequence);
           body.numbers[e.resolution] = e;
+        } else if constexpr (std::is_same_v<E, CertificateRequested>) {
+          body.certificate_requests[e.request] =
+              CertificateRequest{e.person, e.device, e.csr_der, e.renews, e.at, CertificateRequest::Status::kPending, "", ""};
+        } else if constexpr (std::is_same_v<E, CertificateRequestDecided>) {
+          CertificateRequest& r = body.certificate_requests[e.request];
+          r.status = e.approved ? CertificateRequest::Status::kApproved : CertificateRequest::Status::kRejected;
+          r.reason = e.reason;
+        } else if constexpr (std::is_same_v<E, CertificateIssued>) {
+          CertificateRequest& r = body.certificate_requests[e.request];
+          r.status = CertificateRequest::Status::kIssued;
+          r.fingerprint = e.fingerprint;
+        } else {
+          static_assert(std::is_same_v<E, CertificateRevoked>);
+          body.revoked[e.fingerprint] = e.at;
         }
       },
       event);

@@ -29,6 +29,23 @@ struct PersonRecord {
   std::map<std::string, std::string> certificates; // fingerprint -> DER
 };
 
+// A certificate request and where it stands.
+struct CertificateRequest {
+  enum class Status : std::uint8_t { kPending, kApproved, kRejected, kIssued };
+  std::string person;
+  std::string device;
+  std::string csr_der;
+  std::string renews;       // the fingerprint it replaces, or ""
+  Timestamp at;
+  Status status = Status::kPending;
+  std::string reason;       // a rejection's
+  std::string fingerprint;  // the certificate issued, once issued
+};
+
+// "pending", "approved" (awaiting the certificate from an external CA),
+// "rejected", "issued".
+std::string_view RequestStatusName(CertificateRequest::Status status);
+
 struct Body {
   bool exists = false;
   std::string id;
@@ -44,6 +61,8 @@ struct Body {
   std::set<std::string> approvers;             // delegated approvers of forms
   std::map<std::int32_t, std::uint32_t> last_number;  // year -> last sequence
   std::map<std::string, ResolutionNumberAssigned> numbers;  // by resolution
+  std::map<std::string, CertificateRequest> certificate_requests;  // by request id
+  std::map<std::string, Timestamp> revoked;    // certificate fingerprint -> revoked from
 
   // The role `person` holds at `t`, if any.
   std::optional<Role> RoleAt(std::string_view person, Timestamp t) const;
@@ -53,8 +72,11 @@ struct Body {
   std::optional<std::string> ChairAt(Timestamp t) const;
   // The enrolled certificate (DER) `fingerprint` of `person`, or nullptr.
   const std::string* CertificateDer(std::string_view person, std::string_view fingerprint) const;
+  // The request a certificate was issued for, or nullptr (enrolled directly).
+  const CertificateRequest* RequestOf(std::string_view fingerprint) const;
   // Checks `act` by `signer` over `payload` against the enrolled certificate,
-  // the trust anchor and the revocation list in this state.
+  // the trust anchor and the revocation list in this state, and refuses a
+  // certificate revoked in the body at or before the act's time.
   Status VerifyAct(std::string_view signer, const SignedAct& act, std::string_view payload) const;
 };
 
@@ -98,9 +120,34 @@ struct AssignResolutionNumber {
   std::string resolution;
   std::int32_t year = 0;
 };
+// The certificate lifecycle (docs/formats/signing.md, "Certificates"):
+// a person (or the admin for them) asks for a certificate for a key they hold;
+// the admin approves or rejects; the certificate comes with the approval (the
+// node's CA issued it) or later (an external CA did); it is enrolled as by
+// EnrollCertificate. Revocation: the admin, or the holder (a lost device).
+struct RequestCertificate {
+  std::string request, person, device;
+  std::string csr_der;          // PKCS#10, DER
+  std::string renews{};         // the holder's certificate it replaces, or ""
+};
+struct DecideCertificateRequest {
+  std::string request;
+  bool approved = false;
+  std::string reason{};           // required to reject
+  std::string certificate_der{};  // issued with the approval by the node's CA, or "" (external CA)
+};
+struct SupplyCertificate {
+  std::string request;
+  std::string der;  // the certificate the external CA issued for an approved request
+};
+struct RevokeCertificate {
+  std::string person, fingerprint, reason;
+  std::string crl_der{};  // the node CA's new revocation list, or "" (the CA publishes its own)
+};
 using BodyCommand = std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollCertificate, SetPolicy,
                                  SetTrustAnchor, PublishRevocationList, DelegateApprover,
-                                 AssignResolutionNumber>;
+                                 AssignResolutionNumber, RequestCertificate, DecideCertificateRequest,
+                                 SupplyCertificate, RevokeCertificate>;
 
 // The events `command` produces, or why it is refused. Pure.
 [[nodiscard]] Result<std::vector<DirectoryEvent>> Decide(const Body& state, const BodyCommand& command,

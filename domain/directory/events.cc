@@ -25,6 +25,10 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
         .Add<RevocationListPublished>()
         .Add<ApproverDelegated>()
         .Add<ResolutionNumberAssigned>()
+        .Add<CertificateRequested>()
+        .Add<CertificateRequestDecided>()
+        .Add<CertificateIssued>()
+        .Add<CertificateRevoked>()
         .AddUpcaster<BodyCreatedV1>([](BodyCreatedV1 v1) {
           return BodyCreated{std::move(v1.body), std::move(v1.name), std::move(v1.name_vi),
                              std::move(v1.resolution_suffix), BodyKind::kOther};

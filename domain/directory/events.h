@@ -165,9 +165,62 @@ struct ResolutionNumberAssigned {
   friend bool operator==(const ResolutionNumberAssigned&, const ResolutionNumberAssigned&) = default;
 };
 
+// A person asked for a signing certificate for a key held on one of their
+// devices: a PKCS#10 request (DER) whose own signature proves they hold it.
+struct CertificateRequested {
+  static constexpr std::string_view kType = "body.certificate_requested";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string request;  // id, unique in the body
+  std::string person;   // who will hold the certificate
+  std::string device;   // how they name the device, e.g. "iPad phòng họp"
+  std::string csr_der;
+  std::string renews;   // the fingerprint of the certificate it replaces, or ""
+  Timestamp at;
+  template <class Archive> void serialize(Archive& ar) { ar(request, person, device, csr_der, renews, at); }
+  friend bool operator==(const CertificateRequested&, const CertificateRequested&) = default;
+};
+
+// The admin approved (true) or rejected a certificate request; a rejection
+// says why.
+struct CertificateRequestDecided {
+  static constexpr std::string_view kType = "body.certificate_request_decided";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string request;
+  bool approved = false;
+  std::string reason;
+  template <class Archive> void serialize(Archive& ar) { ar(request, approved, reason); }
+  friend bool operator==(const CertificateRequestDecided&, const CertificateRequestDecided&) = default;
+};
+
+// The certificate issued for an approved request (by the node's CA or an
+// external one); body.certificate_enrolled follows in the same append.
+struct CertificateIssued {
+  static constexpr std::string_view kType = "body.certificate_issued";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string request;
+  std::string person;
+  std::string fingerprint;  // "sha256:<hex of DER>"
+  template <class Archive> void serialize(Archive& ar) { ar(request, person, fingerprint); }
+  friend bool operator==(const CertificateIssued&, const CertificateIssued&) = default;
+};
+
+// A certificate was revoked in the body from `at` (a lost device, a person
+// who left): acts it signs at or after `at` are refused; earlier ones stand.
+struct CertificateRevoked {
+  static constexpr std::string_view kType = "body.certificate_revoked";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  std::string fingerprint;
+  std::string reason;
+  Timestamp at;
+  template <class Archive> void serialize(Archive& ar) { ar(person, fingerprint, reason, at); }
+  friend bool operator==(const CertificateRevoked&, const CertificateRevoked&) = default;
+};
+
 using DirectoryEvent =
     std::variant<BodyCreated, MemberEnrolled, MemberLeft, CertificateEnrolled, PolicySet,
-                 TrustAnchorSet, RevocationListPublished, ApproverDelegated, ResolutionNumberAssigned>;
+                 TrustAnchorSet, RevocationListPublished, ApproverDelegated, ResolutionNumberAssigned,
+                 CertificateRequested, CertificateRequestDecided, CertificateIssued, CertificateRevoked>;
 
 // Decoder for every schema version of every directory event ever written.
 const EventDecoder<DirectoryEvent>& DirectoryDecoder();

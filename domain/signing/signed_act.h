@@ -15,12 +15,15 @@ namespace ecab {
 // Accepted algorithm names.
 inline constexpr std::string_view kEd25519 = "ed25519";
 inline constexpr std::string_view kEcdsaP256 = "ecdsa-p256-sha256";
+// The same key and hash with the signature as r‖s (IEEE P1363, 64 bytes), as
+// WebCrypto produces it.
+inline constexpr std::string_view kEcdsaP256P1363 = "ecdsa-p256-sha256-p1363";
 inline constexpr std::string_view kRsaPkcs1 = "rsa-pkcs1-sha256";
 inline constexpr std::string_view kRsaPss = "rsa-pss-sha256";
 
 struct SignedAct {
   std::string algorithm;    // one of the names above
-  std::string value;        // raw signature bytes (ECDSA: DER)
+  std::string value;        // raw signature bytes (ECDSA: DER, or r‖s for the P1363 name)
   std::string certificate;  // "sha256:<hex>" fingerprint of the signer's enrolled certificate
   Timestamp signed_at;      // the time in the payload; the act's time for validity checks
   template <class A> void serialize(A& ar) { ar(algorithm, value, certificate, signed_at); }

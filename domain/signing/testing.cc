@@ -88,11 +88,15 @@ TestCa::TestCa(const std::string& name, Timestamp not_before, Timestamp not_afte
   der_ = Der(cert.get());
 }
 
+Certificate TestCa::IssueFor(const std::string& subject, KeyType type, KeyPtr key, Timestamp nb, Timestamp na) {
+  return Issue(subject, type, nb, na, true, std::move(key));
+}
+
 Certificate TestCa::Issue(const std::string& subject, KeyType type, Timestamp nb, Timestamp na,
-                          bool digital_signature) {
+                          bool digital_signature, KeyPtr key) {
   Certificate out;
   out.type = type;
-  out.key = MakeKey(type);
+  out.key = key ? std::move(key) : MakeKey(type);
   out.serial = next_serial_++;
   const auto* p = reinterpret_cast<const unsigned char*>(der_.data());
   std::unique_ptr<X509, decltype(&X509_free)> ca(d2i_X509(nullptr, &p, static_cast<long>(der_.size())), &X509_free);
@@ -131,6 +135,22 @@ std::string TestCa::Crl(const std::vector<std::pair<long, Timestamp>>& revoked, 
   unsigned char* buf = nullptr;
   const int len = i2d_X509_CRL(crl.get(), &buf);
   Check(len > 0, "i2d_X509_CRL");
+  std::string out(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
+  OPENSSL_free(buf);
+  return out;
+}
+
+std::string MakeRequest(const KeyPtr& key, const std::string& cn, const KeyPtr& signer) {
+  std::unique_ptr<X509_REQ, decltype(&X509_REQ_free)> req(X509_REQ_new(), &X509_REQ_free);
+  Check(req && X509_REQ_set_pubkey(req.get(), key.get()) == 1, "X509_REQ_set_pubkey");
+  X509_NAME* name = X509_REQ_get_subject_name(req.get());
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  EVP_PKEY* by = signer ? signer.get() : key.get();
+  const EVP_MD* md = EVP_PKEY_get_base_id(by) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
+  Check(X509_REQ_sign(req.get(), by, md) > 0, "X509_REQ_sign");
+  unsigned char* buf = nullptr;
+  const int len = i2d_X509_REQ(req.get(), &buf);
+  Check(len > 0, "i2d_X509_REQ");
   std::string out(reinterpret_cast<char*>(buf), static_cast<std::size_t>(len));
   OPENSSL_free(buf);
   return out;

@@ -37,7 +37,10 @@ class TestCa {
   // A leaf certificate for `subject`, valid [not_before, not_after], with the
   // digitalSignature key usage unless `digital_signature` is false.
   Certificate Issue(const std::string& subject, KeyType type, Timestamp not_before, Timestamp not_after,
-                    bool digital_signature = true);
+                    bool digital_signature = true, KeyPtr key = nullptr);
+  // The same for an existing key (e.g. the one of a certificate request).
+  Certificate IssueFor(const std::string& subject, KeyType type, KeyPtr key, Timestamp not_before,
+                       Timestamp not_after);
 
   // A CRL signed by this CA listing (serial, revoked at).
   std::string Crl(const std::vector<std::pair<long, Timestamp>>& revoked, Timestamp this_update) const;
@@ -52,6 +55,10 @@ class TestCa {
 // Signs `payload` with the certificate's key under the algorithm its type
 // calls for, and fills in the act.
 SignedAct Sign(const Certificate& cert, const std::string& payload, Timestamp signed_at);
+
+// A PKCS#10 request (DER) for `key` asking for commonName `cn`, signed by
+// `signer` (the key itself: a proof of possession; another key: a forgery).
+std::string MakeRequest(const KeyPtr& key, const std::string& cn, const KeyPtr& signer = nullptr);
 
 // The algorithm name for a key type.
 std::string AlgorithmFor(KeyType type);

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <tuple>
 
+#include "domain/signing/certificate_request.h"
+
 namespace ecab {
 namespace {
 
@@ -37,7 +39,8 @@ X509Ptr ParseCert(std::string_view der) {
 
 
 
-// Returns the expected algorithm name for the key, or a reason it is refused.
+}  // namespace
+
 Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
   switch (EVP_PKEY_get_base_id(key)) {
     case EVP_PKEY_ED25519:
@@ -61,9 +64,6 @@ Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
       return Bad("the certificate's key type is not accepted (Ed25519, ECDSA P-256 or RSA)");
   }
 }
-
-
-}  // namespace
 
 std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person, Timestamp now) {
   if (facts.chain_problem) return *facts.chain_problem;
@@ -170,7 +170,9 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
     return Bad("certificate was revoked at " + FormatRfc3339(*f.revoked_at) + ", before the act");
   }
   if (f.key_problem) return Bad(*f.key_problem);
-  const bool fits = f.family == act.algorithm || (f.family == "rsa" && (act.algorithm == kRsaPkcs1 || act.algorithm == kRsaPss));
+  const bool p1363 = act.algorithm == kEcdsaP256P1363;
+  const bool fits = f.family == act.algorithm || (p1363 && f.family == kEcdsaP256) ||
+                    (f.family == "rsa" && (act.algorithm == kRsaPkcs1 || act.algorithm == kRsaPss));
   if (!fits) {
     return Bad("algorithm '" + act.algorithm + "' does not fit the certificate's key (" +
                (f.family == "rsa" ? std::string(kRsaPkcs1) : f.family) + ")");
@@ -186,8 +188,10 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
        EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_AUTO) != 1)) {
     return Bad("cannot set up RSA-PSS verification");
   }
-  const int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(act.value.data()),
-                                  act.value.size(), reinterpret_cast<const unsigned char*>(payload.data()),
+  const std::string der = p1363 ? EcdsaP1363ToDer(act.value) : std::string();
+  if (p1363 && der.empty()) return Bad("an ECDSA P-256 signature in P1363 form is 64 bytes, not " + std::to_string(act.value.size()));
+  const std::string& value = p1363 ? der : act.value;
+  const int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(value.data()), value.size(), reinterpret_cast<const unsigned char*>(payload.data()),
                                   payload.size());
   if (ok != 1) return Bad("the signature does not match the signed payload");
   return Ok{};

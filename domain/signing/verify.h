@@ -30,6 +30,11 @@ struct SignatureCheck {
 // bits); and the signature is over exactly `payload`.
 Status VerifySignedAct(const SignatureCheck& check);
 
+// The algorithm name acts signed with `key` carry ("ed25519",
+// "ecdsa-p256-sha256", for RSA the one `requested` names of the two), or
+// kBadSignature saying why the key is not accepted.
+Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested);
+
 // What can be known of a certificate once, whatever the act's time: computed
 // per (certificate, anchor, revocation list) and reused for every act it
 // signs (an audit checks thousands of ballots under one certificate).
