@@ -15,6 +15,7 @@
 
 #include "api/http/http.h"
 #include "api/http/server.h"
+#include "api/pki.h"
 #include "api/problems.h"
 #include "api/schema.h"
 #include "domain/base/context.h"
@@ -121,6 +122,11 @@ class App final : public http::Handler {
   void Add(Route route) { routes_.push_back(std::move(route)); }
   // Waits until the read models include `position` (read-your-writes).
   bool WaitForViews(std::uint64_t position) const;
+  // The CAs this node issues signing certificates with (--ca-key/--ca-cert,
+  // the demo's): a body's approved requests are issued by the one whose
+  // certificate is the body's trust anchor (api/certificate_routes.cc).
+  void AddIssuingCa(pki::KeyAndCertificate ca);
+  std::optional<pki::KeyAndCertificate> IssuingCaFor(std::string_view anchor_der) const;
 
  private:
   App(es::EventStore& store, AppOptions options);
@@ -147,6 +153,8 @@ class App final : public http::Handler {
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;
   const http::ServerCounters* server_counters_ = nullptr;
+  mutable std::mutex issuing_mutex_;
+  std::vector<pki::KeyAndCertificate> issuing_cas_;
 };
 
 // Route registration, one file per side.

@@ -67,6 +67,7 @@ void RegisterCommandRoutes(App& app) {
   RegisterFormCommands(app);
   RegisterMeetingCommands(app);
   RegisterResolutionCommands(app);
+  RegisterCertificateRoutes(app);
 }
 
 }  // namespace ecab::api

@@ -37,5 +37,7 @@ void RegisterDocumentCommands(App& app);
 void RegisterFormCommands(App& app);
 void RegisterMeetingCommands(App& app);
 void RegisterResolutionCommands(App& app);
+// The certificate lifecycle's commands and queries (api/certificate_routes.cc).
+void RegisterCertificateRoutes(App& app);
 
 }  // namespace ecab::api

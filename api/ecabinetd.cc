@@ -167,6 +167,18 @@ ecab::Result<bool> VerifyChain(ecab::es::EventStore& store) {
   return true;
 }
 
+// A CA to issue signing certificates with, from its two PEM files.
+ecab::Result<ecab::api::pki::KeyAndCertificate> LoadIssuingCa(const std::filesystem::path& key,
+                                                              const std::filesystem::path& cert) {
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  auto ca = ecab::api::pki::LoadCa(read(key), read(cert));
+  if (!ca.ok()) return ecab::Error{ca.error().code, key.string() + ", " + cert.string() + ": " + ca.error().message};
+  return ca;
+}
+
 // The application, its platform administrator, and the demo when asked for.
 ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es::EventStore& store,
                                                        std::shared_ptr<const ecab::es::KeyRing> keys,
@@ -183,6 +195,14 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.reminders_every = std::chrono::seconds(c.reminders_every);
   auto api = ecab::api::App::Create(store, std::move(keys), app_options);
   if (!api.ok()) return api.error();
+  if (c.ca_key.empty() != c.ca_cert.empty()) {
+    return ecab::Error{ecab::ErrorCode::kInvalidArgument, "--ca-key and --ca-cert go together"};
+  }
+  if (!c.ca_key.empty()) {
+    auto ca = LoadIssuingCa(c.ca_key, c.ca_cert);
+    if (!ca.ok()) return ca.error();
+    (*api)->AddIssuingCa(*ca);
+  }
   if (auto s = AppointPlatformAdmin(c, **api, cabinet.has_value()); !s.ok()) return s.error();
   if (cabinet) {
     // The demo founds its body like any client of POST /v1/bodies: as the platform administrator.
@@ -198,6 +218,10 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
       LogEvent(level::info, {{"msg", "demo set up: CA, signing certificates, a meeting, an issued opinion form"},
                              {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
     }
+    // The demo's CA issues the certificates its admin approves.
+    auto ca = LoadIssuingCa(c.data_dir / "demo" / "ca.key.pem", c.data_dir / "demo" / "ca.crt.pem");
+    if (!ca.ok()) return ca.error();
+    (*api)->AddIssuingCa(*ca);
   }
   return api;
 }

@@ -85,7 +85,7 @@ void App::RegisterIdentityRoutes() {
          if (c.ctx.now < facts->not_before || c.ctx.now > facts->not_after) {
            return ProblemResponse(401, "login-failed", "Login failed", "the certificate is not valid now");
          }
-         if (facts->revoked_at && *facts->revoked_at <= c.ctx.now) {
+         if ((facts->revoked_at && *facts->revoked_at <= c.ctx.now) || c.body_state->revoked.contains(fingerprint)) {
            return ProblemResponse(401, "login-failed", "Login failed", "the certificate is revoked");
          }
          auto issued = identity_->IssueToken(person);

@@ -133,6 +133,8 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
   const std::vector<R> everyone = {R::kMember, R::kChair, R::kSecretariat, R::kAuditor, R::kArchivist, R::kAdmin};
   const std::vector<R> oversight = {R::kChair, R::kSecretariat, R::kAuditor, R::kArchivist, R::kAdmin};
   const std::vector<R> auditors = {R::kAuditor, R::kArchivist};
+  const std::vector<R> with_substitutes = {R::kMember,  R::kChair, R::kSecretariat, R::kAuditor,
+                                           R::kArchivist, R::kAdmin, R::kSubstitute};
   // Route -> roles that get 200. Substitutes see the meeting they stand in.
   const std::map<std::string, std::vector<R>> readers = {
       {"GET ", everyone},
@@ -153,6 +155,9 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
       {"GET /resolutions/{resolution}/explanation", auditors},
       {"GET /meetings/{meeting}/votes/{vote}/explanation", auditors},
       {"GET /forms/{form}/explanation", auditors},
+      // Certificates are public: anyone of the body, substitutes too.
+      {"GET /certificate-requests", with_substitutes},
+      {"GET /people/{person}/certificates", with_substitutes},
   };
   ASSERT_TRUE(node.app->WaitForViews(node.store->head_position()));
   std::size_t cells = 0;

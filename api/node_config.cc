@@ -56,6 +56,11 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
   opt("--demo-cabinet", c.demo_cabinet, "record this body fixture (JSON) and the demo around it, if not yet recorded")
       ->check(CLI::ExistingFile);
   opt("--demo-password", c.demo_password, "the password the demo gives everyone");
+  opt("--ca-key", c.ca_key,
+      "private key (PEM) of a CA that issues the signing certificates of the bodies whose trust anchor it is, "
+      "when their admin approves a request (default: none; the demo's CA in a demo)")
+      ->check(CLI::ExistingFile);
+  opt("--ca-cert", c.ca_cert, "that CA's certificate (PEM)")->check(CLI::ExistingFile);
   flag("--verify", c.verify, "verify the whole hash chain at start");
   flag("--once", c.once, "set up, report and exit instead of serving");
   opt("--listen", c.listen, "address to listen on");

@@ -30,6 +30,10 @@ struct Config {
   std::filesystem::path tls_certificate;  // default: <data-dir>/tls/server.crt.pem (generated)
   std::filesystem::path tls_key;          // default: <data-dir>/tls/server.key.pem (generated)
   bool client_certificates = false;
+  // A CA this node issues signing certificates with, for bodies that trust it
+  // (certificate requests approved over the API); the demo's CA in a demo.
+  std::filesystem::path ca_key;
+  std::filesystem::path ca_cert;
   // The built web app: default <dir of ecabinetd>/../web/dist when it holds an
   // index.html (the build puts it there), "none" to serve no web app.
   std::filesystem::path web_root;

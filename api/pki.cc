@@ -70,12 +70,16 @@ Result<KeyAndCertificate> Finish(Cert& cert, EVP_PKEY* key, EVP_PKEY* signer) {
   const EVP_MD* md = EVP_PKEY_get_id(signer) == EVP_PKEY_ED25519 ? nullptr : EVP_sha256();
   if (X509_sign(cert.get(), signer, md) <= 0) return Fail("signing the certificate failed");
   KeyAndCertificate out;
-  BIO* bio = BIO_new(BIO_s_mem());
-  PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
   char* data = nullptr;
-  long n = BIO_get_mem_data(bio, &data);
-  out.key_pem.assign(data, static_cast<std::size_t>(n));
-  BIO_free(bio);
+  long n = 0;
+  BIO* bio = nullptr;
+  if (key != nullptr) {
+    bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PrivateKey(bio, key, nullptr, nullptr, 0, nullptr, nullptr);
+    n = BIO_get_mem_data(bio, &data);
+    out.key_pem.assign(data, static_cast<std::size_t>(n));
+    BIO_free(bio);
+  }
   bio = BIO_new(BIO_s_mem());
   PEM_write_bio_X509(bio, cert.get());
   n = BIO_get_mem_data(bio, &data);
@@ -92,9 +96,10 @@ Result<KeyAndCertificate> Finish(Cert& cert, EVP_PKEY* key, EVP_PKEY* signer) {
 using Extensions = std::vector<std::pair<int, std::string>>;  // (NID, value) in order
 
 // A certificate for `key` issued by `issuer` (its key and certificate; the
-// certificate itself when null) with `extensions`.
+// certificate itself when null) with `extensions`; the private key written
+// out only when `with_key`.
 Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days, EVP_PKEY* issuer_key,
-                                X509* issuer_cert, const Extensions& extensions) {
+                                X509* issuer_cert, const Extensions& extensions, bool with_key = true) {
   Cert cert = Build(key, cn, days);
   if (!cert) return Fail("no random serial number");
   X509* issuer = issuer_cert ? issuer_cert : cert.get();
@@ -102,8 +107,13 @@ Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days, 
   for (const auto& [nid, value] : extensions) {
     if (!AddExtension(cert.get(), issuer, nid, value)) return Fail("extensions");
   }
-  return Finish(cert, key, issuer_key);
+  return Finish(cert, with_key ? key : nullptr, issuer_key);
 }
+
+const Extensions kSigningExtensions = {{NID_basic_constraints, "critical,CA:FALSE"},
+                                       {NID_key_usage, "critical,digitalSignature,nonRepudiation"},
+                                       {NID_ext_key_usage, "clientAuth"},
+                                       {NID_authority_key_identifier, "keyid"}};
 
 }  // namespace
 
@@ -136,11 +146,73 @@ Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::s
   if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
   Key key = NewKey("ED25519");
   if (!key) return Fail("no Ed25519 key");
-  return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(),
-               {{NID_basic_constraints, "critical,CA:FALSE"},
-                {NID_key_usage, "critical,digitalSignature"},
-                {NID_ext_key_usage, "clientAuth"},
-                {NID_authority_key_identifier, "keyid"}});
+  return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(), kSigningExtensions);
+}
+
+Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca, const std::string& public_key_der,
+                                      const std::string& subject, int days) {
+  Key ca_key = ReadKey(ca.key_pem);
+  Cert ca_cert = ReadCert(ca.certificate_pem);
+  if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
+  const auto* p = reinterpret_cast<const unsigned char*>(public_key_der.data());
+  Key key(d2i_PUBKEY(nullptr, &p, static_cast<long>(public_key_der.size())), EVP_PKEY_free);
+  if (!key) return Fail("the public key is not a SubjectPublicKeyInfo");
+  return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(), kSigningExtensions, false);
+}
+
+Result<std::string> RevocationList(const KeyAndCertificate& ca, const std::vector<Revocation>& revoked,
+                                   Timestamp now) {
+  Key ca_key = ReadKey(ca.key_pem);
+  Cert ca_cert = ReadCert(ca.certificate_pem);
+  if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
+  std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> crl(X509_CRL_new(), X509_CRL_free);
+  const auto seconds = [](Timestamp t) {
+    return static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+  };
+  X509_CRL_set_version(crl.get(), 1);
+  X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca_cert.get()));
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> last(ASN1_TIME_set(nullptr, seconds(now)), ASN1_TIME_free);
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> next(
+      ASN1_TIME_set(nullptr, seconds(now + std::chrono::days(30))), ASN1_TIME_free);
+  X509_CRL_set1_lastUpdate(crl.get(), last.get());
+  X509_CRL_set1_nextUpdate(crl.get(), next.get());
+  for (const Revocation& r : revoked) {
+    const auto* p = reinterpret_cast<const unsigned char*>(r.certificate_der.data());
+    Cert cert(d2i_X509(nullptr, &p, static_cast<long>(r.certificate_der.size())), X509_free);
+    if (!cert) return Fail("a revoked certificate is not valid DER");
+    X509_REVOKED* entry = X509_REVOKED_new();
+    ASN1_TIME* when = ASN1_TIME_set(nullptr, seconds(r.at));
+    X509_REVOKED_set_serialNumber(entry, X509_get_serialNumber(cert.get()));
+    X509_REVOKED_set_revocationDate(entry, when);
+    ASN1_TIME_free(when);
+    X509_CRL_add0_revoked(crl.get(), entry);
+  }
+  X509_CRL_sort(crl.get());
+  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) <= 0) return Fail("signing the revocation list failed");
+  unsigned char* der = nullptr;
+  const int len = i2d_X509_CRL(crl.get(), &der);
+  if (len <= 0) return Fail("encoding the revocation list failed");
+  std::string out(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
+}
+
+Result<KeyAndCertificate> LoadCa(const std::string& key_pem, const std::string& certificate_pem) {
+  Key key = ReadKey(key_pem);
+  Cert cert = ReadCert(certificate_pem);
+  if (!key) return Error{ErrorCode::kInvalidArgument, "the CA key is not a PEM private key"};
+  if (!cert) return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a PEM certificate"};
+  if (X509_check_private_key(cert.get(), key.get()) != 1) {
+    return Error{ErrorCode::kInvalidArgument, "the CA key does not match the CA certificate"};
+  }
+  if (X509_check_ca(cert.get()) == 0) return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a CA's"};
+  KeyAndCertificate out{key_pem, certificate_pem, ""};
+  unsigned char* der = nullptr;
+  const int len = i2d_X509(cert.get(), &der);
+  if (len <= 0) return Fail("encoding the CA certificate failed");
+  out.certificate_der.assign(reinterpret_cast<const char*>(der), static_cast<std::size_t>(len));
+  OPENSSL_free(der);
+  return out;
 }
 
 }  // namespace ecab::api::pki

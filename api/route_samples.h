@@ -25,6 +25,11 @@ inline const std::map<std::string, Action>& CommandActions() {
       {"POST /approvers", Action::kDelegateApprover},
       {"PUT /policy", Action::kSetPolicy},
       {"POST /resolution-numbers", Action::kAssignResolutionNumber},
+      {"POST /certificate-requests", Action::kRequestCertificate},
+      {"POST /certificate-requests/{request}/approval", Action::kDecideCertificateRequest},
+      {"POST /certificate-requests/{request}/rejection", Action::kDecideCertificateRequest},
+      {"POST /certificate-requests/{request}/certificate", Action::kDecideCertificateRequest},
+      {"POST /people/{person}/certificates/{certificate}/revocation", Action::kRevokeCertificate},
       {"POST /documents", Action::kRegisterDocument},
       {"POST /documents/{document}/versions", Action::kAddDocumentVersion},
       {"POST /documents/{document}/grants", Action::kGrantDocumentAccess},
@@ -79,7 +84,8 @@ inline std::string Key(const Route& r) {
 inline std::string Concrete(const std::string& pattern, const std::string& body = "gov-vn") {
   const std::map<std::string, std::string> values = {
       {"body", body},         {"meeting", "m1"}, {"vote", "v1"},           {"item", "i1"},
-      {"form", "f1"},         {"resolution", "r1"}, {"document", "d1"},    {"person", "min-justice"}};
+      {"form", "f1"},         {"resolution", "r1"}, {"document", "d1"},    {"person", "min-justice"},
+      {"request", "req-1"},   {"certificate", std::string(64, '0')}};
   std::string out;
   for (std::size_t i = 0; i < pattern.size();) {
     if (pattern[i] == '{') {
