@@ -137,7 +137,7 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
                                            R::kArchivist, R::kAdmin, R::kSubstitute};
   // Route -> roles that get 200. Substitutes see the meeting they stand in.
   const std::map<std::string, std::vector<R>> readers = {
-      {"GET ", everyone},
+      {"GET ", with_substitutes},
       {"GET /meetings/{meeting}", everyone},
       {"GET /meetings/{meeting}/votes/{vote}", everyone},
       {"GET /forms/{form}", oversight},
@@ -157,6 +157,7 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
       {"GET /forms/{form}/explanation", auditors},
       // Certificates are public: anyone of the body, substitutes too.
       {"GET /certificate-requests", with_substitutes},
+      {"GET /meetings", with_substitutes},
       {"GET /people/{person}/certificates", with_substitutes},
   };
   ASSERT_TRUE(node.app->WaitForViews(node.store->head_position()));

@@ -15,8 +15,9 @@ using nlohmann::json;
 void AddObjectRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
 
-  AddGet(app, b, "directory", "The body: names, people and their current roles.", {}, [](Call& c) {
-    if (!HasRole(c, kEveryRole)) return NoRole(c);
+  AddGet(app, b, "directory", "The body: names, people and their current roles (substitutes too: they act among them).",
+      {}, [](Call& c) {
+    if (!HasRole(c, kEveryRole) && c.role != Role::kSubstitute) return NoRole(c);
     json people = json::array();
     for (const auto& [id, p] : c.body_state->people) {
       auto role = c.body_state->RoleAt(id, c.ctx.now);
@@ -48,6 +49,36 @@ void AddObjectRoutes(App& app) {
           }
         }
         return ProblemResponse(404, "not-found", "Not found", "no vote '" + c.params["vote"] + "' in this meeting");
+      });
+
+  AddGet(app, b + "/meetings", "meetings",
+      "The meetings the caller may see (invited, standing in, or with a role in the body), latest first: title, "
+      "times, place, status, and the caller's own RSVP and attendance.",
+      {}, [&app](Call& c) {
+        if (!HasRole(c, kEveryRole) && c.role != Role::kSubstitute) return NoRole(c);
+        const std::string prefix = std::string(KindName(ObjectKind::kMeeting)) + "/view/" + StreamOf(ObjectKind::kMeeting, "");
+        auto entries = app.views().Scan(prefix, 1000);
+        if (!entries.ok()) return FromError(entries.error());
+        json meetings = json::array();
+        for (const auto& [key, value] : *entries) {
+          const std::string id = key.substr(prefix.size());
+          if (Hidden(app, c, ObjectKind::kMeeting, id)) continue;
+          const json v = json::parse(value, nullptr, false);
+          if (v.is_discarded()) continue;
+          const json mine = v["participants"].value(c.principal->person, json::object());
+          std::string stands_in_for;
+          for (const auto& [member, p] : v["participants"].items()) {
+            if (p["rsvp"].is_object() && p["rsvp"].value("substitute", "") == c.principal->person) stands_in_for = member;
+          }
+          meetings.push_back({{"meeting", id}, {"title", v.value("title", "")}, {"starts_at", v.value("starts_at", "")},
+                              {"ends_at", v.value("ends_at", "")}, {"place", v.value("place", "")},
+                              {"status", v.value("status", "")}, {"rsvp", mine.value("rsvp", json(nullptr))},
+                              {"attendance", mine.value("attendance", json(nullptr))},
+                              {"stands_in_for", stands_in_for}});
+        }
+        std::sort(meetings.begin(), meetings.end(),
+                  [](const json& x, const json& y) { return x["starts_at"] > y["starts_at"]; });
+        return Json(200, {{"meetings", meetings}});
       });
 
   // Members see a form once it is issued to them; drafts stay with the office and the chair.
@@ -82,9 +113,12 @@ void AddObjectRoutes(App& app) {
 // What people work from: their inbox, the dashboard, the audit trail, search.
 void AddWorkRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
-  AddGet(app, b + "/inbox", "people", "The caller's pending tasks: forms to answer, invitations, open votes.", {},
+  AddGet(app, b + "/inbox", "people",
+      "The caller's pending tasks: forms to answer, invitations, open votes; position: the body feed's from.", {},
       [&app](Call& c) {
         if (!c.principal) return NoRole(c);
+        // Taken before the scan: the body feed opened from it misses nothing.
+        const std::uint64_t position = app.projections().position();
         auto entries = app.views().Scan("inbox/" + c.ctx.actor + "/", 1000);
         if (!entries.ok()) return FromError(entries.error());
         json tasks = json::array();
@@ -92,7 +126,7 @@ void AddWorkRoutes(App& app) {
           json task = json::parse(value, nullptr, false);
           if (!task.is_discarded() && task.value("body", c.body_state->id) == c.body_state->id) tasks.push_back(task);
         }
-        return Json(200, {{"person", c.ctx.actor}, {"tasks", tasks}});
+        return Json(200, {{"person", c.ctx.actor}, {"tasks", tasks}, {"position", position}});
       });
 
   AddGet(app, b + "/dashboard", "dashboards", "The secretariat's dashboard: open, overdue and this year's work.", {"as_of"},

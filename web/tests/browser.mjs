@@ -11,85 +11,22 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { B, BODY, apiClient, launchBrowser, openBrowserAs as openAs, startServer, waitForText } from './harness.mjs';
+import { B, BODY, apiClient, checks, options, launchBrowser, openBrowserAs as openAs, startServer, waitForText } from './harness.mjs';
 import vi from '../src/locales/vi.js';
 import en from '../src/locales/en.js';
 
-const require = createRequire(import.meta.url);
-const arg = (name) => {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0 || !process.argv[i + 1]) throw new Error(`missing --${name}`);
-  return process.argv[i + 1];
-};
-const opts = {
-  ecabinetd: arg('ecabinetd'), webRoot: arg('web-root'), fixtures: arg('fixtures'),
-  chromium: arg('chromium'), screenshots: arg('screenshots'), work: arg('work'),
-};
+const opts = options(['ecabinetd', 'web-root', 'fixtures', 'chromium', 'screenshots', 'work']);
 const session2019 = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'session-2019-06-24.json'), 'utf8'));
 const cabinet = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'cabinet-2019.json'), 'utf8'));
 const members = cabinet.members.map((m) => m.id);
 
-let step = '';
-const passed = [];
-async function check(name, fn) {
-  step = name;
-  const started = Date.now();
-  await fn();
-  passed.push(name);
-  console.log(`ok ${passed.length} - ${name} (${Date.now() - started} ms)`);
-}
+const { check, passed, failed, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(opts.screenshots);
 
-fs.mkdirSync(opts.screenshots, { recursive: true });
 const server = await startServer(opts);
 const { url, host } = server;
 const { request, tokenOf, act, castBallot, actSigned } = apiClient(url, server.dataDir);
 const browser = await launchBrowser(opts.chromium);
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const openBrowserAs = (person, width, height) => openAs(browser, url, person, width, height);
-const textOf = (page, selector) => page.$eval(selector, (e) => e.innerText);
-async function setLanguage(page, lang) {
-  const current = await page.evaluate(() => document.documentElement.lang);
-  if (current !== lang) await page.click('header button[lang]');
-  await page.waitForFunction((l) => document.documentElement.lang === l, { timeout: 5_000 }, lang);
-}
-async function shoot(page, name) {
-  await page.screenshot({ path: path.join(opts.screenshots, `${name}.png`), fullPage: true });
-}
-// axe-core on the page as it stands: no serious or critical violation.
-async function axe(page, view) {
-  if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
-  const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
-    `${view}: axe finds no serious or critical violation`);
-}
-// Every string on screen is translated: no ⟦key⟧, and no text on screen is
-// a phrase of the other language's dictionary (each t() call renders one text
-// node; the data — titles, places — may be in either language).
-const phrases = (dict, other) => Object.entries(dict).flatMap(([key, phrase]) => {
-  if (phrase.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length < 4 || phrase === other[key]) return [];
-  const source = phrase.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
-  return [[key, new RegExp(`^${source}$`)]];
-});
-const foreign = { en: phrases(vi, en), vi: phrases(en, vi) };
-async function fullyTranslated(page, view, lang) {
-  const texts = await page.evaluate(() => {
-    const out = [];
-    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      const text = n.nodeValue.trim();
-      if (text && n.parentElement && n.parentElement.offsetParent !== null) out.push(text);
-    }
-    return out;
-  });
-  const missing = texts.find((text) => text.includes('⟦'));
-  assert.ok(!missing, `${view} (${lang}) shows an untranslated key: ${missing}`);
-  for (const text of texts) {
-    const hit = foreign[lang].find(([, re]) => re.test(text));
-    assert.ok(!hit, `${view} in ${lang} still shows "${text}", the other language's ${hit?.[0]}`);
-  }
-}
 
 try {
   await check('the dictionaries hold the same keys in Vietnamese and English', () => {
@@ -385,8 +322,7 @@ try {
     await shoot(pm, 'room-tablet-vi');
   });
 } catch (e) {
-  console.log(`not ok - ${step}\n${e.stack || e}`);
-  process.exitCode = 1;
+  failed(e);
 } finally {
   await browser.close().catch(() => {});
   await server.stop();

@@ -9,9 +9,23 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
+import { createRequire } from 'node:module';
 import puppeteer from 'puppeteer-core';
+import vi from '../src/locales/vi.js';
+import en from '../src/locales/en.js';
 
 export const PASSWORD = 'cabinet-demo-2019';
+
+// The command line's --name value for each of `names`; throws naming a missing one.
+export function options(names) {
+  const out = {};
+  for (const name of names) {
+    const i = process.argv.indexOf(`--${name}`);
+    if (i < 0 || !process.argv[i + 1]) throw new Error(`missing --${name}`);
+    out[name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = process.argv[i + 1];
+  }
+  return out;
+}
 export const BODY = 'gov-vn';
 export const B = `/v1/bodies/${BODY}`;
 
@@ -41,7 +55,10 @@ export async function startServer({ ecabinetd, webRoot, fixtures, work, extra = 
     });
     server.on('exit', (code) => reject(new Error(`ecabinetd exited with ${code}:\n${log}`)));
   });
+  let exited = false;
+  server.on('exit', () => { exited = true; });
   const stop = () => new Promise((resolve) => {
+    if (exited) { resolve(); return; }
     const timer = setTimeout(() => { server.kill('SIGKILL'); resolve(); }, 20_000);
     server.on('exit', () => { clearTimeout(timer); resolve(); });
     server.kill('SIGTERM');
@@ -158,13 +175,77 @@ export async function openBrowserAs(browser, url, person, width = 1366, height =
 // Waits until the text of `selector` matches `pattern`; the error says what it showed.
 export async function waitForText(page, selector, pattern, timeout = 20_000) {
   try {
-    await page.waitForFunction((s, src) => {
+    await page.waitForFunction((s, src, flags) => {
       const e = document.querySelector(s);
-      return e && new RegExp(src).test(e.innerText);
-    }, { timeout, polling: 50 }, selector, pattern.source);
+      return e && new RegExp(src, flags).test(e.innerText);
+    }, { timeout, polling: 50 }, selector, pattern.source, pattern.flags);
   } catch (e) {
     const seen = await page.$eval(selector, (el) => el.innerText)
       .catch(async () => `(absent; the page shows: ${await page.evaluate(() => (document.querySelector('main') || document.body).innerText.slice(0, 600))})`);
     throw new Error(`${selector} never matched ${pattern} within ${timeout} ms; it shows: ${seen}`);
   }
+}
+
+// The checks a browser test runs, each stating the behaviour it proves (the
+// first failure stops the run with its message), and what they share:
+// screenshots into `screenshots`, axe-core, the translation check, the
+// language switch.
+export function checks(screenshots) {
+  fs.mkdirSync(screenshots, { recursive: true });
+  let step = '';
+  const passed = [];
+  async function check(name, fn) {
+    step = name;
+    const started = Date.now();
+    await fn();
+    passed.push(name);
+    console.log(`ok ${passed.length} - ${name} (${Date.now() - started} ms)`);
+  }
+  function failed(e) {
+    console.log(`not ok - ${step}\n${e.stack || e}`);
+    process.exitCode = 1;
+  }
+  const shoot = (page, name) => page.screenshot({ path: path.join(screenshots, `${name}.png`), fullPage: true });
+  const textOf = (page, selector) => page.$eval(selector, (e) => e.innerText);
+  async function setLanguage(page, lang) {
+    const current = await page.evaluate(() => document.documentElement.lang);
+    if (current !== lang) await page.click('header button[lang]');
+    await page.waitForFunction((l) => document.documentElement.lang === l, { timeout: 5_000 }, lang);
+  }
+  // axe-core on the page as it stands: no serious or critical violation.
+  const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  async function axe(page, view) {
+    if (!(await page.evaluate(() => !!window.axe))) await page.evaluate(axeSource);
+    const result = await page.evaluate(() => window.axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }));
+    const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+    assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [],
+      `${view}: axe finds no serious or critical violation`);
+  }
+  // Every string on screen is translated: no ⟦key⟧, and no text on screen is
+  // a phrase of the other language's dictionary (each t() call renders one text
+  // node; the data — titles, places — may be in either language).
+  const phrases = (dict, other) => Object.entries(dict).flatMap(([key, phrase]) => {
+    if (phrase.replace(/\{\w+\}/g, '').replace(/[^\p{L}]/gu, '').length < 4 || phrase === other[key]) return [];
+    const source = phrase.split(/\{\w+\}/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+    return [[key, new RegExp(`^${source}$`)]];
+  });
+  const foreign = { en: phrases(vi, en), vi: phrases(en, vi) };
+  async function fullyTranslated(page, view, lang) {
+    const texts = await page.evaluate(() => {
+      const out = [];
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const text = n.nodeValue.trim();
+        if (text && n.parentElement && n.parentElement.offsetParent !== null) out.push(text);
+      }
+      return out;
+    });
+    const missing = texts.find((text) => text.includes('⟦'));
+    assert.ok(!missing, `${view} (${lang}) shows an untranslated key: ${missing}`);
+    for (const text of texts) {
+      const hit = foreign[lang].find(([, re]) => re.test(text));
+      assert.ok(!hit, `${view} in ${lang} still shows "${text}", the other language's ${hit?.[0]}`);
+    }
+  }
+  return { check, passed, failed, shoot, axe, fullyTranslated, setLanguage, textOf };
 }

@@ -12,7 +12,7 @@ import { ChairControls } from './chair.jsx';
 
 // The meeting view as the feed builds it, with when the current speaker got
 // the floor (from the event that changed the speaker).
-function useMeetingFeed(body, meeting) {
+export function useMeetingFeed(body, meeting) {
   const [view, setView] = useState(null);
   const [state, setState] = useState('connecting');
   const [error, setError] = useState(null);
