@@ -301,12 +301,14 @@ try {
     await act('gov-office-staff-1', 'POST', `${B}/resolutions/nq-member/submission`);
     const pm = await open('pm', PHONE);
     await importDemoKey(pm, 'pm');
-    await go(pm, 's/nq-member');
+    await go(pm, 'inbox');
+    await waitForText(pm, '[data-testid=task-sign]', /Ký số Nghị quyết: Nghị quyết phiên họp thường kỳ/);
+    await pm.click('[data-testid=task-sign] a');
     await pm.waitForSelector('[data-testid=sign-resolution]');
     await pm.click('[data-testid=sign-resolution]');
     await waitForText(pm, '[data-testid=sign-sentence]', /^Bạn ký số Nghị quyết «Nghị quyết phiên họp thường kỳ», bản dự thảo số 1, lúc \d\d:\d\d\.$/);
     await confirmSigning(pm);
-    await waitForText(pm, '[data-testid=signed]', /Đã ký số: pm/);
+    await waitForText(pm, '[data-testid=signed]', /Đã ký số: Thủ tướng Chính phủ/);
     await axe(pm, 'resolution signed on a phone');
     await fullyTranslated(pm, 'resolution', 'vi');
     await shoot(pm, 'chair-sign-phone-vi');

@@ -313,4 +313,5 @@ export default {
   'resolution.version': 'Draft version {version}',
   'resolution.sign': 'Sign the resolution',
   'resolution.signed_by': 'Signed digitally: {signer}, at {when}',
+  'task.sign_resolution': 'Sign the resolution',
 };

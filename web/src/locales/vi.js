@@ -313,4 +313,5 @@ export default {
   'resolution.version': 'Bản dự thảo số {version}',
   'resolution.sign': 'Ký số Nghị quyết',
   'resolution.signed_by': 'Đã ký số: {signer}, lúc {when}',
+  'task.sign_resolution': 'Ký số Nghị quyết',
 };

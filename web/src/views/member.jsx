@@ -23,13 +23,20 @@ export function Inbox({ body, person }) {
   const [error, setError] = useState(null);
   const [feed, setFeed] = useState('connecting');
   const [hasKey, setHasKey] = useState(true);
+  const [toSign, setToSign] = useState([]); // the chair's: resolutions submitted for signature
   const pending = useRef(null);
   const now = useNow(30000);
   useEffect(() => {
     let alive = true;
     let close = () => {};
-    const load = () => Promise.all([api(`${bodyPath(body)}/inbox`), api(`${bodyPath(body)}/meetings`)])
-      .then(([i, m]) => { if (alive) { setInbox(i); setMeetings(m.meetings); setError(null); } return i; });
+    // The chair also signs resolutions: those in progress that wait for it.
+    const resolutionsToSign = () => api(`${bodyPath(body)}/dashboard`).then(async (d) => {
+      const open = d.resolutions.items.filter((r) => !r.promulgated);
+      const all = await Promise.all(open.map((r) => api(`${bodyPath(body)}/resolutions/${encodeURIComponent(r.resolution)}`)));
+      return all.filter((r) => r.status === 'submitted');
+    }, () => []);
+    const load = () => Promise.all([api(`${bodyPath(body)}/inbox`), api(`${bodyPath(body)}/meetings`), resolutionsToSign()])
+      .then(([i, m, r]) => { if (alive) { setInbox(i); setMeetings(m.meetings); setToSign(r); setError(null); } return i; });
     load().then((first) => {
       if (!alive) return;
       close = openFeed(`${bodyPath(body)}/feed`, first.position, () => {
@@ -56,8 +63,13 @@ export function Inbox({ body, person }) {
       {!hasKey && <p class="warn card" data-testid="no-key">{t('inbox.no_key')} <a href={`#/b/${body}/keys`}>{t('keys.title')}</a></p>}
       <section aria-labelledby="tasks-h">
         <h2 id="tasks-h">{t('inbox.waiting')}</h2>
-        {tasks.length === 0 && <p class="muted">{t('inbox.nothing')}</p>}
+        {tasks.length === 0 && toSign.length === 0 && <p class="muted">{t('inbox.nothing')}</p>}
         <ul class="tasks">
+          {toSign.map((r) => (
+            <li key={r.resolution} class="card task" data-testid="task-sign">
+              <a class="big" href={`#/b/${body}/s/${r.resolution}`}>{t('task.sign_resolution')}: {r.title}</a>
+            </li>
+          ))}
           {tasks.map((task) => {
             const overdue = task.deadline && new Date(task.deadline).getTime() <= now;
             return (

@@ -6,7 +6,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { api, bodyPath } from '../api.js';
 import { sendSigned } from '../acts.js';
 import { t, formatDateTime, formatDeadline, formatTime } from '../i18n.js';
-import { ErrorNote, Status, useNow } from './parts.jsx';
+import { ErrorNote, Status, useNow, usePeople } from './parts.jsx';
 import { OfflineBanner, SignDialog } from './sign.jsx';
 
 const ANSWERS = ['agree', 'agree_with_comments', 'disagree', 'other'];
@@ -68,6 +68,7 @@ export function MemberForm({ body, form, person }) {
 
 export function SignResolution({ body, resolution, person }) {
   const { doc, error, reload } = useDocument(`${bodyPath(body)}/resolutions/${encodeURIComponent(resolution)}`);
+  const { name } = usePeople(body);
   const [signing, setSigning] = useState(null);
   if (error) return <main class="page"><ErrorNote error={error} /></main>;
   if (!doc) return <main class="page"><p>{t('app.loading')}</p></main>;
@@ -87,7 +88,7 @@ export function SignResolution({ body, resolution, person }) {
       {signing && <SignDialog key={signing.nonce} body={body} sentence={signing.sentence} run={signing.run}
         onCancel={() => { setSigning(null); reload(); }} onDone={() => reload()} />}
       {doc.status === 'submitted' && <button class="primary big" onClick={sign} data-testid="sign-resolution">{t('resolution.sign')}</button>}
-      {doc.signature && <p class="ok" data-testid="signed">{t('resolution.signed_by', { signer: doc.signature.signer, when: formatDateTime(doc.signature.signed_at) })}</p>}
+      {doc.signature && <p class="ok" data-testid="signed">{t('resolution.signed_by', { signer: name(doc.signature.signer), when: formatDateTime(doc.signature.signed_at) })}</p>}
     </main>
   );
 }
