@@ -19,17 +19,9 @@ import path from 'node:path';
 const harness = await import(new URL('../web/tests/harness.mjs', import.meta.url));
 const { B, BODY, apiClient, launchBrowser, openBrowserAs, startServer, waitForText } = harness;
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
-  if (fallback === undefined) throw new Error(`missing --${name}`);
-  return fallback;
-};
-const opts = {
-  ecabinetd: arg('ecabinetd'), ecabAudit: arg('ecab-audit'), webRoot: arg('web-root'), fixtures: arg('fixtures'),
-  chromium: arg('chromium'), work: arg('work', path.join(os.tmpdir(), 'ecab-member-bench')),
-};
-const ballots = Number(arg('ballots', '200'));
+const opts = harness.options(['ecabinetd', 'ecab-audit', 'web-root', 'fixtures', 'chromium', 'work', 'ballots'],
+  { work: path.join(os.tmpdir(), 'ecab-member-bench'), ballots: '200' });
+const ballots = Number(opts.ballots);
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

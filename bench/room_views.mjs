@@ -19,18 +19,10 @@ const harness = await import(new URL('../web/tests/harness.mjs', import.meta.url
 const { B, apiClient, launchBrowser, openBrowserAs, startServer, waitForText } = harness;
 require.resolve('puppeteer-core');  // fails early with a clear message when web/ was never installed
 
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i >= 0 && process.argv[i + 1]) return process.argv[i + 1];
-  if (fallback === undefined) throw new Error(`missing --${name}`);
-  return fallback;
-};
-const opts = {
-  ecabinetd: arg('ecabinetd'), webRoot: arg('web-root'), fixtures: arg('fixtures'), chromium: arg('chromium'),
-  work: arg('work', path.join(os.tmpdir(), 'ecab-room-bench')),
-};
-const pages = Number(arg('pages', '20'));
-const ballots = Number(arg('ballots', '300'));
+const opts = harness.options(['ecabinetd', 'web-root', 'fixtures', 'chromium', 'work', 'pages', 'ballots'],
+  { work: path.join(os.tmpdir(), 'ecab-room-bench'), pages: '20', ballots: '300' });
+const pages = Number(opts.pages);
+const ballots = Number(opts.ballots);
 const quantile = (values, q) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];

@@ -20,7 +20,7 @@ const session2019 = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'session
 const cabinet = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'cabinet-2019.json'), 'utf8'));
 const members = cabinet.members.map((m) => m.id);
 
-const { check, passed, failed, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(opts.screenshots);
+const { check, run, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(opts.screenshots);
 
 const server = await startServer(opts);
 const { url, host } = server;
@@ -28,7 +28,7 @@ const { request, tokenOf, act, castBallot, actSigned } = apiClient(url, server.d
 const browser = await launchBrowser(opts.chromium);
 const openBrowserAs = (person, width, height) => openAs(browser, url, person, width, height);
 
-try {
+await run(async () => {
   await check('the dictionaries hold the same keys in Vietnamese and English', () => {
     assert.deepEqual(Object.keys(en).sort(), Object.keys(vi).sort());
   });
@@ -321,10 +321,4 @@ try {
     assert.equal(await pm.$('.controls'), null, 'no controls once the session is closed');
     await shoot(pm, 'room-tablet-vi');
   });
-} catch (e) {
-  failed(e);
-} finally {
-  await browser.close().catch(() => {});
-  await server.stop();
-}
-console.log(`${passed.length} checks passed${process.exitCode ? ', one failed' : ''}`);
+}, browser, server);

@@ -16,13 +16,15 @@ import en from '../src/locales/en.js';
 
 export const PASSWORD = 'cabinet-demo-2019';
 
-// The command line's --name value for each of `names`; throws naming a missing one.
-export function options(names) {
+// The command line's --name value for each of `names` (camelCased keys),
+// else its entry in `defaults`; throws naming a missing one.
+export function options(names, defaults = {}) {
   const out = {};
   for (const name of names) {
     const i = process.argv.indexOf(`--${name}`);
-    if (i < 0 || !process.argv[i + 1]) throw new Error(`missing --${name}`);
-    out[name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = process.argv[i + 1];
+    const value = i >= 0 && process.argv[i + 1] ? process.argv[i + 1] : defaults[name];
+    if (value === undefined) throw new Error(`missing --${name}`);
+    out[name.replace(/-(\w)/g, (_, c) => c.toUpperCase())] = value;
   }
   return out;
 }
@@ -247,5 +249,18 @@ export function checks(screenshots) {
       assert.ok(!hit, `${view} in ${lang} still shows "${text}", the other language's ${hit?.[0]}`);
     }
   }
-  return { check, passed, failed, shoot, axe, fullyTranslated, setLanguage, textOf };
+  // Runs the checks in `body`; whatever happens, closes `browser` and stops
+  // `server`, then prints the count.
+  async function run(body, browser, server) {
+    try {
+      await body();
+    } catch (e) {
+      failed(e);
+    } finally {
+      await browser.close().catch(() => {});
+      await server.stop();
+    }
+    console.log(`${passed.length} checks passed${process.exitCode ? ', one failed' : ''}`);
+  }
+  return { check, run, shoot, axe, fullyTranslated, setLanguage, textOf };
 }

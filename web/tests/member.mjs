@@ -19,7 +19,7 @@ import { B, BODY, PASSWORD, apiClient, checks, launchBrowser, openBrowserAs, opt
 const opts = options(['ecabinetd', 'ecab-audit', 'web-root', 'fixtures', 'chromium', 'screenshots', 'work']);
 const cabinet = JSON.parse(fs.readFileSync(path.join(opts.fixtures, 'cabinet-2019.json'), 'utf8'));
 const members = cabinet.members.map((m) => m.id);
-const { check, failed, passed, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(opts.screenshots);
+const { check, run, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(opts.screenshots);
 const TABLET = [820, 1180];
 const PHONE = [390, 844];
 
@@ -65,7 +65,7 @@ async function tokenOfStaff() {
   return staffToken;
 }
 
-try {
+await run(async () => {
   const trade = await open('min-trade');
   let answerRequest = null;
 
@@ -328,10 +328,4 @@ try {
     const parsed = JSON.parse(report);
     assert.equal(parsed.ok, true, report.slice(0, 400));
   });
-} catch (e) {
-  failed(e);
-} finally {
-  await browser.close().catch(() => {});
-  await server.stop();
-}
-console.log(`${passed.length} checks passed${process.exitCode ? ', one failed' : ''}`);
+}, browser, server);
