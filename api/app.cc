@@ -41,12 +41,18 @@ App::~App() { Shutdown(); }
 
 void App::Shutdown() {
   if (reminders_) reminders_->Stop();  // it waits on the read models: stop it first
+  if (notifier_) notifier_->Stop();
   if (projections_) projections_->Stop();
 }
 
 const es::ViewStore& App::views() const { return projections_->views(); }
 
 bool App::Reached(std::uint64_t position) const { return projections_->position() >= position; }
+
+std::optional<NotifierStats> App::notifier_stats() const {
+  if (!notifier_) return std::nullopt;
+  return notifier_->stats();
+}
 
 bool App::WaitForViews(std::uint64_t position) const {
   return projections_->WaitFor(position, options_.max_min_position_wait);
@@ -83,6 +89,13 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
         std::make_unique<ReminderScheduler>(*app->commands_, app->projections_->views(), app->projections_->runner(),
                                             *app->options_.clock, std::string(reminders::kSchedulerActor)),
         app->options_.reminders_every);
+  }
+  if (app->options_.notify_every.count() > 0 && !app->options_.mail.url.empty()) {
+    if (!app->options_.clock) app->options_.clock = std::make_shared<es::SystemClock>();
+    app->notifier_ = std::make_unique<NotifierLoop>(
+        std::make_unique<Notifier>(store, *app->commands_, Mailer(app->options_.mail), *app->options_.clock,
+                                   app->options_.notifier),
+        app->options_.notify_every);
   }
   app->RegisterSystemRoutes();
   app->RegisterIdentityRoutes();

@@ -15,6 +15,8 @@
 
 #include "api/http/http.h"
 #include "api/http/server.h"
+#include "api/mailer.h"
+#include "api/notifier.h"
 #include "api/pki.h"
 #include "api/problems.h"
 #include "api/schema.h"
@@ -40,6 +42,11 @@ struct AppOptions {
   // a thread of the App, reading time from `clock`; 0: not at all.
   std::chrono::milliseconds reminders_every{0};
   std::shared_ptr<es::Clock> clock;                  // nullptr: the system clock
+  // The notification dispatcher (api/notifier.h) runs every this long when
+  // email is configured (mail.url); 0: not at all.
+  MailSettings mail;
+  std::chrono::milliseconds notify_every{0};
+  NotifierOptions notifier;
 };
 
 // Who is calling, once the bearer token (or client certificate) is checked.
@@ -120,6 +127,8 @@ class App final : public http::Handler {
   FeedHub& feeds() { return *feeds_; }
   const AppOptions& options() const { return options_; }
   void Add(Route route) { routes_.push_back(std::move(route)); }
+  // The dispatcher's figures, when it runs (for /metrics).
+  std::optional<NotifierStats> notifier_stats() const;
   // Waits until the read models include `position` (read-your-writes).
   bool WaitForViews(std::uint64_t position) const;
   // The CAs this node issues signing certificates with (--ca-key/--ca-cert,
@@ -149,6 +158,7 @@ class App final : public http::Handler {
   std::unique_ptr<FeedHub> feeds_;
   std::unique_ptr<WebAssets> web_;  // nullptr: no web app served
   std::unique_ptr<ReminderLoop> reminders_;  // nullptr: no scheduler
+  std::unique_ptr<NotifierLoop> notifier_;   // nullptr: no dispatcher
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

@@ -159,7 +159,8 @@ void AddLogRoutes(App& app) {
           if (e.body == c.body_state->id) {
             auto visible = sight.MaySeeAt(e.body, e.stream, e.position);
             if (!visible.ok()) return FromError(visible.error());
-            disclosure = *visible ? Disclosure::kFull : Disclosure::kSealed;
+            // A person's contact details are personal data: sealed for every reader of the log.
+            disclosure = *visible && e.type != directory::ContactSet::kType ? Disclosure::kFull : Disclosure::kSealed;
           }
           auto envelope = Envelope(app.store(), e, disclosure);
           if (!envelope.ok()) return FromError(envelope.error());

@@ -75,6 +75,40 @@ void RegisterDirectoryCommands(App& app) {
                              c.ctx);
           });
 
+  // ---- contact details: personal data (the person and the admin only) ----
+  Command(app, "PUT", b + "/people/{person}/contact", "directory",
+          "Set how a person is reached (admin): email, phone (E.164), language (vi, en), channels in order of "
+          "preference (email, sms, in_app), quiet hours (minutes after midnight, Asia/Ho_Chi_Minh; urgent items "
+          "still go), SMS without diacritics. Personal data: readable by the person and the admin only.",
+          {{"email", FieldType::kName, false}, {"phone", FieldType::kName, false},
+           {"language", FieldType::kEnum, false, {"vi", "en"}}, {"channels", FieldType::kIds, false},
+           {"quiet_from", FieldType::kInteger, false}, {"quiet_to", FieldType::kInteger, false},
+           {"sms_ascii", FieldType::kBoolean, false}},
+          [](Call& c, CommandService& s) {
+            directory::ContactSet contact{c.params["person"], Str(c.body, "email"), Str(c.body, "phone"),
+                                          c.body.value("language", "vi"), Ids(c.body, "channels")};
+            contact.quiet_from = c.body.contains("quiet_from") ? static_cast<std::int32_t>(c.body["quiet_from"].get<std::int64_t>()) : -1;
+            contact.quiet_to = c.body.contains("quiet_to") ? static_cast<std::int32_t>(c.body["quiet_to"].get<std::int64_t>()) : -1;
+            contact.sms_ascii = c.body.value("sms_ascii", false);
+            return s.Execute(c.params["body"], directory::SetContact{contact}, c.ctx);
+          });
+  app.Add(Route{"GET", b + "/people/{person}/contact", "directory",
+                "How a person is reached: for the person and the body's admin only (others: 404).", {}, {}, true,
+                false, false, [](Call& c) {
+                  const bool allowed = c.role == Role::kAdmin || (c.principal && c.principal->person == c.params["person"]);
+                  auto it = c.body_state->contacts.find(c.params["person"]);
+                  if (!allowed || it == c.body_state->contacts.end()) {
+                    return ProblemResponse(404, "not-found", "Not found",
+                                           "no contact details of '" + c.params["person"] + "' for you");
+                  }
+                  const auto& k = it->second;
+                  return Json(200, {{"person", k.person}, {"email", k.email}, {"phone", k.phone},
+                                    {"language", k.language}, {"channels", k.channels},
+                                    {"quiet_from", k.quiet_from < 0 ? nlohmann::json(nullptr) : nlohmann::json(k.quiet_from)},
+                                    {"quiet_to", k.quiet_to < 0 ? nlohmann::json(nullptr) : nlohmann::json(k.quiet_to)},
+                                    {"sms_ascii", k.sms_ascii}});
+                }});
+
   // ---- identity administration (a secret, not an act: kept out of the log) ----
   app.Add(Route{"PUT", b + "/people/{person}/password", "identity",
                 "Set the login password of a person enrolled in the body (admin).",

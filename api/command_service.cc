@@ -314,6 +314,15 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
       [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
 }
 
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordDelivery& c,
+                                               const CommandContext& ctx) {
+  auto b = BodySnapshot(body);
+  if (!b.ok()) return b.error();
+  if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
+  return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
+                                                    [&](const ReminderLog&) { return reminders::Decide(c, ctx); });
+}
+
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordReminder& c,
                                                const CommandContext& ctx) {
   auto b = BodySnapshot(body);

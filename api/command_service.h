@@ -73,6 +73,8 @@ class CommandService {
   // Records a due reminder in the body's reminders stream (ctx.command_id:
   // reminders::ReminderCommandId, so a reminder already recorded is a
   // replay, not a second one).
+  // One delivery attempt's outcome (the dispatcher's; reminders::RecordDelivery).
+  Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordDelivery& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordReminder& c,
                                  const CommandContext& ctx);
 

@@ -193,6 +193,10 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.public_key_pem = public_pem;
   app_options.web_root = c.web_root;
   app_options.reminders_every = std::chrono::seconds(c.reminders_every);
+  app_options.mail = ecab::api::MailSettings{c.smtp_url, c.smtp_user, c.smtp_password, c.smtp_from, c.smtp_starttls,
+                                             c.smtp_ca};
+  app_options.notify_every = std::chrono::milliseconds(c.notify_every_ms);
+  app_options.notifier.link_base = c.public_url;
   auto api = ecab::api::App::Create(store, std::move(keys), app_options);
   if (!api.ok()) return api.error();
   if (c.ca_key.empty() != c.ca_cert.empty()) {

@@ -61,6 +61,17 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
       "when their admin approves a request (default: none; the demo's CA in a demo)")
       ->check(CLI::ExistingFile);
   opt("--ca-cert", c.ca_cert, "that CA's certificate (PEM)")->check(CLI::ExistingFile);
+  opt("--smtp-url", c.smtp_url,
+      "SMTP relay for email notifications: smtp://host:587 (STARTTLS) or smtps://host:465 (default: no email)");
+  opt("--smtp-user", c.smtp_user, "SMTP AUTH user");
+  opt("--smtp-password", c.smtp_password, "SMTP AUTH password (prefer the environment or the config file)");
+  opt("--smtp-from", c.smtp_from, "the From of notification emails");
+  opt("--smtp-ca", c.smtp_ca, "CA certificate (PEM) the relay's certificate must chain to (default: the system's)")
+      ->check(CLI::ExistingFile);
+  opt("--smtp-starttls", c.smtp_starttls, "smtp:// only: require STARTTLS (false sends in clear: a local relay only)");
+  opt("--notify-every-ms", c.notify_every_ms, "how often the notification dispatcher looks for due deliveries")
+      ->check(CLI::Range(50L, 3'600'000L));
+  opt("--public-url", c.public_url, "this node's address as people reach it, for links in messages");
   flag("--verify", c.verify, "verify the whole hash chain at start");
   flag("--once", c.once, "set up, report and exit instead of serving");
   opt("--listen", c.listen, "address to listen on");

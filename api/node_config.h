@@ -34,6 +34,15 @@ struct Config {
   // (certificate requests approved over the API); the demo's CA in a demo.
   std::filesystem::path ca_key;
   std::filesystem::path ca_cert;
+  // Email notifications (api/mailer.h): none unless --smtp-url.
+  std::string smtp_url;
+  std::string smtp_user;
+  std::string smtp_password;  // from the config file or ECAB_SMTP_PASSWORD; never logged
+  std::string smtp_from = "e-Cabinet <no-reply@ecabinet.invalid>";
+  std::filesystem::path smtp_ca;
+  bool smtp_starttls = true;
+  long notify_every_ms = 2'000;
+  std::string public_url;  // for links in messages; default: none
   // The built web app: default <dir of ecabinetd>/../web/dist when it holds an
   // index.html (the build puts it there), "none" to serve no web app.
   std::filesystem::path web_root;

@@ -30,6 +30,7 @@ inline const std::map<std::string, Action>& CommandActions() {
       {"POST /certificate-requests/{request}/rejection", Action::kDecideCertificateRequest},
       {"POST /certificate-requests/{request}/certificate", Action::kDecideCertificateRequest},
       {"POST /people/{person}/certificates/{certificate}/revocation", Action::kRevokeCertificate},
+      {"PUT /people/{person}/contact", Action::kSetContact},
       {"POST /documents", Action::kRegisterDocument},
       {"POST /documents/{document}/versions", Action::kAddDocumentVersion},
       {"POST /documents/{document}/grants", Action::kGrantDocumentAccess},

@@ -31,6 +31,21 @@ void App::RegisterSystemRoutes() {
          r.body = metrics_->Render(store_.head_position(), projections_->position(),
                                    server_counters_ ? server_counters_->open_websockets.load() : 0,
                                    server_counters_ ? server_counters_->connections.load() : 0);
+         if (auto n = notifier_stats()) {
+           r.body += "# HELP ecab_notifications_total Notification delivery attempts by channel and outcome.\n"
+                     "# TYPE ecab_notifications_total counter\n";
+           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"delivered\"} " + std::to_string(n->delivered) + "\n";
+           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"failed_attempt\"} " +
+                     std::to_string(n->failed_attempts) + "\n";
+           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"failed_final\"} " +
+                     std::to_string(n->failed_final) + "\n";
+           r.body += "# HELP ecab_notifications_pending Notifications requested and not yet delivered or given up.\n"
+                     "# TYPE ecab_notifications_pending gauge\necab_notifications_pending " +
+                     std::to_string(n->pending) + "\n";
+           r.body += "# HELP ecab_notifications_oldest_pending_seconds Age of the oldest pending notification.\n"
+                     "# TYPE ecab_notifications_oldest_pending_seconds gauge\necab_notifications_oldest_pending_seconds " +
+                     std::to_string(n->oldest_pending_seconds) + "\n";
+         }
          return r;
        },
        {}});

@@ -12,9 +12,11 @@
 #include <set>
 
 #include "domain/base/ids.h"
+#include "domain/directory/events.h"
 #include "domain/documents/document.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
+#include "domain/signing/certificate_request.h"
 #include "eventstore/merkle.h"
 #include "eventstore/record.h"
 #include "domain/signing/signed_act.h"
@@ -264,13 +266,20 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
               {"command_id", e.command_id}, {"correlation_id", e.correlation_id}, {"causation_id", e.causation_id},
               {"key_id", e.key_id}, {"prev_hash", es::ToHex(e.prev_hash)}, {"hash", es::ToHex(e.hash)},
               {"payload_base64", Base64(e.payload)}, {"record_hex", es::ToHex(*record)}};
+    if (e.type == directory::ContactSet::kType) {  // personal data: the record (sealed) stays, the payload does not
+      j.erase("payload_base64");
+      j["redacted"] = "personal data";
+    }
     if (auto a = acts.find(e.position); a != acts.end()) {
       j["signed_act"] = {{"signer", a->second.signer}, {"algorithm", a->second.act.algorithm},
                          {"certificate", a->second.act.certificate}, {"signature_base64", Base64(a->second.act.value)},
                          {"payload", a->second.payload}};
       const std::string base = "data/signatures/" + std::to_string(e.position);
       files[base + ".payload"] = a->second.payload;
-      files[base + ".sig"] = a->second.act.value;
+      // openssl reads ECDSA signatures as DER only: WebCrypto's r‖s goes in converted
+      // (signature_base64 above keeps the bytes as recorded).
+      files[base + ".sig"] = a->second.act.algorithm == kEcdsaP256P1363 ? EcdsaP1363ToDer(a->second.act.value)
+                                                                        : a->second.act.value;
     }
     jsonl += j.dump() + "\n";
     auto path = es::InclusionProof(*leaves, e.position - 1, head->size);

@@ -76,6 +76,7 @@ const std::vector<Rule>& Table() {
       {Action::kRequestCertificate, "request_certificate",
        {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
       {Action::kDecideCertificateRequest, "decide_certificate_request", {R::kAdmin}},
+      {Action::kSetContact, "set_contact", {R::kAdmin}},
       {Action::kRevokeCertificate, "revoke_certificate",
        {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
   };

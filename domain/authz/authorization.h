@@ -34,6 +34,8 @@ enum class Action : std::uint8_t {
   kRecordReminder, kGrantDocumentAccess,
   // the certificate lifecycle (appended: the values are not persisted, but keep the order)
   kRequestCertificate, kDecideCertificateRequest, kRevokeCertificate,
+  // people's contact details
+  kSetContact,
 };
 
 // "cast_ballot", … for messages and the API.

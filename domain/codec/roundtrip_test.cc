@@ -67,6 +67,8 @@ TEST(RoundTrip, DirectoryEvents) {
   ExpectRoundTripAndGolden(d, CertificateRequestDecided{"req-1", false, "unknown device"});
   ExpectRoundTripAndGolden(d, CertificateIssued{"req-1", "min-ict", "sha256:01"});
   ExpectRoundTripAndGolden(d, CertificateRevoked{"min-ict", "sha256:01", "device lost", kT});
+  ExpectRoundTripAndGolden(d, ContactSet{"min-ict", "bo.truong@mic.gov.vn", "+84912345678", "vi", {"email", "sms"},
+                                         22 * 60, 6 * 60, true});
 }
 
 TEST(RoundTrip, FormEvents) {
@@ -139,6 +141,10 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
                                                        kT, kT, {"m02", "staff"}});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
                            reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1"});
+  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
+                           reminders::NotificationDelivered{42, "m02", "email", "<n42.email@ecabinet>", 2, kT});
+  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
+                           reminders::NotificationFailed{42, "m02", "sms", 5, "gateway answered 503", true, kT});
 }
 
 TEST(RoundTrip, PlatformEvents) {

@@ -111,7 +111,7 @@ Action ActionOf(const BodyCommand& c) {
       Action::kEnrollCertificate, Action::kSetPolicy,             Action::kSetTrustAnchor,
       Action::kPublishRevocationList, Action::kDelegateApprover, Action::kAssignResolutionNumber,
       Action::kRequestCertificate, Action::kDecideCertificateRequest, Action::kDecideCertificateRequest,
-      Action::kRevokeCertificate};
+      Action::kRevokeCertificate,     Action::kSetContact};
   static_assert(std::size(kActions) == std::variant_size_v<BodyCommand>, "one action per body command");
   return kActions[c.index()];
 }
@@ -147,6 +147,31 @@ std::optional<std::string> Body::ChairAt(Timestamp t) const {
     }
   }
   return std::nullopt;
+}
+
+std::string ContactProblem(const ContactSet& c) {
+  if (!c.email.empty()) {
+    const auto at = c.email.find('@');
+    if (at == std::string::npos || at == 0 || c.email.find('@', at + 1) != std::string::npos ||
+        c.email.find('.', at) == std::string::npos || c.email.back() == '.' || c.email.size() > 254 ||
+        c.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
+      return "'" + c.email + "' is not an email address";
+    }
+  }
+  if (!c.phone.empty()) {
+    const bool digits = c.phone.size() >= 8 && c.phone.size() <= 16 && c.phone[0] == '+' &&
+                        c.phone.find_first_not_of("0123456789", 1) == std::string::npos;
+    if (!digits) return "'" + c.phone + "' is not a phone number in E.164 (+84…)";
+  }
+  if (c.language != "vi" && c.language != "en") return "language must be vi or en";
+  for (const auto& ch : c.channels) {
+    if (ch == "email" && c.email.empty()) return "the email channel needs an email address";
+    if (ch == "sms" && c.phone.empty()) return "the sms channel needs a phone number";
+    if (ch != "email" && ch != "sms" && ch != "in_app") return "unknown channel '" + ch + "'";
+  }
+  if ((c.quiet_from < 0) != (c.quiet_to < 0)) return "quiet hours need both ends";
+  if (c.quiet_from >= 24 * 60 || c.quiet_to >= 24 * 60) return "quiet hours are minutes within a day";
+  return "";
 }
 
 std::string_view RequestStatusName(CertificateRequest::Status status) {
@@ -234,9 +259,17 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
           return DecideOnRequest(body, c, ctx);
         } else if constexpr (std::is_same_v<C, SupplyCertificate>) {
           return DecideSupply(body, c, ctx);
-        } else {
-          static_assert(std::is_same_v<C, RevokeCertificate>);
+        } else if constexpr (std::is_same_v<C, RevokeCertificate>) {
           return DecideRevocation(body, c, ctx);
+        } else {
+          static_assert(std::is_same_v<C, SetContact>);
+          if (!body.people.contains(c.contact.person)) {
+            return Refuse(ErrorCode::kNotFound, "'" + c.contact.person + "' is not a person of body '" + body.id + "'");
+          }
+          if (auto problem = ContactProblem(c.contact); !problem.empty()) {
+            return Refuse(ErrorCode::kInvalidArgument, "contact: " + problem);
+          }
+          return Events{c.contact};
         }
       },
       command);
@@ -294,9 +327,11 @@ Body Evolve(Body body, const DirectoryEvent& event) {
           CertificateRequest& r = body.certificate_requests[e.request];
           r.status = CertificateRequest::Status::kIssued;
           r.fingerprint = e.fingerprint;
-        } else {
-          static_assert(std::is_same_v<E, CertificateRevoked>);
+        } else if constexpr (std::is_same_v<E, CertificateRevoked>) {
           body.revoked[e.fingerprint] = e.at;
+        } else {
+          static_assert(std::is_same_v<E, ContactSet>);
+          body.contacts[e.person] = e;
         }
       },
       event);

@@ -63,6 +63,7 @@ struct Body {
   std::map<std::string, ResolutionNumberAssigned> numbers;  // by resolution
   std::map<std::string, CertificateRequest> certificate_requests;  // by request id
   std::map<std::string, Timestamp> revoked;    // certificate fingerprint -> revoked from
+  std::map<std::string, ContactSet> contacts;  // by person: personal data (events.h)
 
   // The role `person` holds at `t`, if any.
   std::optional<Role> RoleAt(std::string_view person, Timestamp t) const;
@@ -144,10 +145,20 @@ struct RevokeCertificate {
   std::string person, fingerprint, reason;
   std::string crl_der{};  // the node CA's new revocation list, or "" (the CA publishes its own)
 };
+// The admin records how a person is reached (ContactSet, whole).
+struct SetContact {
+  ContactSet contact;
+};
 using BodyCommand = std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollCertificate, SetPolicy,
                                  SetTrustAnchor, PublishRevocationList, DelegateApprover,
                                  AssignResolutionNumber, RequestCertificate, DecideCertificateRequest,
-                                 SupplyCertificate, RevokeCertificate>;
+                                 SupplyCertificate, RevokeCertificate, SetContact>;
+
+// Why `c` is not a usable contact ("" when it is): an email address
+// local@domain, a phone in E.164, language vi or en, known channels each with
+// what it needs (email an address, sms a phone), quiet hours both set or
+// neither, within a day.
+std::string ContactProblem(const ContactSet& c);
 
 // The events `command` produces, or why it is refused. Pure.
 [[nodiscard]] Result<std::vector<DirectoryEvent>> Decide(const Body& state, const BodyCommand& command,

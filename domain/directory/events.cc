@@ -29,6 +29,7 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
         .Add<CertificateRequestDecided>()
         .Add<CertificateIssued>()
         .Add<CertificateRevoked>()
+        .Add<ContactSet>()
         .AddUpcaster<BodyCreatedV1>([](BodyCreatedV1 v1) {
           return BodyCreated{std::move(v1.body), std::move(v1.name), std::move(v1.name_vi),
                              std::move(v1.resolution_suffix), BodyKind::kOther};

@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "domain/base/roles.h"
 #include "domain/base/time_serialization.h"
@@ -217,10 +218,29 @@ struct CertificateRevoked {
   friend bool operator==(const CertificateRevoked&, const CertificateRevoked&) = default;
 };
 
+// How a person is reached: personal data, shown only to the person and the
+// body's admin (the raw log seals it, feeds carry no payloads, exports leave
+// it out). Replaces the previous details as a whole.
+struct ContactSet {
+  static constexpr std::string_view kType = "body.contact_set";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string person;
+  std::string email;                  // "" when none
+  std::string phone;                  // E.164, e.g. "+84912345678"; "" when none
+  std::string language = "vi";        // "vi" or "en"
+  std::vector<std::string> channels;  // of "email", "sms", "in_app", in the person's order of preference
+  std::int32_t quiet_from = -1;       // minutes after midnight, Asia/Ho_Chi_Minh; -1: no quiet hours
+  std::int32_t quiet_to = -1;         // (urgent items are sent in quiet hours too)
+  bool sms_ascii = false;             // SMS without diacritics (GSM-7: 160 characters a segment, not 70)
+  template <class Archive>
+  void serialize(Archive& ar) { ar(person, email, phone, language, channels, quiet_from, quiet_to, sms_ascii); }
+  friend bool operator==(const ContactSet&, const ContactSet&) = default;
+};
+
 using DirectoryEvent =
     std::variant<BodyCreated, MemberEnrolled, MemberLeft, CertificateEnrolled, PolicySet,
                  TrustAnchorSet, RevocationListPublished, ApproverDelegated, ResolutionNumberAssigned,
-                 CertificateRequested, CertificateRequestDecided, CertificateIssued, CertificateRevoked>;
+                 CertificateRequested, CertificateRequestDecided, CertificateIssued, CertificateRevoked, ContactSet>;
 
 // Decoder for every schema version of every directory event ever written.
 const EventDecoder<DirectoryEvent>& DirectoryDecoder();

@@ -45,10 +45,31 @@ Result<std::vector<ReminderEvent>> Decide(const RecordReminder& c, const Command
   return out;
 }
 
+std::string DeliveryCommandId(const RecordDelivery& c) {
+  return "delivery:" + std::to_string(c.notification) + ":" + c.channel + ":" + std::to_string(c.attempt);
+}
+
+Result<std::vector<ReminderEvent>> Decide(const RecordDelivery& c, const CommandContext& ctx) {
+  if (ctx.actor != kDispatcherActor) {
+    return MakeError(ErrorCode::kForbidden, "only the node's dispatcher records deliveries");
+  }
+  if (c.notification == 0 || c.recipient.empty() || (c.channel != "email" && c.channel != "sms")) {
+    return MakeError(ErrorCode::kInvalidArgument, "name the notification, the recipient and the channel (email, sms)");
+  }
+  if (c.attempt == 0) return MakeError(ErrorCode::kInvalidArgument, "attempts count from 1");
+  if (c.delivered) {
+    return std::vector<ReminderEvent>{NotificationDelivered{c.notification, c.recipient, c.channel, c.provider_id,
+                                                            c.attempt, ctx.now}};
+  }
+  if (c.reason.empty()) return MakeError(ErrorCode::kInvalidArgument, "a failure says why");
+  return std::vector<ReminderEvent>{
+      NotificationFailed{c.notification, c.recipient, c.channel, c.attempt, c.reason, c.final, ctx.now}};
+}
+
 const EventDecoder<ReminderEvent>& ReminderDecoder() {
   static const EventDecoder<ReminderEvent> decoder = [] {
     EventDecoder<ReminderEvent> d;
-    d.Add<ReminderRecorded>().Add<NotificationRequested>();
+    d.Add<ReminderRecorded>().Add<NotificationRequested>().Add<NotificationDelivered>().Add<NotificationFailed>();
     return d;
   }();
   return decoder;

@@ -54,7 +54,39 @@ struct NotificationRequested {
   friend bool operator==(const NotificationRequested&, const NotificationRequested&) = default;
 };
 
-using ReminderEvent = std::variant<ReminderRecorded, NotificationRequested>;
+// A notification reached the provider on one channel: the SMTP relay accepted
+// the message, the SMS gateway answered 2xx. `notification` is the log
+// position of its notification.requested.
+struct NotificationDelivered {
+  static constexpr std::string_view kType = "notification.delivered";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::uint64_t notification = 0;
+  std::string recipient;
+  std::string channel;      // "email", "sms"
+  std::string provider_id;  // the Message-ID sent, or the gateway's message id
+  std::uint32_t attempt = 1;
+  Timestamp at;
+  template <class A> void serialize(A& ar) { ar(notification, recipient, channel, provider_id, attempt, at); }
+  friend bool operator==(const NotificationDelivered&, const NotificationDelivered&) = default;
+};
+
+// An attempt failed; `final`: no more attempts (given up, or nothing to send
+// it to), shown on the secretariat's dashboard.
+struct NotificationFailed {
+  static constexpr std::string_view kType = "notification.failed";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::uint64_t notification = 0;
+  std::string recipient;
+  std::string channel;
+  std::uint32_t attempt = 1;
+  std::string reason;
+  bool final = false;
+  Timestamp at;
+  template <class A> void serialize(A& ar) { ar(notification, recipient, channel, attempt, reason, final, at); }
+  friend bool operator==(const NotificationFailed&, const NotificationFailed&) = default;
+};
+
+using ReminderEvent = std::variant<ReminderRecorded, NotificationRequested, NotificationDelivered, NotificationFailed>;
 const EventDecoder<ReminderEvent>& ReminderDecoder();
 
 // A due reminder to record.
@@ -74,6 +106,23 @@ struct RecordReminder {
 // hold ':' (domain/base/ids.h), so no login can act as it; it needs no role
 // in the body, and nothing but the scheduler's command may name it.
 inline constexpr std::string_view kSchedulerActor = "system:scheduler";
+
+// The actor the node's notification dispatcher records deliveries as.
+inline constexpr std::string_view kDispatcherActor = "system:dispatcher";
+
+// The outcome of one delivery attempt, recorded by the dispatcher only.
+struct RecordDelivery {
+  std::uint64_t notification = 0;
+  std::string recipient, channel;
+  bool delivered = false;
+  std::string provider_id;  // delivered
+  std::string reason;       // failed
+  bool final = false;       // failed, no more attempts
+  std::uint32_t attempt = 1;
+};
+// The command id that makes each attempt's record exactly-once.
+std::string DeliveryCommandId(const RecordDelivery& c);
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordDelivery& command, const CommandContext& ctx);
 
 // The command id that makes each reminder exactly-once in the log.
 std::string ReminderCommandId(const RecordReminder& c);
