@@ -17,15 +17,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 const harness = await import(new URL('../web/tests/harness.mjs', import.meta.url));
-const { B, BODY, apiClient, launchBrowser, openBrowserAs, startServer, waitForText } = harness;
+const { B, BODY, apiClient, launchBrowser, openBrowserAs, quantile, startServer, waitForText } = harness;
 
 const opts = harness.options(['ecabinetd', 'ecab-audit', 'web-root', 'fixtures', 'chromium', 'work', 'ballots'],
   { work: path.join(os.tmpdir(), 'ecab-member-bench'), ballots: '200' });
 const ballots = Number(opts.ballots);
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
 
 const server = await startServer(opts);
 const { url } = server;

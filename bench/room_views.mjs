@@ -16,17 +16,13 @@ import path from 'node:path';
 
 const require = createRequire(new URL('../web/package.json', import.meta.url));
 const harness = await import(new URL('../web/tests/harness.mjs', import.meta.url));
-const { B, apiClient, launchBrowser, openBrowserAs, startServer, waitForText } = harness;
+const { B, apiClient, launchBrowser, openBrowserAs, quantile, startServer, waitForText } = harness;
 require.resolve('puppeteer-core');  // fails early with a clear message when web/ was never installed
 
 const opts = harness.options(['ecabinetd', 'web-root', 'fixtures', 'chromium', 'work', 'pages', 'ballots'],
   { work: path.join(os.tmpdir(), 'ecab-room-bench'), pages: '20', ballots: '300' });
 const pages = Number(opts.pages);
 const ballots = Number(opts.ballots);
-const quantile = (values, q) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-};
 
 const server = await startServer(opts);
 const { url } = server;

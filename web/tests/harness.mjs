@@ -16,6 +16,12 @@ import en from '../src/locales/en.js';
 
 export const PASSWORD = 'cabinet-demo-2019';
 
+// The value at quantile `q` (0..1) of `values`, for the benchmarks' medians and tails.
+export function quantile(values, q) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
 // The command line's --name value for each of `names` (camelCased keys),
 // else its entry in `defaults`; throws naming a missing one.
 export function options(names, defaults = {}) {

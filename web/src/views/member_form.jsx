@@ -42,7 +42,7 @@ export function MemberForm({ body, form, person }) {
   };
   return (
     <main class="page member">
-      <div class="row"><h1>{doc.title}</h1><Status status={doc.status === 'issued' ? 'open' : 'closed'} /></div>
+      <div class="row"><h1>{doc.title}</h1><Status status={doc.status === 'issued' ? 'circulated' : 'closed'} /></div>
       <OfflineBanner />
       <p class="big">{doc.question}</p>
       <p class={open ? 'muted' : 'warn'}>{t('inbox.deadline', { when: formatDateTime(doc.deadline), left: formatDeadline(doc.deadline, now) })}</p>
