@@ -10,6 +10,7 @@
 #include "api/request_checks.h"
 #include "api/command_service.h"
 #include "api/read_models.h"
+#include "api/herald.h"
 #include "api/reminder_scheduler.h"
 #include "domain/reminders/reminders.h"
 #include "api/visibility.h"
@@ -51,7 +52,7 @@ bool App::Reached(std::uint64_t position) const { return projections_->position(
 
 std::optional<NotifierStats> App::notifier_stats() const {
   if (!notifier_) return std::nullopt;
-  return notifier_->stats();
+  return notifier_->stats();  // nullopt without a dispatcher
 }
 
 bool App::WaitForViews(std::uint64_t position) const {
@@ -90,11 +91,15 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
                                             *app->options_.clock, std::string(reminders::kSchedulerActor)),
         app->options_.reminders_every);
   }
-  if (app->options_.notify_every.count() > 0 && !app->options_.mail.url.empty()) {
+  if (app->options_.notify_every.count() > 0) {
     if (!app->options_.clock) app->options_.clock = std::make_shared<es::SystemClock>();
+    std::unique_ptr<Notifier> dispatcher;
+    if (!app->options_.mail.url.empty() || !app->options_.sms.url.empty()) {
+      dispatcher = std::make_unique<Notifier>(store, *app->commands_, Mailer(app->options_.mail),
+                                              SmsGateway(app->options_.sms), *app->options_.clock, app->options_.notifier);
+    }
     app->notifier_ = std::make_unique<NotifierLoop>(
-        std::make_unique<Notifier>(store, *app->commands_, Mailer(app->options_.mail), *app->options_.clock,
-                                   app->options_.notifier),
+        std::make_unique<Herald>(store, *app->commands_, *app->options_.clock), std::move(dispatcher),
         app->options_.notify_every);
   }
   app->RegisterSystemRoutes();

@@ -42,9 +42,11 @@ struct AppOptions {
   // a thread of the App, reading time from `clock`; 0: not at all.
   std::chrono::milliseconds reminders_every{0};
   std::shared_ptr<es::Clock> clock;                  // nullptr: the system clock
-  // The notification dispatcher (api/notifier.h) runs every this long when
-  // email is configured (mail.url); 0: not at all.
+  // The herald (api/herald.h) and the notification dispatcher
+  // (api/notifier.h) run every this long; 0: not at all. The dispatcher
+  // delivers by email when `mail.url` is set, by SMS when `sms.url` is.
   MailSettings mail;
+  SmsSettings sms;
   std::chrono::milliseconds notify_every{0};
   NotifierOptions notifier;
 };

@@ -332,4 +332,13 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const re
       body, RemindersStream(body), ctx, [&](const ReminderLog&) { return reminders::Decide(c, ctx, (*b)->state); });
 }
 
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RequestNotifications& c,
+                                               const CommandContext& ctx) {
+  auto b = BodySnapshot(body);
+  if (!b.ok()) return b.error();
+  if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
+  return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
+                                                    [&](const ReminderLog&) { return reminders::Decide(c, ctx); });
+}
+
 }  // namespace ecab::api

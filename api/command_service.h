@@ -77,6 +77,9 @@ class CommandService {
   Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordDelivery& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordReminder& c,
                                  const CommandContext& ctx);
+  // What the log announces (the herald's; reminders::RequestNotifications).
+  Result<CommandOutcome> Execute(const std::string& body, const reminders::RequestNotifications& c,
+                                 const CommandContext& ctx);
 
   es::EventStore& store() { return store_; }
   // Bodies whose state is kept for authentication (existing ones only).

@@ -197,6 +197,17 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
                                              c.smtp_ca};
   app_options.notify_every = std::chrono::milliseconds(c.notify_every_ms);
   app_options.notifier.link_base = c.public_url;
+  app_options.sms = ecab::api::SmsSettings{c.sms_url, c.sms_method, c.sms_headers, c.sms_body, c.sms_token, c.sms_ca};
+  app_options.notifier.sms_ascii = c.sms_ascii;
+  app_options.notifier.email_per_second = c.email_per_second;
+  app_options.notifier.sms_per_second = c.sms_per_second;
+  app_options.notifier.connections = c.notify_connections;
+  if (!c.notification_templates.empty()) {
+    auto templates = ecab::api::NotificationTemplates::Load(c.notification_templates);
+    if (!templates.ok()) return templates.error();
+    app_options.notifier.templates =
+        std::make_shared<const ecab::api::NotificationTemplates>(std::move(templates).value());
+  }
   auto api = ecab::api::App::Create(store, std::move(keys), app_options);
   if (!api.ok()) return api.error();
   if (c.ca_key.empty() != c.ca_cert.empty()) {

@@ -54,6 +54,15 @@ void GlobalInit() {
 
 }  // namespace
 
+void* ThreadHandle() {
+  GlobalInit();
+  // One handle per thread, kept: libcurl keeps its connection to the relay
+  // (or gateway) open between messages; reset clears the options only.
+  thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
+  if (handle) curl_easy_reset(handle.get());
+  return handle.get();
+}
+
 std::string EncodedWord(const std::string& utf8) {
   if (Ascii(utf8)) return utf8;
   // Words of at most 75 characters: 45 bytes of text each, cut between UTF-8 characters.
@@ -88,10 +97,9 @@ std::string MimeMessage(const std::string& from, const Mail& mail, const std::st
 }
 
 SendOutcome Mailer::Send(const Mail& mail) const {
-  if (!enabled()) return {false, true, "no SMTP relay configured (--smtp-url)"};
-  GlobalInit();
-  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
-  if (!curl) return {false, false, "curl_easy_init failed"};
+  if (!enabled()) return SendOutcome::Failed(true, "no SMTP relay configured (--smtp-url)");
+  CURL* c = static_cast<CURL*>(ThreadHandle());
+  if (c == nullptr) return SendOutcome::Failed(false, "curl_easy_init failed");
   std::time_t now = std::time(nullptr);
   std::tm tm{};
   gmtime_r(&now, &tm);
@@ -102,7 +110,6 @@ SendOutcome Mailer::Send(const Mail& mail) const {
   curl_slist* recipients = curl_slist_append(nullptr, ("<" + mail.to + ">").c_str());
   const std::string from = "<" + Address(settings_.from) + ">";
   char error[CURL_ERROR_SIZE] = {};
-  CURL* c = curl.get();
   curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_FROM, from.c_str());
   curl_easy_setopt(c, CURLOPT_MAIL_RCPT, recipients);
@@ -123,10 +130,11 @@ SendOutcome Mailer::Send(const Mail& mail) const {
   long code = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
   curl_slist_free_all(recipients);
-  if (rc == CURLE_OK) return {true, false, ""};
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
+  if (rc == CURLE_OK) return SendOutcome::Sent();
   std::string reason = error[0] ? error : curl_easy_strerror(rc);
   if (code > 0) reason += " (SMTP " + std::to_string(code) + ")";
-  return {false, code >= 500 && code < 600, reason};
+  return SendOutcome::Failed(code >= 500 && code < 600, reason);
 }
 
 }  // namespace ecab::api

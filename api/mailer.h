@@ -36,17 +36,26 @@ std::string MimeMessage(const std::string& from, const Mail& mail, const std::st
 // value itself when plain ASCII.
 std::string EncodedWord(const std::string& utf8);
 
+// This thread's curl handle, its options reset (connections kept); nullptr
+// when libcurl cannot make one. For the SMTP and SMS senders.
+void* ThreadHandle();
+
 struct SendOutcome {
   bool ok = false;
   bool permanent = false;  // the relay refused this recipient or message (5xx): retrying will not help
   std::string reason;      // the relay's answer, or curl's
+  std::string provider_id; // the provider's id for the message, when it gives one
+
+  static SendOutcome Sent(std::string id = "") { return {true, false, "", std::move(id)}; }
+  static SendOutcome Failed(bool permanent, std::string why) { return {false, permanent, std::move(why), ""}; }
 };
 
 class Mailer {
  public:
   explicit Mailer(MailSettings settings) : settings_(std::move(settings)) {}
   bool enabled() const { return !settings_.url.empty(); }
-  // Sends `mail` as one SMTP transaction. Thread-safe (one curl handle per call).
+  // Sends `mail` as one SMTP transaction. Thread-safe: each thread has its
+  // own curl handle, and keeps its connection to the relay between messages.
   SendOutcome Send(const Mail& mail) const;
 
  private:

@@ -71,6 +71,26 @@ void DeclareOptions(CLI::App& app, Config& c, std::vector<std::pair<std::string,
   opt("--smtp-starttls", c.smtp_starttls, "smtp:// only: require STARTTLS (false sends in clear: a local relay only)");
   opt("--notify-every-ms", c.notify_every_ms, "how often the notification dispatcher looks for due deliveries")
       ->check(CLI::Range(50L, 3'600'000L));
+  opt("--sms-url", c.sms_url, "SMS gateway (HTTP or HTTPS) for text notifications (default: no SMS)");
+  opt("--sms-method", c.sms_method, "the gateway's HTTP method");
+  opt("--sms-header", c.sms_headers,
+      "a header of every gateway request, 'Name: value' ({{token}} is --sms-token); repeatable "
+      "(default: Content-Type: application/json)");
+  opt("--sms-body", c.sms_body,
+      "the gateway request's body: {{to}} (E.164), {{text}}, {{id}} (idempotency key), JSON-escaped when the "
+      "Content-Type is JSON, else URL-encoded");
+  opt("--sms-token", c.sms_token, "the gateway's secret, for {{token}} in headers (prefer the environment or the config file)");
+  opt("--sms-ca", c.sms_ca, "CA certificate (PEM) the gateway's certificate must chain to (default: the system's)")
+      ->check(CLI::ExistingFile);
+  flag("--sms-ascii", c.sms_ascii, "send every SMS without diacritics (GSM-7: 160 characters a segment, not 70)");
+  opt("--email-per-second", c.email_per_second, "at most this many emails a second (0: no limit)")
+      ->check(CLI::Range(0.0, 100000.0));
+  opt("--sms-per-second", c.sms_per_second, "at most this many SMS a second (0: no limit)")->check(CLI::Range(0.0, 100000.0));
+  opt("--notify-connections", c.notify_connections, "notifications sent at once (connections per provider)")
+      ->check(CLI::Range(1u, 64u));
+  opt("--notification-templates", c.notification_templates,
+      "directory of <kind>.<vi|en>.txt templates replacing the built-in ones (api/templates/notifications)")
+      ->check(CLI::ExistingDirectory);
   opt("--public-url", c.public_url, "this node's address as people reach it, for links in messages");
   flag("--verify", c.verify, "verify the whole hash chain at start");
   flag("--once", c.once, "set up, report and exit instead of serving");

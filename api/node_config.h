@@ -42,6 +42,18 @@ struct Config {
   std::filesystem::path smtp_ca;
   bool smtp_starttls = true;
   long notify_every_ms = 2'000;
+  // SMS through an HTTP gateway (api/sms_gateway.h): none unless --sms-url.
+  std::string sms_url;
+  std::string sms_method = "POST";
+  std::vector<std::string> sms_headers;
+  std::string sms_body = R"({"to":"{{to}}","text":"{{text}}","id":"{{id}}"})";
+  std::string sms_token;  // from the config file or ECAB_SMS_TOKEN; never logged
+  std::filesystem::path sms_ca;
+  bool sms_ascii = false;
+  double email_per_second = 0;
+  double sms_per_second = 0;
+  unsigned notify_connections = 4;
+  std::filesystem::path notification_templates;  // empty: the built-in ones
   std::string public_url;  // for links in messages; default: none
   // The built web app: default <dir of ecabinetd>/../web/dist when it holds an
   // index.html (the build puts it there), "none" to serve no web app.

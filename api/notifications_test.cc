@@ -14,6 +14,8 @@
 
 #include <fstream>
 
+#include "api/herald.h"
+#include "api/notification_templates.h"
 #include "api/testing.h"
 #include "domain/reminders/reminders.h"
 
@@ -38,44 +40,38 @@ int FreePort() {
   return ntohs(addr.sin_port);
 }
 
-// tests/servers/smtp_sink.py, started and stopped by the test.
-class SmtpSink {
+// A test server (tests/servers/*.py under Debian's python3, not whichever
+// python3 is first on PATH), started and stopped by the test; Start returns
+// once it prints "ready".
+class Child {
  public:
-  SmtpSink(const std::filesystem::path& dir, int port) : dir_(dir), port_(port) {
-    auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
-    EXPECT_TRUE(tls.ok());
-    std::ofstream(dir_ / "smtp.crt") << tls->certificate_pem;
-    std::ofstream(dir_ / "smtp.key") << tls->key_pem;
-    Start();
-  }
-  ~SmtpSink() { Stop(); }
-
+  Child(std::filesystem::path log, std::vector<std::string> argv) : log_(std::move(log)), argv_(std::move(argv)) {}
+  ~Child() { Stop(); }
   void Start() {
-    const std::string port = std::to_string(port_), crt = (dir_ / "smtp.crt").string(),
-                      key = (dir_ / "smtp.key").string(), out = (dir_ / "mails.jsonl").string(),
-                      log = (dir_ / "smtp.log").string();
+    const std::string log = log_.string();
     pid_ = ::fork();
     if (pid_ == 0) {
       const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      // Debian's python3, with python3-aiosmtpd (not whichever python3 is first on PATH).
-      ::execl("/usr/bin/python3", "python3", ECAB_SMTP_SINK, "--port", port.c_str(), "--cert", crt.c_str(), "--key",
-               key.c_str(), "--user", "ecab", "--password", "s3cret", "--out", out.c_str(), static_cast<char*>(nullptr));
+      std::vector<char*> args;
+      for (auto& a : argv_) args.push_back(a.data());
+      args.push_back(nullptr);
+      ::execv("/usr/bin/python3", args.data());
       ::_exit(127);
     }
     for (int i = 0; i < 200; ++i) {  // up to 20 s for "ready"
-      std::ifstream in(dir_ / "smtp.log");
+      std::ifstream in(log_);
       const std::string text{std::istreambuf_iterator<char>(in), {}};
       std::size_t readies = 0;
-      for (auto at = text.find("ready\n"); at != std::string::npos; at = text.find("ready\n", at + 1)) ++readies;
+      for (auto at = text.find("ready"); at != std::string::npos; at = text.find("ready", at + 1)) ++readies;
       if (readies > starts_) {
         starts_ = readies;
         return;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
-    ADD_FAILURE() << "the SMTP sink did not start";
+    ADD_FAILURE() << "the test server did not start: " << argv_[1];
   }
   void Stop() {
     if (pid_ <= 0) return;
@@ -83,20 +79,60 @@ class SmtpSink {
     ::waitpid(pid_, nullptr, 0);
     pid_ = 0;
   }
+
+ private:
+  std::filesystem::path log_;
+  std::vector<std::string> argv_;
+  pid_t pid_ = 0;
+  std::size_t starts_ = 0;  // "ready" lines seen in its log
+};
+
+std::vector<json> JsonLines(const std::filesystem::path& file) {
+  std::vector<json> out;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
+  return out;
+}
+
+// tests/servers/smtp_sink.py: STARTTLS required, AUTH ecab/s3cret.
+class SmtpSink {
+ public:
+  SmtpSink(const std::filesystem::path& dir, int port)
+      : dir_(dir), port_(port),
+        child_(dir / "smtp.log", {"python3", ECAB_SMTP_SINK, "--port", std::to_string(port), "--cert",
+                                  (dir / "smtp.crt").string(), "--key", (dir / "smtp.key").string(), "--user", "ecab",
+                                  "--password", "s3cret", "--out", (dir / "mails.jsonl").string()}) {
+    auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
+    EXPECT_TRUE(tls.ok());
+    std::ofstream(dir_ / "smtp.crt") << tls->certificate_pem;
+    std::ofstream(dir_ / "smtp.key") << tls->key_pem;
+    Start();
+  }
+  void Start() { child_.Start(); }
+  void Stop() { child_.Stop(); }
   std::filesystem::path ca() const { return dir_ / "smtp.crt"; }
   int port() const { return port_; }
-  std::vector<json> Mails() const {
-    std::vector<json> out;
-    std::ifstream in(dir_ / "mails.jsonl");
-    for (std::string line; std::getline(in, line);) out.push_back(json::parse(line));
-    return out;
-  }
+  std::vector<json> Mails() const { return JsonLines(dir_ / "mails.jsonl"); }
 
  private:
   std::filesystem::path dir_;
   int port_;
-  pid_t pid_ = 0;
-  std::size_t starts_ = 0;  // "ready" lines seen in its log
+  Child child_;
+};
+
+// tests/servers/sms_gateway.py: 503 to the first `fail_first` requests.
+class SmsSink {
+ public:
+  SmsSink(const std::filesystem::path& dir, int port, int fail_first)
+      : dir_(dir), child_(dir / "sms.log", {"python3", ECAB_SMS_GATEWAY, "--port", std::to_string(port), "--out",
+                                            (dir / "sms.jsonl").string(), "--fail-first", std::to_string(fail_first)}) {
+    child_.Start();
+  }
+  std::vector<json> Requests() const { return JsonLines(dir_ / "sms.jsonl"); }
+
+ private:
+  std::filesystem::path dir_;
+  Child child_;
 };
 
 // Events of `type` in the reminders stream of gov-vn.
@@ -137,9 +173,10 @@ void Overdue(Node& node, const std::string& person) {
   ASSERT_TRUE(recorded.ok()) << ToString(recorded.error());
 }
 
-void Contact(Node& node, const std::string& person, const std::string& email) {
+void Contact(Node& node, const std::string& person, const std::string& email, const std::string& language = "vi") {
   auto set = node.Call("PUT", b + "/people/" + person + "/contact",
-                       json{{"email", email}, {"language", "vi"}, {"channels", {"email", "in_app"}}}.dump(), "bootstrap");
+                       json{{"email", email}, {"language", language}, {"channels", {"email", "in_app"}}}.dump(),
+                       "bootstrap");
   ASSERT_EQ(set.status, 201) << set.body;
 }
 
@@ -165,11 +202,14 @@ std::string Subject(const std::string& data) {
   return out;
 }
 
+std::string Mailbox(const json& mail) { return mail["rcpt_tos"][0].get<std::string>(); }
+
 class Notifications : public ::testing::Test {
  protected:
   Notifications()
       : port(FreePort()),
         sink(dir.path(), port),
+        clock(std::make_shared<es::ManualClock>(testing::Now())),
         node(false, [&](AppOptions& o) {
           o.mail = MailSettings{"smtp://127.0.0.1:" + std::to_string(port), "ecab", "s3cret",
                                 "e-Cabinet <no-reply@cabinet.example>", true, sink.ca(), 10};
@@ -177,10 +217,20 @@ class Notifications : public ::testing::Test {
           o.notifier.first_retry = std::chrono::milliseconds(300);
           o.notifier.max_retry = std::chrono::milliseconds(1000);
           o.notifier.link_base = "https://cabinet.example";
+          o.clock = clock;
         }) {}
+  // Mails to `address` so far.
+  std::vector<json> MailsTo(const std::string& address) const {
+    std::vector<json> out;
+    for (const auto& m : sink.Mails()) {
+      if (Mailbox(m) == address) out.push_back(m);
+    }
+    return out;
+  }
   es::testing::TempDir dir;
   int port;
   SmtpSink sink;
+  std::shared_ptr<es::ManualClock> clock;
   Node node;
 };
 
@@ -205,15 +255,23 @@ TEST_F(Notifications, EachRecipientWithEmailGetsTheMessageOverStartTlsAndEveryOu
     const auto id_at = data.find("Message-ID: <n");
     ASSERT_NE(id_at, std::string::npos);
     ids.insert(data.substr(id_at + 12, data.find("\r\n", id_at) - id_at - 12));
-    if (m["rcpt_tos"][0] == "bo.truong@moit.gov.vn") {
-      EXPECT_EQ(Subject(data), "Overdue: Báo cáo kinh tế - xã hội quý II");
+    if (Mailbox(m) == "bo.truong@moit.gov.vn") {  // in the person's language, from the template
+      EXPECT_EQ(Subject(data), "Quá hạn: Báo cáo kinh tế - xã hội quý II");
       const std::string text = Base64Part(data, "text/plain");
-      EXPECT_NE(text.find("Please answer the opinion form \"Báo cáo kinh tế - xã hội quý II\""), std::string::npos) << text;
+      EXPECT_NE(text.find("Kính gửi Bộ trưởng Bộ Công Thương,"), std::string::npos) << text;
+      EXPECT_NE(text.find("Đã quá hạn trả lời \"Báo cáo kinh tế - xã hội quý II\""), std::string::npos) << text;
       EXPECT_NE(text.find("https://cabinet.example/#/b/gov-vn"), std::string::npos) << text;
-      EXPECT_NE(Base64Part(data, "text/html").find("<p>"), std::string::npos);
+      EXPECT_NE(Base64Part(data, "text/html").find("<a href=\"https://cabinet.example/#/b/gov-vn\">"), std::string::npos);
+    } else {  // the staff's summary names the member by office
+      EXPECT_EQ(Subject(data).find("Quá hạn: "), 0u) << Subject(data);
+      EXPECT_NE(Subject(data).find("chưa trả lời \"Báo cáo kinh tế - xã hội quý II\""), std::string::npos);
     }
   }
   EXPECT_EQ(ids.size(), 4u) << "one Message-ID per notification";
+  std::set<std::string> staff_subjects;
+  for (const auto& m : MailsTo("van.phong@chinhphu.vn")) staff_subjects.insert(Subject(m["data"]));
+  EXPECT_TRUE(staff_subjects.contains("Quá hạn: Bộ trưởng Bộ Công Thương chưa trả lời \"Báo cáo kinh tế - xã hội quý II\""))
+      << "the staff learns who is late, by office";
   const auto failed = Recorded(node, "notification.failed");
   ASSERT_EQ(failed.size(), 1u);
   EXPECT_EQ(failed[0]["recipient"], "min-justice");
@@ -230,11 +288,20 @@ TEST_F(Notifications, ARelayThatIsDownIsRetriedWithBackoffAndTheMessageArrivesOn
   Contact(node, "min-trade", "bo.truong@moit.gov.vn");
   sink.Stop();
   Overdue(node, "min-trade");  // the staff has no contact details here: one message
-  ASSERT_TRUE(Eventually([&] { return Recorded(node, "notification.failed").size() >= 2; }))
-      << "attempts while the relay is down are recorded";
+  ASSERT_TRUE(Eventually([&] { return Recorded(node, "notification.failed").size() == 1; }));
+  // The backoff is kept on the dispatcher's clock: nothing is tried again until it moves.
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));
+  EXPECT_EQ(Recorded(node, "notification.failed").size(), 1u) << "tried again before its backoff";
+  ASSERT_TRUE(Eventually([&] {
+    clock->Advance(std::chrono::milliseconds(400));
+    return Recorded(node, "notification.failed").size() >= 3;
+  })) << "attempts while the relay is down are recorded";
   for (const auto& f : Recorded(node, "notification.failed")) EXPECT_FALSE(f["final"].get<bool>()) << f;
   sink.Start();
-  ASSERT_TRUE(Eventually([&] { return Recorded(node, "notification.delivered").size() == 1; }));
+  ASSERT_TRUE(Eventually([&] {
+    clock->Advance(std::chrono::milliseconds(400));
+    return Recorded(node, "notification.delivered").size() == 1;
+  }));
   const auto delivered = Recorded(node, "notification.delivered")[0];
   EXPECT_GE(delivered["attempt"].get<int>(), 3);
   std::this_thread::sleep_for(std::chrono::milliseconds(800));  // a few more dispatcher rounds
@@ -272,6 +339,142 @@ TEST_F(Notifications, ContactDetailsAreForThePersonAndTheAdminOnly) {
   EXPECT_EQ(node.Call("PUT", b + "/people/min-trade/contact", R"({"channels":["sms"]})", "bootstrap").status, 422)
       << "sms needs a phone";
   EXPECT_EQ(node.Call("PUT", b + "/people/min-trade/contact", R"({"email":"a@b.vn"})", "min-trade").status, 403);
+}
+
+// The requested notifications in the log, as {recipient, kind, source, urgent}.
+std::vector<json> Requested(Node& node) {
+  std::vector<json> out;
+  auto all = node.store->ReadAll(1, 100'000);
+  for (const auto& e : *all) {
+    if (e.type != reminders::NotificationRequested::kType) continue;
+    auto decoded = reminders::ReminderDecoder().Decode(e.type, e.schema_version, e.payload);
+    const auto& n = std::get<reminders::NotificationRequested>(*decoded);
+    out.push_back({{"recipient", n.recipient}, {"kind", n.kind}, {"source", n.source}, {"urgent", n.urgent}});
+  }
+  return out;
+}
+
+TEST_F(Notifications, AnInvitationReachesEachInviteeInTheirLanguageAndIsAnnouncedOnce) {
+  Contact(node, "min-trade", "bo.truong@moit.gov.vn", "vi");
+  Contact(node, "min-justice", "minister@moj.gov.vn", "en");
+  const std::string starts = FormatRfc3339(testing::Now() + std::chrono::hours(72));
+  const std::string ends = FormatRfc3339(testing::Now() + std::chrono::hours(75));
+  ASSERT_EQ(node.Call("POST", b + "/meetings",
+                      json{{"meeting", "m-dec"}, {"title", "Phiên họp Chính phủ thường kỳ tháng 12"},
+                           {"starts_at", starts}, {"ends_at", ends}, {"place", "Trụ sở Chính phủ"}}.dump(),
+                      "gov-office-staff-1").status, 201);
+  for (const char* person : {"min-trade", "min-justice", "min-home"}) {
+    ASSERT_EQ(node.Call("POST", b + "/meetings/m-dec/invitations", json{{"person", person}}.dump(),
+                        "gov-office-staff-1").status, 201);
+  }
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 2; })) << sink.Mails().size();
+  const auto vi = MailsTo("bo.truong@moit.gov.vn"), en = MailsTo("minister@moj.gov.vn");
+  ASSERT_EQ(vi.size(), 1u);
+  ASSERT_EQ(en.size(), 1u);
+  EXPECT_EQ(Subject(vi[0]["data"]), "Giấy mời: Phiên họp Chính phủ thường kỳ tháng 12");
+  EXPECT_EQ(Subject(en[0]["data"]), "Invitation: Phiên họp Chính phủ thường kỳ tháng 12");
+  const std::string text = Base64Part(vi[0]["data"], "text/plain");
+  EXPECT_NE(text.find("Kính gửi Bộ trưởng Bộ Công Thương,"), std::string::npos) << text;
+  EXPECT_NE(text.find("Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam trân trọng kính mời"), std::string::npos);
+  EXPECT_NE(text.find("Thời gian: " + LocalTime(*ParseRfc3339(starts))), std::string::npos) << "local time";
+  EXPECT_NE(text.find("Địa điểm: Trụ sở Chính phủ"), std::string::npos);
+  EXPECT_NE(Base64Part(en[0]["data"], "text/plain").find("Dear Minister of Justice,"), std::string::npos);
+
+  // In the log: one per invitee (min-home has no email: the inbox is her channel), each naming its source.
+  const auto requested = Requested(node);
+  ASSERT_EQ(requested.size(), 3u);
+  std::set<std::uint64_t> sources;
+  for (const auto& r : requested) {
+    EXPECT_EQ(r["kind"], "invitation");
+    EXPECT_FALSE(r["urgent"].get<bool>());
+    sources.insert(r["source"].get<std::uint64_t>());
+  }
+  EXPECT_EQ(sources.size(), 3u);
+  // A herald starting afresh on the same log (a restart) announces nothing again.
+  Herald again(*node.store, node.app->commands(), *clock);
+  auto announced = again.RunOnce();
+  ASSERT_TRUE(announced.ok());
+  EXPECT_EQ(*announced, 0u);
+  EXPECT_EQ(Requested(node).size(), 3u);
+}
+
+TEST_F(Notifications, QuietHoursHoldWhatIsNotUrgentUntilTheyEnd) {
+  const auto local = std::chrono::floor<std::chrono::minutes>(clock->Now() + std::chrono::hours(7));
+  const int minute = static_cast<int>((local - std::chrono::floor<std::chrono::days>(local)).count());
+  ASSERT_EQ(node.Call("PUT", b + "/people/min-trade/contact",
+                      json{{"email", "bo.truong@moit.gov.vn"}, {"channels", {"email"}},
+                           {"quiet_from", (minute + 1440 - 60) % 1440}, {"quiet_to", (minute + 60) % 1440}}.dump(),
+                      "bootstrap").status, 201);
+  reminders::RequestNotifications news{1, reminders::NotificationKind::kInvitation, "meeting-m-q", {"min-trade"},
+                                       {{"title", "Phiên họp chuyên đề"}}, false, "Invitation", "You are invited"};
+  ASSERT_TRUE(node.app->commands().Execute("gov-vn", news, CommandContext{testing::Now(),
+                                           std::string(reminders::kHeraldActor), Role::kSecretariat, "",
+                                           reminders::NotifyCommandId(news)}).ok());
+  Overdue(node, "min-trade");  // urgent
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // a few more dispatcher rounds
+  ASSERT_EQ(sink.Mails().size(), 1u) << "only the urgent one in quiet hours";
+  EXPECT_EQ(Subject(sink.Mails()[0]["data"]), "Quá hạn: Báo cáo kinh tế - xã hội quý II");
+  EXPECT_NE(node.Call("GET", "/metrics").body.find("ecab_notifications_pending 1"), std::string::npos);
+
+  clock->Advance(std::chrono::minutes(61));
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 2; })) << "sent when the quiet hours end";
+  EXPECT_EQ(Subject(sink.Mails()[1]["data"]), "Giấy mời: Phiên họp chuyên đề");
+}
+
+TEST(TextMessages, GoThroughTheGatewayRetriedWithTheSameIdempotencyKeyAndDeliveredOnce) {
+  es::testing::TempDir dir;
+  const int port = FreePort();
+  SmsSink gateway(dir.path(), port, 2);  // down for the first two requests
+  Node node(false, [&](AppOptions& o) {
+    o.sms = SmsSettings{"http://127.0.0.1:" + std::to_string(port) + "/v2/sms", "POST",
+                        {"Content-Type: application/json", "Authorization: Bearer {{token}}"},
+                        R"({"msisdn":"{{to}}","message":"{{text}}","ref":"{{id}}"})", "tok-9f8e7d", {}, 15};
+    o.notify_every = std::chrono::milliseconds(100);
+    o.notifier.first_retry = std::chrono::milliseconds(200);
+    o.notifier.max_retry = std::chrono::milliseconds(400);
+    o.notifier.connections = 1;  // the two failures fall on the first message
+  });
+  ASSERT_EQ(node.Call("PUT", b + "/people/min-trade/contact",
+                      R"({"phone":"+84912345678","channels":["sms"],"language":"vi"})", "bootstrap").status, 201);
+  ASSERT_EQ(node.Call("PUT", b + "/people/min-justice/contact",
+                      R"({"phone":"+84987654321","channels":["sms"],"language":"vi","sms_ascii":true})", "bootstrap")
+                .status, 201);
+  Overdue(node, "min-trade");
+  ASSERT_TRUE(Eventually([&] { return Recorded(node, "notification.delivered").size() == 1; }));
+  Overdue(node, "min-justice");
+  ASSERT_TRUE(Eventually([&] { return Recorded(node, "notification.delivered").size() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(600));  // a few more dispatcher rounds
+
+  const auto requests = gateway.Requests();
+  ASSERT_EQ(requests.size(), 4u) << "two refused while down, then one each";
+  std::map<std::string, int> per_key;
+  for (const auto& r : requests) {
+    EXPECT_EQ(r["path"], "/v2/sms");
+    EXPECT_EQ(r["headers"]["Authorization"], "Bearer tok-9f8e7d");
+    const json body = json::parse(r["body"].get<std::string>());
+    EXPECT_EQ(body["ref"], r["headers"]["Idempotency-Key"]) << "the key travels in the body and the header";
+    ++per_key[body["ref"].get<std::string>()];
+  }
+  ASSERT_EQ(per_key.size(), 2u) << "the same key on every attempt at one message";
+  EXPECT_EQ(per_key.begin()->second + std::next(per_key.begin())->second, 4);
+  const json first = json::parse(requests[2]["body"].get<std::string>());
+  EXPECT_EQ(first["msisdn"], "+84912345678");
+  EXPECT_EQ(first["message"].get<std::string>().find("Quá hạn trả lời \"Báo cáo kinh tế - xã hội quý II\""), 0u)
+      << first["message"];
+  const std::string ascii = json::parse(requests[3]["body"].get<std::string>())["message"];
+  EXPECT_EQ(ascii.find("Qua han tra loi \"Bao cao kinh te - xa hoi quy II\""), 0u) << ascii;
+  EXPECT_TRUE(MeasureSms(ascii).gsm7);
+  for (const auto& d : Recorded(node, "notification.delivered")) {
+    EXPECT_EQ(d["id"].get<std::string>().rfind("gw-", 0), 0u) << "the gateway's own id is recorded";
+  }
+  const auto failed = Recorded(node, "notification.failed");
+  ASSERT_EQ(failed.size(), 2u);
+  EXPECT_NE(failed[0]["reason"].get<std::string>().find("503"), std::string::npos);
+  const auto metrics = node.Call("GET", "/metrics").body;
+  EXPECT_NE(metrics.find("ecab_notifications_total{channel=\"sms\",outcome=\"delivered\"} 2"), std::string::npos);
+  EXPECT_NE(metrics.find("ecab_notifications_total{channel=\"sms\",outcome=\"failed_attempt\"} 2"), std::string::npos);
+  EXPECT_EQ(metrics.find("tok-9f8e7d"), std::string::npos);
 }
 
 }  // namespace

@@ -34,11 +34,15 @@ void App::RegisterSystemRoutes() {
          if (auto n = notifier_stats()) {
            r.body += "# HELP ecab_notifications_total Notification delivery attempts by channel and outcome.\n"
                      "# TYPE ecab_notifications_total counter\n";
-           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"delivered\"} " + std::to_string(n->delivered) + "\n";
-           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"failed_attempt\"} " +
-                     std::to_string(n->failed_attempts) + "\n";
-           r.body += "ecab_notifications_total{channel=\"email\",outcome=\"failed_final\"} " +
-                     std::to_string(n->failed_final) + "\n";
+           for (const std::string channel : {"email", "sms"}) {
+             const ChannelStats counts = n->channels.contains(channel) ? n->channels.at(channel) : ChannelStats{};
+             for (const auto& [outcome, value] : {std::pair{"delivered", counts.delivered},
+                                                  std::pair{"failed_attempt", counts.failed_attempts},
+                                                  std::pair{"failed_final", counts.failed_final}}) {
+               r.body += "ecab_notifications_total{channel=\"" + channel + "\",outcome=\"" + outcome + "\"} " +
+                         std::to_string(value) + "\n";
+             }
+           }
            r.body += "# HELP ecab_notifications_pending Notifications requested and not yet delivered or given up.\n"
                      "# TYPE ecab_notifications_pending gauge\necab_notifications_pending " +
                      std::to_string(n->pending) + "\n";

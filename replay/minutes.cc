@@ -1,21 +1,11 @@
 #include "replay/minutes.h"
 
+#include "domain/text/html.h"
+
 namespace ecab::replay {
 namespace {
 
-std::string Escape(std::string_view s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out.push_back(c);
-    }
-  }
-  return out;
-}
+std::string Escape(std::string_view s) { return text::HtmlEscaped(s); }
 
 }  // namespace
 

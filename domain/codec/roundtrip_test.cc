@@ -140,7 +140,16 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
                            reminders::ReminderRecorded{reminders::TaskKind::kAnswerForm, "form-1", "m02", "overdue", 0,
                                                        kT, kT, {"m02", "staff"}});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
-                           reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1"});
+                           reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1",
+                                                            "overdue", {{"title", "Báo cáo"}}, true, 0});
+  {  // Schema 1 (fixed English text) is upcast with no kind, so it is delivered as written.
+    std::ifstream in1(std::filesystem::path(ECAB_GOLDEN_DIR) / "notification.requested.v1.bin", std::ios::binary);
+    const std::string bytes{std::istreambuf_iterator<char>(in1), std::istreambuf_iterator<char>()};
+    auto old = reminders::ReminderDecoder().Decode("notification.requested", 1, bytes);
+    ASSERT_TRUE(old.ok()) << ToString(old.error());
+    EXPECT_EQ(std::get<reminders::NotificationRequested>(*old),
+              (reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1", "", {}, false, 0}));
+  }
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
                            reminders::NotificationDelivered{42, "m02", "email", "<n42.email@ecabinet>", 2, kT});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),

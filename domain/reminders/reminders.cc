@@ -1,5 +1,7 @@
 #include "domain/reminders/reminders.h"
 
+#include <set>
+
 #include "domain/authz/authorization.h"
 
 namespace ecab::reminders {
@@ -30,17 +32,66 @@ Result<std::vector<ReminderEvent>> Decide(const RecordReminder& c, const Command
   }
   ReminderRecorded r{c.task, c.object, c.person, c.stage, c.offset_minutes, c.due_at, c.deadline, {c.person}};
   if (c.stage == "overdue" && !c.responsible.empty() && c.responsible != c.person) r.recipients.push_back(c.responsible);
+  const bool overdue = c.stage == "overdue";
   const std::string what = c.task == TaskKind::kAnswerForm ? "answer the opinion form" : "answer the invitation to";
   std::vector<ReminderEvent> out{r};
   for (const auto& to : r.recipients) {
-    const bool overdue = c.stage == "overdue";
-    std::string subject = overdue ? "Overdue: " : "Reminder: ";
-    subject += c.title;
-    std::string text = to == c.person ? "Please " + what + " \"" + c.title + "\""
-                                      : "'" + c.person + "' has not yet acted on \"" + c.title + "\"";
-    text += overdue ? "; the deadline passed at " : " before " ;
-    text += FormatRfc3339(c.deadline) + ".";
-    out.push_back(NotificationRequested{to, {"email", "sms", "in_app"}, subject, text, c.object});
+    const bool staff = to != c.person;
+    NotificationRequested n{to, {"email", "sms", "in_app"}, "", "", c.object, "", {}, false, 0};
+    n.subject = (overdue ? "Overdue: " : "Reminder: ") + c.title;
+    n.text = staff ? "'" + c.person + "' has not yet acted on \"" + c.title + "\""
+                   : "Please " + what + " \"" + c.title + "\"";
+    n.text += (overdue ? "; the deadline passed at " : " before ") + FormatRfc3339(c.deadline) + ".";
+    n.kind = KindName(!overdue ? NotificationKind::kReminder
+                               : staff ? NotificationKind::kOverdueStaff : NotificationKind::kOverdue);
+    n.params = {{"title", c.title}, {"deadline", FormatRfc3339(c.deadline)}, {"person", c.person},
+                {"task", TaskKindName(c.task)}};
+    if (!overdue) n.params["hours"] = std::to_string((c.offset_minutes + 59) / 60);
+    // The last hour and what is already late reach people in their quiet hours too.
+    n.urgent = overdue || c.offset_minutes <= 60;
+    out.push_back(std::move(n));
+  }
+  return out;
+}
+
+std::string_view KindName(NotificationKind k) {
+  switch (k) {
+    case NotificationKind::kInvitation: return "invitation";
+    case NotificationKind::kDocumentDistributed: return "document_distributed";
+    case NotificationKind::kFormIssued: return "form_issued";
+    case NotificationKind::kReminder: return "reminder";
+    case NotificationKind::kOverdue: return "overdue";
+    case NotificationKind::kOverdueStaff: return "overdue_staff";
+    case NotificationKind::kVoteOpened: return "vote_opened";
+    case NotificationKind::kResolutionPromulgated: return "resolution_promulgated";
+  }
+  return "unknown";
+}
+
+std::optional<NotificationKind> KindNamed(std::string_view name) {
+  for (auto k : kNotificationKinds) {
+    if (KindName(k) == name) return k;
+  }
+  return std::nullopt;
+}
+
+std::string NotifyCommandId(const RequestNotifications& c) {
+  return "notify:" + std::to_string(c.source) + ":" + std::string(KindName(c.kind));
+}
+
+Result<std::vector<ReminderEvent>> Decide(const RequestNotifications& c, const CommandContext& ctx) {
+  if (ctx.actor != kHeraldActor) {
+    return MakeError(ErrorCode::kForbidden, "only the node's herald requests notifications");
+  }
+  if (c.source == 0 || c.reference.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "name the event announced and the object it is about");
+  }
+  std::vector<ReminderEvent> out;
+  std::set<std::string> seen;
+  for (const auto& to : c.recipients) {
+    if (to.empty() || !seen.insert(to).second) continue;
+    out.push_back(NotificationRequested{to, {"email", "sms", "in_app"}, c.subject, c.text, c.reference,
+                                        std::string(KindName(c.kind)), c.params, c.urgent, c.source});
   }
   return out;
 }
@@ -70,6 +121,10 @@ const EventDecoder<ReminderEvent>& ReminderDecoder() {
   static const EventDecoder<ReminderEvent> decoder = [] {
     EventDecoder<ReminderEvent> d;
     d.Add<ReminderRecorded>().Add<NotificationRequested>().Add<NotificationDelivered>().Add<NotificationFailed>();
+    d.AddUpcaster<NotificationRequestedV1>([](NotificationRequestedV1 v1) {
+      return NotificationRequested{std::move(v1.recipient), std::move(v1.channels), std::move(v1.subject),
+                                   std::move(v1.text), std::move(v1.reference), "", {}, false, 0};
+    });
     return d;
   }();
   return decoder;

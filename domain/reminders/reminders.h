@@ -5,9 +5,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <string>
 #include <variant>
 #include <vector>
+
+#include <cereal/types/map.hpp>
 
 #include "domain/base/context.h"
 #include "domain/base/time_serialization.h"
@@ -41,18 +45,59 @@ struct ReminderRecorded {
   friend bool operator==(const ReminderRecorded&, const ReminderRecorded&) = default;
 };
 
-// A message for one recipient on the named channels.
-struct NotificationRequested {
+// Schema 1 of notification.requested: the message as fixed English text.
+struct NotificationRequestedV1 {
   static constexpr std::string_view kType = "notification.requested";
   static constexpr std::uint16_t kSchemaVersion = 1;
+  std::string recipient;
+  std::vector<std::string> channels;
+  std::string subject;
+  std::string text;
+  std::string reference;
+  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference); }
+};
+
+// A message for one recipient on the named channels. What it says is
+// `kind` (a NotificationKind's name) with `params`, rendered at delivery in
+// the recipient's language from the operator's templates
+// (api/notification_templates.h); `subject` and `text` are the same in
+// English as decided, for the audit trail and for kinds without a template.
+// `urgent` ones are delivered in the recipient's quiet hours too. `source`
+// is the log position of the event it announces (0 for reminders: their
+// own reminder.recorded is beside it).
+struct NotificationRequested {
+  static constexpr std::string_view kType = "notification.requested";
+  static constexpr std::uint16_t kSchemaVersion = 2;
   std::string recipient;
   std::vector<std::string> channels;  // "email", "sms", "in_app"
   std::string subject;
   std::string text;
   std::string reference;  // the object the message is about
-  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference); }
+  std::string kind;       // "" in schema 1
+  std::map<std::string, std::string> params;
+  bool urgent = false;
+  std::uint64_t source = 0;
+  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference, kind, params, urgent, source); }
   friend bool operator==(const NotificationRequested&, const NotificationRequested&) = default;
 };
+
+// What a notification is about; persisted by name.
+enum class NotificationKind : std::uint8_t {
+  kInvitation,           // invited to a meeting
+  kDocumentDistributed,  // an agenda item's documents are there to study
+  kFormIssued,           // an opinion form to answer
+  kReminder,             // before a deadline (24 h, 1 h)
+  kOverdue,              // to the person, after the deadline
+  kOverdueStaff,         // to the responsible staff: who has not acted
+  kVoteOpened,           // to members attending remotely
+  kResolutionPromulgated,
+};
+inline constexpr NotificationKind kNotificationKinds[] = {
+    NotificationKind::kInvitation, NotificationKind::kDocumentDistributed, NotificationKind::kFormIssued,
+    NotificationKind::kReminder,   NotificationKind::kOverdue,             NotificationKind::kOverdueStaff,
+    NotificationKind::kVoteOpened, NotificationKind::kResolutionPromulgated};
+std::string_view KindName(NotificationKind k);  // "invitation", "document_distributed", …
+std::optional<NotificationKind> KindNamed(std::string_view name);
 
 // A notification reached the provider on one channel: the SMTP relay accepted
 // the message, the SMS gateway answered 2xx. `notification` is the log
@@ -109,6 +154,25 @@ inline constexpr std::string_view kSchedulerActor = "system:scheduler";
 
 // The actor the node's notification dispatcher records deliveries as.
 inline constexpr std::string_view kDispatcherActor = "system:dispatcher";
+
+// The actor the node's herald requests notifications as (what the log's
+// events announce: invitations, forms issued, votes opened, …).
+inline constexpr std::string_view kHeraldActor = "system:herald";
+
+// Notifications of one kind about the event at log position `source`, one
+// per recipient (each once, in the order given), requested by the herald
+// only. Command id: NotifyCommandId, so an event is announced once.
+struct RequestNotifications {
+  std::uint64_t source = 0;
+  NotificationKind kind = NotificationKind::kInvitation;
+  std::string reference;
+  std::vector<std::string> recipients;
+  std::map<std::string, std::string> params;
+  bool urgent = false;
+  std::string subject, text;  // in English, for the audit trail
+};
+std::string NotifyCommandId(const RequestNotifications& c);
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RequestNotifications& command, const CommandContext& ctx);
 
 // The outcome of one delivery attempt, recorded by the dispatcher only.
 struct RecordDelivery {
