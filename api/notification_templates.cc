@@ -81,7 +81,32 @@ std::string Fill(const std::string& pattern, const std::map<std::string, std::st
   return trimmed;
 }
 
+// The office of `person` in `language`, or the id.
+std::string Office(const directory::Body& body, const std::string& person, const std::string& language) {
+  auto it = body.people.find(person);
+  if (it == body.people.end()) return person;
+  const std::string& office = language == "en" || it->second.office_vi.empty() ? it->second.office : it->second.office_vi;
+  return office.empty() ? person : office;
+}
+
 }  // namespace
+
+std::map<std::string, std::string> TemplateValues(const directory::Body& body, const std::string& recipient,
+                                                  const std::string& language, std::map<std::string, std::string> params,
+                                                  const std::string& link) {
+  params["link"] = link;
+  params["recipient_office"] = Office(body, recipient, language);
+  params["body_name"] = language == "en" || body.name_vi.empty() ? body.name : body.name_vi;
+  if (auto person = params.find("person"); person != params.end()) {
+    params["person_office"] = Office(body, person->second, language);
+  }
+  return params;
+}
+
+std::string LanguageOf(const directory::Body& body, const std::string& person) {
+  auto it = body.contacts.find(person);
+  return it != body.contacts.end() && it->second.language == "en" ? "en" : "vi";
+}
 
 std::string LocalTime(Timestamp t) {
   const auto local = std::chrono::floor<std::chrono::minutes>(t + std::chrono::hours(7));

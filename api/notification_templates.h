@@ -20,6 +20,7 @@
 
 #include "domain/base/result.h"
 #include "domain/base/time.h"
+#include "domain/directory/body.h"
 
 namespace ecab::api {
 
@@ -51,6 +52,17 @@ class NotificationTemplates {
  private:
   std::map<std::string, NotificationText> templates_;  // by "<kind>.<lang>"
 };
+
+// What a template gets for `recipient` of `body` in `language`: `params`,
+// plus recipient_office, person_office (of params["person"]), body_name and
+// link, in that language.
+std::map<std::string, std::string> TemplateValues(const directory::Body& body, const std::string& recipient,
+                                                  const std::string& language, std::map<std::string, std::string> params,
+                                                  const std::string& link);
+
+// The language `person` of `body` reads notifications in ("vi" unless their
+// contact details say "en").
+std::string LanguageOf(const directory::Body& body, const std::string& person);
 
 // `t` as "HH:MM dd/mm/yyyy" in Asia/Ho_Chi_Minh (UTC+7 all year).
 std::string LocalTime(Timestamp t);

@@ -278,6 +278,18 @@ TEST_F(Notifications, EachRecipientWithEmailGetsTheMessageOverStartTlsAndEveryOu
   EXPECT_TRUE(failed[0]["final"].get<bool>()) << "a 5xx for the recipient: no retry";
   EXPECT_NE(failed[0]["reason"].get<std::string>().find("550"), std::string::npos) << failed[0];
 
+  // The secretariat's dashboard shows the one given up on, without the address.
+  json dashboard;
+  ASSERT_TRUE(Eventually([&] {
+    dashboard = Parse(node.Call("GET", b + "/dashboard", "", "gov-office-staff-1").body);
+    return dashboard["failed_notifications"].size() == 1;
+  })) << dashboard.dump();
+  const json gave_up = dashboard["failed_notifications"][0];
+  EXPECT_EQ(gave_up["recipient"], "min-justice");
+  EXPECT_EQ(gave_up["channel"], "email");
+  EXPECT_NE(gave_up["reason"].get<std::string>().find("550"), std::string::npos) << gave_up;
+  EXPECT_EQ(dashboard.dump().find("moj.gov.vn"), std::string::npos) << "no address on the dashboard";
+
   const auto metrics = node.Call("GET", "/metrics").body;
   EXPECT_NE(metrics.find("ecab_notifications_total{channel=\"email\",outcome=\"delivered\"} 4"), std::string::npos);
   EXPECT_NE(metrics.find("ecab_notifications_total{channel=\"email\",outcome=\"failed_final\"} 1"), std::string::npos);
@@ -330,7 +342,8 @@ TEST_F(Notifications, ContactDetailsAreForThePersonAndTheAdminOnly) {
   }
   EXPECT_EQ(contacts, 1);
   EXPECT_EQ(sealed, 1);
-  for (const std::string& path : {b, b + "/people/min-trade/certificates", b + "/inbox", b + "/meetings"}) {
+  for (const std::string& path :
+       {b, b + "/people/min-trade/certificates", b + "/inbox", b + "/meetings", b + "/notifications", b + "/dashboard"}) {
     EXPECT_EQ(node.Call("GET", path, "", "min-justice").body.find("moit.gov.vn"), std::string::npos) << path;
   }
   const auto bad = node.Call("PUT", b + "/people/min-trade/contact", R"({"email":"not-an-address","channels":["email"]})",
@@ -390,6 +403,24 @@ TEST_F(Notifications, AnInvitationReachesEachInviteeInTheirLanguageAndIsAnnounce
     sources.insert(r["source"].get<std::uint64_t>());
   }
   EXPECT_EQ(sources.size(), 3u);
+  // In the app: each invitee's own notifications, in their language or the one asked for.
+  json mine;
+  ASSERT_TRUE(Eventually([&] {
+    mine = Parse(node.Call("GET", b + "/notifications", "", "min-home").body);
+    return mine["notifications"].size() == 1;
+  })) << mine.dump();
+  EXPECT_EQ(mine["language"], "vi");
+  EXPECT_EQ(mine["notifications"][0]["kind"], "invitation");
+  EXPECT_EQ(mine["notifications"][0]["subject"], "Giấy mời: Phiên họp Chính phủ thường kỳ tháng 12");
+  EXPECT_NE(mine["notifications"][0]["text"].get<std::string>().find("Kính gửi Bộ trưởng Bộ Nội vụ,"), std::string::npos)
+      << mine["notifications"][0]["text"];
+  EXPECT_EQ(Parse(node.Call("GET", b + "/notifications?lang=en", "", "min-home").body)["notifications"][0]["subject"],
+            "Invitation: Phiên họp Chính phủ thường kỳ tháng 12");
+  EXPECT_EQ(Parse(node.Call("GET", b + "/notifications", "", "min-justice").body)["language"], "en");
+  EXPECT_EQ(Parse(node.Call("GET", b + "/notifications", "", "pm").body)["notifications"].size(), 0u)
+      << "not invited: nothing";
+  EXPECT_EQ(node.Call("GET", b + "/notifications?lang=fr", "", "pm").status, 422);
+
   // A herald starting afresh on the same log (a restart) announces nothing again.
   Herald again(*node.store, node.app->commands(), *clock);
   auto announced = again.RunOnce();

@@ -56,14 +56,6 @@ std::optional<Timestamp> QuietUntil(const directory::ContactSet& c, Timestamp no
   return std::chrono::floor<std::chrono::minutes>(now) + std::chrono::minutes(wait);
 }
 
-// The office of `person` in the recipient's language, or the id.
-std::string Office(const directory::Body& body, const std::string& person, const std::string& language) {
-  auto it = body.people.find(person);
-  if (it == body.people.end()) return person;
-  const std::string& office = language == "en" || it->second.office_vi.empty() ? it->second.office : it->second.office_vi;
-  return office.empty() ? person : office;
-}
-
 }  // namespace
 
 bool Notifier::Bucket::Take(Timestamp now) {
@@ -153,14 +145,9 @@ void Notifier::Attempt(std::uint64_t notification, Pending& p, Timestamp now) {
   const std::string link = options_.link_base.empty() ? "" : options_.link_base + "/#/b/" + p.body;
   NotificationText message{p.subject, p.subject + (link.empty() ? "" : " " + link), p.text};
   if (!p.kind.empty()) {
-    auto values = p.params;
-    values["link"] = link;
-    values["recipient_office"] = Office(state, p.recipient, contact.language);
-    values["body_name"] = contact.language == "en" || state.name_vi.empty() ? state.name : state.name_vi;
-    if (auto person = p.params.find("person"); person != p.params.end()) {
-      values["person_office"] = Office(state, person->second, contact.language);
-    }
-    auto rendered = options_.templates->Render(p.kind, contact.language, values);
+    const std::string language = LanguageOf(state, p.recipient);
+    auto rendered =
+        options_.templates->Render(p.kind, language, TemplateValues(state, p.recipient, language, p.params, link));
     if (rendered.ok()) message = std::move(*rendered);
   } else if (!link.empty()) {
     message.text += "\n\n" + link;

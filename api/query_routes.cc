@@ -3,7 +3,9 @@
 #include "api/feeds.h"
 #include "api/route_support.h"
 #include "api/command_service.h"
+#include "api/notification_templates.h"
 #include "api/read_models.h"
+#include "projections/notifications.h"
 #include "projections/views.h"
 
 namespace ecab::api {
@@ -129,6 +131,52 @@ void AddWorkRoutes(App& app) {
         return Json(200, {{"person", c.ctx.actor}, {"tasks", tasks}, {"position", position}});
       });
 
+  AddGet(app, b + "/notifications", "people",
+      "The caller's in-app notifications, newest first, in their language (or lang=vi|en); position: the body "
+      "feed's from.",
+      {"lang", "limit"}, [&app](Call& c) {
+        if (!c.principal) return NoRole(c);
+        http::Response error;
+        auto limit = Number(c, "limit", 50, error);
+        if (!limit) return error;
+        std::string language = LanguageOf(*c.body_state, c.ctx.actor);
+        if (auto lang = c.request.query.find("lang"); lang != c.request.query.end()) {
+          if (lang->second != "vi" && lang->second != "en") {
+            return ProblemResponse(422, "invalid-parameter", "Invalid query parameter", "lang must be 'vi' or 'en'");
+          }
+          language = lang->second;
+        }
+        const std::uint64_t position = app.projections().position();
+        auto list = proj::InAppNotifications(app.views(), c.body_state->id, c.ctx.actor,
+                                             std::min<std::uint64_t>(*limit, 500));
+        if (!list.ok()) return FromError(list.error());
+        const auto& templates = app.options().notifier.templates ? *app.options().notifier.templates
+                                                                 : NotificationTemplates::BuiltIn();
+        const std::string link = app.options().notifier.link_base.empty()
+                                     ? ""
+                                     : app.options().notifier.link_base + "/#/b/" + c.body_state->id;
+        json out = json::array();
+        for (auto& n : *list) {
+          json item{{"position", n["position"]}, {"kind", n["kind"]},     {"reference", n["reference"]},
+                    {"urgent", n["urgent"]},     {"at", n["at"]},         {"subject", n["subject"]},
+                    {"text", n["text"]}};
+          const std::string kind = n.value("kind", "");
+          if (!kind.empty()) {
+            auto rendered = templates.Render(
+                kind, language,
+                TemplateValues(*c.body_state, c.ctx.actor, language,
+                               n["params"].get<std::map<std::string, std::string>>(), link));
+            if (rendered.ok()) {
+              item["subject"] = rendered->subject;
+              item["text"] = rendered->text;
+            }
+          }
+          out.push_back(std::move(item));
+        }
+        return Json(200, {{"person", c.ctx.actor}, {"language", language}, {"notifications", out},
+                          {"position", position}});
+      });
+
   AddGet(app, b + "/dashboard", "dashboards", "The secretariat's dashboard: open, overdue and this year's work.", {"as_of"},
       [&app](Call& c) {
         if (!HasRole(c, kOversight)) {
@@ -144,7 +192,13 @@ void AddWorkRoutes(App& app) {
         auto view = as_of ? proj::DashboardAsOf(app.store(), app.views(), c.body_state->id, *as_of, c.ctx.now)
                           : proj::Dashboard(app.views(), c.body_state->id, c.ctx.now);
         if (!view.ok()) return FromError(view.error());
-        if (!as_of) (*view)["position"] = position;
+        if (!as_of) {
+          (*view)["position"] = position;
+          // Notifications given up on, for the staff to reach those people another way.
+          auto failed = proj::FailedNotifications(app.views(), c.body_state->id, 100);
+          if (!failed.ok()) return FromError(failed.error());
+          (*view)["failed_notifications"] = std::move(*failed);
+        }
         return Json(200, *view);
       });
 

@@ -14,9 +14,11 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   p->audit_ = std::make_unique<proj::AuditProjection>();
   p->search_ = std::make_unique<proj::SearchProjection>(*p->views_);
   p->bodies_ = std::make_unique<proj::BodiesProjection>();
+  p->notifications_ = std::make_unique<proj::NotificationsProjection>();
   std::vector<proj::Projection*> all = p->aggregates_->all();
   for (proj::Projection* extra : std::initializer_list<proj::Projection*>{
-           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(), p->bodies_.get()}) {
+           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(), p->bodies_.get(),
+           p->notifications_.get()}) {
     all.push_back(extra);
   }
   p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));

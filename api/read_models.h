@@ -16,6 +16,7 @@
 #include "projections/audit.h"
 #include "projections/bodies.h"
 #include "projections/dashboard.h"
+#include "projections/notifications.h"
 #include "projections/runner.h"
 #include "projections/search.h"
 #include "projections/tasks.h"
@@ -51,6 +52,7 @@ class Projections {
   std::unique_ptr<proj::AggregateViews> aggregates_;
   std::unique_ptr<proj::TasksProjection> tasks_;
   std::unique_ptr<proj::DashboardProjection> dashboard_;
+  std::unique_ptr<proj::NotificationsProjection> notifications_;
   std::unique_ptr<proj::AuditProjection> audit_;
   std::unique_ptr<proj::SearchProjection> search_;
   std::unique_ptr<proj::BodiesProjection> bodies_;
