@@ -89,13 +89,29 @@ Status Notifier::Catch_up() {
     if (batch->empty()) return Ok{};
     for (const auto& e : *batch) {
       read_to_ = e.position;
+      if (e.type == directory::ContactSet::kType) {
+        // The channels each person can be reached on, as the log stands: a
+        // notification goes out on those the person had when it was requested.
+        auto contact = directory::DirectoryDecoder().Decode(e.type, e.schema_version, e.payload);
+        if (!contact.ok()) continue;
+        const auto& c = std::get<directory::ContactSet>(*contact);
+        auto& reachable = reachable_[{e.body, c.person}];
+        reachable.clear();
+        if (Has(c.channels, "email") && !c.email.empty()) reachable.insert("email");
+        if (Has(c.channels, "sms") && !c.phone.empty()) reachable.insert("sms");
+        continue;
+      }
       if (!e.type.starts_with("notification.")) continue;
       auto event = decoder.Decode(e.type, e.schema_version, e.payload);
       if (!event.ok()) continue;  // not a reminders event of this build: nothing to deliver
       if (const auto* r = std::get_if<reminders::NotificationRequested>(&*event)) {
         for (const std::string channel : {"email", "sms"}) {
           const bool enabled = channel == "email" ? mailer_.enabled() : sms_.enabled();
-          if (!enabled || !Has(r->channels, channel)) continue;
+          auto reachable = reachable_.find({e.body, r->recipient});
+          if (!enabled || !Has(r->channels, channel) || reachable == reachable_.end() ||
+              !reachable->second.contains(channel)) {
+            continue;
+          }
           pending_[{e.position, channel}] = Pending{e.body,   r->recipient, channel, r->reference, r->kind,
                                                     r->subject, r->text,    r->params, r->urgent,   e.recorded_at,
                                                     0,        Timestamp{}};  // due at once

@@ -19,6 +19,10 @@
 // (the secretariat's dashboard and /metrics show it). A provider's refusal
 // (SMTP 5xx, an HTTP 4xx other than 408/429) is final at once.
 //
+// Channels: a notification goes out on the channels it names that the
+// recipient could be reached on (contact details with an address) when it
+// was requested, to the address they have when it is sent.
+//
 // Quiet hours: a recipient's non-urgent messages wait until their quiet
 // hours end (Asia/Ho_Chi_Minh); urgent ones go at once. Rate limits: at most
 // `per_second` messages a second per provider (token bucket, burst of one
@@ -32,6 +36,7 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -106,6 +111,7 @@ class Notifier {
   std::uint64_t read_to_ = 0;  // log positions read
   std::map<std::pair<std::uint64_t, std::string>, Pending> pending_;  // (notification, channel)
   std::map<std::string, Bucket> buckets_;                               // by channel
+  std::map<std::pair<std::string, std::string>, std::set<std::string>> reachable_;  // (body, person) -> channels
   mutable std::mutex stats_mu_;
   NotifierStats stats_;
 };

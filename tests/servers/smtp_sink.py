@@ -6,9 +6,10 @@ whose address starts with "refused@" is refused with 550. Prints "ready"
 once it accepts connections, and runs until killed.
 
   python3 tests/servers/smtp_sink.py --port 2525 --cert tls.crt --key tls.key \
-      --user ecab --password secret --out mails.jsonl
+      --user ecab --password secret --out mails.jsonl [--delay-ms 100]
 """
 import argparse
+import asyncio
 import json
 import signal
 import ssl
@@ -21,6 +22,7 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 parser = argparse.ArgumentParser()
 for name in ("port", "cert", "key", "user", "password", "out"):
     parser.add_argument("--" + name, required=True)
+parser.add_argument("--delay-ms", type=int, default=0)  # time taken over each message
 args = parser.parse_args()
 lock = threading.Lock()
 
@@ -33,6 +35,8 @@ class Handler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
+        if args.delay_ms:
+            await asyncio.sleep(args.delay_ms / 1000)
         line = json.dumps({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
                            "data": envelope.content.decode("utf-8", "replace")})
         with lock, open(args.out, "a", encoding="utf-8") as out:

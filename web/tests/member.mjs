@@ -9,7 +9,7 @@
 //     --web-root build/web/dist --fixtures tests/fixtures --chromium /usr/bin/chromium \
 //     --screenshots docs/screenshots --work /tmp/member-test
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -23,7 +23,31 @@ const { check, run, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(
 const TABLET = [820, 1180];
 const PHONE = [390, 844];
 
-const server = await startServer(opts);
+// A real SMTP server on loopback (tests/servers/smtp_sink.py under Debian's
+// python3: STARTTLS required, AUTH), with a certificate made by openssl here.
+const mailDir = path.join(opts.work + '-smtp');
+fs.rmSync(mailDir, { recursive: true, force: true });
+fs.mkdirSync(mailDir, { recursive: true });
+execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+  '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+  '-keyout', path.join(mailDir, 'smtp.key'), '-out', path.join(mailDir, 'smtp.crt')], { stdio: 'ignore' });
+const smtpPort = 20000 + (process.pid % 20000);
+const smtp = spawn('/usr/bin/python3', [path.join(opts.fixtures, '..', 'servers', 'smtp_sink.py'), '--port', String(smtpPort),
+  '--cert', path.join(mailDir, 'smtp.crt'), '--key', path.join(mailDir, 'smtp.key'), '--user', 'ecab', '--password', 's3cret',
+  '--out', path.join(mailDir, 'mails.jsonl')], { stdio: ['ignore', 'pipe', 'inherit'] });
+await new Promise((resolve, reject) => {
+  const timer = setTimeout(() => reject(new Error('the SMTP sink did not start')), 20_000);
+  smtp.stdout.on('data', (d) => { if (String(d).includes('ready')) { clearTimeout(timer); resolve(); } });
+});
+process.on('exit', () => smtp.kill());
+const mails = () => (fs.existsSync(path.join(mailDir, 'mails.jsonl'))
+  ? fs.readFileSync(path.join(mailDir, 'mails.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+const subjectOf = (data) => [...data.split('\r\nMIME')[0].matchAll(/=\?UTF-8\?B\?([^?]*)\?=/g)]
+  .map((m) => Buffer.from(m[1], 'base64').toString('utf8')).join('');
+
+const server = await startServer({ ...opts, extra: ['--smtp-url', `smtp://127.0.0.1:${smtpPort}`, '--smtp-user', 'ecab',
+  '--smtp-password', 's3cret', '--smtp-ca', path.join(mailDir, 'smtp.crt'), '--notify-every-ms', '200',
+  '--public-url', 'https://cabinet.example'] });
 const { url } = server;
 const { request, act, castBallot } = apiClient(url, server.dataDir);
 const browser = await launchBrowser(opts.chromium);
@@ -322,6 +346,45 @@ await run(async () => {
     await waitForText(pm, 'main', /My tasks/);
     await fullyTranslated(pm, 'inbox', 'en');
     await shoot(pm, 'member-inbox-phone-en');
+  });
+
+  await check('an invitation reaches each invitee by email (in Vietnamese, with the link) and in the app; one that cannot be delivered is on the secretariat\'s dashboard, without the address', async () => {
+    const admin = (await request('POST', '/v1/login', { body: { person: 'bootstrap', password: PASSWORD } })).json.token;
+    for (const [person, email] of [['min-trade', 'bo.truong@moit.gov.vn'], ['min-justice', 'refused@moj.gov.vn']]) {
+      const set = await request('PUT', `${B}/people/${person}/contact`, { token: admin, body: { email, channels: ['email', 'in_app'] } });
+      assert.equal(set.status, 201, set.text);
+    }
+    const staff = await tokenOfStaff();
+    const starts = new Date(Date.now() + 3 * 86400e3);
+    const scheduled = await request('POST', `${B}/meetings`, { token: staff, body: { meeting: 'm-web', title: 'Phiên họp Chính phủ chuyên đề về xây dựng pháp luật',
+      starts_at: starts.toISOString().replace(/\.\d+Z$/, 'Z'), ends_at: new Date(starts.getTime() + 3 * 3600e3).toISOString().replace(/\.\d+Z$/, 'Z'),
+      place: 'Trụ sở Chính phủ' } });
+    assert.equal(scheduled.status, 201, scheduled.text);
+    for (const person of ['min-trade', 'min-justice']) {
+      assert.equal((await request('POST', `${B}/meetings/m-web/invitations`, { token: staff, body: { person } })).status, 201);
+    }
+    for (let i = 0; i < 100 && !mails().some((m) => m.rcpt_tos[0] === 'bo.truong@moit.gov.vn'); i += 1) await new Promise((r) => setTimeout(r, 200));
+    const mail = mails().find((m) => m.rcpt_tos[0] === 'bo.truong@moit.gov.vn');
+    assert.ok(mail, 'the invitation was mailed');
+    assert.equal(subjectOf(mail.data), 'Giấy mời: Phiên họp Chính phủ chuyên đề về xây dựng pháp luật');
+
+    const page = await open('min-trade');
+    await go(page, 'inbox');
+    await waitForText(page, '[data-testid=notification]', /Giấy mời: Phiên họp Chính phủ chuyên đề/);
+    await axe(page, 'inbox with notifications');
+    await shoot(page, 'member-notifications-tablet-vi');
+    await page.close();
+
+    const office = await open('gov-office-staff-1');
+    await go(office, 'dashboard');
+    await waitForText(office, '[data-testid=failed-notification]', /Thư điện tử gửi Bộ trưởng Bộ Tư pháp không thành công sau 1 lần thử/);
+    const shown = await textOf(office, '[data-testid=failed-notification]');
+    assert.match(shown, /550/);
+    assert.ok(!shown.includes('moj.gov.vn'), `no address on the dashboard: ${shown}`);
+    await axe(office, 'dashboard with a failed notification');
+    await fullyTranslated(office, 'dashboard', 'vi');
+    await shoot(office, 'dashboard-failed-notification-vi');
+    await office.close();
   });
 
   await check('ecab-audit verify re-checks every signed act made in the browsers', async () => {

@@ -1,6 +1,6 @@
 // The secretariat's dashboard for one body: what needs action first (overdue
 // forms and who has not answered, meetings in the next 48 h with missing
-// RSVPs), then meetings, forms and resolutions. Every figure follows the
+// RSVPs, notifications that could not be delivered), then meetings, forms and resolutions. Every figure follows the
 // body feed: each event refetches what it may change, no polling.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, bodyPath, openFeed } from '../api.js';
@@ -65,6 +65,7 @@ export function Dashboard({ body }) {
   const { summary, meetings, forms, resolutions } = data;
   const soon = meetings.filter((m) => new Date(m.starts_at).getTime() - now < 48 * 3600e3);
   const overdue = forms.filter((f) => new Date(f.deadline).getTime() <= now);
+  const failed = summary.failed_notifications || [];
   return (
     <main class="page">
       <div class="row">
@@ -74,7 +75,7 @@ export function Dashboard({ body }) {
       <ErrorNote error={error} />
       <section aria-labelledby="action-h" class="action">
         <h2 id="action-h">{t('dashboard.action')}</h2>
-        {overdue.length === 0 && soon.every((m) => rsvpOf(m).missing.length === 0) &&
+        {overdue.length === 0 && failed.length === 0 && soon.every((m) => rsvpOf(m).missing.length === 0) &&
           <p class="muted">{t('dashboard.nothing')}</p>}
         <ul class="stack">
           {overdue.map((f) => (
@@ -94,6 +95,13 @@ export function Dashboard({ body }) {
               </li>
             );
           })}
+          {failed.map((f) => (
+            <li class="card card-warn" key={`${f.notification}-${f.channel}`} data-testid="failed-notification">
+              <strong>{t('dashboard.failed_one', { channel: t(`channel.${f.channel}`), person: name(f.recipient), n: f.attempts })}</strong>
+              <div>{t('dashboard.failed_reason', { reason: f.reason })}</div>
+              <div class="muted">{formatDateTime(f.at)}</div>
+            </li>
+          ))}
         </ul>
       </section>
 

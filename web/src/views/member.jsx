@@ -3,12 +3,19 @@
 // refetches the inbox.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, bodyPath, openFeed } from '../api.js';
-import { t, formatDateTime, formatDeadline } from '../i18n.js';
+import { t, lang, formatDateTime, formatDeadline } from '../i18n.js';
 import { loadKey } from '../signing.js';
 import { ErrorNote, FeedState, Status, useNow } from './parts.jsx';
 import { OfflineBanner } from './sign.jsx';
 
 const strip = (object, prefix) => (object.startsWith(prefix) ? object.slice(prefix.length) : object);
+
+// Where a notification's object is seen.
+function referenceLink(body, reference) {
+  if (reference.startsWith('form-')) return `#/b/${body}/f/${strip(reference, 'form-')}`;
+  if (reference.startsWith('meeting-')) return `#/b/${body}/p/${strip(reference, 'meeting-')}`;
+  return null;
+}
 
 // Where a task is done.
 function taskLink(body, task) {
@@ -24,6 +31,7 @@ export function Inbox({ body, person }) {
   const [feed, setFeed] = useState('connecting');
   const [hasKey, setHasKey] = useState(true);
   const [toSign, setToSign] = useState([]); // the chair's: resolutions submitted for signature
+  const [notes, setNotes] = useState([]); // in-app notifications, newest first
   const pending = useRef(null);
   const now = useNow(30000);
   useEffect(() => {
@@ -35,8 +43,13 @@ export function Inbox({ body, person }) {
       const all = await Promise.all(open.map((r) => api(`${bodyPath(body)}/resolutions/${encodeURIComponent(r.resolution)}`)));
       return all.filter((r) => r.status === 'submitted');
     }, () => []);
-    const load = () => Promise.all([api(`${bodyPath(body)}/inbox`), api(`${bodyPath(body)}/meetings`), resolutionsToSign()])
-      .then(([i, m, r]) => { if (alive) { setInbox(i); setMeetings(m.meetings); setToSign(r); setError(null); } return i; });
+    const notifications = () => api(`${bodyPath(body)}/notifications?limit=10&lang=${lang.value}`).then((n) => n.notifications, () => []);
+    const load = () => Promise.all([api(`${bodyPath(body)}/inbox`), api(`${bodyPath(body)}/meetings`), resolutionsToSign(),
+      notifications()])
+      .then(([i, m, r, n]) => {
+        if (alive) { setInbox(i); setMeetings(m.meetings); setToSign(r); setNotes(n); setError(null); }
+        return i;
+      });
     load().then((first) => {
       if (!alive) return;
       close = openFeed(`${bodyPath(body)}/feed`, first.position, () => {
@@ -46,7 +59,7 @@ export function Inbox({ body, person }) {
     }, (e) => alive && setError(e));
     loadKey(body, person).then((k) => alive && setHasKey(!!k?.fingerprint), () => setHasKey(false));
     return () => { alive = false; clearTimeout(pending.current); close(); };
-  }, [body, person]);
+  }, [body, person, lang.value]);
 
   if (error && !inbox) return <main class="page"><ErrorNote error={error} /></main>;
   if (!inbox) return <main class="page"><p>{t('app.loading')}</p></main>;
@@ -80,6 +93,22 @@ export function Inbox({ body, person }) {
                   {t('inbox.deadline', { when: formatDateTime(task.deadline), left: formatDeadline(task.deadline, now) })}</p>}
                 {task.urgency && task.urgency !== 'normal' && <span class="badge badge-open">{t(`urgency.${task.urgency.replace(' ', '_')}`)}</span>}
                 {(task.reminders || []).length > 0 && <p class="muted">{t('inbox.reminded', { n: task.reminders.length })}</p>}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
+      <section aria-labelledby="notes-h">
+        <h2 id="notes-h">{t('inbox.notifications')}</h2>
+        {notes.length === 0 && <p class="muted">{t('inbox.no_notifications')}</p>}
+        <ul class="notes">
+          {notes.map((n) => {
+            const href = referenceLink(body, n.reference);
+            return (
+              <li key={n.position} class={`note ${n.urgent ? 'note-urgent' : ''}`} data-testid="notification">
+                {href ? <a href={href}><strong>{n.subject}</strong></a> : <strong>{n.subject}</strong>}
+                {n.urgent && <span class="badge badge-open">{t('inbox.urgent')}</span>}
+                <span class="muted"> · {formatDateTime(n.at)}</span>
               </li>
             );
           })}
