@@ -78,6 +78,7 @@ std::string Fill(const std::string& pattern, const std::map<std::string, std::st
     if (end < out.size()) trimmed += '\n';
     start = end + 1;
   }
+  while (!trimmed.empty() && trimmed.back() == '\n') trimmed.pop_back();
   return trimmed;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """An SMTP server for tests: Debian's aiosmtpd on loopback with STARTTLS
 required and AUTH (PLAIN/LOGIN) with one user. Every accepted message is
-appended to --out as a JSON line {mail_from, rcpt_tos, data}; a recipient
+appended to --out as a JSON line {mail_from, rcpt_tos, data, t (accepted,
+Unix seconds)}; a recipient
 whose address starts with "refused@" is refused with 550. Prints "ready"
 once it accepts connections, and runs until killed.
 
@@ -15,6 +16,7 @@ import signal
 import ssl
 import sys
 import threading
+import time
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
@@ -38,7 +40,7 @@ class Handler:
         if args.delay_ms:
             await asyncio.sleep(args.delay_ms / 1000)
         line = json.dumps({"mail_from": envelope.mail_from, "rcpt_tos": envelope.rcpt_tos,
-                           "data": envelope.content.decode("utf-8", "replace")})
+                           "data": envelope.content.decode("utf-8", "replace"), "t": time.time()})
         with lock, open(args.out, "a", encoding="utf-8") as out:
             out.write(line + "\n")
         return "250 2.0.0 accepted"

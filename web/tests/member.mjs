@@ -39,7 +39,7 @@ await new Promise((resolve, reject) => {
   const timer = setTimeout(() => reject(new Error('the SMTP sink did not start')), 20_000);
   smtp.stdout.on('data', (d) => { if (String(d).includes('ready')) { clearTimeout(timer); resolve(); } });
 });
-process.on('exit', () => smtp.kill());
+smtp.stdout.on('data', () => {});
 const mails = () => (fs.existsSync(path.join(mailDir, 'mails.jsonl'))
   ? fs.readFileSync(path.join(mailDir, 'mails.jsonl'), 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
 const subjectOf = (data) => [...data.split('\r\nMIME')[0].matchAll(/=\?UTF-8\?B\?([^?]*)\?=/g)]
@@ -395,3 +395,4 @@ await run(async () => {
     assert.equal(parsed.ok, true, report.slice(0, 400));
   });
 }, browser, server);
+smtp.kill();

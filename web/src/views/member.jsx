@@ -6,6 +6,7 @@ import { api, bodyPath, openFeed } from '../api.js';
 import { t, lang, formatDateTime, formatDeadline } from '../i18n.js';
 import { loadKey } from '../signing.js';
 import { ErrorNote, FeedState, Status, useNow } from './parts.jsx';
+import { useSignal } from '../signal.js';
 import { OfflineBanner } from './sign.jsx';
 
 const strip = (object, prefix) => (object.startsWith(prefix) ? object.slice(prefix.length) : object);
@@ -31,7 +32,8 @@ export function Inbox({ body, person }) {
   const [feed, setFeed] = useState('connecting');
   const [hasKey, setHasKey] = useState(true);
   const [toSign, setToSign] = useState([]); // the chair's: resolutions submitted for signature
-  const [notes, setNotes] = useState([]); // in-app notifications, newest first
+  const [notes, setNotes] = useState([]); // in-app notifications, newest first, in the app's language
+  const language = useSignal(lang);
   const pending = useRef(null);
   const now = useNow(30000);
   useEffect(() => {
@@ -43,7 +45,7 @@ export function Inbox({ body, person }) {
       const all = await Promise.all(open.map((r) => api(`${bodyPath(body)}/resolutions/${encodeURIComponent(r.resolution)}`)));
       return all.filter((r) => r.status === 'submitted');
     }, () => []);
-    const notifications = () => api(`${bodyPath(body)}/notifications?limit=10&lang=${lang.value}`).then((n) => n.notifications, () => []);
+    const notifications = () => api(`${bodyPath(body)}/notifications?limit=10&lang=${language}`).then((n) => n.notifications, () => []);
     const load = () => Promise.all([api(`${bodyPath(body)}/inbox`), api(`${bodyPath(body)}/meetings`), resolutionsToSign(),
       notifications()])
       .then(([i, m, r, n]) => {
@@ -59,7 +61,7 @@ export function Inbox({ body, person }) {
     }, (e) => alive && setError(e));
     loadKey(body, person).then((k) => alive && setHasKey(!!k?.fingerprint), () => setHasKey(false));
     return () => { alive = false; clearTimeout(pending.current); close(); };
-  }, [body, person, lang.value]);
+  }, [body, person, language]);
 
   if (error && !inbox) return <main class="page"><ErrorNote error={error} /></main>;
   if (!inbox) return <main class="page"><p>{t('app.loading')}</p></main>;
