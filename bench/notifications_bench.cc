@@ -11,6 +11,8 @@
 // recorded → message accepted by the relay; a burst, so it includes the wait
 // in the queue) p50/p99, and the ratios.
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,8 +53,11 @@ std::vector<json> Lines(const std::filesystem::path& file) {
   return out;
 }
 
+std::vector<pid_t> children;  // the sinks running, stopped on failure too
+
 void Fail(const std::string& what) {
   std::cerr << "notifications_bench: " << what << "\n";
+  for (pid_t pid : children) ::kill(pid, SIGKILL);
   std::exit(1);
 }
 
@@ -61,14 +66,25 @@ void Fail(const std::string& what) {
 int main(int argc, char** argv) {
   std::size_t messages = 10'000, curl_messages = 1'000;
   unsigned connections = 4;
-  int port = 20525;
+  int port = 0;
   std::string sink_script = ECAB_SMTP_SINK, fixtures = ECAB_FIXTURES_DIR;
   CLI::App cli{"the notification dispatcher against libcurl and curl"};
   cli.add_option("--messages", messages)->capture_default_str();
   cli.add_option("--connections", connections)->capture_default_str();
   cli.add_option("--curl-messages", curl_messages, "messages for the curl command baseline (0: skip)")->capture_default_str();
-  cli.add_option("--port", port, "the SMTP sink's port")->capture_default_str();
+  cli.add_option("--port", port, "the SMTP sink's port (0: a free one)")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
+  if (port == 0) {
+    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof addr;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    port = ntohs(addr.sin_port);
+    ::close(fd);
+  }
 
   char pattern[] = "/tmp/ecab-notify-bench-XXXXXX";
   if (::mkdtemp(pattern) == nullptr) Fail("mkdtemp");
@@ -88,6 +104,7 @@ int main(int argc, char** argv) {
               "--out", (dir / (out + ".jsonl")).c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
+    children.push_back(pid);
     for (int i = 0; i < 200; ++i) {
       std::ifstream in(dir / (out + ".log"));
       if (std::string{std::istreambuf_iterator<char>(in), {}}.find("ready") != std::string::npos) return pid;
@@ -99,6 +116,7 @@ int main(int argc, char** argv) {
   const auto stop = [](pid_t pid) {
     ::kill(pid, SIGTERM);
     ::waitpid(pid, nullptr, 0);
+    std::erase(children, pid);
   };
   const api::MailSettings mail{"smtp://127.0.0.1:" + std::to_string(port), "ecab", "s3cret",
                                "e-Cabinet <no-reply@cabinet.example>", true, dir / "smtp.crt", 30};
@@ -173,8 +191,8 @@ int main(int argc, char** argv) {
   std::vector<double> libcurl_ms(messages);
   const auto t1 = Clock::now();
   {
+    api::Mailer mailer(mail);  // before the senders: they join before it goes
     std::vector<std::jthread> senders;
-    api::Mailer mailer(mail);
     for (unsigned c = 0; c < connections; ++c) {
       senders.emplace_back([&] {
         for (std::size_t i = next++; i < messages; i = next++) {
@@ -182,7 +200,7 @@ int main(int argc, char** argv) {
           api::Mail m{people[i % people.size()] + "@gov.vn", "Phiếu lấy ý kiến: Dự thảo Nghị định",
                       "Kính gửi đồng chí,\n\nĐề nghị đồng chí cho ý kiến.\n", "<p>Kính gửi đồng chí</p>",
                       "<b" + std::to_string(i) + "@bench>"};
-          if (!mailer.Send(m).ok) Fail("libcurl baseline: a message was refused");
+          if (auto sent = mailer.Send(m); !sent.ok) Fail("libcurl baseline: a message was refused: " + sent.reason);
           libcurl_ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - s).count();
         }
       });
