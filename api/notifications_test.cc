@@ -22,6 +22,7 @@ using testing::FreePort;
 using testing::Node;
 using testing::SmsSink;
 using testing::SmtpSink;
+using testing::Subject;
 using testing::Parse;
 
 const std::string b = "/v1/bodies/gov-vn";
@@ -79,18 +80,6 @@ std::string Base64Part(const std::string& data, const std::string& after) {
   std::string b64 = data.substr(start + 4, end - start - 4);
   std::erase_if(b64, [](char c) { return c == '\r' || c == '\n'; });
   return es::FromBase64(b64).value_or("");
-}
-
-// The Subject header's RFC 2047 words decoded and joined.
-std::string Subject(const std::string& data) {
-  const auto start = data.find("Subject: ");
-  std::string out;
-  for (auto at = data.find("=?UTF-8?B?", start); at != std::string::npos && at < data.find("\r\nMIME", start);
-       at = data.find("=?UTF-8?B?", at + 1)) {
-    const auto end = data.find("?=", at + 10);
-    out += es::FromBase64(data.substr(at + 10, end - at - 10)).value_or("?");
-  }
-  return out;
 }
 
 std::string Mailbox(const json& mail) { return mail["rcpt_tos"][0].get<std::string>(); }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "api/pki.h"
+#include "eventstore/record.h"
 
 namespace ecab::api::testing {
 
@@ -134,5 +135,17 @@ class SmsSink {
   std::filesystem::path dir_;
   Child child_;
 };
+
+// A mail's Subject header, its RFC 2047 words decoded and joined.
+inline std::string Subject(const std::string& data) {
+  const auto start = data.find("Subject: ");
+  std::string out;
+  for (auto at = data.find("=?UTF-8?B?", start); at != std::string::npos && at < data.find("\r\nMIME", start);
+       at = data.find("=?UTF-8?B?", at + 1)) {
+    const auto end = data.find("?=", at + 10);
+    out += es::FromBase64(data.substr(at + 10, end - at - 10)).value_or("?");
+  }
+  return out;
+}
 
 }  // namespace ecab::api::testing
