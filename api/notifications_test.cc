@@ -333,6 +333,37 @@ TEST_F(Notifications, QuietHoursHoldWhatIsNotUrgentUntilTheyEnd) {
   EXPECT_EQ(Subject(sink.Mails()[1]["data"]), "Giấy mời: Phiên họp chuyên đề");
 }
 
+TEST(RateLimits, AProviderGetsNoMoreMessagesASecondThanAllowed) {
+  es::testing::TempDir dir;
+  const int port = FreePort();
+  SmtpSink sink(dir.path(), port);
+  auto clock = std::make_shared<es::ManualClock>(testing::Now());
+  Node node(false, [&](AppOptions& o) {
+    o.mail = MailSettings{"smtp://127.0.0.1:" + std::to_string(port), "ecab", "s3cret",
+                          "e-Cabinet <no-reply@cabinet.example>", true, sink.ca(), 10};
+    o.notify_every = std::chrono::milliseconds(100);
+    o.notifier.email_per_second = 1;  // a burst of one, then one a second (of the dispatcher's clock)
+    o.clock = clock;
+  });
+  for (const char* person : {"min-trade", "min-justice", "min-home", "min-ict"}) {
+    Contact(node, person, std::string(person) + "@gov.vn");
+    Overdue(node, person);  // urgent: quiet hours play no part
+  }
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 1; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));  // rounds go by; the clock does not move
+  EXPECT_EQ(sink.Mails().size(), 1u) << "one token, one message";
+  clock->Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 2; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(sink.Mails().size(), 2u) << "one more a second";
+  clock->Advance(std::chrono::seconds(5));
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 3; }));
+  std::this_thread::sleep_for(std::chrono::milliseconds(800));
+  EXPECT_EQ(sink.Mails().size(), 3u) << "a quiet spell banks no more than a second's worth";
+  clock->Advance(std::chrono::seconds(1));
+  ASSERT_TRUE(Eventually([&] { return sink.Mails().size() == 4; }));
+}
+
 TEST(TextMessages, GoThroughTheGatewayRetriedWithTheSameIdempotencyKeyAndDeliveredOnce) {
   es::testing::TempDir dir;
   const int port = FreePort();
