@@ -52,7 +52,10 @@ Result<std::size_t> Herald::RunOnce() {
     const CommandContext ctx{now, std::string(reminders::kHeraldActor), Role::kSecretariat, "",
                              reminders::NotifyCommandId(*announcement)};
     auto done = commands_.Execute(e.body, *announcement, ctx);
-    if (!done.ok()) return done.error();
+    if (!done.ok()) {
+      read_to_ = e.position - 1;  // read again from here next round: announced late rather than never
+      return done.error();
+    }
     ++count;
   }
   return count;
