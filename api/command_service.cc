@@ -314,31 +314,29 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
       [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
 }
 
-Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordDelivery& c,
-                                               const CommandContext& ctx) {
+Result<CommandOutcome> CommandService::OnReminders(
+    const std::string& body, const CommandContext& ctx,
+    const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>& decide) {
   auto b = BodySnapshot(body);
   if (!b.ok()) return b.error();
   if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
   return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
-                                                    [&](const ReminderLog&) { return reminders::Decide(c, ctx); });
+                                                    [&](const ReminderLog&) { return decide((*b)->state); });
+}
+
+Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordDelivery& c,
+                                               const CommandContext& ctx) {
+  return OnReminders(body, ctx, [&](const directory::Body&) { return reminders::Decide(c, ctx); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordReminder& c,
                                                const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
-  if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
-  return Run<ReminderLog, reminders::ReminderEvent>(
-      body, RemindersStream(body), ctx, [&](const ReminderLog&) { return reminders::Decide(c, ctx, (*b)->state); });
+  return OnReminders(body, ctx, [&](const directory::Body& state) { return reminders::Decide(c, ctx, state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RequestNotifications& c,
                                                const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
-  if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
-  return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
-                                                    [&](const ReminderLog&) { return reminders::Decide(c, ctx); });
+  return OnReminders(body, ctx, [&](const directory::Body&) { return reminders::Decide(c, ctx); });
 }
 
 }  // namespace ecab::api

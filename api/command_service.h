@@ -6,6 +6,7 @@
 #include <atomic>
 #include <chrono>
 #include <map>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -89,6 +90,11 @@ class CommandService {
   }
 
  private:
+  // Decides on the body's reminders stream ("reminders-<body>") with the
+  // body's current state; kNotFound when there is no such body.
+  Result<CommandOutcome> OnReminders(
+      const std::string& body, const CommandContext& ctx,
+      const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>& decide);
   template <class State, class Event, class Decide>
   Result<CommandOutcome> Run(const std::string& body, const std::string& stream, const CommandContext& ctx,
                              Decide&& decide);
