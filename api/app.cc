@@ -67,21 +67,18 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
                                          AppOptions options) {
   std::unique_ptr<App> app(new App(store, std::move(options)));
   app->commands_ = std::make_unique<CommandService>(store);
-  auto projections = Projections::Open(store, app->options_.data_dir / "views", keys);
-  if (!projections.ok()) return projections.error();
+  ECAB_TRY_LET(projections, Projections::Open(store, app->options_.data_dir / "views", keys));
   app->projections_ = std::move(projections).value();
-  auto identity = Identity::Open(app->options_.data_dir / "credentials", keys,
+  ECAB_TRY_LET(identity, Identity::Open(app->options_.data_dir / "credentials", keys,
                                  IdentityOptions{app->options_.password_cost, app->options_.token_lifetime,
                                                  app->options_.login_failures_per_minute,
-                                                 app->options_.hashing_slots});
-  if (!identity.ok()) return identity.error();
+                                                 app->options_.hashing_slots}));
   app->identity_ = std::move(identity).value();
   app->metrics_ = std::make_unique<Metrics>();
   app->latest_ = std::make_unique<FoldCache>(store);
   app->feeds_ = std::make_unique<FeedHub>(store);
   if (!app->options_.web_root.empty()) {
-    auto web = WebAssets::Load(app->options_.web_root);
-    if (!web.ok()) return web.error();
+    ECAB_TRY_LET(web, WebAssets::Load(app->options_.web_root));
     app->web_ = std::make_unique<WebAssets>(std::move(web).value());
   }
   if (app->options_.reminders_every.count() > 0) {

@@ -80,7 +80,7 @@ struct Route {
   bool authenticated = true;
   bool command = false;             // appends events; takes Idempotency-Key
   bool websocket = false;
-  std::function<http::Response(Call&)> handle;
+  std::function<http::Response(Call&)> handle = {};
   // For WebSocket routes: the feed, or nullptr with `refusal` set.
   std::function<std::unique_ptr<http::FeedSource>(Call&, http::Response& refusal)> open_feed = {};
 };

@@ -41,8 +41,7 @@ Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e, D
     out["payload_base64"] = Base64Encode(e.payload);
     return out;
   }
-  auto record = store.ReadRecord(e.position);
-  if (!record.ok()) return record.error();
+  ECAB_TRY_LET(record, store.ReadRecord(e.position));
   out["redacted"] = true;
   out["record_base64"] = Base64Encode(*record);
   return out;
@@ -74,8 +73,12 @@ json HashList(const std::vector<es::Hash>& hashes) {
 // A GET route for the body's auditors and archivists only.
 void AddAuditorRoute(App& app, std::string pattern, std::string summary, std::vector<std::string> query,
                      std::function<http::Response(Call&)> handle) {
-  app.Add(Route{"GET", std::move(pattern), "audit", std::move(summary), {}, std::move(query), true, false, false,
-                [handle = std::move(handle)](Call& c) {
+  app.Add(Route{.method = "GET",
+                .pattern = std::move(pattern),
+                .tag = "audit",
+                .summary = std::move(summary),
+                .query = std::move(query),
+                .handle = [handle = std::move(handle)](Call& c) {
                   if (!HasRole(c, {Role::kAuditor, Role::kArchivist})) {
                     return ProblemResponse(403, "forbidden", "Forbidden", "for the body's auditors and archivists");
                   }
@@ -93,8 +96,7 @@ class ChainWatch {
     const std::uint64_t head = app.store().head_position();
     std::uint64_t checked_now = 0;
     if (head > verified_to_) {
-      auto report = app.store().Verify(verified_to_ + 1, head);
-      if (!report.ok()) return report.error();
+      ECAB_TRY_LET(report, app.store().Verify(verified_to_ + 1, head));
       checked_now = report->checked;
       for (const auto& f : report->faults) faults_.push_back({{"position", f.position}, {"reason", f.reason}});
       verified_to_ = head;
@@ -102,13 +104,11 @@ class ChainWatch {
     json out = {{"chain", {{"ok", faults_.empty()}, {"checked_up_to", verified_to_}, {"checked_now", checked_now},
                            {"faults", faults_}}},
                 {"checked_at", FormatRfc3339(es::SystemClock().Now())}};
-    auto heads = replay::RecordedTreeHeads(app.store());
-    if (!heads.ok()) return heads.error();
+    ECAB_TRY_LET(heads, replay::RecordedTreeHeads(app.store()));
     if (heads->empty()) {
       out["tree_head"] = nullptr;
     } else {
-      auto check = replay::CheckAgainstHead(app.store(), heads->back().head, app.options().public_key_pem);
-      if (!check.ok()) return check.error();
+      ECAB_TRY_LET(check, replay::CheckAgainstHead(app.store(), heads->back().head, app.options().public_key_pem));
       out["tree_head"] = {{"size", check->old_size}, {"log_size", check->new_size}, {"ok", check->ok},
                           {"reason", check->reason}, {"time", FormatRfc3339(heads->back().head.time)}};
     }
@@ -134,6 +134,52 @@ void AddVerificationRoute(App& app) {
                   });
 }
 
+// GET …/log: the raw log, paged, each event disclosed as far as the caller may see it.
+http::Response RawLog(App& app, Call& c) {
+  http::Response error;
+  auto from = Number(c, "from", 1, error);
+  if (!from) return error;
+  auto limit = Number(c, "limit", 100, error);
+  if (!limit) return error;
+  auto events = app.store().ReadAll(std::max<std::uint64_t>(*from, 1), std::min<std::uint64_t>(*limit, 1000));
+  if (!events.ok()) return FromError(events.error());
+  json out = json::array();
+  Sight sight(app.latest(), ViewerOf(c));
+  for (const auto& e : *events) {
+    Disclosure disclosure = Disclosure::kChain;
+    if (e.body == c.body_state->id) {
+      auto visible = sight.MaySeeAt(e.body, e.stream, e.position);
+      if (!visible.ok()) return FromError(visible.error());
+      // A person's contact details are personal data: sealed for every reader of the log.
+      disclosure = *visible && e.type != directory::ContactSet::kType ? Disclosure::kFull : Disclosure::kSealed;
+    }
+    auto envelope = Envelope(app.store(), e, disclosure);
+    if (!envelope.ok()) return FromError(envelope.error());
+    out.push_back(std::move(envelope).value());
+  }
+  const std::uint64_t next = events->empty() ? *from : events->back().position + 1;
+  return Json(200, {{"events", out}, {"next_from", next}, {"head_position", app.store().head_position()}});
+}
+
+// GET …/log/proofs/inclusion: the proof of one position in a tree of a given size.
+http::Response InclusionProofOf(App& app, Call& c) {
+  http::Response error;
+  auto range = Positions(app, c, "position", "size", error);
+  if (!range) return error;
+  const auto [position, size] = *range;
+  auto leaves = es::LogLeaves(app.store(), size);
+  if (!leaves.ok()) return FromError(leaves.error());
+  auto proof = es::InclusionProof(*leaves, position - 1, size);
+  if (!proof.ok()) return FromError(proof.error());
+  auto event_hash = app.store().ReadHashes(position, 1);
+  if (!event_hash.ok() || event_hash->empty()) {
+    return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"} : event_hash.error());
+  }
+  return Json(200, {{"position", position}, {"size", size}, {"leaf_index", position - 1},
+                    {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[position - 1])},
+                    {"root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
+}
+
 // The auditors' and archivists' routes: the raw log, tree heads, proofs.
 void AddLogRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
@@ -144,31 +190,7 @@ void AddLogRoutes(App& app) {
 
   add(b + "/log", "The raw log, paged: this body's events the caller may see in full, the rest of the body's as envelope and "
       "stored (encrypted) record, other bodies' as position and hashes.",
-      {"from", "limit"}, [&app](Call& c) {
-        http::Response error;
-        auto from = Number(c, "from", 1, error);
-        if (!from) return error;
-        auto limit = Number(c, "limit", 100, error);
-        if (!limit) return error;
-        auto events = app.store().ReadAll(std::max<std::uint64_t>(*from, 1), std::min<std::uint64_t>(*limit, 1000));
-        if (!events.ok()) return FromError(events.error());
-        json out = json::array();
-        Sight sight(app.latest(), ViewerOf(c));
-        for (const auto& e : *events) {
-          Disclosure disclosure = Disclosure::kChain;
-          if (e.body == c.body_state->id) {
-            auto visible = sight.MaySeeAt(e.body, e.stream, e.position);
-            if (!visible.ok()) return FromError(visible.error());
-            // A person's contact details are personal data: sealed for every reader of the log.
-            disclosure = *visible && e.type != directory::ContactSet::kType ? Disclosure::kFull : Disclosure::kSealed;
-          }
-          auto envelope = Envelope(app.store(), e, disclosure);
-          if (!envelope.ok()) return FromError(envelope.error());
-          out.push_back(std::move(envelope).value());
-        }
-        const std::uint64_t next = events->empty() ? *from : events->back().position + 1;
-        return Json(200, {{"events", out}, {"next_from", next}, {"head_position", app.store().head_position()}});
-      });
+      {"from", "limit"}, [&app](Call& c) { return RawLog(app, c); });
 
   add(b + "/log/tree-heads", "The signed tree heads recorded in the log, and the key that signs them.", {},
       [&app](Call&) {
@@ -185,23 +207,7 @@ void AddLogRoutes(App& app) {
       });
 
   add(b + "/log/proofs/inclusion", "An RFC 9162 inclusion proof of a position in the tree of a given size.",
-      {"position", "size"}, [&app](Call& c) {
-        http::Response error;
-        auto range = Positions(app, c, "position", "size", error);
-        if (!range) return error;
-        const auto [position, size] = *range;
-        auto leaves = es::LogLeaves(app.store(), size);
-        if (!leaves.ok()) return FromError(leaves.error());
-        auto proof = es::InclusionProof(*leaves, position - 1, size);
-        if (!proof.ok()) return FromError(proof.error());
-        auto event_hash = app.store().ReadHashes(position, 1);
-        if (!event_hash.ok() || event_hash->empty()) {
-          return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"} : event_hash.error());
-        }
-        return Json(200, {{"position", position}, {"size", size}, {"leaf_index", position - 1},
-                          {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[position - 1])},
-                          {"root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
-      });
+      {"position", "size"}, [&app](Call& c) { return InclusionProofOf(app, c); });
 
   add(b + "/log/proofs/consistency", "An RFC 9162 consistency proof between two tree sizes.", {"first", "second"},
       [&app](Call& c) {
@@ -223,10 +229,12 @@ void AddLogRoutes(App& app) {
 // The export route admits participants too (the exporter checks who may).
 void AddExportRoute(App& app) {
   const std::string b = "/v1/bodies/{body}";
-  app.Add(Route{"GET", b + "/meetings/{meeting}/export", "audit",
-                "A meeting's complete record as a BagIt bag (tar): events, signatures, certificates, proofs, "
+  app.Add(Route{.method = "GET",
+                .pattern = b + "/meetings/{meeting}/export",
+                .tag = "audit",
+                .summary = "A meeting's complete record as a BagIt bag (tar): events, signatures, certificates, proofs, "
                 "tree head, minutes.",
-                {}, {}, true, false, false, [&app](Call& c) {
+                .handle = [&app](Call& c) {
                   // A private name for the work file; the bag's folder is named after the meeting.
                   const auto tmp = std::filesystem::temp_directory_path() /
                                    ("ecab-export-" + es::ToHex(RandomBytes(16)) + ".tar");

@@ -18,7 +18,8 @@ namespace ecab::api {
 namespace {
 
 using nlohmann::json;
-using directory::CertificateRequest;
+using directory::CertificateRequest, directory::RequestCertificate, directory::DecideCertificateRequest,
+    directory::SupplyCertificate, directory::RevokeCertificate;
 
 constexpr int kIssuedDays = 730;  // a node CA's certificates last two years
 
@@ -67,18 +68,25 @@ std::optional<http::Response> Invisible(const Call& c, const CertificateRequest*
   return std::nullopt;
 }
 
-using Run = std::function<Result<CommandOutcome>(Call&, CommandService&, json& extra)>;
+template <class T>
+using Run = std::function<Result<CommandOutcome>(Call&, CommandService&, T&, json& extra)>;
 
-// A command route of this file: its answer carries `extra` (the request id,
-// its status, the certificate issued) besides the positions.
-void CertificateCommand(App& app, std::string method, std::string pattern, std::string summary, Schema schema,
-                        Run run) {
-  app.Add(Route{std::move(method), std::move(pattern), "certificates", std::move(summary), std::move(schema), {},
-                true, true, false, [&app, run = std::move(run)](Call& c) {
-                  json extra = json::object();
-                  const auto outcome = run(c, app.commands(), extra);
-                  return WithFields(c, outcome, extra);
-                }});
+// A command route of this file: its body fills a T, and its answer carries
+// `extra` (the request id, its status, the certificate issued) besides the
+// positions.
+template <class T>
+void CertificateCommand(App& app, std::string method, std::string pattern, std::string summary, Fields<T> fields,
+                        Run<T> run) {
+  app.Add(TypedRoute<T>({.method = std::move(method),
+                         .pattern = std::move(pattern),
+                         .tag = "certificates",
+                         .summary = std::move(summary),
+                         .command = true},
+                        std::move(fields), [&app, run = std::move(run)](Call& c, T& request) {
+                          json extra = json::object();
+                          const auto outcome = run(c, app.commands(), request, extra);
+                          return WithFields(c, outcome, extra);
+                        }));
 }
 
 // Issues the certificate for request `id` with the node's CA for this body:
@@ -88,74 +96,78 @@ Result<std::string> IssueWithNodeCa(App& app, const Call& c, const std::string& 
   if (it == c.body_state->certificate_requests.end()) return std::string();  // the domain says so
   auto ca = app.IssuingCaFor(c.body_state->anchor_der);
   if (!ca) return std::string();
-  auto facts = InspectCertificateRequest(it->second.csr_der);
-  if (!facts.ok()) return facts.error();
-  auto issued = pki::IssueForKey(*ca, facts->public_key_der, it->second.person, kIssuedDays);
-  if (!issued.ok()) return issued.error();
+  ECAB_TRY_LET(facts, InspectCertificateRequest(it->second.csr_der));
+  ECAB_TRY_LET(issued, pki::IssueForKey(*ca, facts->public_key_der, it->second.person, kIssuedDays));
   return issued->certificate_der;
 }
 
 void AddRequestCommands(App& app) {
   const std::string r = kBodyPath + "/certificate-requests";
-  CertificateCommand(
+  CertificateCommand<RequestCertificate>(
       app, "POST", r,
       "Ask for a signing certificate for a key on your device: a PKCS#10 request (DER, base64) signed by that key "
       "(proof of possession). The admin may ask for anyone (person). The answer names the request.",
-      {{"csr", FieldType::kBase64}, {"request", FieldType::kId, false}, {"person", FieldType::kId, false},
-       {"device", FieldType::kName, false}, {"renews", FieldType::kName, false}},
-      [](Call& c, CommandService& s, json& extra) {
-        const std::string csr = *es::FromBase64(Str(c.body, "csr"));
-        std::string id = Str(c.body, "request");
-        if (id.empty()) id = "req-" + CertificateFingerprint(csr).substr(7, 16);  // the same bytes, the same id
-        const std::string person = Str(c.body, "person").empty() ? c.ctx.actor : Str(c.body, "person");
-        extra = {{"request", id}, {"status", "pending"}};
-        return s.Execute(c.params["body"],
-                         directory::RequestCertificate{id, person, Str(c.body, "device"), csr, Str(c.body, "renews")},
-                         c.ctx);
+      {BytesField("csr", &RequestCertificate::csr_der), IdField("request", &RequestCertificate::request, kOptional),
+       IdField("person", &RequestCertificate::person, kOptional),
+       NameField("device", &RequestCertificate::device, kOptional),
+       NameField("renews", &RequestCertificate::renews, kOptional)},
+      [](Call& c, CommandService& s, RequestCertificate& cmd, json& extra) {
+        // The same bytes, the same id.
+        if (cmd.request.empty()) cmd.request = "req-" + CertificateFingerprint(cmd.csr_der).substr(7, 16);
+        if (cmd.person.empty()) cmd.person = c.ctx.actor;
+        extra = {{"request", cmd.request}, {"status", "pending"}};
+        return s.Execute(c.params["body"], cmd, c.ctx);
       });
-  CertificateCommand(
+  CertificateCommand<DecideCertificateRequest>(
       app, "POST", r + "/{request}/approval",
       "Approve a certificate request (admin). When this node holds the CA the body trusts (--ca-key, the demo's), "
       "the certificate is issued and enrolled at once; otherwise the request awaits the external CA's certificate.",
-      {}, [&app](Call& c, CommandService& s, json& extra) -> Result<CommandOutcome> {
-        const std::string id = c.params["request"];
-        std::string der;
+      {}, [&app](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) -> Result<CommandOutcome> {
+        cmd.request = c.params["request"];
+        cmd.approved = true;
         if (c.role == Role::kAdmin) {  // nobody else may approve: no certificate is made for them
-          auto issued = IssueWithNodeCa(app, c, id);
-          if (!issued.ok()) return issued.error();
-          der = *issued;
+          ECAB_TRY_LET(issued, IssueWithNodeCa(app, c, cmd.request));
+          cmd.certificate_der = *issued;
         }
-        auto outcome = s.Execute(c.params["body"], directory::DecideCertificateRequest{id, true, "", der}, c.ctx);
-        extra = {{"request", id}, {"status", der.empty() ? "approved" : "issued"}};
+        auto outcome = s.Execute(c.params["body"], cmd, c.ctx);
+        const std::string& der = cmd.certificate_der;
+        extra = {{"request", cmd.request}, {"status", der.empty() ? "approved" : "issued"}};
         if (!der.empty()) {
           extra["fingerprint"] = CertificateFingerprint(der);
           extra["certificate_pem"] = Pem("CERTIFICATE", der);
         }
         return outcome;
       });
-  CertificateCommand(app, "POST", r + "/{request}/rejection", "Reject a certificate request, saying why (admin).",
-                     {{"reason", FieldType::kText}}, [](Call& c, CommandService& s, json& extra) {
-                       extra = {{"request", c.params["request"]}, {"status", "rejected"}};
-                       return s.Execute(c.params["body"],
-                                        directory::DecideCertificateRequest{c.params["request"], false,
-                                                                            Str(c.body, "reason")},
-                                        c.ctx);
-                     });
-  CertificateCommand(
+  CertificateCommand<DecideCertificateRequest>(
+      app, "POST", r + "/{request}/rejection", "Reject a certificate request, saying why (admin).",
+      {TextField("reason", &DecideCertificateRequest::reason)},
+      [](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) {
+        cmd.request = c.params["request"];
+        cmd.approved = false;
+        extra = {{"request", cmd.request}, {"status", "rejected"}};
+        return s.Execute(c.params["body"], cmd, c.ctx);
+      });
+  CertificateCommand<SupplyCertificate>(
       app, "POST", r + "/{request}/certificate",
       "Upload the certificate (DER, base64) an external CA issued for an approved request (admin): checked "
       "against the request's key, the person and the body's trust anchor, then enrolled.",
-      {{"der", FieldType::kBase64}}, [](Call& c, CommandService& s, json& extra) {
-        const std::string der = *es::FromBase64(Str(c.body, "der"));
-        extra = {{"request", c.params["request"]}, {"status", "issued"}, {"fingerprint", CertificateFingerprint(der)}};
-        return s.Execute(c.params["body"], directory::SupplyCertificate{c.params["request"], der}, c.ctx);
+      {BytesField("der", &SupplyCertificate::der)},
+      [](Call& c, CommandService& s, SupplyCertificate& cmd, json& extra) {
+        cmd.request = c.params["request"];
+        extra = {{"request", cmd.request}, {"status", "issued"}, {"fingerprint", CertificateFingerprint(cmd.der)}};
+        return s.Execute(c.params["body"], cmd, c.ctx);
       });
-  CertificateCommand(
+}
+
+// Revocation, by the admin or the holder; the node's CA republishes its list.
+void AddRevocationCommand(App& app) {
+  CertificateCommand<RevokeCertificate>(
       app, "POST", kBodyPath + "/people/{person}/certificates/{certificate}/revocation",
       "Revoke a certificate (named by the hex SHA-256 of its DER) from now: the admin, or its holder (a lost "
       "device). Acts it signed before stand. When this node holds the body's CA it also publishes the CA's new "
       "revocation list.",
-      {{"reason", FieldType::kText}}, [&app](Call& c, CommandService& s, json& extra) -> Result<CommandOutcome> {
+      {TextField("reason", &RevokeCertificate::reason)},
+      [&app](Call& c, CommandService& s, RevokeCertificate& cmd, json& extra) -> Result<CommandOutcome> {
         const directory::Body& body = *c.body_state;
         c.params["fingerprint"] = "sha256:" + c.params["certificate"];
         std::string crl;
@@ -170,16 +182,15 @@ void AddRequestCommands(App& app) {
               }
             }
           }
-          auto list = pki::RevocationList(*ca, listed, c.ctx.now);
-          if (!list.ok()) return list.error();
+          ECAB_TRY_LET(list, pki::RevocationList(*ca, listed, c.ctx.now));
           crl = *list;
         }
         extra = {{"fingerprint", c.params["fingerprint"]}, {"revoked_at", FormatRfc3339(c.ctx.now)},
                  {"revocation_list_published", !crl.empty()}};
-        return s.Execute(c.params["body"],
-                         directory::RevokeCertificate{c.params["person"], c.params["fingerprint"],
-                                                      Str(c.body, "reason"), crl},
-                         c.ctx);
+        cmd.person = c.params["person"];
+        cmd.fingerprint = c.params["fingerprint"];
+        cmd.crl_der = crl;
+        return s.Execute(c.params["body"], cmd, c.ctx);
       });
 }
 
@@ -268,6 +279,7 @@ void AddQueries(App& app) {
 
 void RegisterCertificateRoutes(App& app) {
   AddRequestCommands(app);
+  AddRevocationCommand(app);
   AddQueries(app);
 }
 

@@ -9,28 +9,32 @@ namespace ecab::api {
 
 using nlohmann::json;
 
-std::string Str(const json& body, const char* name) {
-  auto it = body.find(name);
-  return it == body.end() || it->is_null() ? std::string() : it->get<std::string>();
+Result<SignedAct> SignatureOf(const json& v) {
+  auto text = [&](const char* key) -> Result<std::string> {
+    if (!v.is_object() || !v.contains(key) || !v[key].is_string()) {
+      return MakeError(ErrorCode::kInvalidArgument, std::string("signature.") + key + " must be a string");
+    }
+    return v[key].get<std::string>();
+  };
+  ECAB_TRY_LET(algorithm, text("algorithm"));
+  ECAB_TRY_LET(value, text("value"));
+  ECAB_TRY_LET(certificate, text("certificate"));
+  ECAB_TRY_LET(signed_at, text("signed_at"));
+  auto bytes = Base64Decode(*value);
+  if (!bytes) return MakeError(ErrorCode::kInvalidArgument, "signature.value is not valid base64");
+  ECAB_TRY_LET(time, ParseRfc3339(*signed_at));
+  return SignedAct{*algorithm, std::move(*bytes), *certificate, *time};
 }
 
-std::vector<std::string> Ids(const json& body, const char* name) {
-  auto it = body.find(name);
-  return it == body.end() || it->is_null() ? std::vector<std::string>{} : it->get<std::vector<std::string>>();
-}
-
-Timestamp Time(const json& body, const char* name) { return *ParseRfc3339(body.at(name).get<std::string>()); }
-
-SignedAct Signature(const json& s) {
-  return SignedAct{s.at("algorithm").get<std::string>(), *Base64Decode(s.at("value").get<std::string>()),
-                   s.at("certificate").get<std::string>(), *ParseRfc3339(s.at("signed_at").get<std::string>())};
-}
-
-void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary, Schema schema,
-             std::function<Result<CommandOutcome>(Call&, CommandService&)> run) {
-  app.Add(Route{std::move(method), std::move(pattern), std::move(tag), std::move(summary), std::move(schema), {},
-                true, true, false,
-                [&app, run = std::move(run)](Call& c) { return OutcomeResponse(c, run(c, app.commands())); }});
+void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
+                     Schema schema, std::function<Result<CommandOutcome>(Call&, CommandService&)> run) {
+  app.Add(Route{.method = std::move(method),
+                .pattern = std::move(pattern),
+                .tag = std::move(tag),
+                .summary = std::move(summary),
+                .schema = std::move(schema),
+                .command = true,
+                .handle = [&app, run = std::move(run)](Call& c) { return OutcomeResponse(c, run(c, app.commands())); }});
 }
 
 http::Response OutcomeResponse(const Call& c, const Result<CommandOutcome>& r) {

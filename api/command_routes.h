@@ -1,5 +1,5 @@
-// api/command_routes.h — what the command route files share: reading the
-// checked JSON body into domain values, registering a command route, and
+// api/command_routes.h — what the command route files share: registering a
+// command route whose body fills a typed command (api/typed_request.h), and
 // the answer to a command (201 with its positions, or the refusal).
 // One file per process registers its routes: command_routes_{directory,
 // documents,forms,meetings,resolutions}.cc.
@@ -11,25 +11,30 @@
 
 #include "api/app.h"
 #include "api/command_service.h"
+#include "api/typed_request.h"
 #include "domain/signing/signed_act.h"
 
 namespace ecab::api {
 
-// A text or id field of the body; empty when absent or null.
-std::string Str(const nlohmann::json& body, const char* name);
-// An array of ids; empty when absent or null.
-std::vector<std::string> Ids(const nlohmann::json& body, const char* name);
-// An RFC 3339 field the schema has checked.
-Timestamp Time(const nlohmann::json& body, const char* name);
-// A signature object the schema has checked (kSignature).
-SignedAct Signature(const nlohmann::json& s);
-
 // Registers one command route: authenticated, Idempotency-Key honoured, the
-// outcome answered by OutcomeResponse.
-void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary, Schema schema,
-             std::function<Result<CommandOutcome>(Call&, CommandService&)> run);
+// outcome answered by OutcomeResponse. `run` gets the body checked against
+// `schema` in Call::body.
+void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
+                     Schema schema, std::function<Result<CommandOutcome>(Call&, CommandService&)> run);
 
-inline const Field kSignatureField{"signature", FieldType::kSignature};
+// Registers a command route whose body fills a T (api/typed_request.h): `run`
+// gets the T, built from the checked body; path parameters are in Call.
+template <class T>
+void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
+             Fields<T> fields, std::function<Result<CommandOutcome>(Call&, CommandService&, T&)> run) {
+  Schema schema = SchemaOf(fields);
+  AddCommandRoute(app, std::move(method), std::move(pattern), std::move(tag), std::move(summary), std::move(schema),
+                  [fields = std::move(fields), run = std::move(run)](Call& c, CommandService& s) -> Result<CommandOutcome> {
+                    ECAB_TRY_LET(request, ReadBody(c.body, fields));
+                    return run(c, s, *request);
+                  });
+}
+
 inline const std::string kBodyPath = "/v1/bodies/{body}";
 
 void RegisterDirectoryCommands(App& app);

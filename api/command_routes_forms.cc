@@ -1,79 +1,85 @@
 // The written consultations' commands: draft, issue, answer, close opinion forms.
 #include "api/command_routes.h"
 #include "api/enums.h"
-#include "api/policy_json.h"
 #include "api/references.h"
 #include "domain/authz/authorization.h"
 
 namespace ecab::api {
 
-using nlohmann::json;
+namespace {
+
+using forms::FormContent;
+
+// What a form asks: drafted and revised with the same fields.
+Fields<FormContent> ContentFields() {
+  return {TextField("title", &FormContent::title),
+          TextField("question", &FormContent::question),
+          IdsField("documents", &FormContent::documents, kOptional),
+          IdsField("addressees", &FormContent::addressees),
+          TimeField("deadline", &FormContent::deadline),
+          EnumField("urgency", &FormContent::urgency, Urgencies(), kOptional)};
+}
+
+// The documents a form names exist and its addressees are people of the body.
+Status ContentRefersToKnown(Call& c, CommandService& s, Action action, const FormContent& content) {
+  return Checked(c, s, action, [&]() -> Status {
+    ECAB_TRY(DocumentsExist(c, s, content.documents));
+    return PeopleExist(c, content.addressees);
+  });
+}
+
+// Runs `cmd` on the form of the path.
+Result<CommandOutcome> OnForm(Call& c, CommandService& s, forms::FormCommand cmd) {
+  return s.Execute(c.params["body"], c.params["form"], std::move(cmd), c.ctx);
+}
+
+// A command with no body.
+template <class T>
+void PlainFormCommand(App& app, const std::string& pattern, std::string summary) {
+  Command<T>(app, "POST", pattern, "forms", std::move(summary), {},
+             [](Call& c, CommandService& s, T& cmd) { return OnForm(c, s, cmd); });
+}
+
+}  // namespace
 
 void RegisterFormCommands(App& app) {
-  const std::string b = kBodyPath;
-  const std::string f = b + "/forms";
-  const Schema content = {{"title", FieldType::kText},
-                          {"question", FieldType::kText},
-                          {"documents", FieldType::kIds, false},
-                          {"addressees", FieldType::kIds},
-                          {"deadline", FieldType::kTimestamp},
-                          {"urgency", FieldType::kEnum, false, Urgencies().names()}};
-  auto content_of = [](const json& body) {
-    return forms::FormContent{Str(body, "title"), Str(body, "question"), Ids(body, "documents"),
-                              Ids(body, "addressees"), Time(body, "deadline"),
-                              body.contains("urgency") ? Urgencies().Parse(body["urgency"]) : Urgency::kNormal};
-  };
-  Schema draft = content;
-  draft.insert(draft.begin(), Field{"form", FieldType::kId});
-  auto content_refs = [](Call& c, CommandService& s, Action action) {
-    return Checked(c, s, action, [&]() -> Status {
-      if (auto st = DocumentsExist(c, s, Ids(c.body, "documents")); !st.ok()) return st;
-      return PeopleExist(c, Ids(c.body, "addressees"));
-    });
-  };
-  Command(app, "POST", f, "forms", "Draft an opinion form (secretariat).", draft,
-          [content_of, content_refs](Call& c, CommandService& s) -> Result<CommandOutcome> {
-            if (auto st = content_refs(c, s, Action::kDraftForm); !st.ok()) return st.error();
-            return s.Execute(c.params["body"], Str(c.body, "form"),
-                             forms::DraftForm{Str(c.body, "form"), content_of(c.body)}, c.ctx);
-          });
-  Command(app, "PUT", f + "/{form}/content", "forms", "Revise a draft or returned form.", content,
-          [content_of, content_refs](Call& c, CommandService& s) -> Result<CommandOutcome> {
-            if (auto st = content_refs(c, s, Action::kReviseForm); !st.ok()) return st.error();
-            return s.Execute(c.params["body"], c.params["form"], forms::ReviseForm{content_of(c.body)}, c.ctx);
-          });
-  Command(app, "POST", f + "/{form}/submission", "forms", "Submit a form for approval.", {},
-          [](Call& c, CommandService& s) { return s.Execute(c.params["body"], c.params["form"], forms::SubmitForm{}, c.ctx); });
-  Command(app, "POST", f + "/{form}/approval", "forms", "Approve a form, signed by the chair or a delegated approver.",
-          {kSignatureField}, [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], c.params["form"], forms::ApproveForm{Signature(c.body["signature"])},
-                             c.ctx);
-          });
-  Command(app, "POST", f + "/{form}/return", "forms", "Return a form to the secretariat with a reason.",
-          {{"reason", FieldType::kText}}, [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], c.params["form"], forms::ReturnForm{Str(c.body, "reason")}, c.ctx);
-          });
-  Command(app, "POST", f + "/{form}/issue", "forms", "Issue an approved form to its addressees.", {},
-          [](Call& c, CommandService& s) { return s.Execute(c.params["body"], c.params["form"], forms::IssueForm{}, c.ctx); });
-  Command(app, "POST", f + "/{form}/answers", "forms", "Answer an issued form (signed; revisable until the deadline).",
-          {{"answer", FieldType::kEnum, true, Answers().names()}, {"text", FieldType::kText, false}, kSignatureField},
-          [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], c.params["form"],
-                             forms::AnswerForm{Answers().Parse(c.body["answer"]), Str(c.body, "text"),
-                                               Signature(c.body["signature"])},
-                             c.ctx);
-          });
-  Command(app, "POST", f + "/{form}/close", "forms", "Close a form and record its result under the silence rule.", {},
-          [](Call& c, CommandService& s) { return s.Execute(c.params["body"], c.params["form"], forms::CloseForm{}, c.ctx); });
-  Command(app, "POST", f + "/{form}/result", "forms", "Submit a closed form's result to the chair.", {},
-          [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], c.params["form"], forms::SubmitFormResult{}, c.ctx);
-          });
-  Command(app, "POST", f + "/{form}/decision", "forms", "Record the chair's decision on a form's result.",
-          {{"adopted", FieldType::kBoolean}, {"decision", FieldType::kText}}, [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], c.params["form"],
-                             forms::RecordFormDecision{c.body["adopted"].get<bool>(), Str(c.body, "decision")}, c.ctx);
-          });
+  using forms::DraftForm, forms::ReviseForm, forms::ApproveForm, forms::ReturnForm, forms::AnswerForm,
+      forms::RecordFormDecision;
+  const std::string f = kBodyPath + "/forms";
+  Command<DraftForm>(app, "POST", f, "forms", "Draft an opinion form (secretariat).",
+                     Join(Fields<DraftForm>{IdField("form", &DraftForm::form)},
+                          Inside(&DraftForm::content, ContentFields())),
+                     [](Call& c, CommandService& s, DraftForm& cmd) -> Result<CommandOutcome> {
+                       ECAB_TRY(ContentRefersToKnown(c, s, DraftForm::kAction, cmd.content));
+                       return s.Execute(c.params["body"], cmd.form, cmd, c.ctx);
+                     });
+  Command<ReviseForm>(app, "PUT", f + "/{form}/content", "forms", "Revise a draft or returned form.",
+                      Inside(&ReviseForm::content, ContentFields()),
+                      [](Call& c, CommandService& s, ReviseForm& cmd) -> Result<CommandOutcome> {
+                        ECAB_TRY(ContentRefersToKnown(c, s, ReviseForm::kAction, cmd.content));
+                        return OnForm(c, s, cmd);
+                      });
+  PlainFormCommand<forms::SubmitForm>(app, f + "/{form}/submission", "Submit a form for approval.");
+  Command<ApproveForm>(app, "POST", f + "/{form}/approval", "forms",
+                       "Approve a form, signed by the chair or a delegated approver.",
+                       {SignatureField(&ApproveForm::signature)},
+                       [](Call& c, CommandService& s, ApproveForm& cmd) { return OnForm(c, s, cmd); });
+  Command<ReturnForm>(app, "POST", f + "/{form}/return", "forms", "Return a form to the secretariat with a reason.",
+                      {TextField("reason", &ReturnForm::reason)},
+                      [](Call& c, CommandService& s, ReturnForm& cmd) { return OnForm(c, s, cmd); });
+  PlainFormCommand<forms::IssueForm>(app, f + "/{form}/issue", "Issue an approved form to its addressees.");
+  Command<AnswerForm>(app, "POST", f + "/{form}/answers", "forms",
+                      "Answer an issued form (signed; revisable until the deadline).",
+                      {EnumField("answer", &AnswerForm::answer, Answers()),
+                       TextField("text", &AnswerForm::text, kOptional), SignatureField(&AnswerForm::signature)},
+                      [](Call& c, CommandService& s, AnswerForm& cmd) { return OnForm(c, s, cmd); });
+  PlainFormCommand<forms::CloseForm>(app, f + "/{form}/close", "Close a form and record its result under the silence rule.");
+  PlainFormCommand<forms::SubmitFormResult>(app, f + "/{form}/result", "Submit a closed form's result to the chair.");
+  Command<RecordFormDecision>(app, "POST", f + "/{form}/decision", "forms",
+                              "Record the chair's decision on a form's result.",
+                              {FlagField("adopted", &RecordFormDecision::adopted),
+                               TextField("decision", &RecordFormDecision::decision)},
+                              [](Call& c, CommandService& s, RecordFormDecision& cmd) { return OnForm(c, s, cmd); });
 }
 
 }  // namespace ecab::api

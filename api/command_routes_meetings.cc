@@ -1,7 +1,6 @@
 // The meetings' commands: scheduling, invitations, the session, the floor, votes.
 #include "api/command_routes.h"
 #include "api/enums.h"
-#include "api/policy_json.h"
 #include "api/references.h"
 #include "domain/authz/authorization.h"
 
@@ -9,128 +8,131 @@ namespace ecab::api {
 
 namespace {
 
-using nlohmann::json;
+// The meeting commands this file takes.
+using meeting::ScheduleMeeting, meeting::AddAgendaItem, meeting::ReorderAgenda, meeting::Invite, meeting::Rsvp, meeting::GiveItemOpinion, meeting::PreRegisterToSpeak, meeting::MarkDocumentStudied, meeting::OpenSession, meeting::CheckIn, meeting::TakeUpItem, meeting::CloseItem, meeting::Comment, meeting::RequestFloor, meeting::WithdrawFloorRequest, meeting::GrantFloor, meeting::EndFloor, meeting::OpenVote, meeting::CastBallot, meeting::CloseVote, meeting::CloseSession, meeting::MeetingCommand, meeting::BallotPayload;
 
 // Runs `cmd` on the meeting of the path.
-Result<CommandOutcome> OnMeeting(Call& c, CommandService& s, meeting::MeetingCommand cmd) {
-  return s.Execute(c.params["body"], c.params["meeting"], cmd, c.ctx);
+Result<CommandOutcome> OnMeeting(Call& c, CommandService& s, MeetingCommand cmd) {
+  return s.Execute(c.params["body"], c.params["meeting"], std::move(cmd), c.ctx);
+}
+
+// A command with no body and nothing from the path.
+template <class T>
+void PlainMeetingCommand(App& app, const std::string& pattern, std::string summary) {
+  Command<T>(app, "POST", pattern, "meetings", std::move(summary), {},
+             [](Call& c, CommandService& s, T& cmd) { return OnMeeting(c, s, cmd); });
 }
 
 // Before the session: scheduling, agenda, invitations, answers, opinions.
 void AddPreparation(App& app) {
   const std::string m = kBodyPath + "/meetings";
   const std::string mm = m + "/{meeting}";
-  Command(app, "POST", m, "meetings", "Schedule a meeting (secretariat).",
-          {{"meeting", FieldType::kId}, {"title", FieldType::kText}, {"starts_at", FieldType::kTimestamp},
-           {"ends_at", FieldType::kTimestamp}, {"place", FieldType::kText, false},
-           {"online_link", FieldType::kText, false}},
-          [](Call& c, CommandService& s) {
-            return s.Execute(c.params["body"], Str(c.body, "meeting"),
-                             meeting::ScheduleMeeting{Str(c.body, "meeting"), Str(c.body, "title"),
-                                                      Time(c.body, "starts_at"), Time(c.body, "ends_at"),
-                                                      Str(c.body, "place"), Str(c.body, "online_link")},
-                             c.ctx);
-          });
-  Command(app, "POST", mm + "/agenda", "meetings", "Add an agenda item with its documents.",
-          {{"item", FieldType::kId}, {"title", FieldType::kText}, {"documents", FieldType::kIds, false}},
-          [](Call& c, CommandService& s) -> Result<CommandOutcome> {
-            const auto documents = Ids(c.body, "documents");
-            if (auto st = Checked(c, s, Action::kAddAgendaItem, [&] { return DocumentsExist(c, s, documents); });
-                !st.ok()) {
-              return st.error();
-            }
-            return OnMeeting(c, s, meeting::AddAgendaItem{Str(c.body, "item"), Str(c.body, "title"), documents});
-          });
-  Command(app, "PUT", mm + "/agenda/order", "meetings", "Reorder the agenda (every item, in the new order).",
-          {{"order", FieldType::kIds}},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::ReorderAgenda{Ids(c.body, "order")}); });
-  Command(app, "POST", mm + "/invitations", "meetings", "Invite a member or a guest.",
-          {{"person", FieldType::kId}, {"guest", FieldType::kBoolean, false}}, [](Call& c, CommandService& s) {
-            return OnMeeting(c, s, meeting::Invite{Str(c.body, "person"), c.body.value("guest", false)});
-          });
-  Command(app, "POST", mm + "/rsvp", "meetings",
-          "Answer an invitation: in the room, remote, declined, or sending a substitute.",
-          {{"person", FieldType::kId, false}, {"response", FieldType::kEnum, true, RsvpResponses().names()},
-           {"reason", FieldType::kText, false}, {"substitute", FieldType::kId, false}},
-          [](Call& c, CommandService& s) {
-            return OnMeeting(c, s, meeting::Rsvp{Str(c.body, "person"), RsvpResponses().Parse(c.body["response"]),
-                                               Str(c.body, "reason"), Str(c.body, "substitute")});
-          });
-  Command(app, "POST", mm + "/items/{item}/opinions", "meetings", "Give a written opinion on an agenda item.",
-          {{"text", FieldType::kText}}, [](Call& c, CommandService& s) {
-            return OnMeeting(c, s, meeting::GiveItemOpinion{c.params["item"], Str(c.body, "text")});
-          });
-  Command(app, "POST", mm + "/items/{item}/speakers", "meetings", "Pre-register to speak on an agenda item.", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::PreRegisterToSpeak{c.params["item"]}); });
-  Command(app, "POST", mm + "/documents/{document}/studied", "meetings", "Record that the caller studied a document.",
-          {}, [](Call& c, CommandService& s) -> Result<CommandOutcome> {
-            // Only a document the caller may read can be studied; any other does not exist for them.
-            const std::string id = c.params["document"];
-            if (auto st = Checked(c, s, Action::kMarkDocumentStudied, [&]() -> Status {
-                  auto document = s.Document(id);
-                  if (!document.ok()) return document.error();
-                  if (document->version == 0 || document->body != c.params.at("body") ||
-                      !documents::MayRead(document->state, c.ctx.actor)) {
-                    return NoSuch("document", id);
-                  }
-                  return Ok{};
-                });
-                !st.ok()) {
-              return st.error();
-            }
-            return OnMeeting(c, s, meeting::MarkDocumentStudied{id});
-          });
+  Command<ScheduleMeeting>(
+      app, "POST", m, "meetings", "Schedule a meeting (secretariat).",
+      {IdField("meeting", &ScheduleMeeting::meeting), TextField("title", &ScheduleMeeting::title),
+       TimeField("starts_at", &ScheduleMeeting::starts_at), TimeField("ends_at", &ScheduleMeeting::ends_at),
+       TextField("place", &ScheduleMeeting::place, kOptional),
+       TextField("online_link", &ScheduleMeeting::online_link, kOptional)},
+      [](Call& c, CommandService& s, ScheduleMeeting& cmd) {
+        return s.Execute(c.params["body"], cmd.meeting, cmd, c.ctx);
+      });
+  Command<AddAgendaItem>(
+      app, "POST", mm + "/agenda", "meetings", "Add an agenda item with its documents.",
+      {IdField("item", &AddAgendaItem::item), TextField("title", &AddAgendaItem::title),
+       IdsField("documents", &AddAgendaItem::documents, kOptional)},
+      [](Call& c, CommandService& s, AddAgendaItem& cmd) -> Result<CommandOutcome> {
+        ECAB_TRY(Checked(c, s, AddAgendaItem::kAction, [&] { return DocumentsExist(c, s, cmd.documents); }));
+        return OnMeeting(c, s, cmd);
+      });
+  Command<ReorderAgenda>(app, "PUT", mm + "/agenda/order", "meetings",
+                         "Reorder the agenda (every item, in the new order).",
+                         {IdsField("order", &ReorderAgenda::order)},
+                         [](Call& c, CommandService& s, ReorderAgenda& cmd) { return OnMeeting(c, s, cmd); });
+  Command<Invite>(app, "POST", mm + "/invitations", "meetings", "Invite a member or a guest.",
+                  {IdField("person", &Invite::person), FlagField("guest", &Invite::guest, kOptional)},
+                  [](Call& c, CommandService& s, Invite& cmd) { return OnMeeting(c, s, cmd); });
+  Command<Rsvp>(app, "POST", mm + "/rsvp", "meetings",
+                "Answer an invitation: in the room, remote, declined, or sending a substitute.",
+                {IdField("person", &Rsvp::person, kOptional),
+                 EnumField("response", &Rsvp::response, RsvpResponses()),
+                 TextField("reason", &Rsvp::reason, kOptional), IdField("substitute", &Rsvp::substitute, kOptional)},
+                [](Call& c, CommandService& s, Rsvp& cmd) { return OnMeeting(c, s, cmd); });
+  Command<GiveItemOpinion>(app, "POST", mm + "/items/{item}/opinions", "meetings",
+                           "Give a written opinion on an agenda item.", {TextField("text", &GiveItemOpinion::text)},
+                           [](Call& c, CommandService& s, GiveItemOpinion& cmd) {
+                             cmd.item = c.params["item"];
+                             return OnMeeting(c, s, cmd);
+                           });
+  Command<PreRegisterToSpeak>(app, "POST", mm + "/items/{item}/speakers", "meetings",
+                              "Pre-register to speak on an agenda item.", {},
+                              [](Call& c, CommandService& s, PreRegisterToSpeak& cmd) {
+                                cmd.item = c.params["item"];
+                                return OnMeeting(c, s, cmd);
+                              });
+  Command<MarkDocumentStudied>(
+      app, "POST", mm + "/documents/{document}/studied", "meetings", "Record that the caller studied a document.",
+      {}, [](Call& c, CommandService& s, MarkDocumentStudied& cmd) -> Result<CommandOutcome> {
+        // Only a document the caller may read can be studied; any other does not exist for them.
+        cmd.document = c.params["document"];
+        ECAB_TRY(Checked(c, s, MarkDocumentStudied::kAction, [&]() -> Status {
+          ECAB_TRY_LET(document, s.Document(cmd.document));
+          if (document->version == 0 || document->body != c.params.at("body") ||
+              !documents::MayRead(document->state, c.ctx.actor)) {
+            return NoSuch("document", cmd.document);
+          }
+          return Ok{};
+        }));
+        return OnMeeting(c, s, cmd);
+      });
 }
 
 // The session: check-ins, items, comments, the floor, votes, closing.
 void AddSession(App& app) {
   const std::string mm = kBodyPath + "/meetings/{meeting}";
-  Command(app, "POST", mm + "/session", "meetings", "Open the session (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::OpenSession{}); });
-  Command(app, "POST", mm + "/check-ins", "meetings",
-          "Check in (in the room, remote, as substitute) or record an absence; staff may record for others.",
-          {{"person", FieldType::kId, false}, {"attendance", FieldType::kEnum, true, Attendances().names()}},
-          [](Call& c, CommandService& s) {
-            return OnMeeting(c, s, meeting::CheckIn{Str(c.body, "person"), Attendances().Parse(c.body["attendance"])});
-          });
-  Command(app, "POST", mm + "/items/{item}/take-up", "meetings", "Take up an agenda item (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::TakeUpItem{c.params["item"]}); });
-  Command(app, "POST", mm + "/current-item/close", "meetings", "Close the current item (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::CloseItem{}); });
-  Command(app, "POST", mm + "/comments", "meetings", "Comment on the current item.", {{"text", FieldType::kText}},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::Comment{Str(c.body, "text")}); });
-  Command(app, "POST", mm + "/floor-requests", "meetings", "Ask for the floor on the current item.", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::RequestFloor{}); });
-  Command(app, "POST", mm + "/floor-requests/withdrawal", "meetings", "Withdraw the caller's floor request.", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::WithdrawFloorRequest{}); });
-  Command(app, "POST", mm + "/floor", "meetings", "Give the floor to a person in the queue (chair).",
-          {{"person", FieldType::kId}},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::GrantFloor{Str(c.body, "person")}); });
-  Command(app, "POST", mm + "/floor/end", "meetings", "End the current speaker's turn (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::EndFloor{}); });
-  Command(app, "POST", mm + "/votes", "meetings", "Open a vote on the current item (chair).",
-          {{"vote", FieldType::kId}, {"question", FieldType::kText}}, [](Call& c, CommandService& s) {
-            return OnMeeting(c, s, meeting::OpenVote{Str(c.body, "vote"), Str(c.body, "question")});
-          });
-  Command(app, "POST", mm + "/votes/{vote}/ballots", "meetings",
-          "Cast (or change, while the vote is open) a signed ballot.",
-          {{"choice", FieldType::kEnum, true, Choices().names()}, kSignatureField},
-          [](Call& c, CommandService& s) {
-            const meeting::CastBallot ballot{c.params["vote"], Choices().Parse(c.body["choice"]),
-                                             Signature(c.body["signature"])};
-            // Checked here, on this request's own thread, so the decider (one
-            // at a time per meeting) finds the verdict already made.
-            const auto payload = meeting::BallotPayload(
-                c.params["body"], c.params["meeting"], ballot.vote, c.ctx.actor,
-                c.ctx.role == Role::kSubstitute ? c.ctx.on_behalf_of : "", ballot.choice, c.ctx.command_id,
-                ballot.signature.signed_at);
-            (void)c.body_state->VerifyAct(c.ctx.actor, ballot.signature, CanonicalJson(payload));
-            return OnMeeting(c, s, ballot);
-          });
-  Command(app, "POST", mm + "/votes/{vote}/close", "meetings", "Close a vote and record its outcome (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::CloseVote{c.params["vote"]}); });
-  Command(app, "POST", mm + "/session/close", "meetings", "Close the session (chair).", {},
-          [](Call& c, CommandService& s) { return OnMeeting(c, s, meeting::CloseSession{}); });
+  PlainMeetingCommand<OpenSession>(app, mm + "/session", "Open the session (chair).");
+  Command<CheckIn>(app, "POST", mm + "/check-ins", "meetings",
+                   "Check in (in the room, remote, as substitute) or record an absence; staff may record for others.",
+                   {IdField("person", &CheckIn::person, kOptional),
+                    EnumField("attendance", &CheckIn::attendance, Attendances())},
+                   [](Call& c, CommandService& s, CheckIn& cmd) { return OnMeeting(c, s, cmd); });
+  Command<TakeUpItem>(app, "POST", mm + "/items/{item}/take-up", "meetings", "Take up an agenda item (chair).", {},
+                      [](Call& c, CommandService& s, TakeUpItem& cmd) {
+                        cmd.item = c.params["item"];
+                        return OnMeeting(c, s, cmd);
+                      });
+  PlainMeetingCommand<CloseItem>(app, mm + "/current-item/close", "Close the current item (chair).");
+  Command<Comment>(app, "POST", mm + "/comments", "meetings", "Comment on the current item.",
+                   {TextField("text", &Comment::text)},
+                   [](Call& c, CommandService& s, Comment& cmd) { return OnMeeting(c, s, cmd); });
+  PlainMeetingCommand<RequestFloor>(app, mm + "/floor-requests", "Ask for the floor on the current item.");
+  PlainMeetingCommand<WithdrawFloorRequest>(app, mm + "/floor-requests/withdrawal", "Withdraw the caller's floor request.");
+  Command<GrantFloor>(app, "POST", mm + "/floor", "meetings", "Give the floor to a person in the queue (chair).",
+                      {IdField("person", &GrantFloor::person)},
+                      [](Call& c, CommandService& s, GrantFloor& cmd) { return OnMeeting(c, s, cmd); });
+  PlainMeetingCommand<EndFloor>(app, mm + "/floor/end", "End the current speaker's turn (chair).");
+  Command<OpenVote>(app, "POST", mm + "/votes", "meetings", "Open a vote on the current item (chair).",
+                    {IdField("vote", &OpenVote::vote), TextField("question", &OpenVote::question)},
+                    [](Call& c, CommandService& s, OpenVote& cmd) { return OnMeeting(c, s, cmd); });
+  Command<CastBallot>(
+      app, "POST", mm + "/votes/{vote}/ballots", "meetings", "Cast (or change, while the vote is open) a signed ballot.",
+      {EnumField("choice", &CastBallot::choice, Choices()), SignatureField(&CastBallot::signature)},
+      [](Call& c, CommandService& s, CastBallot& ballot) {
+        ballot.vote = c.params["vote"];
+        // Checked here, on this request's own thread, so the decider (one
+        // at a time per meeting) finds the verdict already made.
+        const auto payload = BallotPayload(c.params["body"], c.params["meeting"], ballot.vote, c.ctx.actor,
+                                           c.ctx.role == Role::kSubstitute ? c.ctx.on_behalf_of : "", ballot.choice,
+                                           c.ctx.command_id, ballot.signature.signed_at);
+        (void)c.body_state->VerifyAct(c.ctx.actor, ballot.signature, CanonicalJson(payload));
+        return OnMeeting(c, s, ballot);
+      });
+  Command<CloseVote>(app, "POST", mm + "/votes/{vote}/close", "meetings",
+                     "Close a vote and record its outcome (chair).", {},
+                     [](Call& c, CommandService& s, CloseVote& cmd) {
+                       cmd.vote = c.params["vote"];
+                       return OnMeeting(c, s, cmd);
+                     });
+  PlainMeetingCommand<CloseSession>(app, mm + "/session/close", "Close the session (chair).");
 }
 
 }  // namespace

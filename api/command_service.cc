@@ -22,11 +22,9 @@ Result<Loaded<State>> CommandService::Load(const std::string& stream) {
   }
   const std::uint64_t cached = current.version;
   for (;;) {
-    auto events = store_.ReadStream(stream, current.version + 1, es::Direction::kForward, 512);
-    if (!events.ok()) return events.error();
+    ECAB_TRY_LET(events, store_.ReadStream(stream, current.version + 1, es::Direction::kForward, 512));
     for (const auto& e : *events) {
-      auto decoded = Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload);
-      if (!decoded.ok()) return decoded.error();
+      ECAB_TRY_LET(decoded, Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload));
       current.state = Fold<State>::Apply(std::move(current.state), *decoded);
       current.version = e.version;
       current.body = e.body;
@@ -212,8 +210,7 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
   }
   if (known) {
     // The log grew: has this body's stream? One short read instead of a copy.
-    auto next = store_.ReadStream(StreamOf(ObjectKind::kBody, body), known->version + 1, es::Direction::kForward, 1);
-    if (!next.ok()) return next.error();
+    ECAB_TRY_LET(next, store_.ReadStream(StreamOf(ObjectKind::kBody, body), known->version + 1, es::Direction::kForward, 1));
     if (next->empty()) {
       std::lock_guard g(mu_);
       auto& entry = bodies_[body];
@@ -221,8 +218,7 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
       return known;
     }
   }
-  auto loaded = Body(body);
-  if (!loaded.ok()) return loaded.error();
+  ECAB_TRY_LET(loaded, Body(body));
   auto shared = std::make_shared<const Loaded<directory::Body>>(std::move(loaded).value());
   if (shared->version == 0) return shared;  // unknown names (from any caller's path) are not kept
   std::lock_guard g(mu_);
@@ -263,26 +259,22 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const di
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const meeting::MeetingCommand& c, const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
+  ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<meeting::Meeting, meeting::MeetingEvent>(
       body, StreamOf(ObjectKind::kMeeting, id), ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const forms::FormCommand& c, const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
+  ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<forms::Form, forms::FormEvent>(
       body, StreamOf(ObjectKind::kForm, id), ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const resolution::ResolutionCommand& c, const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
-  auto current = Resolution(id);
-  if (!current.ok()) return current.error();
+  ECAB_TRY_LET(b, BodySnapshot(body));
+  ECAB_TRY_LET(current, Resolution(id));
   // The vote the resolution implements: named by the draft, or by the state.
   std::string meeting_id = current->state.meeting, vote_id = current->state.vote;
   if (const auto* draft = std::get_if<resolution::DraftResolution>(&c)) {
@@ -291,8 +283,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
   }
   std::optional<meeting::VoteOutcome> outcome;
   if (!meeting_id.empty()) {
-    auto m = Meeting(meeting_id);
-    if (!m.ok()) return m.error();
+    ECAB_TRY_LET(m, Meeting(meeting_id));
     if (m->version > 0 && m->body == body) {
       if (auto v = m->state.votes.find(vote_id); v != m->state.votes.end() && v->second.outcome) {
         outcome = *v->second.outcome;
@@ -307,8 +298,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
                                                const documents::DocumentCommand& c, const CommandContext& ctx) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
+  ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<documents::Document, documents::DocumentEvent>(
       body, StreamOf(ObjectKind::kDocument, id), ctx,
       [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
@@ -317,8 +307,7 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
 Result<CommandOutcome> CommandService::OnReminders(
     const std::string& body, const CommandContext& ctx,
     const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>& decide) {
-  auto b = BodySnapshot(body);
-  if (!b.ok()) return b.error();
+  ECAB_TRY_LET(b, BodySnapshot(body));
   if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
   return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
                                                     [&](const ReminderLog&) { return decide((*b)->state); });

@@ -33,8 +33,7 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
                               const std::string& password) {
   CommandService& commands = app.commands();
   const std::string body = cabinet.body.body;
-  auto state = commands.Body(body);
-  if (!state.ok()) return state.error();
+  ECAB_TRY_LET(state, commands.Body(body));
   if (!state->state.anchor_der.empty()) return DemoSummary{false, state->state.people.size()};
 
   const Timestamp now = es::SystemClock().Now();
@@ -44,10 +43,9 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
   };
 
   // The demo CA and everyone's signing certificate.
-  auto ca = pki::NewCa("e-Cabinet demo CA (" + body + ")", 3650);
-  if (!ca.ok()) return ca.error();
-  if (auto s = WriteFile(dir / "ca.crt.pem", ca->certificate_pem, false); !s.ok()) return s.error();
-  if (auto s = WriteFile(dir / "ca.key.pem", ca->key_pem, true); !s.ok()) return s.error();
+  ECAB_TRY_LET(ca, pki::NewCa("e-Cabinet demo CA (" + body + ")", 3650));
+  ECAB_TRY(WriteFile(dir / "ca.crt.pem", ca->certificate_pem, false));
+  ECAB_TRY(WriteFile(dir / "ca.key.pem", ca->key_pem, true));
   if (auto s = Check(commands.Execute(body, directory::SetTrustAnchor{ca->certificate_der}, ctx(admin, Role::kAdmin, "anchor")),
                      "trust anchor");
       !s.ok()) {
@@ -67,12 +65,9 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
   for (const auto& p : cabinet.people) people.push_back(p.person);
   std::map<std::string, pki::KeyAndCertificate> keys;
   for (const auto& person : people) {
-    auto cert = pki::IssueEd25519(*ca, person, 3650);
-    if (!cert.ok()) return cert.error();
-    if (auto s = WriteFile(dir / "people" / (person + ".key.pem"), cert->key_pem, true); !s.ok()) return s.error();
-    if (auto s = WriteFile(dir / "people" / (person + ".crt.pem"), cert->certificate_pem, false); !s.ok()) {
-      return s.error();
-    }
+    ECAB_TRY_LET(cert, pki::IssueEd25519(*ca, person, 3650));
+    ECAB_TRY(WriteFile(dir / "people" / (person + ".key.pem"), cert->key_pem, true));
+    ECAB_TRY(WriteFile(dir / "people" / (person + ".crt.pem"), cert->certificate_pem, false));
     if (auto s = Check(commands.Execute(body, directory::EnrollCertificate{person, cert->certificate_der},
                                         ctx(admin, Role::kAdmin, "certificate:" + person)),
                        "certificate of " + person);
@@ -80,7 +75,7 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
       return s.error();
     }
     keys[person] = std::move(cert).value();
-    if (auto s = app.SetPassword(person, password); !s.ok()) return s.error();
+    ECAB_TRY(app.SetPassword(person, password));
   }
 
   std::vector<std::string> members;
@@ -93,13 +88,13 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
                               documents::RegisterDocument{"demo-doc-1", "Draft socio-economic report, first half",
                                                           Classification::kNormal, Urgency::kNormal},
                               ctx(staff, Role::kSecretariat, "doc"));
-  if (auto s = Check(doc, "document"); !s.ok()) return s.error();
+  ECAB_TRY(Check(doc, "document"));
   const std::string text = "Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm (demo).";
   auto version = commands.Execute(body, "demo-doc-1",
                                   documents::AddDocumentVersion{Sha256Hex(text), text.size(), "text/plain",
                                                                 "report.txt", text},
                                   ctx(staff, Role::kSecretariat, "doc-v1"));
-  if (auto s = Check(version, "document version"); !s.ok()) return s.error();
+  ECAB_TRY(Check(version, "document version"));
 
   const std::int64_t day = 86'400'000'000;
   const Timestamp starts = FromMicros((ToMicros(now) / day + 2) * day + 1'000'000LL * 3600),
@@ -140,12 +135,10 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
       return s.error();
     }
   }
-  auto form = commands.Form("demo-form-1");
-  if (!form.ok()) return form.error();
+  ECAB_TRY_LET(form, commands.Form("demo-form-1"));
   const CommandContext approve = ctx(chair, Role::kChair, "form:approve");
   const std::string payload = CanonicalJson(forms::ApprovalPayload(body, form->state, chair, approve.command_id, now));
-  auto signature = pki::SignEd25519(keys[chair].key_pem, payload);
-  if (!signature.ok()) return signature.error();
+  ECAB_TRY_LET(signature, pki::SignEd25519(keys[chair].key_pem, payload));
   const SignedAct act{"ed25519", *signature, CertificateFingerprint(keys[chair].certificate_der), now};
   if (auto s = Check(commands.Execute(body, "demo-form-1", forms::ApproveForm{act}, approve), "form approval");
       !s.ok()) {

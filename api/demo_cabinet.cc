@@ -22,12 +22,10 @@ Result<std::string> TextField(const json& object, const char* name, const std::s
 Result<directory::MemberEnrolled> Person(const json& entry, const std::string& where) {
   directory::MemberEnrolled p;
   for (auto [field, target] : {std::pair{"id", &p.person}, {"office", &p.office}, {"office_vi", &p.office_vi}}) {
-    auto value = TextField(entry, field, where);
-    if (!value.ok()) return value.error();
+    ECAB_TRY_LET(value, TextField(entry, field, where));
     *target = *value;
   }
-  auto role_name = TextField(entry, "role", where);
-  if (!role_name.ok()) return role_name.error();
+  ECAB_TRY_LET(role_name, TextField(entry, "role", where));
   auto role = directory::ParseRole(*role_name);
   if (!role.ok()) return MakeError(ErrorCode::kInvalidArgument, where + ": " + role.error().message);
   p.role = *role;
@@ -49,8 +47,7 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   for (auto [field, target] : {std::pair{"id", &cabinet.body.body}, {"name", &cabinet.body.name},
                                {"name_vi", &cabinet.body.name_vi},
                                {"resolution_number_suffix", &cabinet.body.resolution_suffix}}) {
-    auto value = TextField(body, field, "body");
-    if (!value.ok()) return value.error();
+    ECAB_TRY_LET(value, TextField(body, field, "body"));
     *target = *value;
   }
   const std::string kind = body.value("kind", "other");
@@ -65,8 +62,7 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   for (const char* list : {"members", "staff"}) {
     const json& entries = doc.value(list, json::array());
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      auto person = Person(entries[i], std::string(list) + "[" + std::to_string(i) + "]");
-      if (!person.ok()) return person.error();
+      ECAB_TRY_LET(person, Person(entries[i], std::string(list) + "[" + std::to_string(i) + "]"));
       cabinet.people.push_back(std::move(person).value());
     }
   }
@@ -82,13 +78,11 @@ Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixt
   const std::string seed = "seed:" + b.body + ":";
   directory::CreateBody create{b.body, b.name, b.name_vi, b.resolution_suffix, b.kind};
   create.admin = "bootstrap";
-  auto created = CreateBodyAs(commands, create, CommandContext{since, platform_admin, Role::kAdmin, "", seed + "create"});
-  if (!created.ok()) return created.error();
+  ECAB_TRY_LET(created, CreateBodyAs(commands, create, CommandContext{since, platform_admin, Role::kAdmin, "", seed + "create"}));
   es::AppendResult out = created->append;
   for (const auto& p : cabinet.people) {
-    auto enrolled = commands.Execute(b.body, directory::EnrollPerson{p.person, p.office, p.office_vi, p.role},
-                                     CommandContext{since, "bootstrap", Role::kAdmin, "", seed + "person:" + p.person});
-    if (!enrolled.ok()) return enrolled.error();
+    ECAB_TRY_LET(enrolled, commands.Execute(b.body, directory::EnrollPerson{p.person, p.office, p.office_vi, p.role},
+                                     CommandContext{since, "bootstrap", Role::kAdmin, "", seed + "person:" + p.person}));
     out.last_position = enrolled->append.last_position;
     out.stream_version = enrolled->append.stream_version;
   }

@@ -50,7 +50,7 @@ ecab::Result<std::shared_ptr<const ecab::es::KeyRing>> LoadOrCreateKeys(const Co
                                  c.key_file.string() + " does not");
     }
     std::filesystem::create_directories(c.key_file.parent_path());
-    if (auto s = ecab::es::KeyRing::CreateKeyFile(c.key_file, "k1"); !s.ok()) return s.error();
+    ECAB_TRY(ecab::es::KeyRing::CreateKeyFile(c.key_file, "k1"));
     LogEvent(level::warn, {{"msg", "created a new at-rest key file; back it up: without it the data is unreadable"},
                            {"key_file", c.key_file.string()}});
   }
@@ -67,8 +67,7 @@ ecab::Status EnsureTls(Config& c) {
     return ecab::MakeError(ecab::ErrorCode::kNotFound, "TLS certificate or key file missing: " +
                                                            c.tls_certificate.string() + ", " + c.tls_key.string());
   }
-  auto pair = ecab::api::pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 365);
-  if (!pair.ok()) return pair.error();
+  ECAB_TRY_LET(pair, ecab::api::pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 365));
   std::filesystem::create_directories(c.tls_certificate.parent_path());
   std::ofstream(c.tls_certificate) << pair->certificate_pem;
   {
@@ -90,8 +89,7 @@ int Fail(const ecab::Error& e) {
 // as configured, the demo's in a demo, else random and written once to
 // <data-dir>/platform-admin.password (mode 0600).
 ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool demo) {
-  auto appointed = ecab::api::EnsurePlatformAdmin(app.commands(), c.platform_admin, ecab::es::SystemClock().Now());
-  if (!appointed.ok()) return appointed.error();
+  ECAB_TRY_LET(appointed, ecab::api::EnsurePlatformAdmin(app.commands(), c.platform_admin, ecab::es::SystemClock().Now()));
   if (!*appointed) return ecab::Ok{};
   std::string password = c.platform_admin_password;
   if (password.empty() && demo) password = c.demo_password;
@@ -139,12 +137,9 @@ ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(const Config& c,
   options.keys = keys;
   options.witness = c.witness;
   if (c.salvage) options.recovery = ecab::es::StoreOptions::Recovery::kSalvagePrefix;
-  auto store = ecab::es::EventStore::Open(options);
-  if (!store.ok()) return store.error();
+  ECAB_TRY_LET(store, ecab::es::EventStore::Open(options));
   if (const auto& salvage = (*store)->salvage()) {
-    if (auto s = ecab::replay::RecordSalvage(**store, c.witness, ecab::es::SystemClock().Now()); !s.ok()) {
-      return s.error();
-    }
+    ECAB_TRY(ecab::replay::RecordSalvage(**store, c.witness, ecab::es::SystemClock().Now()));
     LogEvent(level::warn, {{"msg", "salvaged a damaged log: the loss is recorded as a log.salvaged event"},
                            {"kept", salvage->kept}, {"witnessed", salvage->witnessed}, {"reason", salvage->reason}});
   } else if (c.salvage) {
@@ -157,8 +152,7 @@ ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(const Config& c,
 
 // --verify: the whole hash chain; false (faults logged) when broken.
 ecab::Result<bool> VerifyChain(ecab::es::EventStore& store) {
-  auto report = store.Verify();
-  if (!report.ok()) return report.error();
+  ECAB_TRY_LET(report, store.Verify());
   for (const auto& f : report->faults) {
     LogEvent(level::err, {{"msg", "chain fault"}, {"position", f.position}, {"reason", f.reason}});
   }
@@ -203,39 +197,33 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.notifier.sms_per_second = c.sms_per_second;
   app_options.notifier.connections = c.notify_connections;
   if (!c.notification_templates.empty()) {
-    auto templates = ecab::api::NotificationTemplates::Load(c.notification_templates);
-    if (!templates.ok()) return templates.error();
+    ECAB_TRY_LET(templates, ecab::api::NotificationTemplates::Load(c.notification_templates));
     app_options.notifier.templates =
         std::make_shared<const ecab::api::NotificationTemplates>(std::move(templates).value());
   }
-  auto api = ecab::api::App::Create(store, std::move(keys), app_options);
-  if (!api.ok()) return api.error();
+  ECAB_TRY_LET(api, ecab::api::App::Create(store, std::move(keys), app_options));
   if (c.ca_key.empty() != c.ca_cert.empty()) {
     return ecab::Error{ecab::ErrorCode::kInvalidArgument, "--ca-key and --ca-cert go together"};
   }
   if (!c.ca_key.empty()) {
-    auto ca = LoadIssuingCa(c.ca_key, c.ca_cert);
-    if (!ca.ok()) return ca.error();
+    ECAB_TRY_LET(ca, LoadIssuingCa(c.ca_key, c.ca_cert));
     (*api)->AddIssuingCa(*ca);
   }
-  if (auto s = AppointPlatformAdmin(c, **api, cabinet.has_value()); !s.ok()) return s.error();
+  ECAB_TRY(AppointPlatformAdmin(c, **api, cabinet.has_value()));
   if (cabinet) {
     // The demo founds its body like any client of POST /v1/bodies: as the platform administrator.
-    auto seeded = ecab::api::SeedCabinet((*api)->commands(), *cabinet, ecab::api::DemoCabinetSince(),
-                                         c.platform_admin);
-    if (!seeded.ok()) return seeded.error();
+    ECAB_TRY_LET(seeded, ecab::api::SeedCabinet((*api)->commands(), *cabinet, ecab::api::DemoCabinetSince(),
+                                         c.platform_admin));
     LogEvent(level::info, {{"msg", "demo body recorded"}, {"body", cabinet->body.body},
                            {"people", cabinet->people.size()}, {"first_position", seeded->first_position},
                            {"last_position", seeded->last_position}});
-    auto demo = ecab::api::SetUpDemo(**api, *cabinet, c.data_dir / "demo", c.demo_password);
-    if (!demo.ok()) return demo.error();
+    ECAB_TRY_LET(demo, ecab::api::SetUpDemo(**api, *cabinet, c.data_dir / "demo", c.demo_password));
     if (demo->created) {
       LogEvent(level::info, {{"msg", "demo set up: CA, signing certificates, a meeting, an issued opinion form"},
                              {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
     }
     // The demo's CA issues the certificates its admin approves.
-    auto ca = LoadIssuingCa(c.data_dir / "demo" / "ca.key.pem", c.data_dir / "demo" / "ca.crt.pem");
-    if (!ca.ok()) return ca.error();
+    ECAB_TRY_LET(ca, LoadIssuingCa(c.data_dir / "demo" / "ca.key.pem", c.data_dir / "demo" / "ca.crt.pem"));
     (*api)->AddIssuingCa(*ca);
   }
   return api;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,13 +30,12 @@ class EnumNames {
     for (const auto& [n, v] : entries_) out.push_back(n);
     return out;
   }
-  // `value` was checked against names() by the schema.
-  E Parse(const nlohmann::json& value) const {
-    const auto& s = value.get_ref<const std::string&>();
+  // The value named `name`, or nullopt.
+  std::optional<E> Find(const std::string& name) const {
     for (const auto& [n, v] : entries_) {
-      if (n == s) return v;
+      if (n == name) return v;
     }
-    throw std::invalid_argument("unchecked enum value");
+    return std::nullopt;
   }
   std::string Name(E value) const {
     for (const auto& [n, v] : entries_) {
@@ -48,6 +48,11 @@ class EnumNames {
   std::vector<std::pair<std::string, E>> entries_;
 };
 
+// A person's language for messages: "vi" or "en" (the values are the names).
+inline const EnumNames<std::string>& Languages() {
+  static const EnumNames<std::string> names({{"vi", "vi"}, {"en", "en"}});
+  return names;
+}
 inline const EnumNames<Role>& Roles() {
   static const EnumNames<Role> names({Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
                                       Role::kAuditor, Role::kArchivist, Role::kAdmin},

@@ -17,8 +17,9 @@ http::Response Explanation(App& app, const Call& c, ObjectKind kind, const std::
   if (auto hidden = Hidden(app, c, kind, id)) return *hidden;
   auto story = replay::Explain(app.store(), what, story_id);
   if (!story.ok()) return FromError(story.error());
-  (*story)["complete"] = replay::Findings(*story).empty();
-  return Json(200, *story);
+  json out = replay::StoryJson(*story);
+  out["complete"] = replay::Findings(*story).empty();
+  return Json(200, out);
 }
 
 }  // namespace

@@ -45,8 +45,7 @@ struct Rendered {
 
   // Applies `e` (the next event) and returns its feed message.
   Result<http::FeedMessage> Apply(const es::RecordedEvent& e) {
-    auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
     state = meeting::Evolve(std::move(state), *decoded);
     json after = proj::RenderMeeting(state);
     json patch = json::diff(view, after);
@@ -79,7 +78,7 @@ Result<http::FeedMessage> MeetingTimeline::MessageOf(const es::RecordedEvent& ev
   if (event.version <= s.rendered.version) return http::FeedMessage{};  // older than what is kept
   if (event.version != s.rendered.version + 1) {
     // First use, or events no connection asked for: the view just before it.
-    if (auto st = s.rendered.FoldTo(store_, stream_, event.position - 1); !st.ok()) return st.error();
+    ECAB_TRY(s.rendered.FoldTo(store_, stream_, event.position - 1));
     if (s.rendered.version + 1 != event.version) {
       return Error{ErrorCode::kCorruption, "the meeting's events before version " + std::to_string(event.version) +
                                              " could not all be read"};
@@ -149,7 +148,7 @@ class MeetingFeed final : public http::FeedSource {
       return shared;
     }
     if (!own_valid_ || own_.version + 1 != e.version) {
-      if (auto s = own_.FoldTo(store_, stream_, e.position - 1); !s.ok()) return s.error();
+      ECAB_TRY(own_.FoldTo(store_, stream_, e.position - 1));
       own_valid_ = true;
     }
     return own_.Apply(e);
@@ -201,7 +200,7 @@ Result<std::unique_ptr<http::FeedSource>> OpenMeetingFeed(const es::EventStore& 
                                                           std::string stream, std::uint64_t from) {
   auto timeline = hub.Timeline(stream);
   auto feed = std::make_unique<MeetingFeed>(store, std::move(timeline), std::move(stream), from);
-  if (auto s = feed->Init(); !s.ok()) return s.error();
+  ECAB_TRY(feed->Init());
   return std::unique_ptr<http::FeedSource>(std::move(feed));
 }
 

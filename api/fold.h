@@ -87,12 +87,10 @@ struct Folded {
 template <class State>
 Status FoldUpTo(const es::EventStore& store, const std::string& stream, std::uint64_t up_to, Folded<State>& into) {
   for (;;) {
-    auto events = store.ReadStream(stream, into.version + 1, es::Direction::kForward, 256);
-    if (!events.ok()) return events.error();
+    ECAB_TRY_LET(events, store.ReadStream(stream, into.version + 1, es::Direction::kForward, 256));
     for (const auto& e : *events) {
       if (e.position > up_to) return Ok{};
-      auto decoded = Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload);
-      if (!decoded.ok()) return decoded.error();
+      ECAB_TRY_LET(decoded, Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload));
       into.state = Fold<State>::Apply(std::move(into.state), *decoded);
       into.version = e.version;
       into.position = e.position;

@@ -59,8 +59,7 @@ Result<std::unique_ptr<Identity>> Identity::Open(const std::filesystem::path& di
                                                       " cannot be computed here: " + trial.error().message);
   }
   std::unique_ptr<Identity> id(new Identity(options));
-  auto store = es::ViewStore::Open(dir, std::move(keys));
-  if (!store.ok()) return store.error();
+  ECAB_TRY_LET(store, es::ViewStore::Open(dir, std::move(keys)));
   id->store_ = std::move(store).value();
   return id;
 }
@@ -93,8 +92,7 @@ Status Identity::SetPassword(const std::string& person, const std::string& passw
   // A new password ends every session of the old one: its tokens are revoked
   // in the same write.
   for (std::string after;;) {
-    auto tokens = store_->Scan("token/", 1024, after);
-    if (!tokens.ok()) return tokens.error();
+    ECAB_TRY_LET(tokens, store_->Scan("token/", 1024, after));
     for (const auto& [key, value] : *tokens) {
       const auto holder = nlohmann::json::parse(value, nullptr, false);
       if (holder.is_object() && holder.value("person", "") == person) batch.Delete(key);
@@ -214,7 +212,7 @@ Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
                                        std::chrono::duration_cast<std::chrono::microseconds>(options_.lifetime).count());
   es::ViewBatch batch;
   batch.Put("token/" + Sha256Hex(token), nlohmann::json{{"person", person}, {"expires_at", FormatRfc3339(expires)}}.dump());
-  if (auto s = store_->Write(batch, /*sync=*/true); !s.ok()) return s.error();
+  ECAB_TRY(store_->Write(batch, /*sync=*/true));
   return Issued{token, expires};
 }
 
@@ -228,8 +226,7 @@ Result<std::string> Identity::Resolve(const std::string& token, std::string* tok
       return it->second.first;
     }
   }
-  auto stored = store_->Get("token/" + hash);
-  if (!stored.ok()) return stored.error();
+  ECAB_TRY_LET(stored, store_->Get("token/" + hash));
   if (!stored->has_value()) return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
   const auto record = nlohmann::json::parse(**stored, nullptr, false);
   if (record.is_discarded()) return MakeError(ErrorCode::kCorruption, "a stored token is unreadable");

@@ -2,6 +2,7 @@
 #include "api/app.h"
 #include "api/identity.h"
 #include "api/request_checks.h"
+#include "api/route_support.h"
 #include "domain/signing/signed_act.h"
 #include "domain/signing/verify.h"
 
@@ -26,25 +27,36 @@ http::Response TokenAnswer(const Identity::Issued& issued, const std::string& pe
 }
 
 // A cookie login must come from a page of this origin (no login forgery).
-std::optional<http::Response> CrossOriginCookieLogin(const Call& c) {
-  if (!c.body.value("cookie", false) || SameOrigin(c.request)) return std::nullopt;
+std::optional<http::Response> CrossOriginCookieLogin(const Call& c, bool cookie) {
+  if (!cookie || SameOrigin(c.request)) return std::nullopt;
   return ProblemResponse(403, "cross-origin", "Cross-origin request refused",
                          "a cookie login must come from this origin (Origin: https:// and its Host)");
 }
 
-const Field kCookieField{"cookie", FieldType::kBoolean, false};
+struct PasswordLogin {
+  std::string person, password;
+  bool cookie = false;  // the web app's: the token as an HttpOnly cookie
+};
+struct CertificateLogin {
+  bool cookie = false;
+};
 
 }  // namespace
 
 void App::RegisterIdentityRoutes() {
-  Add({"POST", "/v1/login", "identity",
-       "Log in with a password; returns a bearer token (or, with cookie: true, sets it as an HttpOnly "
+  Add(TypedRoute<PasswordLogin>(
+      {.method = "POST",
+       .pattern = "/v1/login",
+       .tag = "identity",
+       .summary = "Log in with a password; returns a bearer token (or, with cookie: true, sets it as an HttpOnly "
        "session cookie for the web app).",
-       {{"person", FieldType::kId}, {"password", FieldType::kText}, kCookieField}, {}, false, false, false,
-       [this](Call& c) {
-         if (auto refused = CrossOriginCookieLogin(c)) return *refused;
+       .authenticated = false},
+      {IdField("person", &PasswordLogin::person), TextField("password", &PasswordLogin::password),
+       FlagField("cookie", &PasswordLogin::cookie, kOptional)},
+      [this](Call& c, PasswordLogin& login) {
+         if (auto refused = CrossOriginCookieLogin(c, login.cookie)) return *refused;
          std::chrono::seconds retry_after{0};
-         auto issued = identity_->Login(c.body["person"], c.body["password"], c.request.peer, &retry_after);
+         auto issued = identity_->Login(login.person, login.password, c.request.peer, &retry_after);
          if (!issued.ok()) {
            if (issued.error().code == ErrorCode::kRuleViolation) {
              auto r = ProblemResponse(429, "login-throttled", "Too many login attempts", issued.error().message);
@@ -56,14 +68,17 @@ void App::RegisterIdentityRoutes() {
            }
            return FromError(issued.error());
          }
-         return TokenAnswer(*issued, c.body["person"], c.body.value("cookie", false), c.ctx.now);
-       },
-       {}});
-  Add({"POST", "/v1/bodies/{body}/login/certificate", "identity",
-       "Log in with the TLS client certificate enrolled for a person of the body.", {kCookieField}, {}, false,
-       false, false,
-       [this](Call& c) {
-         if (auto refused = CrossOriginCookieLogin(c)) return *refused;
+         return TokenAnswer(*issued, login.person, login.cookie, c.ctx.now);
+       }));
+  Add(TypedRoute<CertificateLogin>(
+      {.method = "POST",
+       .pattern = "/v1/bodies/{body}/login/certificate",
+       .tag = "identity",
+       .summary = "Log in with the TLS client certificate enrolled for a person of the body.",
+       .authenticated = false},
+      {FlagField("cookie", &CertificateLogin::cookie, kOptional)},
+      [this](Call& c, CertificateLogin& login) {
+         if (auto refused = CrossOriginCookieLogin(c, login.cookie)) return *refused;
          const std::string& der = c.request.client_cert_der;
          if (der.empty()) {
            return ProblemResponse(401, "login-failed", "Login failed", "no TLS client certificate was presented");
@@ -90,20 +105,23 @@ void App::RegisterIdentityRoutes() {
          }
          auto issued = identity_->IssueToken(person);
          if (!issued.ok()) return FromError(issued.error());
-         return TokenAnswer(*issued, person, c.body.value("cookie", false), c.ctx.now);
-       },
-       {}});
-  Add({"POST", "/v1/logout", "identity", "Revoke the token of this request (and clear the session cookie).", {},
-       {}, true, false, false,
-       [this](Call& c) {
+         return TokenAnswer(*issued, person, login.cookie, c.ctx.now);
+       }));
+  Add({.method = "POST",
+       .pattern = "/v1/logout",
+       .tag = "identity",
+       .summary = "Revoke the token of this request (and clear the session cookie).",
+       .handle = [this](Call& c) {
          if (auto s = identity_->Revoke(c.principal->token_hash); !s.ok()) return FromError(s.error());
          auto r = Json(200, {{"revoked", true}});
          if (SessionCookie(c.request)) r.headers.emplace_back("Set-Cookie", SessionCookieHeader("", std::chrono::seconds(0)));
          return r;
-       },
-       {}});
-  Add({"GET", "/v1/me", "identity", "The person this token stands for.", {}, {}, true, false, false,
-       [](Call& c) { return Json(200, {{"person", c.principal->person}}); }, {}});
+       }});
+  Add({.method = "GET",
+       .pattern = "/v1/me",
+       .tag = "identity",
+       .summary = "The person this token stands for.",
+       .handle = [](Call& c) { return Json(200, {{"person", c.principal->person}}); }});
 }
 
 }  // namespace ecab::api

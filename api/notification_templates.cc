@@ -151,8 +151,7 @@ Result<NotificationTemplates> NotificationTemplates::Load(const std::filesystem:
     }
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string text{std::istreambuf_iterator<char>(in), {}};
-    auto parsed = ParseTemplate(text, entry.path().string());
-    if (!parsed.ok()) return parsed.error();
+    ECAB_TRY_LET(parsed, ParseTemplate(text, entry.path().string()));
     t.templates_[name] = std::move(*parsed);
   }
   return t;

@@ -84,8 +84,7 @@ Notifier::Notifier(const es::EventStore& store, CommandService& commands, Mailer
 Status Notifier::Catch_up() {
   const auto& decoder = reminders::ReminderDecoder();
   for (;;) {
-    auto batch = store_.ReadAll(read_to_ + 1, 1000);
-    if (!batch.ok()) return batch.error();
+    ECAB_TRY_LET(batch, store_.ReadAll(read_to_ + 1, 1000));
     if (batch->empty()) return Ok{};
     for (const auto& e : *batch) {
       read_to_ = e.position;
@@ -209,7 +208,7 @@ void Notifier::Attempt(std::uint64_t notification, Pending& p, Timestamp now) {
 }
 
 Result<std::size_t> Notifier::RunOnce() {
-  if (auto s = Catch_up(); !s.ok()) return s.error();
+  ECAB_TRY(Catch_up());
   const Timestamp now = clock_.Now();
   std::vector<std::pair<std::uint64_t, Pending*>> due;
   for (auto& [key, p] : pending_) {

@@ -3,18 +3,15 @@
 namespace ecab::api {
 
 Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& person, Timestamp now) {
-  auto platform = commands.Platform();
-  if (!platform.ok()) return platform.error();
+  ECAB_TRY_LET(platform, commands.Platform());
   if (!platform->state.admins.empty()) return false;
   const CommandContext ctx{now, "operator", Role::kAdmin, "", "platform:first-admin"};
-  auto appointed = commands.Execute(platform::AppointAdmin{person}, ctx);
-  if (!appointed.ok()) return appointed.error();
+  ECAB_TRY_LET(appointed, commands.Execute(platform::AppointAdmin{person}, ctx));
   return true;
 }
 
 Result<CommandOutcome> CreateBodyAs(CommandService& commands, const directory::CreateBody& body, CommandContext ctx) {
-  auto platform = commands.Platform();
-  if (!platform.ok()) return platform.error();
+  ECAB_TRY_LET(platform, commands.Platform());
   if (!platform->state.IsAdmin(ctx.actor)) {
     return MakeError(ErrorCode::kForbidden,
                      "'" + ctx.actor + "' is not a platform administrator: only they found bodies");

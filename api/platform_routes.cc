@@ -5,6 +5,7 @@
 #include "api/platform.h"
 #include "api/policy_json.h"
 #include "api/read_models.h"
+#include "api/route_support.h"
 #include "domain/base/ids.h"
 
 namespace ecab::api {
@@ -12,58 +13,60 @@ namespace {
 
 using nlohmann::json;
 
-Schema CreateBodySchema() {
-  Schema s = {{"body", FieldType::kId},
-              {"name", FieldType::kText},
-              {"name_vi", FieldType::kText, false},
-              {"kind", FieldType::kEnum, false, BodyKinds().names()},
-              {"resolution_suffix", FieldType::kName},
-              {"admin", FieldType::kId},
-              {"admin_office", FieldType::kText, false},
-              {"admin_office_vi", FieldType::kText, false},
-              {"admin_password", FieldType::kText, false},
-              {"trust_anchor", FieldType::kBase64, false},
-              {"late_substitution", FieldType::kBoolean, false}};
-  for (const Field& f : PolicyFields(false)) s.push_back(f);
-  return s;
+using directory::CreateBody;
+
+// What founding a body takes: the body, its first admin's password (a secret,
+// not an act: kept out of the log), and a policy given whole or not at all.
+struct CreateBodyRequest {
+  CreateBody body;
+  std::string admin_password;
+  Policy policy;
+};
+
+Fields<CreateBodyRequest> CreateBodyFields() {
+  using R = CreateBodyRequest;
+  return Join(Join(Inside(&R::body, Fields<CreateBody>{IdField("body", &CreateBody::body),
+                                                       TextField("name", &CreateBody::name),
+                                                       TextField("name_vi", &CreateBody::name_vi, kOptional),
+                                                       EnumField("kind", &CreateBody::kind, BodyKinds(), kOptional),
+                                                       NameField("resolution_suffix", &CreateBody::resolution_suffix),
+                                                       IdField("admin", &CreateBody::admin),
+                                                       TextField("admin_office", &CreateBody::admin_office, kOptional),
+                                                       TextField("admin_office_vi", &CreateBody::admin_office_vi,
+                                                                 kOptional)}),
+                   Fields<R>{TextField("admin_password", &R::admin_password, kOptional)}),
+              Join(Inside(&R::body, Fields<CreateBody>{BytesField("trust_anchor", &CreateBody::anchor_der, kOptional),
+                                                       FlagField("late_substitution", &CreateBody::late_substitution,
+                                                                 kOptional)}),
+                   Inside(&R::policy, PolicyFields(false))));
 }
 
-// The policy when every policy field is given, nullopt when none is; an
-// error naming the first missing one otherwise.
-Result<std::optional<Policy>> PolicyOf(const json& body) {
+// How many of the policy's fields the body gives; the name of one it lacks.
+std::pair<std::size_t, std::string> PolicyGiven(const json& body) {
   std::size_t given = 0;
-  const std::vector<Field> fields = PolicyFields(false);
-  for (const Field& f : fields) given += body.contains(f.name) ? 1 : 0;
-  if (given == 0) return std::optional<Policy>();
-  for (const Field& f : fields) {
-    if (!body.contains(f.name)) {
-      return MakeError(ErrorCode::kInvalidArgument, "a policy is given whole: '" + f.name + "' is missing");
+  std::string missing;
+  for (const Field& f : SchemaOf(PolicyFields(false))) {
+    if (body.contains(f.name)) {
+      ++given;
+    } else if (missing.empty()) {
+      missing = f.name;
     }
   }
-  return std::optional<Policy>(PolicyFromJson(body));
+  return {given, missing};
 }
 
-std::string Text(const json& body, const char* name) { return body.value(name, std::string()); }
-
-http::Response CreateBody(App& app, Call& c) {
-  auto policy = PolicyOf(c.body);
-  if (!policy.ok()) return FromError(policy.error());
-  directory::CreateBody cmd;
-  cmd.body = Text(c.body, "body");
-  cmd.name = Text(c.body, "name");
-  cmd.name_vi = Text(c.body, "name_vi");
-  cmd.resolution_suffix = Text(c.body, "resolution_suffix");
-  cmd.kind = c.body.contains("kind") ? BodyKinds().Parse(c.body["kind"]) : directory::BodyKind::kOther;
-  cmd.admin = Text(c.body, "admin");
-  cmd.admin_office = Text(c.body, "admin_office");
-  cmd.admin_office_vi = Text(c.body, "admin_office_vi");
-  cmd.policy = *policy;
-  cmd.late_substitution = c.body.value("late_substitution", false);
-  if (c.body.contains("trust_anchor")) cmd.anchor_der = Base64Decode(Text(c.body, "trust_anchor")).value_or("");
+http::Response FoundBody(App& app, Call& c, CreateBodyRequest& request) {
+  CreateBody& cmd = request.body;
+  if (const auto [given, missing] = PolicyGiven(c.body); given > 0) {
+    if (!missing.empty()) {
+      return FromError(MakeError(ErrorCode::kInvalidArgument, "a policy is given whole: '" + missing + "' is missing"));
+    }
+    cmd.policy = request.policy;
+  }
   auto created = CreateBodyAs(app.commands(), cmd, c.ctx);
-  if (created.ok() && created->events > 0 && c.body.contains("admin_password")) {
+  if (created.ok() && created->events > 0 && !request.admin_password.empty()) {
     // The first admin's login: a secret, not an act; kept out of the log.
-    if (auto s = app.SetPassword(cmd.admin, Text(c.body, "admin_password")); !s.ok()) return FromError(s.error());
+    if (auto s = app.SetPassword(cmd.admin, request.admin_password); !s.ok()) return FromError(s.error());
   }
   return OutcomeResponse(c, created);
 }
@@ -87,36 +90,37 @@ http::Response ListBodies(App& app, Call& c) {
   return Json(200, {{"bodies", bodies}, {"platform_admin", everything}});
 }
 
-http::Response AppointAdmin(App& app, Call& c) {
+http::Response AppointAdmin(App& app, Call& c, platform::AppointAdmin& cmd) {
   CommandContext ctx = c.ctx;
   ctx.role = Role::kAdmin;
-  return OutcomeResponse(c, app.commands().Execute(platform::AppointAdmin{Text(c.body, "person")}, ctx));
+  return OutcomeResponse(c, app.commands().Execute(cmd, ctx));
 }
 
 }  // namespace
 
 void RegisterPlatformRoutes(App& app) {
-  app.Add(Route{.method = "POST",
-                .pattern = "/v1/bodies",
-                .tag = "platform",
-                .summary = "Found a body with its names, kind, first admin and, optionally, its whole policy and "
-                           "trust anchor (platform administrators).",
-                .schema = CreateBodySchema(),
-                .command = true,
-                .handle = [&app](Call& c) { return CreateBody(app, c); }});
+  app.Add(TypedRoute<CreateBodyRequest>(
+      {.method = "POST",
+       .pattern = "/v1/bodies",
+       .tag = "platform",
+       .summary = "Found a body with its names, kind, first admin and, optionally, its whole policy and "
+                  "trust anchor (platform administrators).",
+       .command = true},
+      CreateBodyFields(), [&app](Call& c, CreateBodyRequest& request) { return FoundBody(app, c, request); }));
   app.Add(Route{.method = "GET",
                 .pattern = "/v1/bodies",
                 .tag = "platform",
                 .summary = "The bodies hosted here: all for platform administrators, else those where the caller "
                            "holds a role.",
                 .handle = [&app](Call& c) { return ListBodies(app, c); }});
-  app.Add(Route{.method = "POST",
-                .pattern = "/v1/platform/admins",
-                .tag = "platform",
-                .summary = "Appoint another platform administrator (platform administrators).",
-                .schema = {{"person", FieldType::kId}},
-                .command = true,
-                .handle = [&app](Call& c) { return AppointAdmin(app, c); }});
+  app.Add(TypedRoute<platform::AppointAdmin>(
+      {.method = "POST",
+       .pattern = "/v1/platform/admins",
+       .tag = "platform",
+       .summary = "Appoint another platform administrator (platform administrators).",
+       .command = true},
+      {IdField("person", &platform::AppointAdmin::person)},
+      [&app](Call& c, platform::AppointAdmin& cmd) { return AppointAdmin(app, c, cmd); }));
 }
 
 }  // namespace ecab::api

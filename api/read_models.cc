@@ -5,8 +5,7 @@ namespace ecab::api {
 Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, const std::filesystem::path& dir,
                                                        std::shared_ptr<const es::KeyRing> keys) {
   std::unique_ptr<Projections> p(new Projections());
-  auto views = es::ViewStore::Open(dir, std::move(keys));
-  if (!views.ok()) return views.error();
+  ECAB_TRY_LET(views, es::ViewStore::Open(dir, std::move(keys)));
   p->views_ = std::move(views).value();
   p->aggregates_ = std::make_unique<proj::AggregateViews>(*p->views_);
   p->tasks_ = std::make_unique<proj::TasksProjection>(*p->views_);
@@ -22,8 +21,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
     all.push_back(extra);
   }
   p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));
-  auto checkpoint = p->runner_->StoredCheckpoint();
-  if (!checkpoint.ok()) return checkpoint.error();
+  ECAB_TRY_LET(checkpoint, p->runner_->StoredCheckpoint());
   p->source_ = store.Subscribe(*checkpoint + 1);
   // Under a stream of appends the views commit at most every 10 ms (a
   // read with min_position cuts the wait short): one view write per batch
@@ -33,8 +31,7 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   p->analytics_ = std::make_unique<proj::AnalyticsProjection>(*p->views_);
   p->analytics_runner_ =
       std::make_unique<proj::Runner>("analytics", *p->views_, std::vector<proj::Projection*>{p->analytics_.get()});
-  auto analytics_checkpoint = p->analytics_runner_->StoredCheckpoint();
-  if (!analytics_checkpoint.ok()) return analytics_checkpoint.error();
+  ECAB_TRY_LET(analytics_checkpoint, p->analytics_runner_->StoredCheckpoint());
   p->analytics_source_ = store.Subscribe(*analytics_checkpoint + 1);
   p->analytics_runner_->Start(*p->analytics_source_, 1000, std::chrono::milliseconds(50));
   return p;

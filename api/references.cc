@@ -34,8 +34,7 @@ Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, 
 // a retry of a command already recorded (it gets its first answer).
 Status Checked(const Call& c, CommandService& s, Action action, const std::function<Status()>& check) {
   if (auto st = Authorize(*c.body_state, c.ctx, action); !st.ok()) return st;
-  auto prior = s.store().FindCommand(c.ctx.command_id);
-  if (!prior.ok()) return prior.error();
+  ECAB_TRY_LET(prior, s.store().FindCommand(c.ctx.command_id));
   if (prior->has_value()) return Ok{};
   return check();
 }

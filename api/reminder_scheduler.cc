@@ -16,13 +16,11 @@ Result<std::size_t> ReminderScheduler::RunOnce() {
                                                "; reminders are held back rather than sent twice");
   }
   const Timestamp now = clock_.Now();
-  auto due = proj::FindDueReminders(views_, now, policy_);
-  if (!due.ok()) return due.error();
+  ECAB_TRY_LET(due, proj::FindDueReminders(views_, now, policy_));
   std::size_t recorded = 0;
   for (const auto& d : *due) {
     const CommandContext ctx{now, actor_, Role::kSecretariat, "", reminders::ReminderCommandId(d.command)};
-    auto outcome = commands_.Execute(d.body, d.command, ctx);
-    if (!outcome.ok()) return outcome.error();
+    ECAB_TRY_LET(outcome, commands_.Execute(d.body, d.command, ctx));
     if (outcome->events > 0) ++recorded;
   }
   return recorded;

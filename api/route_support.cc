@@ -48,8 +48,12 @@ std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error
 
 void AddGet(App& app, std::string pattern, std::string tag, std::string summary, std::vector<std::string> query,
             std::function<http::Response(Call&)> handle) {
-  app.Add(Route{"GET", std::move(pattern), std::move(tag), std::move(summary), {}, std::move(query), true, false,
-                false, std::move(handle)});
+  app.Add(Route{.method = "GET",
+                .pattern = std::move(pattern),
+                .tag = std::move(tag),
+                .summary = std::move(summary),
+                .query = std::move(query),
+                .handle = std::move(handle)});
 }
 
 }  // namespace ecab::api

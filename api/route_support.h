@@ -1,6 +1,6 @@
-// api/route_support.h — what the query and audit route files share: role
-// checks, query parameters (counts, as_of), and an aggregate's view, live
-// or as of a position, after the visibility check.
+// api/route_support.h — what the route files share: role checks, query
+// parameters (counts, as_of), routes whose body fills a typed request, and an
+// aggregate's view, live or as of a position, after the visibility check.
 #pragma once
 
 #include <cstdint>
@@ -9,6 +9,8 @@
 #include <string>
 
 #include "api/app.h"
+#include "api/problems.h"
+#include "api/typed_request.h"
 #include "api/visibility.h"
 #include "eventstore/merkle.h"
 
@@ -32,6 +34,19 @@ std::optional<std::uint64_t> Number(const Call& c, const std::string& name, std:
 // as_of: a log position or an RFC 3339 time (clamped to the head); nullopt
 // when absent, or with `bad` and `error` set when malformed.
 std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error, bool& bad);
+// `route` with the body schema of `fields` and a handler that gets the T they
+// fill (a body that does not fill it: the problem naming the field).
+template <class T>
+Route TypedRoute(Route route, Fields<T> fields, std::function<http::Response(Call&, T&)> handle) {
+  route.schema = SchemaOf(fields);
+  route.handle = [fields = std::move(fields), handle = std::move(handle)](Call& c) -> http::Response {
+    auto request = ReadBody(c.body, fields);
+    if (!request.ok()) return FromError(request.error());
+    return handle(c, *request);
+  };
+  return route;
+}
+
 // A GET route of the API under `pattern`, authenticated, without a body.
 void AddGet(App& app, std::string pattern, std::string tag, std::string summary, std::vector<std::string> query,
             std::function<http::Response(Call&)> handle);

@@ -8,11 +8,18 @@ namespace ecab::api {
 using nlohmann::json;
 
 void App::RegisterSystemRoutes() {
-  Add({"GET", "/healthz", "system", "Liveness: the process answers.", {}, {}, false, false, false,
-       [](Call&) { return Json(200, {{"status", "ok"}}); }, {}});
-  Add({"GET", "/readyz", "system", "Readiness: the read models follow the log without error.", {}, {}, false,
-       false, false,
-       [this](Call&) {
+  Add({.method = "GET",
+       .pattern = "/healthz",
+       .tag = "system",
+       .summary = "Liveness: the process answers.",
+       .authenticated = false,
+       .handle = [](Call&) { return Json(200, {{"status", "ok"}}); }});
+  Add({.method = "GET",
+       .pattern = "/readyz",
+       .tag = "system",
+       .summary = "Readiness: the read models follow the log without error.",
+       .authenticated = false,
+       .handle = [this](Call&) {
          const std::uint64_t head = store_.head_position(), projected = projections_->position();
          if (auto e = projections_->error()) {
            return ProblemResponse(503, "not-ready", "Not ready", "read models stopped: " + ToString(*e));
@@ -22,10 +29,13 @@ void App::RegisterSystemRoutes() {
                                   "read models are " + std::to_string(head - projected) + " events behind");
          }
          return Json(200, {{"status", "ready"}, {"head_position", head}, {"projected_position", projected}});
-       },
-       {}});
-  Add({"GET", "/metrics", "system", "Prometheus metrics (text format 0.0.4).", {}, {}, false, false, false,
-       [this](Call&) {
+       }});
+  Add({.method = "GET",
+       .pattern = "/metrics",
+       .tag = "system",
+       .summary = "Prometheus metrics (text format 0.0.4).",
+       .authenticated = false,
+       .handle = [this](Call&) {
          http::Response r;
          r.content_type = "text/plain; version=0.0.4";
          r.body = metrics_->Render(store_.head_position(), projections_->position(),
@@ -51,10 +61,13 @@ void App::RegisterSystemRoutes() {
                      std::to_string(n->oldest_pending_seconds) + "\n";
          }
          return r;
-       },
-       {}});
-  Add({"GET", "/openapi.json", "system", "This API's OpenAPI 3.1 document.", {}, {}, false, false, false,
-       [this](Call&) { return Json(200, OpenApi()); }, {}});
+       }});
+  Add({.method = "GET",
+       .pattern = "/openapi.json",
+       .tag = "system",
+       .summary = "This API's OpenAPI 3.1 document.",
+       .authenticated = false,
+       .handle = [this](Call&) { return Json(200, OpenApi()); }});
 }
 
 }  // namespace ecab::api

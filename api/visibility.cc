@@ -47,8 +47,7 @@ Result<Sight::Tracked*> Sight::Track(const std::string& stream) {
   auto folded = std::visit(
       [&](auto& now) -> Status {
         using F = std::decay_t<decltype(now)>;
-        auto latest = latest_.Latest<decltype(F::state)>(stream);
-        if (!latest.ok()) return latest.error();
+        ECAB_TRY_LET(latest, latest_.Latest<decltype(F::state)>(stream));
         now = std::move(latest).value();
         return Ok{};
       },
@@ -59,8 +58,7 @@ Result<Sight::Tracked*> Sight::Track(const std::string& stream) {
 }
 
 Result<bool> Sight::MaySeeAt(const std::string& body, const std::string& stream, std::uint64_t position) {
-  auto tracked = Track(stream);
-  if (!tracked.ok()) return tracked.error();
+  ECAB_TRY_LET(tracked, Track(stream));
   if (*tracked == nullptr) return false;
   Tracked& t = **tracked;
   return std::visit(
@@ -68,7 +66,7 @@ Result<bool> Sight::MaySeeAt(const std::string& body, const std::string& stream,
         using F = std::decay_t<decltype(at)>;
         F& now = std::get<F>(t.now);
         if (position < at.position) at = F{};  // asked about an earlier time: fold again
-        if (auto s = FoldUpTo(latest_.store(), stream, position, at); !s.ok()) return s.error();
+        ECAB_TRY(FoldUpTo(latest_.store(), stream, position, at));
         if (at.version > now.version) now = at;  // the log grew since it was first read
         if (at.version == 0 || now.body != body) return false;  // not there then, or another body's
         if (!MaySee(viewer_, now.state)) return false;

@@ -62,7 +62,7 @@ class FoldCache {
       if (auto it = cache_.find(stream); it != cache_.end()) folded = *std::static_pointer_cast<Folded<State>>(it->second);
     }
     const std::uint64_t cached = folded.version;
-    if (auto s = FoldUpTo(store_, stream, es::kEnd, folded); !s.ok()) return s.error();
+    ECAB_TRY(FoldUpTo(store_, stream, es::kEnd, folded));
     if (folded.version != cached) {
       std::lock_guard g(mu_);
       if (cache_.size() >= capacity_) cache_.clear();

@@ -77,8 +77,7 @@ Result<WebAssets> WebAssets::Load(const fs::path& root) {
     const fs::path& file = it->path();
     const std::string ext = file.extension().string();
     if (ext == ".br" || ext == ".gz") continue;  // read as twins below
-    auto bytes = ReadAll(file);
-    if (!bytes.ok()) return bytes.error();
+    ECAB_TRY_LET(bytes, ReadAll(file));
     File entry;
     entry.content_type = ContentTypeOf(file);
     entry.identity = std::move(bytes).value();
@@ -88,8 +87,7 @@ Result<WebAssets> WebAssets::Load(const fs::path& root) {
       fs::path twin = file;
       twin += suffix;
       if (fs::is_regular_file(twin, ec)) {
-        auto compressed = ReadAll(twin);
-        if (!compressed.ok()) return compressed.error();
+        ECAB_TRY_LET(compressed, ReadAll(twin));
         *target = std::move(compressed).value();
       }
     }

@@ -51,11 +51,10 @@ Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
   if (options.max_batch == 0) options.max_batch = 1;
   if (options.read_only) options.recovery = StoreOptions::Recovery::kRefuse;
-  auto impl = internal::OpenOrSalvage(std::move(options));
-  if (!impl.ok()) return impl.error();
+  ECAB_TRY_LET(impl, internal::OpenOrSalvage(std::move(options)));
   for (auto step : {&internal::InitMeta, &internal::CheckKeys, &internal::CheckTail, &internal::CheckWitness,
                     &internal::NoteKept}) {
-    if (auto s = step(**impl); !s.ok()) return s.error();
+    ECAB_TRY(step(**impl));
   }
   Impl* raw = impl->get();
   if (raw->options.read_only) {
@@ -169,8 +168,7 @@ Result<VerifyReport> EventStore::Verify(std::uint64_t from, std::uint64_t to) co
 }
 
 Result<RecordedEvent> EventStore::Impl::Decode(std::string_view bytes) const {
-  auto rec = ParseRecord(bytes);
-  if (!rec.ok()) return rec.error();
+  ECAB_TRY_LET(rec, ParseRecord(bytes));
   auto plain = options.keys->Open(rec->payload, PayloadAad(*rec));
   if (!plain.ok()) {
     return MakeError(plain.error().code,
@@ -209,8 +207,7 @@ Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from, std::
     if (position != expected) {
       return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
     }
-    auto e = impl_->Decode(it->value().ToStringView());
-    if (!e.ok()) return e.error();
+    ECAB_TRY_LET(e, impl_->Decode(it->value().ToStringView()));
     out.push_back(std::move(e).value());
     ++expected;
   }
@@ -238,8 +235,7 @@ Result<std::vector<RecordedEvent>> EventStore::Impl::LoadPositions(
                        "stream index names position " + std::to_string(positions[i]) + ", which is missing");
     }
     if (!statuses[i].ok()) return FromRocks(statuses[i]);
-    auto e = Decode(values[i]);
-    if (!e.ok()) return e.error();
+    ECAB_TRY_LET(e, Decode(values[i]));
     out.push_back(std::move(e).value());
   }
   return out;

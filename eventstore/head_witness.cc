@@ -33,8 +33,7 @@ Result<std::uint64_t> SizeField(const json& object, const char* key) {
 }
 
 Result<Hash> HashField(const json& object, const char* key) {
-  auto text = StringField(object, key);
-  if (!text.ok()) return text.error();
+  ECAB_TRY_LET(text, StringField(object, key));
   if (text->empty()) return Hash{};
   auto h = HashFromHex(*text);
   if (!h) return Invalid(std::string("'") + key + "' is not 64 lower-case hex digits");
@@ -43,22 +42,17 @@ Result<Hash> HashField(const json& object, const char* key) {
 
 Result<TreeHead> HeadFromJson(const json& j) {
   TreeHead head;
-  auto size = SizeField(j, "size");
-  if (!size.ok()) return size.error();
+  ECAB_TRY_LET(size, SizeField(j, "size"));
   head.size = *size;
-  auto root = HashField(j, "root");
-  if (!root.ok()) return root.error();
+  ECAB_TRY_LET(root, HashField(j, "root"));
   head.root = *root;
-  auto time = StringField(j, "time");
-  if (!time.ok()) return time.error();
+  ECAB_TRY_LET(time, StringField(j, "time"));
   auto t = ParseRfc3339(*time);
   if (!t.ok()) return Invalid("'time' is not an RFC 3339 time");
   head.time = *t;
-  auto key_id = StringField(j, "key_id");
-  if (!key_id.ok()) return key_id.error();
+  ECAB_TRY_LET(key_id, StringField(j, "key_id"));
   head.key_id = *key_id;
-  auto sig = StringField(j, "signature_base64");
-  if (!sig.ok()) return sig.error();
+  ECAB_TRY_LET(sig, StringField(j, "signature_base64"));
   auto raw = FromBase64(*sig);
   if (!raw) return Invalid("'signature_base64' is not base64");
   head.signature = *raw;
@@ -69,20 +63,15 @@ Result<TreeHead> HeadFromJson(const json& j) {
 Result<std::pair<WitnessClaim, bool>> ClaimOf(const json& j) {
   if (auto s = j.find("salvage"); s != j.end()) {
     if (!s->is_object()) return Invalid("'salvage' is not an object");
-    auto kept = SizeField(*s, "kept");
-    if (!kept.ok()) return kept.error();
-    auto hash = HashField(*s, "kept_hash");
-    if (!hash.ok()) return hash.error();
-    auto time = StringField(j, "time");
-    if (!time.ok()) return time.error();
+    ECAB_TRY_LET(kept, SizeField(*s, "kept"));
+    ECAB_TRY_LET(hash, HashField(*s, "kept_hash"));
+    ECAB_TRY_LET(time, StringField(j, "time"));
     auto t = ParseRfc3339(*time);
     if (!t.ok()) return Invalid("'time' is not an RFC 3339 time");
     return std::pair{WitnessClaim{*kept, *hash, *t, 0}, true};
   }
-  auto head = HeadFromJson(j);
-  if (!head.ok()) return head.error();
-  auto last = HashField(j, "last_hash");
-  if (!last.ok()) return last.error();
+  ECAB_TRY_LET(head, HeadFromJson(j));
+  ECAB_TRY_LET(last, HashField(j, "last_hash"));
   return std::pair{WitnessClaim{head->size, *last, head->time, 0}, false};
 }
 

@@ -107,8 +107,7 @@ Result<std::vector<Hash>> LogLeaves(const EventStore& store, std::uint64_t size)
   std::vector<Hash> leaves;
   leaves.reserve(size);
   for (std::uint64_t next = 1; next <= size;) {
-    auto hashes = store.ReadHashes(next, static_cast<std::size_t>(std::min<std::uint64_t>(65536, size - next + 1)));
-    if (!hashes.ok()) return hashes.error();
+    ECAB_TRY_LET(hashes, store.ReadHashes(next, static_cast<std::size_t>(std::min<std::uint64_t>(65536, size - next + 1))));
     if (hashes->empty()) return MakeError(ErrorCode::kInvalidArgument, "the log has fewer than " + std::to_string(size) + " events");
     for (const Hash& h : *hashes) leaves.push_back(MerkleLeaf(h));
     next += hashes->size();
@@ -117,8 +116,7 @@ Result<std::vector<Hash>> LogLeaves(const EventStore& store, std::uint64_t size)
 }
 
 Result<Hash> LogRoot(const EventStore& store, std::uint64_t size) {
-  auto leaves = LogLeaves(store, size);
-  if (!leaves.ok()) return leaves.error();
+  ECAB_TRY_LET(leaves, LogLeaves(store, size));
   return MerkleRoot(*leaves);
 }
 

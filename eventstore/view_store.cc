@@ -41,8 +41,7 @@ struct ViewStore::Impl {
   std::shared_ptr<const KeyRing> keys;
 
   Result<std::string> Open(std::string_view key, std::string_view stored) const {
-    auto sealed = DecodeSealed(stored);
-    if (!sealed.ok()) return sealed.error();
+    ECAB_TRY_LET(sealed, DecodeSealed(stored));
     return keys->Open(*sealed, Aad(key));
   }
 };
@@ -75,8 +74,7 @@ Result<std::optional<std::string>> ViewStore::Get(std::string_view key) const {
   auto s = impl_->db->Get(rocksdb::ReadOptions(), key, &value);
   if (s.IsNotFound()) return std::optional<std::string>();
   if (!s.ok()) return FromRocks(s);
-  auto plain = impl_->Open(key, value);
-  if (!plain.ok()) return plain.error();
+  ECAB_TRY_LET(plain, impl_->Open(key, value));
   return std::optional<std::string>(std::move(plain).value());
 }
 
@@ -91,8 +89,7 @@ Result<std::vector<std::pair<std::string, std::string>>> ViewStore::Scan(std::st
     if (it->Valid() && it->key() == start_after) it->Next();
   }
   for (; it->Valid() && it->key().starts_with(prefix) && out.size() < limit; it->Next()) {
-    auto plain = impl_->Open(it->key().ToStringView(), it->value().ToStringView());
-    if (!plain.ok()) return plain.error();
+    ECAB_TRY_LET(plain, impl_->Open(it->key().ToStringView(), it->value().ToStringView()));
     out.emplace_back(it->key().ToString(), std::move(plain).value());
   }
   if (!it->status().ok()) return FromRocks(it->status());
@@ -105,8 +102,7 @@ Result<std::optional<std::pair<std::string, std::string>>> ViewStore::Floor(std:
   it->SeekForPrev(key);
   if (!it->status().ok()) return FromRocks(it->status());
   if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<std::pair<std::string, std::string>>();
-  auto plain = impl_->Open(it->key().ToStringView(), it->value().ToStringView());
-  if (!plain.ok()) return plain.error();
+  ECAB_TRY_LET(plain, impl_->Open(it->key().ToStringView(), it->value().ToStringView()));
   return std::optional<std::pair<std::string, std::string>>(std::pair{it->key().ToString(), std::move(plain).value()});
 }
 
@@ -117,8 +113,7 @@ Status ViewStore::Write(const ViewBatch& batch, bool sync) {
       wb.Delete(key);
       continue;
     }
-    auto sealed = impl_->keys->Seal(*value, Aad(key));
-    if (!sealed.ok()) return sealed.error();
+    ECAB_TRY_LET(sealed, impl_->keys->Seal(*value, Aad(key)));
     wb.Put(key, EncodeSealed(*sealed));
   }
   rocksdb::WriteOptions wo;

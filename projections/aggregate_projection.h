@@ -45,10 +45,8 @@ class AggregateProjection : public Projection {
 
   Status Apply(const es::RecordedEvent& e) override {
     if (!e.stream.starts_with(prefix_)) return Ok{};
-    auto event = DecodeEvent(decoder_, e, name_);
-    if (!event.ok()) return event.error();
-    auto entry = entries_.Get(e.stream);
-    if (!entry.ok()) return entry.error();
+    ECAB_TRY_LET(event, DecodeEvent(decoder_, e, name_));
+    ECAB_TRY_LET(entry, entries_.Get(e.stream));
     Entry& current = **entry;
     current.state = evolve_(std::move(current.state), *event);
     current.meta = ViewMeta{e.position, e.version, e.recorded_at};
@@ -65,22 +63,18 @@ class AggregateProjection : public Projection {
   // Adds "as_of_position", "snapshot_position" and "replayed_events".
   Result<nlohmann::json> AsOf(const es::EventStore& store, const std::string& stream, std::uint64_t position) const {
     Entry entry;
-    auto snap = views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + PositionKey(position));
-    if (!snap.ok()) return snap.error();
+    ECAB_TRY_LET(snap, views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + PositionKey(position)));
     if (snap->has_value()) {
-      auto decoded = DecodeState<Entry>((*snap)->second);
-      if (!decoded.ok()) return decoded.error();
+      ECAB_TRY_LET(decoded, DecodeState<Entry>((*snap)->second));
       entry = std::move(decoded).value();
     }
     const std::uint64_t snapshot_position = entry.meta.position;
     std::uint64_t replayed = 0;
     for (std::uint64_t from = entry.meta.version + 1;;) {
-      auto events = store.ReadStream(stream, from, es::Direction::kForward, 256);
-      if (!events.ok()) return events.error();
+      ECAB_TRY_LET(events, store.ReadStream(stream, from, es::Direction::kForward, 256));
       for (const auto& e : *events) {
         if (e.position > position) break;
-        auto event = decoder_.Decode(e.type, e.schema_version, e.payload);
-        if (!event.ok()) return event.error();
+        ECAB_TRY_LET(event, decoder_.Decode(e.type, e.schema_version, e.payload));
         entry.state = evolve_(std::move(entry.state), *event);
         entry.meta = ViewMeta{e.position, e.version, e.recorded_at};
         ++replayed;

@@ -60,8 +60,7 @@ json Change(double value, std::optional<double> base) {
 }  // namespace
 
 Status ApplyToMeetingClock(MeetingClock& c, const es::RecordedEvent& e) {
-  auto decoded = DecodeEvent(meeting::MeetingDecoder(), e, "analytics");
-  if (!decoded.ok()) return decoded.error();
+  ECAB_TRY_LET(decoded, DecodeEvent(meeting::MeetingDecoder(), e, "analytics"));
   const Timestamp at = e.recorded_at;
   c.body = e.body;
   std::visit(
@@ -110,8 +109,7 @@ Status ApplyToMeetingClock(MeetingClock& c, const es::RecordedEvent& e) {
 }
 
 Status ApplyToFormClock(FormClock& c, const es::RecordedEvent& e) {
-  auto decoded = DecodeEvent(forms::FormDecoder(), e, "analytics");
-  if (!decoded.ok()) return decoded.error();
+  ECAB_TRY_LET(decoded, DecodeEvent(forms::FormDecoder(), e, "analytics"));
   c.body = e.body;
   if (const auto* drafted = std::get_if<forms::FormDrafted>(&*decoded)) {
     c.form = drafted->form;
@@ -271,14 +269,12 @@ json RenderBodyAnalytics(std::string_view body, const std::vector<MeetingClock>&
 Status AnalyticsProjection::Apply(const es::RecordedEvent& e) {
   const std::optional<ObjectKind> kind = KindOfStream(e.stream);
   if (kind == ObjectKind::kMeeting) {
-    auto clock = meetings_.Get(e.stream);
-    if (!clock.ok()) return clock.error();
+    ECAB_TRY_LET(clock, meetings_.Get(e.stream));
     if ((*clock)->body.empty()) new_index_keys_.push_back("analytics/body/" + e.body + "/meeting/" + e.stream);
     if (auto s = ApplyToMeetingClock(**clock, e); !s.ok()) return s;
     dirty_meetings_.insert(e.stream);
   } else if (kind == ObjectKind::kForm) {
-    auto clock = forms_.Get(e.stream);
-    if (!clock.ok()) return clock.error();
+    ECAB_TRY_LET(clock, forms_.Get(e.stream));
     if ((*clock)->body.empty()) new_index_keys_.push_back("analytics/body/" + e.body + "/form/" + e.stream);
     if (auto s = ApplyToFormClock(**clock, e); !s.ok()) return s;
     dirty_forms_.insert(e.stream);
@@ -311,15 +307,12 @@ namespace {
 template <class Clock>
 Result<std::vector<Clock>> LoadClocks(const es::ViewStore& views, std::string_view body, std::string_view kind) {
   const std::string index = "analytics/body/" + std::string(body) + "/" + std::string(kind) + "/";
-  auto keys = views.Scan(index, 100'000);
-  if (!keys.ok()) return keys.error();
+  ECAB_TRY_LET(keys, views.Scan(index, 100'000));
   std::vector<Clock> clocks;
   for (const auto& [key, value] : *keys) {
-    auto stored = views.Get("analytics/" + std::string(kind) + "/" + key.substr(index.size()));
-    if (!stored.ok()) return stored.error();
+    ECAB_TRY_LET(stored, views.Get("analytics/" + std::string(kind) + "/" + key.substr(index.size())));
     if (!stored->has_value()) continue;
-    auto decoded = DecodeState<Clock>(**stored);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, DecodeState<Clock>(**stored));
     clocks.push_back(std::move(decoded).value());
   }
   return clocks;
@@ -329,8 +322,7 @@ Result<std::vector<Clock>> LoadClocks(const es::ViewStore& views, std::string_vi
 
 Result<json> MeetingAnalytics(const es::ViewStore& views, std::string_view body, std::string_view meeting_stream,
                               Timestamp now) {
-  auto meetings = LoadClocks<MeetingClock>(views, body, "meeting");
-  if (!meetings.ok()) return meetings.error();
+  ECAB_TRY_LET(meetings, LoadClocks<MeetingClock>(views, body, "meeting"));
   const MeetingClock* self = nullptr;
   for (const auto& m : *meetings) {
     if (StreamOf(ObjectKind::kMeeting, m.meeting) == meeting_stream) self = &m;
@@ -344,10 +336,8 @@ Result<json> MeetingAnalytics(const es::ViewStore& views, std::string_view body,
 }
 
 Result<json> BodyAnalytics(const es::ViewStore& views, std::string_view body, Timestamp now) {
-  auto meetings = LoadClocks<MeetingClock>(views, body, "meeting");
-  if (!meetings.ok()) return meetings.error();
-  auto forms = LoadClocks<FormClock>(views, body, "form");
-  if (!forms.ok()) return forms.error();
+  ECAB_TRY_LET(meetings, LoadClocks<MeetingClock>(views, body, "meeting"));
+  ECAB_TRY_LET(forms, LoadClocks<FormClock>(views, body, "form"));
   std::sort(meetings->begin(), meetings->end(),
             [](const MeetingClock& a, const MeetingClock& b) { return a.opened_at < b.opened_at; });
   std::sort(forms->begin(), forms->end(), [](const FormClock& a, const FormClock& b) { return a.issued_at < b.issued_at; });

@@ -70,8 +70,7 @@ Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::
     return MakeError(ErrorCode::kInvalidArgument, "a trail is by 'actor' or by 'object'");
   }
   const std::string prefix = "audit/" + std::string(trail) + "/" + std::string(id) + "/";
-  auto entries = views.Scan(prefix, limit, after == 0 ? std::string() : prefix + PositionKey(after));
-  if (!entries.ok()) return entries.error();
+  ECAB_TRY_LET(entries, views.Scan(prefix, limit, after == 0 ? std::string() : prefix + PositionKey(after)));
   std::vector<nlohmann::json> out;
   for (const auto& [key, value] : *entries) {
     nlohmann::json entry = nlohmann::json::parse(value);

@@ -8,8 +8,7 @@ namespace ecab::proj {
 
 Status BodiesProjection::Apply(const es::RecordedEvent& event) {
   if (event.type != directory::BodyCreated::kType) return Ok{};
-  auto decoded = DecodeEvent(directory::DirectoryDecoder(), event, name());
-  if (!decoded.ok()) return decoded.error();
+  ECAB_TRY_LET(decoded, DecodeEvent(directory::DirectoryDecoder(), event, name()));
   const auto& created = std::get<directory::BodyCreated>(*decoded);
   pending_[std::string(kBodiesPrefix) + created.body] =
       nlohmann::json{{"body", created.body},

@@ -23,8 +23,7 @@ bool AffectsDashboard(const es::RecordedEvent& e) {
 
 Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
   if (KindOfStream(e.stream) == ObjectKind::kForm) {
-    auto decoded = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, forms::FormDecoder().Decode(e.type, e.schema_version, e.payload));
     auto& entry = s.forms[e.stream];
     if (const auto* issued = std::get_if<forms::FormIssued>(&*decoded)) {
       entry.issued = true;
@@ -32,8 +31,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
     }
     if (std::holds_alternative<forms::FormClosed>(*decoded)) entry.closed = true;
   } else if (KindOfStream(e.stream) == ObjectKind::kMeeting) {
-    auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
     auto& entry = s.meetings[e.stream];
     if (const auto* scheduled = std::get_if<meeting::MeetingScheduled>(&*decoded)) {
       entry.status = 1;
@@ -42,8 +40,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
     if (std::holds_alternative<meeting::SessionOpened>(*decoded)) entry.status = 2;
     if (std::holds_alternative<meeting::SessionClosed>(*decoded)) entry.status = 3;
   } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
-    auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
     auto& entry = s.resolutions[e.stream];
     if (const auto* p = std::get_if<resolution::ResolutionPromulgated>(&*decoded)) {
       entry.promulgated = true;
@@ -55,8 +52,7 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
 
 Status DashboardProjection::Apply(const es::RecordedEvent& e) {
   if (!AffectsDashboard(e)) return Ok{};
-  auto state = states_.Get(e.body);
-  if (!state.ok()) return state.error();
+  ECAB_TRY_LET(state, states_.Get(e.body));
   DashboardState& s = **state;
   if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied;
   if (e.position >= s.snapshot_at + snapshot_every_) {
@@ -123,12 +119,10 @@ nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timesta
 }
 
 Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
-  auto stored = views.Get("dashboard/state/" + std::string(body));
-  if (!stored.ok()) return stored.error();
+  ECAB_TRY_LET(stored, views.Get("dashboard/state/" + std::string(body)));
   DashboardState s;
   if (stored->has_value()) {
-    auto decoded = DecodeState<DashboardState>(**stored);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, DecodeState<DashboardState>(**stored));
     s = std::move(decoded).value();
   }
   return Summarize(body, s, now);
@@ -137,24 +131,21 @@ Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view bo
 Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views, std::string_view body,
                                      std::uint64_t position, Timestamp now) {
   const std::string prefix = "dashboard/snap/" + std::string(body) + "/";
-  auto snap = views.Floor(prefix, prefix + PositionKey(position));
-  if (!snap.ok()) return snap.error();
+  ECAB_TRY_LET(snap, views.Floor(prefix, prefix + PositionKey(position)));
   DashboardState s;
   if (snap->has_value()) {
-    auto decoded = DecodeState<DashboardState>((*snap)->second);
-    if (!decoded.ok()) return decoded.error();
+    ECAB_TRY_LET(decoded, DecodeState<DashboardState>((*snap)->second));
     s = std::move(decoded).value();
   }
   const std::uint64_t from = s.snapshot_at + 1;
   std::uint64_t replayed = 0;
   for (std::uint64_t next = from; next <= position;) {
-    auto events = store.ReadAll(next, std::min<std::uint64_t>(1024, position - next + 1));
-    if (!events.ok()) return events.error();
+    ECAB_TRY_LET(events, store.ReadAll(next, std::min<std::uint64_t>(1024, position - next + 1)));
     if (events->empty()) break;
     for (const auto& e : *events) {
       ++replayed;
       if (e.body != body || !AffectsDashboard(e)) continue;
-      if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied.error();
+      ECAB_TRY(ApplyToDashboard(s, e));
     }
     next = events->back().position + 1;
   }

@@ -37,11 +37,9 @@ Result<std::vector<DueReminder>> FindDueReminders(const es::ViewStore& views, Ti
   std::vector<DueReminder> out;
   std::string after;
   for (;;) {
-    auto page = views.Scan("tasks/book/", 256, after);
-    if (!page.ok()) return page.error();
+    ECAB_TRY_LET(page, views.Scan("tasks/book/", 256, after));
     for (const auto& [key, value] : *page) {
-      auto book = DecodeState<TaskBook>(value);
-      if (!book.ok()) return book.error();
+      ECAB_TRY_LET(book, DecodeState<TaskBook>(value));
       DueOf(*book, now, policy, out);
     }
     if (page->size() < 256) return out;

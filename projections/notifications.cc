@@ -32,8 +32,7 @@ std::string WithoutPersonalData(const std::string& reason) {
 }
 
 Result<nlohmann::json> Latest(const es::ViewStore& views, const std::string& prefix, std::size_t limit) {
-  auto entries = views.Scan(prefix, 100'000);
-  if (!entries.ok()) return entries.error();
+  ECAB_TRY_LET(entries, views.Scan(prefix, 100'000));
   nlohmann::json out = nlohmann::json::array();
   for (auto it = entries->rbegin(); it != entries->rend() && out.size() < limit; ++it) {
     auto entry = nlohmann::json::parse(it->second, nullptr, false);
@@ -46,8 +45,7 @@ Result<nlohmann::json> Latest(const es::ViewStore& views, const std::string& pre
 
 Status NotificationsProjection::Apply(const es::RecordedEvent& e) {
   if (!IsRemindersStream(e.stream) || !e.type.starts_with("notification.")) return Ok{};
-  auto event = DecodeEvent(reminders::ReminderDecoder(), e, name());
-  if (!event.ok()) return event.error();
+  ECAB_TRY_LET(event, DecodeEvent(reminders::ReminderDecoder(), e, name()));
   if (const auto* n = std::get_if<reminders::NotificationRequested>(&*event)) {
     if (std::find(n->channels.begin(), n->channels.end(), "in_app") == n->channels.end()) return Ok{};
     writes_["notify/in/" + e.body + "/" + n->recipient + "/" + PositionKey(e.position)] =

@@ -10,8 +10,7 @@ Runner::Runner(std::string name, es::ViewStore& views, std::vector<Projection*> 
 Runner::~Runner() { Stop(); }
 
 Result<std::uint64_t> Runner::StoredCheckpoint() const {
-  auto value = views_.Get(checkpoint_key_);
-  if (!value.ok()) return value.error();
+  ECAB_TRY_LET(value, views_.Get(checkpoint_key_));
   if (!value->has_value()) return std::uint64_t{0};
   try {
     return static_cast<std::uint64_t>(std::stoull(**value));
@@ -25,8 +24,7 @@ Result<std::size_t> Runner::Step(es::Subscription& source, std::size_t max, std:
     return MakeError(ErrorCode::kInvalidArgument, "the source starts at " + std::to_string(source.next_position()) +
                                                       ", the views are at " + std::to_string(position_.load()));
   }
-  auto events = source.Next(max, wait);
-  if (!events.ok()) return events.error();
+  ECAB_TRY_LET(events, source.Next(max, wait));
   if (events->empty()) return std::size_t{0};
   auto fail = [&](const Error& e) -> Result<std::size_t> {
     for (Projection* p : projections_) p->Discard();

@@ -29,13 +29,11 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
   const bool form = KindOfStream(e.stream) == ObjectKind::kForm;
   const bool resolution = KindOfStream(e.stream) == ObjectKind::kResolution;
   if (!document && !form && !resolution) return Ok{};
-  auto doc = docs_.Get(e.stream);
-  if (!doc.ok()) return doc.error();
+  ECAB_TRY_LET(doc, docs_.Get(e.stream));
   SearchDoc& d = **doc;
   d.body = e.body;
   if (document) {
-    auto event = DecodeEvent(documents::DocumentDecoder(), e, name());
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, DecodeEvent(documents::DocumentDecoder(), e, name()));
     d.kind = "document";
     if (const auto* r = std::get_if<documents::DocumentRegistered>(&*event)) {
       d.title = r->title;
@@ -46,8 +44,7 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
       d.readers.insert(std::get<documents::DocumentAccessGranted>(*event).person);
     }
   } else if (form) {
-    auto event = DecodeEvent(forms::FormDecoder(), e, name());
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, DecodeEvent(forms::FormDecoder(), e, name()));
     d.kind = "form";
     const forms::FormContent* content = nullptr;
     if (const auto* f = std::get_if<forms::FormDrafted>(&*event)) content = &f->content;
@@ -56,8 +53,7 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
     d.title = content->title;
     d.text = content->question;
   } else {
-    auto event = DecodeEvent(resolution::ResolutionDecoder(), e, name());
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, DecodeEvent(resolution::ResolutionDecoder(), e, name()));
     d.kind = "resolution";
     if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*event)) {
       d.title = r->title;
@@ -112,8 +108,7 @@ Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_vi
     std::map<std::string, std::uint32_t> found;
     std::string after;
     for (;;) {
-      auto postings = views.Scan(prefix, 1024, after);
-      if (!postings.ok()) return postings.error();
+      ECAB_TRY_LET(postings, views.Scan(prefix, 1024, after));
       for (const auto& [key, weight] : *postings) {
         const std::string object = key.substr(prefix.size());
         if (i == 0 || scores.contains(object)) found[object] = (i == 0 ? 0 : scores[object]) + std::stoul(weight);
@@ -126,15 +121,12 @@ Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_vi
   }
   std::vector<SearchHit> hits;
   for (const auto& [object, score] : scores) {
-    auto stored = views.Get("search/doc/" + object);
-    if (!stored.ok()) return stored.error();
+    ECAB_TRY_LET(stored, views.Get("search/doc/" + object));
     if (!stored->has_value()) continue;
-    auto doc = DecodeState<SearchDoc>(**stored);
-    if (!doc.ok()) return doc.error();
+    ECAB_TRY_LET(doc, DecodeState<SearchDoc>(**stored));
     if (!MayRead(*doc, person)) continue;  // invisible, title included
     if (visible) {
-      auto admitted = visible(object);
-      if (!admitted.ok()) return admitted.error();
+      ECAB_TRY_LET(admitted, visible(object));
       if (!*admitted) continue;
     }
     hits.push_back({object, doc->kind, doc->title, score});

@@ -20,11 +20,9 @@ class StateCache {
   // The state under `key`: cached, else stored, else `fresh`.
   Result<T*> Get(const std::string& key, T fresh = T{}) {
     if (auto it = cache_.find(key); it != cache_.end()) return &it->second;
-    auto stored = views_.Get(prefix_ + key);
-    if (!stored.ok()) return stored.error();
+    ECAB_TRY_LET(stored, views_.Get(prefix_ + key));
     if (stored->has_value()) {
-      auto decoded = DecodeState<T>(**stored);
-      if (!decoded.ok()) return decoded.error();
+      ECAB_TRY_LET(decoded, DecodeState<T>(**stored));
       fresh = std::move(decoded).value();
     }
     return &cache_.emplace(key, std::move(fresh)).first->second;

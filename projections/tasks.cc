@@ -15,10 +15,8 @@ Result<TaskBook*> TasksProjection::Book(const std::string& object) {
 }
 
 Status TasksProjection::ApplyForm(const es::RecordedEvent& e) {
-  auto event = DecodeEvent(forms::FormDecoder(), e, name());
-  if (!event.ok()) return event.error();
-  auto book = Book(e.stream);
-  if (!book.ok()) return book.error();
+  ECAB_TRY_LET(event, DecodeEvent(forms::FormDecoder(), e, name()));
+  ECAB_TRY_LET(book, Book(e.stream));
   TaskBook& b = **book;
   auto& touched = dirty_[e.stream];
   b.body = e.body;
@@ -53,10 +51,8 @@ Status TasksProjection::ApplyForm(const es::RecordedEvent& e) {
 }
 
 Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
-  auto event = DecodeEvent(meeting::MeetingDecoder(), e, name());
-  if (!event.ok()) return event.error();
-  auto book = Book(e.stream);
-  if (!book.ok()) return book.error();
+  ECAB_TRY_LET(event, DecodeEvent(meeting::MeetingDecoder(), e, name()));
+  ECAB_TRY_LET(book, Book(e.stream));
   TaskBook* b = *book;
   b->body = e.body;
   b->kind = "rsvp";
@@ -77,8 +73,7 @@ Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
     for (const auto& [p, t] : b->people) dirty_[e.stream].insert(p);
   } else if (const auto* v = std::get_if<meeting::VoteOpened>(&*event)) {
     const std::string title = b->title;
-    auto vote_book = Book(e.stream + "#" + v->vote);
-    if (!vote_book.ok()) return vote_book.error();
+    ECAB_TRY_LET(vote_book, Book(e.stream + "#" + v->vote));
     TaskBook& vb = **vote_book;
     vb.body = e.body;
     vb.kind = "vote";
@@ -90,13 +85,11 @@ Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
       dirty_[vb.object].insert(p);
     }
   } else if (const auto* ballot = std::get_if<meeting::BallotCast>(&*event)) {
-    auto vote_book = Book(e.stream + "#" + ballot->vote);
-    if (!vote_book.ok()) return vote_book.error();
+    ECAB_TRY_LET(vote_book, Book(e.stream + "#" + ballot->vote));
     (*vote_book)->people[ballot->voter].done = true;
     dirty_[(*vote_book)->object].insert(ballot->voter);
   } else if (const auto* closed = std::get_if<meeting::VoteClosed>(&*event)) {
-    auto vote_book = Book(e.stream + "#" + closed->vote);
-    if (!vote_book.ok()) return vote_book.error();
+    ECAB_TRY_LET(vote_book, Book(e.stream + "#" + closed->vote));
     (*vote_book)->open = false;
     for (const auto& [p, t] : (*vote_book)->people) dirty_[(*vote_book)->object].insert(p);
   } else {
@@ -106,12 +99,10 @@ Status TasksProjection::ApplyMeeting(const es::RecordedEvent& e) {
 }
 
 Status TasksProjection::ApplyReminder(const es::RecordedEvent& e) {
-  auto event = DecodeEvent(reminders::ReminderDecoder(), e, name());
-  if (!event.ok()) return event.error();
+  ECAB_TRY_LET(event, DecodeEvent(reminders::ReminderDecoder(), e, name()));
   const auto* r = std::get_if<reminders::ReminderRecorded>(&*event);
   if (r == nullptr) return Ok{};
-  auto book = Book(r->object);
-  if (!book.ok()) return book.error();
+  ECAB_TRY_LET(book, Book(r->object));
   (*book)->people[r->person].reminded.insert(r->stage + ":" + std::to_string(r->offset_minutes));
   dirty_[r->object].insert(r->person);
   return Ok{};

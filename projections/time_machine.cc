@@ -70,8 +70,7 @@ Status TimeMachine::MaybeCheckpoint(const es::ViewStore& live, std::uint64_t pos
   std::filesystem::remove_all(scratch, ec);
   if (auto s = live.Checkpoint(scratch); !s.ok()) return s;
   // The copy says itself which position it holds.
-  auto copy = es::ViewStore::Open(scratch, keys_);
-  if (!copy.ok()) return copy.error();
+  ECAB_TRY_LET(copy, es::ViewStore::Open(scratch, keys_));
   auto held = (*copy)->Get("checkpoint/" + runner_);
   copy->reset();
   if (!held.ok()) return held.error();
@@ -96,10 +95,9 @@ Result<std::unique_ptr<PastViews>> TimeMachine::At(const es::EventStore& store, 
   }
   if (base) {
     std::filesystem::remove(scratch);
-    if (auto s = CopyCheckpoint(dir_ / PositionKey(*base), scratch); !s.ok()) return s.error();
+    ECAB_TRY(CopyCheckpoint(dir_ / PositionKey(*base), scratch));
   }
-  auto views = es::ViewStore::Open(scratch, keys_);
-  if (!views.ok()) return views.error();
+  ECAB_TRY_LET(views, es::ViewStore::Open(scratch, keys_));
   auto projections = factory_(**views);
   std::vector<Projection*> raw;
   for (auto& p : projections) raw.push_back(p.get());
@@ -108,9 +106,8 @@ Result<std::unique_ptr<PastViews>> TimeMachine::At(const es::EventStore& store, 
     Runner runner(runner_, **views, raw);
     auto source = store.Subscribe(runner.position() + 1);
     while (runner.position() < position) {
-      auto applied = runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
-                                 std::chrono::milliseconds(0));
-      if (!applied.ok()) return applied.error();
+      ECAB_TRY_LET(applied, runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
+                                 std::chrono::milliseconds(0)));
       if (*applied == 0) return MakeError(ErrorCode::kCorruption, "the log ended before the asked position");
       replayed += *applied;
     }

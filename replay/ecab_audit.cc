@@ -52,8 +52,7 @@ int Fail(const Error& e);
 // Read-only unless the command writes (sign-tree-head); a writing open
 // checks the witness like the server does.
 Result<std::unique_ptr<es::EventStore>> OpenStore(const Common& c, bool writes) {
-  auto keys = es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file);
-  if (!keys.ok()) return keys.error();
+  ECAB_TRY_LET(keys, es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file));
   es::StoreOptions options;
   options.dir = c.data_dir / "store";
   options.keys = *keys;
@@ -79,8 +78,7 @@ Result<std::string> LogPublicKey(const Common& c, const std::filesystem::path& g
   if (!std::filesystem::exists(own)) {
     return MakeError(ErrorCode::kNotFound, "give the log's public key with --log-public-key");
   }
-  auto signer = es::TreeHeadSigner::LoadOrCreate(own);
-  if (!signer.ok()) return signer.error();
+  ECAB_TRY_LET(signer, es::TreeHeadSigner::LoadOrCreate(own));
   return (*signer)->public_pem();
 }
 
@@ -349,6 +347,6 @@ int main(int argc, char** argv) {
   const std::string id = !resolution.empty() ? resolution : !vote.empty() ? vote : form;
   auto story = replay::Explain(**store, what, id);
   if (!story.ok()) return Fail(story.error());
-  std::cout << (c.json ? story->dump(2) + "\n" : replay::ExplainText(*story));
+  std::cout << (c.json ? replay::StoryJson(*story).dump(2) + "\n" : replay::ExplainText(*story));
   return replay::Findings(*story).empty() ? 0 : 1;
 }

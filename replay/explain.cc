@@ -1,10 +1,11 @@
 #include "replay/explain.h"
 
+#include <algorithm>
 #include <map>
-#include <optional>
+#include <set>
 
+#include "domain/base/streams.h"
 #include "domain/forms/form.h"
-#include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
 #include "replay/signed_acts.h"
 
@@ -13,301 +14,466 @@ namespace {
 
 using nlohmann::json;
 
-// Everything explain needs, gathered in one pass over the log.
-struct Log {
-  std::map<std::string, std::vector<es::RecordedEvent>> streams;  // streams of interest
-  std::map<std::uint64_t, std::string> signatures;                // position -> "verified" or the reason
-  nlohmann::json unreadable = nlohmann::json::array();  // events of other streams that could not be read
+constexpr std::size_t kStreamLimit = 1'000'000;
+
+// The events of the streams a story reads, and each signed act's check.
+class StoryLog {
+ public:
+  // Reads `stream` (nothing when it does not exist).
+  Status Read(const es::EventStore& store, const std::string& stream) {
+    if (streams_.contains(stream)) return Ok{};
+    ECAB_TRY_LET(events, store.ReadStream(stream, 1, es::Direction::kForward, kStreamLimit));
+    for (const auto& e : *events) bodies_.insert(e.body);
+    streams_[stream] = std::move(*events);
+    return Ok{};
+  }
+
+  // Reads the streams of the bodies seen so far, then checks every signed
+  // act in log order (the certificates as they stood then).
+  Status CheckSignatures(const es::EventStore& store) {
+    for (const auto& body : std::set<std::string>(bodies_)) ECAB_TRY(Read(store, StreamOf(ObjectKind::kBody, body)));
+    std::vector<const es::RecordedEvent*> all;
+    for (const auto& [stream, events] : streams_) {
+      for (const auto& e : events) all.push_back(&e);
+    }
+    std::sort(all.begin(), all.end(), [](const auto* a, const auto* b) { return a->position < b->position; });
+    ActCollector collector;
+    for (const auto* e : all) {
+      auto check = collector.Feed(*e);
+      if (!check.ok()) {
+        unreadable_.push_back({e->position, e->stream, e->type, "cannot read: " + check.error().message});
+        signatures_[e->position] = "cannot be checked: " + check.error().message;
+      } else if (check->has_value()) {
+        auto verdict = Check(**check);
+        signatures_[e->position] = verdict.ok() ? "verified" : verdict.error().message;
+      }
+    }
+    return Ok{};
+  }
+
+  const std::vector<es::RecordedEvent>& Events(const std::string& stream) const {
+    static const std::vector<es::RecordedEvent> kNone;
+    auto it = streams_.find(stream);
+    return it == streams_.end() ? kNone : it->second;
+  }
+  std::string Signature(std::uint64_t position) const {
+    auto it = signatures_.find(position);
+    return it == signatures_.end() ? "unsigned" : it->second;
+  }
+  // Events of the bodies' streams that could not be read.
+  std::vector<StoryFinding> Unreadable(const std::set<std::string>& object_streams) const {
+    std::vector<StoryFinding> out;
+    for (const auto& f : unreadable_) {
+      if (!object_streams.contains(f.stream)) out.push_back(f);
+    }
+    return out;
+  }
+
+ private:
+  std::map<std::string, std::vector<es::RecordedEvent>> streams_;
+  std::set<std::string> bodies_;
+  std::map<std::uint64_t, std::string> signatures_;
+  std::vector<StoryFinding> unreadable_;
 };
 
-Result<Log> Gather(const es::EventStore& store, const std::function<bool(const std::string&)>& wanted) {
-  Log log;
-  ActCollector collector;
-  const std::uint64_t head = store.head_position();
-  for (std::uint64_t next = 1; next <= head;) {
-    auto events = store.ReadAll(next, 8192);
-    if (!events.ok()) return events.error();
-    if (events->empty()) break;
-    for (auto& e : *events) {
-      auto check = collector.Feed(e);
-      if (!wanted(e.stream)) {
-        if (!check.ok()) {
-          log.unreadable.push_back({{"position", e.position}, {"stream", e.stream}, {"type", e.type},
-                                    {"reason", "cannot read: " + check.error().message}});
-        }
-        continue;
-      }
-      if (!check.ok()) {
-        log.signatures[e.position] = "cannot be checked: " + check.error().message;
-      } else if (check->has_value()) {
-        auto s = Check(**check);
-        log.signatures[e.position] = s.ok() ? "verified" : s.error().message;
-      }
-      log.streams[e.stream].push_back(std::move(e));
-    }
-    next = events->back().position + 1;
-  }
-  return log;
-}
-
-// The stream whose first event names the meeting or form `id` (streams are
-// named by the command side; the events name their objects).
-std::string StreamOf(const Log& log, std::string_view prefix, std::string_view id) {
-  for (const auto& [stream, events] : log.streams) {
-    if (!stream.starts_with(prefix) || events.empty()) continue;
+// The stream of meeting or form `id`: "<kind>-<id>" as the command side
+// names it, or a stream named `id` itself (logs recorded before streams.h),
+// whichever holds the object's first event naming it; "" when neither does.
+Result<std::string> ObjectStream(StoryLog& log, const es::EventStore& store, ObjectKind kind, const std::string& id) {
+  for (const std::string& stream : {StreamOf(kind, id), id}) {
+    ECAB_TRY(log.Read(store, stream));
+    const auto& events = log.Events(stream);
+    if (events.empty()) continue;
     const auto& first = events.front();
-    if (prefix == "meeting-") {
+    if (kind == ObjectKind::kMeeting) {
       auto d = meeting::MeetingDecoder().Decode(first.type, first.schema_version, first.payload);
-      if (d.ok() && std::holds_alternative<meeting::MeetingScheduled>(*d) &&
-          std::get<meeting::MeetingScheduled>(*d).meeting == id) {
-        return stream;
-      }
+      const auto* s = d.ok() ? std::get_if<meeting::MeetingScheduled>(&*d) : nullptr;
+      if (s != nullptr && s->meeting == id) return stream;
     } else {
       auto d = forms::FormDecoder().Decode(first.type, first.schema_version, first.payload);
-      if (d.ok() && std::holds_alternative<forms::FormDrafted>(*d) && std::get<forms::FormDrafted>(*d).form == id) {
-        return stream;
-      }
+      const auto* f = d.ok() ? std::get_if<forms::FormDrafted>(&*d) : nullptr;
+      if (f != nullptr && f->form == id) return stream;
     }
   }
-  return "";
+  return std::string();
 }
 
-std::string Signature(const Log& log, std::uint64_t position) {
-  auto it = log.signatures.find(position);
-  return it == log.signatures.end() ? "unsigned" : it->second;
-}
-
-// An event explain cannot read is a finding, never skipped in silence.
-json Finding(const es::RecordedEvent& e, const Error& error) {
-  return {{"position", e.position}, {"stream", e.stream}, {"type", e.type},
-          {"reason", "cannot decode: " + error.message}};
+StoryFinding DecodeFinding(const es::RecordedEvent& e, const Error& error) {
+  return {e.position, e.stream, e.type, "cannot decode: " + error.message};
 }
 
 // Each person once, as the meeting stood (the views and minutes use the same state).
-json AttendanceOf(const meeting::Meeting& m) {
-  json people = json::array();
-  for (const auto& [person, p] : m.presence) {
-    people.push_back({{"person", person}, {"attendance", meeting::AttendanceName(p.attendance)},
-                      {"for_member", p.for_member}});
-  }
-  const meeting::AttendanceSummary a = m.Attendees();
-  return {{"people", people},
-          {"counts", {{"in_room", a.in_room}, {"remote", a.remote}, {"substitute", a.substitute}, {"absent", a.absent}}},
-          {"summary", a.Sentence()}};
+AttendanceStory AttendanceOf(const meeting::Meeting& m) {
+  AttendanceStory out;
+  for (const auto& [person, p] : m.presence) out.people.push_back({person, p.for_member, p.attendance, {}, 0});
+  out.counts = m.Attendees();
+  return out;
 }
 
-json ExplainVoteIn(const Log& log, const std::string& stream, const std::string& vote) {
-  json out = {{"meeting", stream}, {"vote", vote}, {"findings", json::array()}};
+VoteStory TellVote(const StoryLog& log, const std::string& stream, const std::string& vote) {
+  VoteStory story;
+  story.meeting = stream;
+  story.vote = vote;
   meeting::Meeting m;
-  json check_ins = json::array(), ballots = json::array();
-  std::optional<json> attendance_at_close;
+  std::optional<AttendanceStory> at_close;
   std::map<std::string, int> ballots_by_voter;
-  for (const auto& e : log.streams.at(stream)) {
+  for (const auto& e : log.Events(stream)) {
     auto decoded = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) {
-      out["findings"].push_back(Finding(e, decoded.error()));
+      story.findings.push_back(DecodeFinding(e, decoded.error()));
       continue;
     }
     const auto& ev = *decoded;
     if (const auto* s = std::get_if<meeting::MeetingScheduled>(&ev)) {
-      out["title"] = s->title;
-      out["starts_at"] = FormatRfc3339(s->starts_at);
-      out["place"] = s->place;
+      story.schedule = *s;
     } else if (const auto* c = std::get_if<meeting::CheckedIn>(&ev)) {
-      check_ins.push_back({{"person", c->person}, {"attendance", meeting::AttendanceName(c->attendance)},
-                           {"for_member", c->for_member}, {"at", FormatRfc3339(e.recorded_at)},
-                           {"position", e.position}});
+      story.check_ins.push_back({c->person, c->for_member, c->attendance, e.recorded_at, e.position});
     } else if (const auto* o = std::get_if<meeting::VoteOpened>(&ev); o && o->vote == vote) {
-      const auto q = meeting::EvaluateQuorum(static_cast<std::uint32_t>(o->electorate.size()), o->present, o->policy.quorum);
-      out["question"] = o->question;
-      out["opened_at"] = FormatRfc3339(e.recorded_at);
-      out["opened_by"] = o->chair;
-      out["quorum_at_opening"] = {{"members", q.members}, {"present", q.present}, {"required", q.required},
-                                  {"met", q.met}, {"reasoning", q.reasoning}};
+      story.opened = *o;
+      story.opened_at = e.recorded_at;
+      story.quorum_at_opening =
+          meeting::EvaluateQuorum(static_cast<std::uint32_t>(o->electorate.size()), o->present, o->policy.quorum);
     } else if (const auto* b = std::get_if<meeting::BallotCast>(&ev); b && b->vote == vote) {
-      const int n = ballots_by_voter[b->voter]++;
-      ballots.push_back({{"voter", b->voter}, {"cast_by", b->cast_by}, {"choice", meeting::ChoiceName(b->choice)},
-                         {"mode", meeting::AttendanceName(b->mode)}, {"at", FormatRfc3339(e.recorded_at)},
-                         {"position", e.position}, {"change", n > 0}, {"signature", Signature(log, e.position)}});
+      const bool change = ballots_by_voter[b->voter]++ > 0;
+      story.ballots.push_back(
+          {b->voter, b->cast_by, b->choice, b->mode, e.recorded_at, e.position, change, log.Signature(e.position)});
     } else if (const auto* cl = std::get_if<meeting::VoteClosed>(&ev); cl && cl->vote == vote) {
-      const auto& r = cl->outcome;
-      out["closed_at"] = FormatRfc3339(e.recorded_at);
-      out["tally"] = {{"for", r.for_votes}, {"against", r.against}, {"abstain", r.abstain}, {"not_voted", r.not_voted},
-                      {"for_in_room", r.for_in_room}, {"for_remote", r.for_remote},
-                      {"for_substitute", r.for_substitute}, {"electorate", r.electorate}};
-      out["rule"] = r.rule;
-      out["reasoning"] = r.reasoning;
-      out["passed"] = r.passed;
-      attendance_at_close = AttendanceOf(m);
+      story.closed_at = e.recorded_at;
+      story.outcome = cl->outcome;
+      at_close = AttendanceOf(m);
     }
     m = meeting::Evolve(std::move(m), ev);
   }
-  // Attendance when the vote closed (as it then stood), else as it stands.
-  out["attendance"] = attendance_at_close ? *attendance_at_close : AttendanceOf(m);
-  out["check_ins"] = check_ins;
-  out["ballots"] = ballots;
-  out["quorum_at_close_of_session"] = m.Quorum().reasoning;
-  return out;
+  story.attendance = at_close ? *at_close : AttendanceOf(m);
+  story.quorum_at_close_of_session = m.Quorum().reasoning;
+  return story;
 }
 
-json ExplainFormIn(const Log& log, const std::string& stream) {
-  json out = {{"form", stream}, {"findings", json::array()}}, answers = json::array();
-  for (const auto& e : log.streams.at(stream)) {
+FormStory TellForm(const StoryLog& log, const std::string& stream) {
+  FormStory story;
+  story.form = stream;
+  for (const auto& e : log.Events(stream)) {
     auto decoded = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
     if (!decoded.ok()) {
-      out["findings"].push_back(Finding(e, decoded.error()));
+      story.findings.push_back(DecodeFinding(e, decoded.error()));
       continue;
     }
     if (const auto* d = std::get_if<forms::FormDrafted>(&*decoded)) {
-      out["title"] = d->content.title;
-      out["question"] = d->content.question;
-      out["drafted_by"] = e.actor.id;
+      story.content = d->content;
+      story.drafted_by = e.actor.id;
     } else if (const auto* a = std::get_if<forms::AnswerGiven>(&*decoded)) {
-      answers.push_back({{"member", a->member}, {"answer", forms::AnswerName(a->answer)}, {"text", a->text},
-                         {"revision", a->revision}, {"at", FormatRfc3339(e.recorded_at)},
-                         {"signature", Signature(log, e.position)}});
+      story.answers.push_back({*a, e.recorded_at, log.Signature(e.position)});
     } else if (const auto* ap = std::get_if<forms::FormApproved>(&*decoded)) {
-      out["approved_by"] = ap->by;
-      out["approval_signature"] = Signature(log, e.position);
+      story.approved_by = ap->by;
+      story.approval_signature = log.Signature(e.position);
     } else if (const auto* c = std::get_if<forms::FormClosed>(&*decoded)) {
-      out["result"] = {{"in_favour", c->result.in_favour}, {"base", c->result.base}, {"adopted", c->result.adopted},
-                       {"reasoning", c->result.reasoning}};
+      story.result = c->result;
     } else if (const auto* dec = std::get_if<forms::FormDecisionRecorded>(&*decoded)) {
-      out["decision"] = {{"by", dec->by}, {"adopted", dec->adopted}, {"text", dec->decision}};
+      story.decision = *dec;
     }
   }
+  return story;
+}
+
+// Reads the resolution's stream and the meeting and forms it names.
+Result<ResolutionStory> TellResolution(const es::EventStore& store, const std::string& id) {
+  StoryLog log;
+  ResolutionStory story;
+  story.resolution = StreamOf(ObjectKind::kResolution, id);
+  ECAB_TRY(log.Read(store, story.resolution));
+  if (log.Events(story.resolution).empty()) {
+    return MakeError(ErrorCode::kNotFound, "no resolution '" + story.resolution + "'");
+  }
+  std::vector<std::pair<const es::RecordedEvent*, resolution::ResolutionEvent>> events;
+  std::string meeting_stream, vote;
+  std::vector<std::string> form_streams;
+  for (const auto& e : log.Events(story.resolution)) {
+    auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
+    if (!decoded.ok()) {
+      story.findings.push_back(DecodeFinding(e, decoded.error()));
+      continue;
+    }
+    if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&*decoded); d && !d->vote.empty()) {
+      ECAB_TRY_LET(found, ObjectStream(log, store, ObjectKind::kMeeting, d->meeting));
+      meeting_stream = *found;
+      vote = d->vote;
+    } else if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*decoded)) {
+      ECAB_TRY_LET(found, ObjectStream(log, store, ObjectKind::kForm, c->form));
+      if (!found->empty()) form_streams.push_back(*found);
+    }
+    events.emplace_back(&e, std::move(*decoded));
+  }
+  ECAB_TRY(log.CheckSignatures(store));
+  std::set<std::string> objects{story.resolution, meeting_stream};
+  objects.insert(form_streams.begin(), form_streams.end());
+  auto unreadable = log.Unreadable(objects);
+  story.findings.insert(story.findings.begin(), unreadable.begin(), unreadable.end());
+  for (const auto& [event, ev] : events) {
+    const es::RecordedEvent& e = *event;
+    if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&ev)) {
+      story.title = d->title;
+      story.versions.push_back({1, d->author, e.recorded_at});
+      if (!meeting_stream.empty()) story.vote = TellVote(log, meeting_stream, vote);
+    } else if (const auto* r = std::get_if<resolution::ResolutionRevised>(&ev)) {
+      story.versions.push_back({r->version, r->author, e.recorded_at});
+    } else if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&ev)) {
+      auto form = std::find_if(form_streams.begin(), form_streams.end(),
+                               [&](const std::string& s) { return IdOfStream(s) == c->form || s == c->form; });
+      if (form != form_streams.end()) story.opinions_on_drafts.push_back(TellForm(log, *form));
+    } else if (const auto* s = std::get_if<resolution::ResolutionSigned>(&ev)) {
+      story.signature = SignatureStory{s->signer, s->signature.algorithm, s->signature.certificate, s->version,
+                                       e.recorded_at, log.Signature(e.position)};
+    } else if (const auto* p = std::get_if<resolution::ResolutionPromulgated>(&ev)) {
+      story.promulgated = {p->number, e.recorded_at};
+    } else if (const auto* dist = std::get_if<resolution::ResolutionDistributed>(&ev)) {
+      story.distributed_to = dist->recipients;
+    }
+  }
+  return story;
+}
+
+json FindingsJson(const std::vector<StoryFinding>& findings) {
+  json out = json::array();
+  for (const auto& f : findings) {
+    out.push_back({{"position", f.position}, {"stream", f.stream}, {"type", f.type}, {"reason", f.reason}});
+  }
+  return out;
+}
+
+json AttendanceJson(const AttendanceStory& a) {
+  json people = json::array();
+  for (const auto& p : a.people) {
+    people.push_back({{"person", p.person}, {"attendance", meeting::AttendanceName(p.attendance)},
+                      {"for_member", p.for_member}});
+  }
+  const auto& c = a.counts;
+  return {{"people", people},
+          {"counts", {{"in_room", c.in_room}, {"remote", c.remote}, {"substitute", c.substitute}, {"absent", c.absent}}},
+          {"summary", c.Sentence()}};
+}
+
+json VoteJson(const VoteStory& v) {
+  json out = {{"meeting", v.meeting}, {"vote", v.vote}, {"findings", FindingsJson(v.findings)}};
+  if (v.schedule) {
+    out["title"] = v.schedule->title;
+    out["starts_at"] = FormatRfc3339(v.schedule->starts_at);
+    out["place"] = v.schedule->place;
+  }
+  if (v.opened) {
+    const auto& q = *v.quorum_at_opening;
+    out["question"] = v.opened->question;
+    out["opened_at"] = FormatRfc3339(*v.opened_at);
+    out["opened_by"] = v.opened->chair;
+    out["quorum_at_opening"] = {{"members", q.members}, {"present", q.present}, {"required", q.required},
+                                {"met", q.met}, {"reasoning", q.reasoning}};
+  }
+  if (v.outcome) {
+    const auto& r = *v.outcome;
+    out["closed_at"] = FormatRfc3339(*v.closed_at);
+    out["tally"] = {{"for", r.for_votes},         {"against", r.against},       {"abstain", r.abstain},
+                    {"not_voted", r.not_voted},   {"for_in_room", r.for_in_room}, {"for_remote", r.for_remote},
+                    {"for_substitute", r.for_substitute}, {"electorate", r.electorate}};
+    out["rule"] = r.rule;
+    out["reasoning"] = r.reasoning;
+    out["passed"] = r.passed;
+  }
+  out["attendance"] = AttendanceJson(v.attendance);
+  json check_ins = json::array(), ballots = json::array();
+  for (const auto& c : v.check_ins) {
+    check_ins.push_back({{"person", c.person}, {"attendance", meeting::AttendanceName(c.attendance)},
+                         {"for_member", c.for_member}, {"at", FormatRfc3339(c.at)}, {"position", c.position}});
+  }
+  for (const auto& b : v.ballots) {
+    ballots.push_back({{"voter", b.voter}, {"cast_by", b.cast_by}, {"choice", meeting::ChoiceName(b.choice)},
+                       {"mode", meeting::AttendanceName(b.mode)}, {"at", FormatRfc3339(b.at)},
+                       {"position", b.position}, {"change", b.change}, {"signature", b.signature}});
+  }
+  out["check_ins"] = check_ins;
+  out["ballots"] = ballots;
+  out["quorum_at_close_of_session"] = v.quorum_at_close_of_session;
+  return out;
+}
+
+json FormJson(const FormStory& f) {
+  json out = {{"form", f.form}, {"findings", FindingsJson(f.findings)}}, answers = json::array();
+  if (f.content) {
+    out["title"] = f.content->title;
+    out["question"] = f.content->question;
+    out["drafted_by"] = f.drafted_by;
+  }
+  for (const auto& a : f.answers) {
+    answers.push_back({{"member", a.answer.member}, {"answer", forms::AnswerName(a.answer.answer)},
+                       {"text", a.answer.text}, {"revision", a.answer.revision}, {"at", FormatRfc3339(a.at)},
+                       {"signature", a.signature}});
+  }
+  if (f.approved_by) {
+    out["approved_by"] = *f.approved_by;
+    out["approval_signature"] = *f.approval_signature;
+  }
+  if (f.result) {
+    out["result"] = {{"in_favour", f.result->in_favour}, {"base", f.result->base}, {"adopted", f.result->adopted},
+                     {"reasoning", f.result->reasoning}};
+  }
+  if (f.decision) out["decision"] = {{"by", f.decision->by}, {"adopted", f.decision->adopted}, {"text", f.decision->decision}};
   out["answers"] = answers;
   return out;
 }
 
-}  // namespace
-
-Result<json> Explain(const es::EventStore& store, std::string_view what, std::string_view id) {
-  if (what == "vote") {
-    const auto slash = id.find('/');
-    if (slash == std::string_view::npos) return MakeError(ErrorCode::kInvalidArgument, "a vote is '<meeting>/<vote>'");
-    auto log = Gather(store, [&](const std::string& s) { return s.starts_with("meeting-"); });
-    if (!log.ok()) return log.error();
-    const std::string stream = StreamOf(*log, "meeting-", id.substr(0, slash));
-    if (stream.empty()) return MakeError(ErrorCode::kNotFound, "no meeting '" + std::string(id.substr(0, slash)) + "'");
-    json out = ExplainVoteIn(*log, stream, std::string(id.substr(slash + 1)));
-    for (const auto& f : log->unreadable) out["findings"].push_back(f);
-    return out;
-  }
-  if (what == "form") {
-    auto log = Gather(store, [&](const std::string& s) { return s.starts_with("form-"); });
-    if (!log.ok()) return log.error();
-    const std::string stream = StreamOf(*log, "form-", id);
-    if (stream.empty()) return MakeError(ErrorCode::kNotFound, "no opinion form '" + std::string(id) + "'");
-    json out = ExplainFormIn(*log, stream);
-    for (const auto& f : log->unreadable) out["findings"].push_back(f);
-    return out;
-  }
-  if (what != "resolution") return MakeError(ErrorCode::kInvalidArgument, "explain a resolution, a vote or a form");
-  const std::string stream = "resolution-" + std::string(id);
-  auto log = Gather(store, [](const std::string& s) {
-    return s.starts_with("resolution-") || s.starts_with("meeting-") || s.starts_with("form-");
-  });
-  if (!log.ok()) return log.error();
-  if (!log->streams.contains(stream)) return MakeError(ErrorCode::kNotFound, "no resolution '" + stream + "'");
-  json out = {{"resolution", stream}, {"findings", log->unreadable}}, versions = json::array(),
+json ResolutionJson(const ResolutionStory& r) {
+  json out = {{"resolution", r.resolution}, {"findings", FindingsJson(r.findings)}}, versions = json::array(),
        opinions = json::array();
-  for (const auto& e : log->streams.at(stream)) {
-    auto decoded = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
-    if (!decoded.ok()) {
-      out["findings"].push_back(Finding(e, decoded.error()));
-      continue;
-    }
-    const auto& ev = *decoded;
-    if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&ev)) {
-      out["title"] = d->title;
-      versions.push_back({{"version", 1}, {"author", d->author}, {"at", FormatRfc3339(e.recorded_at)}});
-      if (!d->vote.empty()) {
-        const std::string meeting = StreamOf(*log, "meeting-", d->meeting);
-        if (!meeting.empty()) out["vote"] = ExplainVoteIn(*log, meeting, d->vote);
-      }
-    } else if (const auto* r = std::get_if<resolution::ResolutionRevised>(&ev)) {
-      versions.push_back({{"version", r->version}, {"author", r->author}, {"at", FormatRfc3339(e.recorded_at)}});
-    } else if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&ev)) {
-      const std::string form = StreamOf(*log, "form-", c->form);
-      if (!form.empty()) opinions.push_back(ExplainFormIn(*log, form));
-    } else if (const auto* s = std::get_if<resolution::ResolutionSigned>(&ev)) {
-      out["signature"] = {{"signer", s->signer}, {"version", s->version}, {"algorithm", s->signature.algorithm},
-                          {"certificate", s->signature.certificate}, {"at", FormatRfc3339(e.recorded_at)},
-                          {"status", Signature(*log, e.position)}};
-    } else if (const auto* p = std::get_if<resolution::ResolutionPromulgated>(&ev)) {
-      out["promulgated"] = {{"number", p->number}, {"at", FormatRfc3339(e.recorded_at)}};
-    } else if (const auto* dist = std::get_if<resolution::ResolutionDistributed>(&ev)) {
-      out["distributed_to"] = dist->recipients;
-    }
+  if (r.title) out["title"] = *r.title;
+  for (const auto& v : r.versions) {
+    versions.push_back({{"version", v.version}, {"author", v.author}, {"at", FormatRfc3339(v.at)}});
   }
+  for (const auto& f : r.opinions_on_drafts) opinions.push_back(FormJson(f));
+  if (r.vote) out["vote"] = VoteJson(*r.vote);
+  if (r.signature) {
+    const auto& s = *r.signature;
+    out["signature"] = {{"signer", s.signer}, {"version", s.version}, {"algorithm", s.algorithm},
+                        {"certificate", s.certificate}, {"at", FormatRfc3339(s.at)}, {"status", s.status}};
+  }
+  if (r.promulgated) out["promulgated"] = {{"number", r.promulgated->first}, {"at", FormatRfc3339(r.promulgated->second)}};
+  if (r.distributed_to) out["distributed_to"] = *r.distributed_to;
   out["versions"] = versions;
   out["opinions_on_drafts"] = opinions;
   return out;
 }
 
-std::string ExplainText(const json& s) {
-  std::string out;
-  auto line = [&](const std::string& text) { out += text + "\n"; };
-  auto str = [](const json& j, const char* key) { return j.contains(key) && j[key].is_string() ? j[key].get<std::string>() : std::string(); };
-  auto vote_text = [&](const json& v) {
-    line("Meeting " + str(v, "meeting") + " \"" + str(v, "title") + "\", " + str(v, "starts_at"));
-    line("  attendance: " + str(v["attendance"], "summary"));
-    if (v.contains("quorum_at_opening")) line("  quorum when the vote opened: " + str(v["quorum_at_opening"], "reasoning"));
-    line("  question: " + str(v, "question"));
-    for (const auto& b : v["ballots"]) {
-      line("  ballot " + str(b, "at") + "  " + str(b, "voter") + (str(b, "cast_by") != str(b, "voter") ? " (by " + str(b, "cast_by") + ")" : "") +
-           ": " + str(b, "choice") + ", " + str(b, "mode") + (b["change"].get<bool>() ? ", changed" : "") +
-           ", signature " + str(b, "signature"));
+// Lines of text, one fact each.
+class Text {
+ public:
+  void Line(const std::string& text) { out_ += text + "\n"; }
+  std::string str() && { return std::move(out_); }
+
+  void Vote(const VoteStory& v) {
+    const std::string title = v.schedule ? v.schedule->title : "";
+    const std::string starts = v.schedule ? FormatRfc3339(v.schedule->starts_at) : "";
+    Line("Meeting " + v.meeting + " \"" + title + "\", " + starts);
+    Line("  attendance: " + v.attendance.counts.Sentence());
+    if (v.quorum_at_opening) Line("  quorum when the vote opened: " + v.quorum_at_opening->reasoning);
+    Line("  question: " + (v.opened ? v.opened->question : std::string()));
+    for (const auto& b : v.ballots) {
+      Line("  ballot " + FormatRfc3339(b.at) + "  " + b.voter + (b.cast_by != b.voter ? " (by " + b.cast_by + ")" : "") +
+           ": " + meeting::ChoiceName(b.choice) + ", " + meeting::AttendanceName(b.mode) +
+           (b.change ? ", changed" : "") + ", signature " + b.signature);
     }
-    if (v.contains("tally")) {
-      const auto& t = v["tally"];
-      line("  tally: " + std::to_string(t["for"].get<int>()) + " in favour (" + std::to_string(t["for_in_room"].get<int>()) +
-           " in the room, " + std::to_string(t["for_remote"].get<int>()) + " remote), " +
-           std::to_string(t["against"].get<int>()) + " against, " + std::to_string(t["abstain"].get<int>()) +
-           " abstaining, " + std::to_string(t["not_voted"].get<int>()) + " not voting");
-      line("  rule: " + str(v, "rule"));
-      line("  outcome: " + str(v, "reasoning"));
+    if (v.outcome) {
+      const auto& t = *v.outcome;
+      Line("  tally: " + std::to_string(t.for_votes) + " in favour (" + std::to_string(t.for_in_room) +
+           " in the room, " + std::to_string(t.for_remote) + " remote), " + std::to_string(t.against) +
+           " against, " + std::to_string(t.abstain) + " abstaining, " + std::to_string(t.not_voted) +
+           " not voting");
+      Line("  rule: " + t.rule);
+      Line("  outcome: " + t.reasoning);
     }
-  };
-  if (s.contains("resolution")) {
-    line("Resolution " + str(s, "resolution") + ": " + str(s, "title"));
-    for (const auto& v : s["versions"]) line("  draft version " + std::to_string(v["version"].get<int>()) + " by " + str(v, "author") + ", " + str(v, "at"));
-    for (const auto& f : s["opinions_on_drafts"]) {
-      line("  opinions on the draft (" + str(f, "form") + "):");
-      for (const auto& a : f["answers"]) line("    " + str(a, "member") + ": " + str(a, "answer") + " " + str(a, "text") + ", signature " + str(a, "signature"));
-    }
-    if (s.contains("vote")) vote_text(s["vote"]);
-    if (s.contains("signature")) {
-      line("  signed by " + str(s["signature"], "signer") + " (" + str(s["signature"], "algorithm") + "), " +
-           str(s["signature"], "at") + ", signature " + str(s["signature"], "status"));
-    }
-    if (s.contains("promulgated")) line("  promulgated as " + str(s["promulgated"], "number") + ", " + str(s["promulgated"], "at"));
-  } else if (s.contains("vote")) {
-    vote_text(s);
-  } else {
-    line("Opinion form " + str(s, "form") + ": " + str(s, "title"));
-    for (const auto& a : s["answers"]) line("  " + str(a, "member") + ": " + str(a, "answer") + ", signature " + str(a, "signature"));
-    if (s.contains("result")) line("  result: " + str(s["result"], "reasoning"));
   }
-  for (const auto& f : Findings(s)) {
-    line("FINDING at position " + std::to_string(f["position"].get<std::uint64_t>()) + " (" + str(f, "stream") + ", " +
-         str(f, "type") + "): " + str(f, "reason"));
+
+  void Resolution(const ResolutionStory& r) {
+    Line("Resolution " + r.resolution + ": " + r.title.value_or(""));
+    for (const auto& v : r.versions) {
+      Line("  draft version " + std::to_string(v.version) + " by " + v.author + ", " + FormatRfc3339(v.at));
+    }
+    for (const auto& f : r.opinions_on_drafts) {
+      Line("  opinions on the draft (" + f.form + "):");
+      for (const auto& a : f.answers) {
+        Line("    " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + " " + a.answer.text +
+             ", signature " + a.signature);
+      }
+    }
+    if (r.vote) Vote(*r.vote);
+    if (r.signature) {
+      Line("  signed by " + r.signature->signer + " (" + r.signature->algorithm + "), " +
+           FormatRfc3339(r.signature->at) + ", signature " + r.signature->status);
+    }
+    if (r.promulgated) {
+      Line("  promulgated as " + r.promulgated->first + ", " + FormatRfc3339(r.promulgated->second));
+    }
   }
-  return out;
+
+  void Form(const FormStory& f) {
+    Line("Opinion form " + f.form + ": " + (f.content ? f.content->title : std::string()));
+    for (const auto& a : f.answers) {
+      Line("  " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + ", signature " + a.signature);
+    }
+    if (f.result) Line("  result: " + f.result->reasoning);
+  }
+
+ private:
+  std::string out_;
+};
+
+}  // namespace
+
+Result<Story> Explain(const es::EventStore& store, std::string_view what, std::string_view id) {
+  const std::string object(what == "vote" ? id.substr(0, id.find('/')) : id);
+  if (what == "resolution") {
+    ECAB_TRY_LET(story, TellResolution(store, object));
+    return Story(std::move(*story));
+  }
+  if (what != "vote" && what != "form") {
+    return MakeError(ErrorCode::kInvalidArgument, "explain a resolution, a vote or a form");
+  }
+  if (what == "vote" && id.find('/') == std::string_view::npos) {
+    return MakeError(ErrorCode::kInvalidArgument, "a vote is '<meeting>/<vote>'");
+  }
+  const ObjectKind kind = what == "vote" ? ObjectKind::kMeeting : ObjectKind::kForm;
+  StoryLog log;
+  ECAB_TRY_LET(stream, ObjectStream(log, store, kind, object));
+  if (stream->empty()) {
+    return MakeError(ErrorCode::kNotFound,
+                     std::string(what == "vote" ? "no meeting '" : "no opinion form '") + object + "'");
+  }
+  ECAB_TRY(log.CheckSignatures(store));
+  const auto unreadable = log.Unreadable({*stream});
+  if (what == "vote") {
+    VoteStory story = TellVote(log, *stream, std::string(id.substr(id.find('/') + 1)));
+    story.findings.insert(story.findings.end(), unreadable.begin(), unreadable.end());
+    return Story(std::move(story));
+  }
+  FormStory story = TellForm(log, *stream);
+  story.findings.insert(story.findings.end(), unreadable.begin(), unreadable.end());
+  return Story(std::move(story));
 }
 
-json Findings(const json& story) {
-  json all = json::array();
-  auto take = [&](const json& part) {
-    if (part.is_object() && part.contains("findings")) {
-      for (const auto& f : part["findings"]) all.push_back(f);
-    }
-  };
-  take(story);
-  if (story.contains("vote") && story["vote"].is_object()) take(story["vote"]);
-  if (story.contains("opinions_on_drafts")) {
-    for (const auto& f : story["opinions_on_drafts"]) take(f);
+json StoryJson(const Story& story) {
+  return std::visit(
+      [](const auto& s) -> json {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, ResolutionStory>) return ResolutionJson(s);
+        if constexpr (std::is_same_v<S, VoteStory>) return VoteJson(s);
+        if constexpr (std::is_same_v<S, FormStory>) return FormJson(s);
+      },
+      story);
+}
+
+std::string ExplainText(const Story& story) {
+  Text text;
+  std::visit(
+      [&](const auto& s) {
+        using S = std::decay_t<decltype(s)>;
+        if constexpr (std::is_same_v<S, ResolutionStory>) text.Resolution(s);
+        if constexpr (std::is_same_v<S, VoteStory>) text.Vote(s);
+        if constexpr (std::is_same_v<S, FormStory>) text.Form(s);
+      },
+      story);
+  for (const auto& f : Findings(story)) {
+    text.Line("FINDING at position " + std::to_string(f.position) + " (" + f.stream + ", " + f.type + "): " + f.reason);
+  }
+  return std::move(text).str();
+}
+
+std::vector<StoryFinding> Findings(const Story& story) {
+  std::vector<StoryFinding> all;
+  auto take = [&](const std::vector<StoryFinding>& part) { all.insert(all.end(), part.begin(), part.end()); };
+  if (const auto* r = std::get_if<ResolutionStory>(&story)) {
+    take(r->findings);
+    if (r->vote) take(r->vote->findings);
+    for (const auto& f : r->opinions_on_drafts) take(f.findings);
+  } else if (const auto* v = std::get_if<VoteStory>(&story)) {
+    take(v->findings);
+  } else {
+    take(std::get<FormStory>(story).findings);
   }
   return all;
 }

@@ -49,7 +49,7 @@ TEST(ExplainAttendance, ExplainTheMeetingViewAndTheMinutesCountEachPersonOnce) {
 
   auto story = Explain(*store, "vote", "meeting-1/vote-1");
   ASSERT_TRUE(story.ok());
-  const json& counts = (*story)["attendance"]["counts"];
+  const json counts = StoryJson(*story)["attendance"]["counts"];
   const json expected = {{"in_room", 21}, {"remote", 1}, {"substitute", 1}, {"absent", 5}};
   EXPECT_EQ(counts, expected);
   EXPECT_EQ(view, expected) << "the meeting view counts otherwise";
@@ -74,9 +74,9 @@ TEST(ExplainAttendance, AnEventExplainCannotReadIsAFindingWithItsPosition) {
   ASSERT_TRUE(appended.ok());
   auto story = Explain(*store, "resolution", "nq-eid");
   ASSERT_TRUE(story.ok());
-  const json findings = Findings(*story);
+  const auto findings = Findings(*story);
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0]["position"], appended->last_position);
+  EXPECT_EQ(findings[0].position, appended->last_position);
   EXPECT_NE(ExplainText(*story).find("FINDING at position " + std::to_string(appended->last_position)),
             std::string::npos);
 }

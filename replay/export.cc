@@ -72,13 +72,11 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
   std::map<std::string, std::vector<std::string>> circulated;
   std::set<std::string> documents;
   for (std::uint64_t next = 1; next <= store.head_position();) {
-    auto events = store.ReadAll(next, 8192);
-    if (!events.ok()) return events.error();
+    ECAB_TRY_LET(events, store.ReadAll(next, 8192));
     if (events->empty()) break;
     for (const auto& e : *events) {
       if (e.type == meeting::MeetingScheduled::kType || e.type == meeting::AgendaItemAdded::kType) {
-        auto d = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!d.ok()) return d.error();
+        ECAB_TRY_LET(d, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
         if (const auto* s = std::get_if<meeting::MeetingScheduled>(&*d); s && s->meeting == meeting_id) {
           scope.meeting_stream = e.stream;
           scope.body = e.body;
@@ -87,8 +85,7 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
           documents.insert(a->documents.begin(), a->documents.end());
         }
       } else if (e.type == resolution::ResolutionDrafted::kType || e.type == resolution::ResolutionCirculated::kType) {
-        auto d = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!d.ok()) return d.error();
+        ECAB_TRY_LET(d, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
         if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*d)) resolution_meeting[e.stream] = r->meeting;
         if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*d)) circulated[e.stream].push_back(c->form);
       }
@@ -197,8 +194,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   if (auto why = IdProblem(request.meeting); !why.empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the meeting id '" + request.meeting + "' " + why);
   }
-  auto scope = FindScope(store, request.meeting, request.progress);
-  if (!scope.ok()) return scope.error();
+  ECAB_TRY_LET(scope, FindScope(store, request.meeting, request.progress));
   // Second pass: the record's events, the signed acts among them, the states.
   ActCollector collector;
   std::vector<es::RecordedEvent> events;
@@ -208,26 +204,21 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   std::map<std::string, documents::Document> docs;
   std::vector<std::string> speakers;
   for (std::uint64_t next = 1; next <= store.head_position();) {
-    auto batch = store.ReadAll(next, 8192);
-    if (!batch.ok()) return batch.error();
+    ECAB_TRY_LET(batch, store.ReadAll(next, 8192));
     if (batch->empty()) break;
     for (auto& e : *batch) {
-      auto check = collector.Feed(e);
-      if (!check.ok()) return check.error();
+      ECAB_TRY_LET(check, collector.Feed(e));
       if (!scope->streams.contains(e.stream)) continue;
       if (check->has_value()) acts.emplace(e.position, std::move(**check));
       if (e.stream == scope->meeting_stream) {
-        auto d = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!d.ok()) return d.error();
+        ECAB_TRY_LET(d, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
         if (const auto* g = std::get_if<meeting::FloorGranted>(&*d)) speakers.push_back(g->person);
         m = meeting::Evolve(std::move(m), *d);
       } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
-        auto d = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!d.ok()) return d.error();
+        ECAB_TRY_LET(d, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
         resolutions[e.stream] = resolution::Evolve(std::move(resolutions[e.stream]), *d);
       } else if (KindOfStream(e.stream) == ObjectKind::kDocument) {
-        auto d = documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload);
-        if (!d.ok()) return d.error();
+        ECAB_TRY_LET(d, documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload));
         docs[e.stream] = documents::Evolve(std::move(docs[e.stream]), *d);
       }
       events.push_back(std::move(e));
@@ -237,7 +228,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   auto body = collector.body(scope->body);
   if (!body) return MakeError(ErrorCode::kNotFound, "the meeting's body is not in the log");
-  if (auto s = CheckAccess(*body, m, docs, request.requester); !s.ok()) return s.error();
+  ECAB_TRY(CheckAccess(*body, m, docs, request.requester));
   // The body's events matter up to the end of the meeting's record.
   std::uint64_t last = 0;
   for (const auto& e : events) {
@@ -245,21 +236,18 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   std::erase_if(events, [&](const es::RecordedEvent& e) { return KindOfStream(e.stream) == ObjectKind::kBody && e.position > last; });
 
-  auto covering = LatestHeadCovering(store, last);
-  if (!covering.ok()) return covering.error();
+  ECAB_TRY_LET(covering, LatestHeadCovering(store, last));
   const std::optional<es::TreeHead>& head = *covering;
   if (!head) {
     return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " + std::to_string(last) +
                                                     " yet; the server signs one periodically");
   }
-  auto leaves = es::LogLeaves(store, head->size);
-  if (!leaves.ok()) return leaves.error();
+  ECAB_TRY_LET(leaves, es::LogLeaves(store, head->size));
 
   Files files;
   std::string jsonl, proofs;
   for (const auto& e : events) {
-    auto record = store.ReadRecord(e.position);
-    if (!record.ok()) return record.error();
+    ECAB_TRY_LET(record, store.ReadRecord(e.position));
     json j = {{"position", e.position}, {"stream", e.stream}, {"version", e.version}, {"type", e.type},
               {"schema_version", e.schema_version}, {"recorded_at", FormatRfc3339(e.recorded_at)}, {"body", e.body},
               {"actor", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of},
@@ -282,8 +270,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
                                                                         : a->second.act.value;
     }
     jsonl += j.dump() + "\n";
-    auto path = es::InclusionProof(*leaves, e.position - 1, head->size);
-    if (!path.ok()) return path.error();
+    ECAB_TRY_LET(path, es::InclusionProof(*leaves, e.position - 1, head->size));
     json proof = {{"position", e.position}, {"leaf_index", e.position - 1}, {"tree_size", head->size},
                   {"event_hash", es::ToHex(e.hash)}, {"path", json::array()}};
     for (const auto& h : *path) proof["path"].push_back(es::ToHex(h));
@@ -358,12 +345,11 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
 
   const bool tar = request.out.extension() == ".tar";
   const std::string root = request.root.empty() ? request.out.stem().string() : request.root;
-  if (auto s = CheckMembers(files); !s.ok()) return s.error();
+  ECAB_TRY(CheckMembers(files));
   if (tar && !UnsafeMember(root).empty()) {
     return MakeError(ErrorCode::kInvalidArgument, "the bag's top folder '" + root + "' is not a plain name");
   }
-  auto written = tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files);
-  if (!written.ok()) return written.error();
+  ECAB_TRY_LET(written, tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files));
   return ExportSummary{events.size(), acts.size(), head->size, files.size()};
 }
 

@@ -23,8 +23,7 @@ Result<std::shared_ptr<const CertificateFacts>> FactsCache::Get(const std::share
     std::lock_guard g(mu_);
     if (auto it = facts_.find(key); it != facts_.end()) return it->second.facts;
   }
-  auto facts = InspectCertificate(der, body->anchor_der, body->crl_der);
-  if (!facts.ok()) return facts.error();
+  ECAB_TRY_LET(facts, InspectCertificate(der, body->anchor_der, body->crl_der));
   auto shared = std::make_shared<const CertificateFacts>(std::move(facts).value());
   std::lock_guard g(mu_);
   return facts_.emplace(std::move(key), Entry{body, std::move(shared)}).first->second.facts;
@@ -40,8 +39,7 @@ Status Check(const ActCheck& c, FactsCache* cache) {
   if (der == nullptr) {
     return MakeError(ErrorCode::kBadSignature, "certificate " + c.act.certificate + " is not enrolled for '" + c.signer + "'");
   }
-  auto facts = cache->Get(c.body, c.act.certificate, *der);
-  if (!facts.ok()) return facts.error();
+  ECAB_TRY_LET(facts, cache->Get(c.body, c.act.certificate, *der));
   return VerifyWithFacts(**facts, c.act, c.payload);
 }
 
@@ -60,15 +58,13 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
   const std::string_view s = e.stream;
   std::optional<ActCheck> out;
   if (KindOfStream(s) == ObjectKind::kBody) {
-    auto event = Decoded(directory::DirectoryDecoder(), e);
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, Decoded(directory::DirectoryDecoder(), e));
     // Copy on write: acts already collected keep the body they were signed under.
     auto next = std::make_shared<directory::Body>(check.body ? *check.body : directory::Body{});
     *next = directory::Evolve(std::move(*next), *event);
     bodies_[e.body] = std::move(next);
   } else if (KindOfStream(s) == ObjectKind::kForm) {
-    auto event = Decoded(forms::FormDecoder(), e);
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, Decoded(forms::FormDecoder(), e));
     forms::Form& form = forms_[e.stream];
     if (const auto* a = std::get_if<forms::AnswerGiven>(&*event)) {
       check.signer = a->member;
@@ -84,8 +80,7 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
     }
     form = forms::Evolve(std::move(form), *event);
   } else if (KindOfStream(s) == ObjectKind::kResolution) {
-    auto event = Decoded(resolution::ResolutionDecoder(), e);
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, Decoded(resolution::ResolutionDecoder(), e));
     resolution::Resolution& r = resolutions_[e.stream];
     if (const auto* signed_ = std::get_if<resolution::ResolutionSigned>(&*event)) {
       check.signer = signed_->signer;
@@ -96,8 +91,7 @@ Result<std::optional<ActCheck>> ActCollector::Feed(const es::RecordedEvent& e) {
     }
     r = resolution::Evolve(std::move(r), *event);
   } else if (KindOfStream(s) == ObjectKind::kMeeting) {
-    auto event = Decoded(meeting::MeetingDecoder(), e);
-    if (!event.ok()) return event.error();
+    ECAB_TRY_LET(event, Decoded(meeting::MeetingDecoder(), e));
     if (const auto* sch = std::get_if<meeting::MeetingScheduled>(&*event)) meeting_ids_[e.stream] = sch->meeting;
     if (const auto* b = std::get_if<meeting::BallotCast>(&*event)) {
       check.signer = b->cast_by;

@@ -9,11 +9,9 @@ namespace ecab::replay {
 Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& store) {
   std::vector<RecordedTreeHead> out;
   for (std::uint64_t from = 1;;) {
-    auto events = store.ReadStream(log::kStream, from, es::Direction::kForward, 1000);
-    if (!events.ok()) return events.error();
+    ECAB_TRY_LET(events, store.ReadStream(log::kStream, from, es::Direction::kForward, 1000));
     for (const auto& e : *events) {
-      auto decoded = log::LogDecoder().Decode(e.type, e.schema_version, e.payload);
-      if (!decoded.ok()) return decoded.error();
+      ECAB_TRY_LET(decoded, log::LogDecoder().Decode(e.type, e.schema_version, e.payload));
       if (!std::holds_alternative<log::TreeHeadSigned>(*decoded)) continue;
       const auto& t = std::get<log::TreeHeadSigned>(*decoded);
       es::TreeHead head{t.size, {}, t.time, t.key_id, t.signature};
@@ -27,8 +25,7 @@ Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& st
 }
 
 Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store, std::uint64_t position) {
-  auto heads = RecordedTreeHeads(store);
-  if (!heads.ok()) return heads.error();
+  ECAB_TRY_LET(heads, RecordedTreeHeads(store));
   std::optional<es::TreeHead> best;
   for (const auto& h : *heads) {
     if (h.head.size >= position) best = h.head;
@@ -38,12 +35,10 @@ Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& sto
 
 Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
                                                    Timestamp now, const std::filesystem::path& witness) {
-  auto heads = RecordedTreeHeads(store);
-  if (!heads.ok()) return heads.error();
+  ECAB_TRY_LET(heads, RecordedTreeHeads(store));
   const std::uint64_t size = store.head_position();
   if (!witness.empty()) {
-    auto claim = es::ReadWitness(witness);
-    if (!claim.ok()) return claim.error();
+    ECAB_TRY_LET(claim, es::ReadWitness(witness));
     if (claim->has_value() && (*claim)->size > size) {
       return MakeError(ErrorCode::kCorruption, "will not sign a tree head of size " + std::to_string(size) +
                                                    ": the witness " + witness.string() + " holds one of size " +
@@ -52,15 +47,12 @@ Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const 
   }
   // The last head's own record is the one event it cannot cover.
   if (size == 0 || (!heads->empty() && heads->back().head.size + 1 >= size)) return std::optional<es::TreeHead>();
-  auto root = es::LogRoot(store, size);
-  if (!root.ok()) return root.error();
-  auto head = signer.Sign(size, *root, now);
-  if (!head.ok()) return head.error();
+  ECAB_TRY_LET(root, es::LogRoot(store, size));
+  ECAB_TRY_LET(head, signer.Sign(size, *root, now));
   if (!witness.empty()) {
-    auto last = store.ReadHashes(size, 1);
-    if (!last.ok()) return last.error();
+    ECAB_TRY_LET(last, store.ReadHashes(size, 1));
     if (last->empty()) return MakeError(ErrorCode::kCorruption, "no event at position " + std::to_string(size));
-    if (auto s = es::AppendWitnessHead(witness, *head, last->front()); !s.ok()) return s.error();
+    ECAB_TRY(es::AppendWitnessHead(witness, *head, last->front()));
   }
   const log::TreeHeadSigned event{size, std::string(reinterpret_cast<const char*>(head->root.data()), 32), head->time,
                                   head->key_id, head->signature};
@@ -71,8 +63,7 @@ Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const 
   r.command_id = "tree-head:" + std::to_string(size);
   r.actor = {"log", "admin", ""};
   r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
-  auto appended = store.Append(std::move(r));
-  if (!appended.ok()) return appended.error();
+  ECAB_TRY_LET(appended, store.Append(std::move(r)));
   return std::optional<es::TreeHead>(*head);
 }
 
@@ -86,8 +77,7 @@ Status RecordSalvage(es::EventStore& store, const std::filesystem::path& witness
   r.command_id = "salvage:" + std::to_string(note.kept) + ":" + std::to_string(ToMicros(now));
   r.actor = {"log", "admin", ""};
   r.events.push_back({encoded.type, encoded.schema_version, encoded.bytes, std::nullopt});
-  auto appended = store.Append(std::move(r));
-  if (!appended.ok()) return appended.error();
+  ECAB_TRY_LET(appended, store.Append(std::move(r)));
   if (witness.empty()) return Ok{};
   return es::AppendWitnessSalvage(witness, note, now);
 }

@@ -135,11 +135,9 @@ Result<HeadCheck> CheckAgainstHead(const es::EventStore& store, const es::TreeHe
                  std::to_string(out.new_size + 1) + ".." + std::to_string(head.size) + " are lost";
     return out;
   }
-  auto leaves = es::LogLeaves(store, out.new_size);
-  if (!leaves.ok()) return leaves.error();
+  ECAB_TRY_LET(leaves, es::LogLeaves(store, out.new_size));
   out.new_root = es::MerkleRoot(*leaves);
-  auto proof = es::ConsistencyProof(*leaves, head.size, out.new_size);
-  if (!proof.ok()) return proof.error();
+  ECAB_TRY_LET(proof, es::ConsistencyProof(*leaves, head.size, out.new_size));
   out.proof = std::move(proof).value();
   if (!es::VerifyConsistency(head.size, out.new_size, head.root, out.new_root, out.proof)) {
     out.reason = "the log diverges from the tree head of size " + std::to_string(head.size) + " signed " +
@@ -156,8 +154,7 @@ Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, con
                               std::string_view log_public_pem, const std::filesystem::path& witness) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   AuditReport report;
-  auto chain = store.Verify();
-  if (!chain.ok()) return chain.error();
+  ECAB_TRY_LET(chain, store.Verify());
   for (const auto& f : chain->faults) report.findings.push_back({f.position, "chain", f.reason});
   const std::uint64_t head = store.head_position();
   ActCollector collector;

@@ -8,35 +8,11 @@
 #include <span>
 #include <string_view>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 
 namespace ecab {
-
-enum class Action : std::uint8_t {
-  // body
-  kCreateBody, kEnrollPerson, kRemovePerson, kEnrollCertificate, kSetPolicy, kSetTrustAnchor,
-  kPublishRevocationList, kDelegateApprover, kAssignResolutionNumber,
-  // documents
-  kRegisterDocument, kAddDocumentVersion,
-  // opinion forms
-  kDraftForm, kReviseForm, kSubmitForm, kApproveForm, kReturnForm, kIssueForm, kAnswerForm,
-  kCloseForm, kSubmitFormResult, kRecordFormDecision,
-  // meetings
-  kScheduleMeeting, kAddAgendaItem, kReorderAgenda, kInvite, kRsvp, kGiveItemOpinion,
-  kPreRegisterToSpeak, kMarkDocumentStudied, kOpenSession, kCheckIn, kTakeUpItem, kCloseItem,
-  kComment, kRequestFloor, kWithdrawFloorRequest, kGrantFloor, kEndFloor, kOpenVote, kCastBallot,
-  kCloseVote, kCloseSession,
-  // resolutions
-  kDraftResolution, kReviseResolution, kCirculateResolution, kSubmitResolution, kSignResolution,
-  kPromulgateResolution, kDistributeResolution,
-  // reminders and document access
-  kRecordReminder, kGrantDocumentAccess,
-  // the certificate lifecycle (appended: the values are not persisted, but keep the order)
-  kRequestCertificate, kDecideCertificateRequest, kRevokeCertificate,
-  // people's contact details
-  kSetContact,
-};
 
 // "cast_ballot", … for messages and the API.
 std::string_view ActionName(Action a);

@@ -11,8 +11,6 @@ namespace {
 
 using Events = std::vector<DirectoryEvent>;
 
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 bool Active(const Tenure& t, Timestamp at) { return t.from <= at && (!t.until || at < *t.until); }
 
 Result<Events> DecideCreate(const Body& body, const CreateBody& c, const CommandContext& ctx) {
@@ -103,17 +101,6 @@ Result<Events> DecideNumber(const Body& body, const AssignResolutionNumber& c, c
   const std::uint32_t seq = (last == body.last_number.end() ? 0 : last->second) + 1;
   return Events{ResolutionNumberAssigned{c.resolution, c.year, seq,
                                          std::to_string(seq) + "/" + body.resolution_suffix}};
-}
-
-Action ActionOf(const BodyCommand& c) {
-  static constexpr Action kActions[] = {
-      Action::kCreateBody,        Action::kEnrollPerson,          Action::kRemovePerson,
-      Action::kEnrollCertificate, Action::kSetPolicy,             Action::kSetTrustAnchor,
-      Action::kPublishRevocationList, Action::kDelegateApprover, Action::kAssignResolutionNumber,
-      Action::kRequestCertificate, Action::kDecideCertificateRequest, Action::kDecideCertificateRequest,
-      Action::kRevokeCertificate,     Action::kSetContact};
-  static_assert(std::size(kActions) == std::variant_size_v<BodyCommand>, "one action per body command");
-  return kActions[c.index()];
 }
 
 }  // namespace
@@ -212,7 +199,7 @@ Status Body::VerifyAct(std::string_view signer, const SignedAct& act, std::strin
 }
 
 Result<Events> Decide(const Body& body, const BodyCommand& command, const CommandContext& ctx) {
-  if (auto s = Authorize(body, ctx, ActionOf(command)); !s.ok()) return s.error();
+  ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (!body.exists && !std::holds_alternative<CreateBody>(command)) {
     return Refuse(ErrorCode::kNotFound, "the body does not exist");
   }

@@ -10,6 +10,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/events.h"
 #include "domain/signing/signed_act.h"
@@ -85,6 +86,7 @@ struct Body {
 // Founds a body with its first admin (the actor when none is named) and,
 // when given, its policy and trust anchor: all in the body's first append.
 struct CreateBody {
+  static constexpr Action kAction = Action::kCreateBody;
   std::string body, name, name_vi, resolution_suffix;
   BodyKind kind = BodyKind::kOther;
   std::string admin{}, admin_office{}, admin_office_vi{};  // admin empty: the actor
@@ -93,31 +95,39 @@ struct CreateBody {
   std::string anchor_der{};  // empty: set later
 };
 struct EnrollPerson {
+  static constexpr Action kAction = Action::kEnrollPerson;
   std::string person, office, office_vi;
   Role role = Role::kMember;
 };
 struct RemovePerson {
+  static constexpr Action kAction = Action::kRemovePerson;
   std::string person;
 };
 struct EnrollCertificate {
+  static constexpr Action kAction = Action::kEnrollCertificate;
   std::string person;
   std::string der;
 };
 struct SetPolicy {
+  static constexpr Action kAction = Action::kSetPolicy;
   Policy policy;
   bool late_substitution = false;  // substitutes may be named after the session opened
 };
 struct SetTrustAnchor {
+  static constexpr Action kAction = Action::kSetTrustAnchor;
   std::string der;
 };
 struct PublishRevocationList {
+  static constexpr Action kAction = Action::kPublishRevocationList;
   std::string der;
 };
 struct DelegateApprover {
+  static constexpr Action kAction = Action::kDelegateApprover;
   std::string person;
   bool granted = true;
 };
 struct AssignResolutionNumber {
+  static constexpr Action kAction = Action::kAssignResolutionNumber;
   std::string resolution;
   std::int32_t year = 0;
 };
@@ -127,26 +137,31 @@ struct AssignResolutionNumber {
 // node's CA issued it) or later (an external CA did); it is enrolled as by
 // EnrollCertificate. Revocation: the admin, or the holder (a lost device).
 struct RequestCertificate {
+  static constexpr Action kAction = Action::kRequestCertificate;
   std::string request, person, device;
   std::string csr_der;          // PKCS#10, DER
   std::string renews{};         // the holder's certificate it replaces, or ""
 };
 struct DecideCertificateRequest {
+  static constexpr Action kAction = Action::kDecideCertificateRequest;
   std::string request;
   bool approved = false;
   std::string reason{};           // required to reject
   std::string certificate_der{};  // issued with the approval by the node's CA, or "" (external CA)
 };
 struct SupplyCertificate {
+  static constexpr Action kAction = Action::kDecideCertificateRequest;
   std::string request;
   std::string der;  // the certificate the external CA issued for an approved request
 };
 struct RevokeCertificate {
+  static constexpr Action kAction = Action::kRevokeCertificate;
   std::string person, fingerprint, reason;
   std::string crl_der{};  // the node CA's new revocation list, or "" (the CA publishes its own)
 };
 // The admin records how a person is reached (ContactSet, whole).
 struct SetContact {
+  static constexpr Action kAction = Action::kSetContact;
   ContactSet contact;
 };
 using BodyCommand = std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollCertificate, SetPolicy,

@@ -5,24 +5,16 @@
 #include <gtest/gtest.h>
 
 #include "domain/authz/authorization.h"
+#include "domain/directory/expect_refused.h"
 #include "domain/directory/testing.h"
 
 namespace ecab::directory {
 namespace {
 
 using testing::June24;
+using testing::As;
+using testing::ExpectRefused;
 using testing::World;
-
-Result<std::vector<DirectoryEvent>> As(World& w, const BodyCommand& c, const std::string& actor, Role role,
-                                       Timestamp now = June24()) {
-  return Decide(w.body, c, w.Ctx(actor, role, now));
-}
-
-void ExpectRefused(const Result<std::vector<DirectoryEvent>>& r, ErrorCode code, const std::string& fragment) {
-  ASSERT_FALSE(r.ok()) << "expected a refusal: " << fragment;
-  EXPECT_EQ(r.error().code, code) << r.error().message;
-  EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
-}
 
 TEST(Body, CreatingABodyMakesItsCreatorTheFirstAdminAndOnlyOnce) {
   Body empty;

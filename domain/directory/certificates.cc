@@ -9,8 +9,6 @@ namespace {
 using Events = std::vector<DirectoryEvent>;
 using Status = CertificateRequest::Status;
 
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 // The request `id`, or why it cannot be acted on in state `wanted`.
 Result<const CertificateRequest*> Find(const Body& body, const std::string& id, Status wanted) {
   auto it = body.certificate_requests.find(id);
@@ -71,8 +69,7 @@ Result<Events> DecideRequest(const Body& body, const RequestCertificate& c, cons
   if (body.certificate_requests.contains(c.request)) {
     return Refuse(ErrorCode::kAlreadyExists, "certificate request '" + c.request + "' already exists");
   }
-  auto facts = InspectCertificateRequest(c.csr_der);
-  if (!facts.ok()) return facts.error();
+  ECAB_TRY_LET(facts, InspectCertificateRequest(c.csr_der));
   if (!c.renews.empty() && body.CertificateDer(c.person, c.renews) == nullptr) {
     return Refuse(ErrorCode::kNotFound, "certificate " + c.renews + " is not enrolled for '" + c.person + "'");
   }
@@ -85,8 +82,7 @@ Result<Events> DecideRequest(const Body& body, const RequestCertificate& c, cons
 }
 
 Result<Events> DecideOnRequest(const Body& body, const DecideCertificateRequest& c, const CommandContext& ctx) {
-  auto r = Find(body, c.request, Status::kPending);
-  if (!r.ok()) return r.error();
+  ECAB_TRY_LET(r, Find(body, c.request, Status::kPending));
   if (!c.approved) {
     if (c.reason.empty()) return Refuse(ErrorCode::kInvalidArgument, "say why the request is rejected");
     return Events{CertificateRequestDecided{c.request, false, c.reason}};
@@ -101,8 +97,7 @@ Result<Events> DecideOnRequest(const Body& body, const DecideCertificateRequest&
 }
 
 Result<Events> DecideSupply(const Body& body, const SupplyCertificate& c, const CommandContext& ctx) {
-  auto r = Find(body, c.request, Status::kApproved);
-  if (!r.ok()) return r.error();
+  ECAB_TRY_LET(r, Find(body, c.request, Status::kApproved));
   if (auto problem = IssuedProblem(body, **r, c.der, ctx); !problem.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, problem);
   }

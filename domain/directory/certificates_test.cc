@@ -7,6 +7,7 @@
 #include <openssl/bn.h>
 #include <openssl/ecdsa.h>
 
+#include "domain/directory/expect_refused.h"
 #include "domain/directory/testing.h"
 #include "domain/signing/certificate_request.h"
 #include "domain/signing/verify.h"
@@ -18,20 +19,12 @@ using testing::June24;
 using testing::KeyType;
 using testing::MakeKey;
 using testing::MakeRequest;
+using testing::As;
+using testing::ExpectRefused;
 using testing::World;
 
 const Timestamp kNow = June24();
 const Timestamp kYearLater = June24() + std::chrono::days(365);
-
-Result<std::vector<DirectoryEvent>> As(World& w, const BodyCommand& c, const std::string& actor, Role role) {
-  return Decide(w.body, c, w.Ctx(actor, role, kNow));
-}
-
-void ExpectRefused(const Result<std::vector<DirectoryEvent>>& r, ErrorCode code, const std::string& fragment) {
-  ASSERT_FALSE(r.ok()) << "expected a refusal: " << fragment;
-  EXPECT_EQ(r.error().code, code) << r.error().message;
-  EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
-}
 
 SigningPayload Ballot(const std::string& signer) {
   return SigningPayload{"gov-vn", "ballot", "meeting-1/vote-1", 0, signer, "", "for", "", "api:" + signer + ":k1",

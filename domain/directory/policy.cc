@@ -28,14 +28,10 @@ std::string PolicyProblem(const Policy& p) {
   if (bad_fraction(p.majority) || p.majority.num == p.majority.den) {
     return "majority must be a fraction in (0, 1)";
   }
-  const auto basis = static_cast<int>(p.basis);
-  const auto tie = static_cast<int>(p.tie);
-  const auto silence = static_cast<int>(p.silence);
-  const auto cls = static_cast<int>(p.max_classification);
-  if (basis < 1 || basis > 3) return "unknown majority basis";
-  if (tie < 1 || tie > 2) return "unknown tie rule";
-  if (silence < 1 || silence > 3) return "unknown silence rule";
-  if (cls < 1 || cls > 4) return "unknown classification";
+  if (!IsValid(p.basis)) return "unknown majority basis";
+  if (!IsValid(p.tie)) return "unknown tie rule";
+  if (!IsValid(p.silence)) return "unknown silence rule";
+  if (!IsValid(p.max_classification)) return "unknown classification";
   return "";
 }
 

@@ -41,6 +41,44 @@ enum class Urgency : std::uint8_t {
   kExpress = 4,
 };
 
+// True for the values declared above (enums read from requests and records
+// may hold any number).
+constexpr bool IsValid(MajorityBasis v) {
+  switch (v) {
+    case MajorityBasis::kAllMembers: case MajorityBasis::kMembersPresent: case MajorityBasis::kVotesCast:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(TieRule v) {
+  switch (v) {
+    case TieRule::kChairDecides: case TieRule::kFails:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(Silence v) {
+  switch (v) {
+    case Silence::kConsent: case Silence::kAbstention: case Silence::kNotCounted:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(Classification v) {
+  switch (v) {
+    case Classification::kNormal: case Classification::kConfidential: case Classification::kSecret: case Classification::kTopSecret:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(Urgency v) {
+  switch (v) {
+    case Urgency::kNormal: case Urgency::kUrgent: case Urgency::kVeryUrgent: case Urgency::kExpress:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+
 std::string ClassificationName(Classification c);
 std::string UrgencyName(Urgency u);
 

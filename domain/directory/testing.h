@@ -58,4 +58,11 @@ State FoldAll(State state, const std::vector<Event>& events, Fn evolve) {
   return state;
 }
 
+// `c` as `actor`, holding `role`, decides at `now` on `w`'s body.
+inline Result<std::vector<directory::DirectoryEvent>> As(World& w, const directory::BodyCommand& c,
+                                                         const std::string& actor, Role role,
+                                                         Timestamp now = June24()) {
+  return directory::Decide(w.body, c, w.Ctx(actor, role, now));
+}
+
 }  // namespace ecab::testing

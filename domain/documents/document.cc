@@ -7,8 +7,6 @@ namespace {
 
 using Events = std::vector<DocumentEvent>;
 
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 bool IsHexSha256(std::string_view s) {
   if (s.size() != 64) return false;
   for (char c : s) {
@@ -21,19 +19,14 @@ bool IsHexSha256(std::string_view s) {
 
 Result<Events> Decide(const Document& d, const DocumentCommand& command, const CommandContext& ctx,
                       const directory::Body& body) {
-  static constexpr Action kActions[] = {Action::kRegisterDocument, Action::kAddDocumentVersion,
-                                        Action::kGrantDocumentAccess};
-  const Action action = kActions[command.index()];
-  if (auto s = Authorize(body, ctx, action); !s.ok()) return s.error();
+  ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (const auto* c = std::get_if<RegisterDocument>(&command)) {
     if (d.exists) return Refuse(ErrorCode::kAlreadyExists, "document '" + d.header.document + "' exists");
     if (c->document.empty() || c->title.empty()) {
       return Refuse(ErrorCode::kInvalidArgument, "a document needs an id and a title");
     }
-    const int cls = static_cast<int>(c->classification);
-    const int urg = static_cast<int>(c->urgency);
-    if (cls < 1 || cls > 4) return Refuse(ErrorCode::kInvalidArgument, "unknown classification");
-    if (urg < 1 || urg > 4) return Refuse(ErrorCode::kInvalidArgument, "unknown urgency");
+    if (!IsValid(c->classification)) return Refuse(ErrorCode::kInvalidArgument, "unknown classification");
+    if (!IsValid(c->urgency)) return Refuse(ErrorCode::kInvalidArgument, "unknown urgency");
     if (c->classification > body.policy.max_classification) {
       return Refuse(ErrorCode::kClassificationRefused,
                     "document '" + c->document + "' is classified " + ClassificationName(c->classification) +

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 
@@ -75,17 +76,20 @@ struct Document {
 bool MayRead(const Document& d, std::string_view person);
 
 struct RegisterDocument {
+  static constexpr Action kAction = Action::kRegisterDocument;
   std::string document, title;
   Classification classification = Classification::kNormal;
   Urgency urgency = Urgency::kNormal;
 };
 struct AddDocumentVersion {
+  static constexpr Action kAction = Action::kAddDocumentVersion;
   std::string sha256;
   std::uint64_t size = 0;
   std::string media_type, filename;
   std::string text;
 };
 struct GrantDocumentAccess {
+  static constexpr Action kAction = Action::kGrantDocumentAccess;
   std::string person;
 };
 using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion, GrantDocumentAccess>;

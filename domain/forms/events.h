@@ -23,6 +23,13 @@ enum class Answer : std::uint8_t {
   kAgreeWithComments = 3,
   kOther = 4,
 };
+constexpr bool IsValid(Answer v) {
+  switch (v) {
+    case Answer::kAgree: case Answer::kDisagree: case Answer::kAgreeWithComments: case Answer::kOther:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
 std::string AnswerName(Answer a);  // "agree", "disagree", "agree_with_comments", "other"
 
 // What the form asks, as drafted or revised.

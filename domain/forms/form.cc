@@ -10,8 +10,6 @@ namespace {
 
 using Events = std::vector<FormEvent>;
 
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 Error WrongState(const Form& f, std::string_view what) {
   return Refuse(ErrorCode::kRuleViolation, "form '" + f.id + "' is " + StatusName(f.status) + "; cannot " +
                                                std::string(what));
@@ -41,14 +39,6 @@ bool MayApprove(const directory::Body& body, const CommandContext& ctx) {
   return ctx.role == Role::kChair || body.approvers.contains(ctx.actor);
 }
 
-Action ActionOf(const FormCommand& c) {
-  static constexpr Action kActions[] = {
-      Action::kDraftForm,  Action::kReviseForm, Action::kSubmitForm,       Action::kApproveForm,
-      Action::kReturnForm, Action::kIssueForm,  Action::kAnswerForm,       Action::kCloseForm,
-      Action::kSubmitFormResult, Action::kRecordFormDecision};
-  return kActions[c.index()];
-}
-
 Result<Events> DecideAnswer(const Form& f, const AnswerForm& c, const CommandContext& ctx,
                             const directory::Body& body) {
   if (f.status != FormStatus::kIssued) return WrongState(f, "answer it");
@@ -60,14 +50,13 @@ Result<Events> DecideAnswer(const Form& f, const AnswerForm& c, const CommandCon
     return Refuse(ErrorCode::kRuleViolation, "the deadline of form '" + f.id + "' passed at " +
                                                  FormatRfc3339(f.issued->deadline));
   }
-  const int answer = static_cast<int>(c.answer);
-  if (answer < 1 || answer > 4) return Refuse(ErrorCode::kInvalidArgument, "unknown answer");
+  if (!IsValid(c.answer)) return Refuse(ErrorCode::kInvalidArgument, "unknown answer");
   if ((c.answer == Answer::kAgreeWithComments || c.answer == Answer::kOther) && c.text.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, "this answer needs a text");
   }
-  if (auto s = CheckSigningTime(c.signature, ctx.now); !s.ok()) return s.error();
+  ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
   const auto payload = AnswerPayload(body.id, f, ctx.actor, c.answer, c.text, ctx.command_id, c.signature.signed_at);
-  if (auto s = body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)); !s.ok()) return s.error();
+  ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{AnswerGiven{ctx.actor, c.answer, c.text, static_cast<std::uint32_t>(payload.version), c.signature}};
 }
 
@@ -77,9 +66,9 @@ Result<Events> DecideApprove(const Form& f, const ApproveForm& c, const CommandC
   if (!MayApprove(body, ctx)) {
     return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' is neither the chair nor a delegated approver");
   }
-  if (auto s = CheckSigningTime(c.signature, ctx.now); !s.ok()) return s.error();
+  ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
   const auto payload = ApprovalPayload(body.id, f, ctx.actor, ctx.command_id, c.signature.signed_at);
-  if (auto s = body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)); !s.ok()) return s.error();
+  ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{FormApproved{ctx.actor, f.revision, c.signature}};
 }
 
@@ -163,7 +152,7 @@ SigningPayload AnswerPayload(std::string_view body, const Form& form, std::strin
 
 Result<Events> Decide(const Form& f, const FormCommand& command, const CommandContext& ctx,
                       const directory::Body& body) {
-  if (auto s = Authorize(body, ctx, ActionOf(command)); !s.ok()) return s.error();
+  ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (f.status == FormStatus::kNone && !std::holds_alternative<DraftForm>(command)) {
     return Refuse(ErrorCode::kNotFound, "the form does not exist");
   }
@@ -173,11 +162,11 @@ Result<Events> Decide(const Form& f, const FormCommand& command, const CommandCo
         if constexpr (std::is_same_v<C, DraftForm>) {
           if (f.status != FormStatus::kNone) return Refuse(ErrorCode::kAlreadyExists, "form '" + f.id + "' exists");
           if (c.form.empty()) return Refuse(ErrorCode::kInvalidArgument, "the form needs an id");
-          if (auto s = CheckContent(c.content, body, ctx); !s.ok()) return s.error();
+          ECAB_TRY(CheckContent(c.content, body, ctx));
           return Events{FormDrafted{c.form, c.content}};
         } else if constexpr (std::is_same_v<C, ReviseForm>) {
           if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned) return WrongState(f, "revise it");
-          if (auto s = CheckContent(c.content, body, ctx); !s.ok()) return s.error();
+          ECAB_TRY(CheckContent(c.content, body, ctx));
           return Events{FormRevised{f.revision + 1, c.content}};
         } else if constexpr (std::is_same_v<C, SubmitForm>) {
           if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned) return WrongState(f, "submit it");

@@ -7,6 +7,7 @@
 #include <optional>
 #include <variant>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 #include "domain/forms/events.h"
@@ -47,16 +48,16 @@ struct Form {
 FormResult Tally(const Form& form);
 
 // Commands.
-struct DraftForm { std::string form; FormContent content; };
-struct ReviseForm { FormContent content; };
-struct SubmitForm {};
-struct ApproveForm { SignedAct signature; };
-struct ReturnForm { std::string reason; };
-struct IssueForm {};
-struct AnswerForm { Answer answer = Answer::kAgree; std::string text; SignedAct signature; };
-struct CloseForm {};
-struct SubmitFormResult {};
-struct RecordFormDecision { bool adopted = false; std::string decision; };
+struct DraftForm { static constexpr Action kAction = Action::kDraftForm; std::string form; FormContent content; };
+struct ReviseForm { static constexpr Action kAction = Action::kReviseForm; FormContent content; };
+struct SubmitForm { static constexpr Action kAction = Action::kSubmitForm; };
+struct ApproveForm { static constexpr Action kAction = Action::kApproveForm; SignedAct signature; };
+struct ReturnForm { static constexpr Action kAction = Action::kReturnForm; std::string reason; };
+struct IssueForm { static constexpr Action kAction = Action::kIssueForm; };
+struct AnswerForm { static constexpr Action kAction = Action::kAnswerForm; Answer answer = Answer::kAgree; std::string text; SignedAct signature; };
+struct CloseForm { static constexpr Action kAction = Action::kCloseForm; };
+struct SubmitFormResult { static constexpr Action kAction = Action::kSubmitFormResult; };
+struct RecordFormDecision { static constexpr Action kAction = Action::kRecordFormDecision; bool adopted = false; std::string decision; };
 using FormCommand = std::variant<DraftForm, ReviseForm, SubmitForm, ApproveForm, ReturnForm, IssueForm,
                                  AnswerForm, CloseForm, SubmitFormResult, RecordFormDecision>;
 

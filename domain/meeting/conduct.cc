@@ -20,8 +20,7 @@ Status NeedQuorum(const Meeting& m, std::string_view what) {
 
 Result<Events> DecideCheckIn(const Meeting& m, const CheckIn& c, const CommandContext& ctx) {
   if (ctx.role == Role::kSubstitute) {
-    auto member = Principal(m, ctx);
-    if (!member.ok()) return member.error();
+    ECAB_TRY_LET(member, Principal(m, ctx));
     if (c.attendance != Attendance::kSubstitute && c.attendance != Attendance::kAbsent) {
       return Refuse(ErrorCode::kInvalidArgument, "a substitute checks in as substitute");
     }
@@ -39,8 +38,7 @@ Result<Events> DecideCheckIn(const Meeting& m, const CheckIn& c, const CommandCo
     return Events{CheckedIn{person, c.attendance, named->second, ctx.actor}};
   }
   if (!IsParticipant(m, person)) return Refuse(ErrorCode::kForbidden, "'" + person + "' is not a participant");
-  const int a = static_cast<int>(c.attendance);
-  if (a < 1 || a > 4) return Refuse(ErrorCode::kInvalidArgument, "unknown attendance");
+  if (!IsValid(c.attendance)) return Refuse(ErrorCode::kInvalidArgument, "unknown attendance");
   return Events{CheckedIn{person, c.attendance, "", ctx.actor}};
 }
 
@@ -48,7 +46,7 @@ Result<Events> DecideTakeUp(const Meeting& m, const TakeUpItem& c) {
   if (!m.current_item.empty()) {
     return Refuse(ErrorCode::kRuleViolation, "item '" + m.current_item + "' is still being discussed");
   }
-  if (auto s = NeedQuorum(m, "take up an item"); !s.ok()) return s.error();
+  ECAB_TRY(NeedQuorum(m, "take up an item"));
   auto next = std::find_if(m.agenda.begin(), m.agenda.end(), [](const Item& i) { return !i.closed; });
   if (next == m.agenda.end()) return Refuse(ErrorCode::kRuleViolation, "every agenda item is closed");
   if (next->id != c.item) {
@@ -72,8 +70,7 @@ Result<Events> DecideFloor(const Meeting& m, const MeetingCommand& command, cons
     if (m.speaker.empty()) return Refuse(ErrorCode::kRuleViolation, "nobody has the floor");
     return Events{FloorEnded{m.speaker}};
   }
-  auto who = Principal(m, ctx);
-  if (!who.ok()) return who.error();
+  ECAB_TRY_LET(who, Principal(m, ctx));
   const bool queued = std::any_of(m.floor_queue.begin(), m.floor_queue.end(),
                                   [&](const FloorRequest& r) { return r.person == ctx.actor; });
   if (std::holds_alternative<WithdrawFloorRequest>(command)) {
@@ -93,7 +90,7 @@ Result<Events> DecideOpenVote(const Meeting& m, const OpenVote& c, const Command
   if (!m.open_vote.empty()) return Refuse(ErrorCode::kRuleViolation, "vote '" + m.open_vote + "' is still open");
   if (c.vote.empty() || c.question.empty()) return Refuse(ErrorCode::kInvalidArgument, "a vote needs an id and a question");
   if (m.votes.contains(c.vote)) return Refuse(ErrorCode::kAlreadyExists, "vote '" + c.vote + "' exists");
-  if (auto s = NeedQuorum(m, "open a vote"); !s.ok()) return s.error();
+  ECAB_TRY(NeedQuorum(m, "open a vote"));
   return Events{VoteOpened{c.vote, m.current_item, c.question, ctx.actor, body.MembersAt(ctx.now),
                            m.Quorum().present, body.policy}};
 }
@@ -103,10 +100,8 @@ Result<Events> DecideBallot(const Meeting& m, const CastBallot& c, const Command
   auto vote = m.votes.find(c.vote);
   if (vote == m.votes.end()) return Refuse(ErrorCode::kNotFound, "no vote '" + c.vote + "'");
   if (vote->second.outcome) return Refuse(ErrorCode::kRuleViolation, "vote '" + c.vote + "' is closed");
-  const int choice = static_cast<int>(c.choice);
-  if (choice < 1 || choice > 3) return Refuse(ErrorCode::kInvalidArgument, "unknown choice");
-  auto voter = Principal(m, ctx);
-  if (!voter.ok()) return voter.error();
+  if (!IsValid(c.choice)) return Refuse(ErrorCode::kInvalidArgument, "unknown choice");
+  ECAB_TRY_LET(voter, Principal(m, ctx));
   const VoteOpened& opened = vote->second.opened;
   if (std::find(opened.electorate.begin(), opened.electorate.end(), *voter) == opened.electorate.end()) {
     return Refuse(ErrorCode::kForbidden, "'" + *voter + "' is not entitled to vote in '" + c.vote + "'");
@@ -124,11 +119,11 @@ Result<Events> DecideBallot(const Meeting& m, const CastBallot& c, const Command
   } else if (auto p = m.presence.find(*voter); p != m.presence.end() && p->second.attendance == Attendance::kInRoom) {
     mode = Attendance::kInRoom;
   }
-  if (auto s = CheckSigningTime(c.signature, ctx.now); !s.ok()) return s.error();
+  ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
   const auto payload = BallotPayload(body.id, m.schedule.meeting, c.vote, ctx.actor,
                                      ctx.role == Role::kSubstitute ? *voter : "", c.choice, ctx.command_id,
                                      c.signature.signed_at);
-  if (auto s = body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)); !s.ok()) return s.error();
+  ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{BallotCast{c.vote, *voter, ctx.actor, c.choice, mode, c.signature}};
 }
 
@@ -166,8 +161,7 @@ Result<Events> DecideConduct(const Meeting& m, const MeetingCommand& command, co
           if (!m.open_vote.empty()) return Refuse(ErrorCode::kRuleViolation, "close vote '" + m.open_vote + "' first");
           return Events{ItemClosed{m.current_item}};
         } else if constexpr (std::is_same_v<C, Comment>) {
-          auto who = Principal(m, ctx);
-          if (!who.ok()) return who.error();
+          ECAB_TRY_LET(who, Principal(m, ctx));
           if (m.current_item.empty()) return Refuse(ErrorCode::kRuleViolation, "no item is being discussed");
           if (c.text.empty()) return Refuse(ErrorCode::kInvalidArgument, "the comment is empty");
           return Events{CommentPosted{m.current_item, ctx.actor, ctx.role == Role::kSubstitute ? *who : "", c.text}};

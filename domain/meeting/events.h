@@ -21,6 +21,28 @@ enum class RsvpResponse : std::uint8_t { kInRoom = 1, kRemote = 2, kDecline = 3,
 enum class Attendance : std::uint8_t { kInRoom = 1, kRemote = 2, kSubstitute = 3, kAbsent = 4 };
 enum class Choice : std::uint8_t { kFor = 1, kAgainst = 2, kAbstain = 3 };
 
+constexpr bool IsValid(RsvpResponse v) {
+  switch (v) {
+    case RsvpResponse::kInRoom: case RsvpResponse::kRemote: case RsvpResponse::kDecline: case RsvpResponse::kSubstitute:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(Attendance v) {
+  switch (v) {
+    case Attendance::kInRoom: case Attendance::kRemote: case Attendance::kSubstitute: case Attendance::kAbsent:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+constexpr bool IsValid(Choice v) {
+  switch (v) {
+    case Choice::kFor: case Choice::kAgainst: case Choice::kAbstain:
+      return true;
+  }
+  return false;  // a value read from outside (a request, a damaged record)
+}
+
 std::string ChoiceName(Choice c);          // "for", "against", "abstain"
 std::string AttendanceName(Attendance a);  // "in_room", "remote", "substitute", "absent"
 

@@ -32,20 +32,6 @@ Result<std::string> Principal(const Meeting& m, const CommandContext& ctx) {
 
 }  // namespace internal
 
-namespace {
-
-Action ActionOf(const MeetingCommand& c) {
-  static constexpr Action kActions[] = {
-      Action::kScheduleMeeting, Action::kAddAgendaItem, Action::kReorderAgenda,     Action::kInvite,
-      Action::kRsvp,            Action::kGiveItemOpinion, Action::kPreRegisterToSpeak, Action::kMarkDocumentStudied,
-      Action::kOpenSession,     Action::kCheckIn,       Action::kTakeUpItem,        Action::kCloseItem,
-      Action::kComment,         Action::kRequestFloor,  Action::kWithdrawFloorRequest, Action::kGrantFloor,
-      Action::kEndFloor,        Action::kOpenVote,      Action::kCastBallot,        Action::kCloseVote,
-      Action::kCloseSession};
-  return kActions[c.index()];
-}
-
-}  // namespace
 
 std::string ChoiceName(Choice c) {
   switch (c) {
@@ -148,7 +134,7 @@ SigningPayload BallotPayload(std::string_view body, std::string_view meeting, st
 
 Result<std::vector<MeetingEvent>> Decide(const Meeting& m, const MeetingCommand& command, const CommandContext& ctx,
                                          const directory::Body& body) {
-  if (auto s = Authorize(body, ctx, ActionOf(command)); !s.ok()) return s.error();
+  ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (m.status == MeetingStatus::kNone && !std::holds_alternative<ScheduleMeeting>(command)) {
     return MakeError(ErrorCode::kNotFound, "the meeting does not exist");
   }

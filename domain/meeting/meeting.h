@@ -12,6 +12,7 @@
 #include <cereal/types/set.hpp>
 #include <cereal/types/utility.hpp>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 #include "domain/meeting/events.h"
@@ -113,37 +114,40 @@ struct Meeting {
 
 // Commands.
 struct ScheduleMeeting {
+  static constexpr Action kAction = Action::kScheduleMeeting;
   std::string meeting, title;
   Timestamp starts_at, ends_at;
   std::string place, online_link;
 };
-struct AddAgendaItem { std::string item, title; std::vector<std::string> documents; };
-struct ReorderAgenda { std::vector<std::string> order; };
-struct Invite { std::string person; bool guest = false; };
+struct AddAgendaItem { static constexpr Action kAction = Action::kAddAgendaItem; std::string item, title; std::vector<std::string> documents; };
+struct ReorderAgenda { static constexpr Action kAction = Action::kReorderAgenda; std::vector<std::string> order; };
+struct Invite { static constexpr Action kAction = Action::kInvite; std::string person; bool guest = false; };
 struct Rsvp {
+  static constexpr Action kAction = Action::kRsvp;
   std::string person;  // empty: the actor; the secretariat may record for another
   RsvpResponse response = RsvpResponse::kInRoom;
   std::string reason, substitute;
 };
-struct GiveItemOpinion { std::string item, text; };
-struct PreRegisterToSpeak { std::string item; };
-struct MarkDocumentStudied { std::string document; };
-struct OpenSession {};
+struct GiveItemOpinion { static constexpr Action kAction = Action::kGiveItemOpinion; std::string item, text; };
+struct PreRegisterToSpeak { static constexpr Action kAction = Action::kPreRegisterToSpeak; std::string item; };
+struct MarkDocumentStudied { static constexpr Action kAction = Action::kMarkDocumentStudied; std::string document; };
+struct OpenSession { static constexpr Action kAction = Action::kOpenSession; };
 struct CheckIn {
+  static constexpr Action kAction = Action::kCheckIn;
   std::string person;  // empty: the actor; the secretariat records for others
   Attendance attendance = Attendance::kInRoom;
 };
-struct TakeUpItem { std::string item; };
-struct CloseItem {};
-struct Comment { std::string text; };
-struct RequestFloor {};
-struct WithdrawFloorRequest {};
-struct GrantFloor { std::string person; };
-struct EndFloor {};
-struct OpenVote { std::string vote, question; };
-struct CastBallot { std::string vote; Choice choice = Choice::kAbstain; SignedAct signature; };
-struct CloseVote { std::string vote; };
-struct CloseSession {};
+struct TakeUpItem { static constexpr Action kAction = Action::kTakeUpItem; std::string item; };
+struct CloseItem { static constexpr Action kAction = Action::kCloseItem; };
+struct Comment { static constexpr Action kAction = Action::kComment; std::string text; };
+struct RequestFloor { static constexpr Action kAction = Action::kRequestFloor; };
+struct WithdrawFloorRequest { static constexpr Action kAction = Action::kWithdrawFloorRequest; };
+struct GrantFloor { static constexpr Action kAction = Action::kGrantFloor; std::string person; };
+struct EndFloor { static constexpr Action kAction = Action::kEndFloor; };
+struct OpenVote { static constexpr Action kAction = Action::kOpenVote; std::string vote, question; };
+struct CastBallot { static constexpr Action kAction = Action::kCastBallot; std::string vote; Choice choice = Choice::kAbstain; SignedAct signature; };
+struct CloseVote { static constexpr Action kAction = Action::kCloseVote; std::string vote; };
+struct CloseSession { static constexpr Action kAction = Action::kCloseSession; };
 using MeetingCommand =
     std::variant<ScheduleMeeting, AddAgendaItem, ReorderAgenda, Invite, Rsvp, GiveItemOpinion, PreRegisterToSpeak,
                  MarkDocumentStudied, OpenSession, CheckIn, TakeUpItem, CloseItem, Comment, RequestFloor,

@@ -121,15 +121,13 @@ Result<Events> DecidePreparation(const Meeting& m, const MeetingCommand& command
           return DecideRsvp(m, c, ctx, body);
         } else if constexpr (std::is_same_v<C, GiveItemOpinion>) {
           if (m.status == MeetingStatus::kClosed) return NotBeforeSession(m, "give opinions");
-          auto who = Principal(m, ctx);
-          if (!who.ok()) return who.error();
+          ECAB_TRY_LET(who, Principal(m, ctx));
           if (!m.FindItem(c.item)) return Refuse(ErrorCode::kNotFound, "no agenda item '" + c.item + "'");
           if (c.text.empty()) return Refuse(ErrorCode::kInvalidArgument, "the opinion is empty");
           return Events{ItemOpinionGiven{c.item, ctx.actor, ctx.role == Role::kSubstitute ? *who : "", c.text}};
         } else if constexpr (std::is_same_v<C, PreRegisterToSpeak>) {
           if (m.status != MeetingStatus::kScheduled) return NotBeforeSession(m, "pre-register to speak");
-          auto who = Principal(m, ctx);
-          if (!who.ok()) return who.error();
+          ECAB_TRY_LET(who, Principal(m, ctx));
           if (!m.FindItem(c.item)) return Refuse(ErrorCode::kNotFound, "no agenda item '" + c.item + "'");
           for (const auto& p : m.pre_registered) {
             if (p.item == c.item && p.person == ctx.actor) {
@@ -138,8 +136,7 @@ Result<Events> DecidePreparation(const Meeting& m, const MeetingCommand& command
           }
           return Events{SpeakerPreRegistered{c.item, ctx.actor, ctx.role == Role::kSubstitute ? *who : ""}};
         } else if constexpr (std::is_same_v<C, MarkDocumentStudied>) {
-          auto who = Principal(m, ctx);
-          if (!who.ok()) return who.error();
+          ECAB_TRY_LET(who, Principal(m, ctx));
           const bool on_agenda = std::any_of(m.agenda.begin(), m.agenda.end(), [&](const Item& i) {
             return std::find(i.documents.begin(), i.documents.end(), c.document) != i.documents.end();
           });

@@ -21,7 +21,7 @@ std::string ReminderCommandId(const RecordReminder& c) {
 Result<std::vector<ReminderEvent>> Decide(const RecordReminder& c, const CommandContext& ctx,
                                           const directory::Body& body) {
   if (ctx.actor != kSchedulerActor) {
-    if (auto s = Authorize(body, ctx, Action::kRecordReminder); !s.ok()) return s.error();
+    ECAB_TRY(Authorize(body, ctx, RecordReminder::kAction));
   }
   if (c.object.empty() || c.person.empty()) return MakeError(ErrorCode::kInvalidArgument, "name the object and the person");
   if (c.stage != "before" && c.stage != "overdue") {

@@ -13,6 +13,7 @@
 
 #include <cereal/types/map.hpp>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/base/time_serialization.h"
 #include "domain/codec/codec.h"
@@ -136,6 +137,7 @@ const EventDecoder<ReminderEvent>& ReminderDecoder();
 
 // A due reminder to record.
 struct RecordReminder {
+  static constexpr Action kAction = Action::kRecordReminder;
   TaskKind task = TaskKind::kAnswerForm;
   std::string object;
   std::string title;  // of the form or meeting, for the message

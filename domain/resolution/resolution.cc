@@ -15,19 +15,9 @@ namespace {
 
 using Events = std::vector<ResolutionEvent>;
 
-Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 Error WrongState(const Resolution& r, std::string_view what) {
   return Refuse(ErrorCode::kRuleViolation,
                 "resolution '" + r.id + "' is " + StatusName(r.status) + "; cannot " + std::string(what));
-}
-
-Action ActionOf(const ResolutionCommand& c) {
-  static constexpr Action kActions[] = {Action::kDraftResolution,   Action::kReviseResolution,
-                                        Action::kCirculateResolution, Action::kSubmitResolution,
-                                        Action::kSignResolution,    Action::kPromulgateResolution,
-                                        Action::kDistributeResolution};
-  return kActions[c.index()];
 }
 
 bool Editable(const Resolution& r) {
@@ -41,9 +31,9 @@ Result<Events> DecideSign(const Resolution& r, const SignResolution& c, const Co
     return Refuse(ErrorCode::kRuleViolation, "vote '" + r.vote + "' of meeting '" + r.meeting +
                                                  "' has not passed; the resolution cannot be signed");
   }
-  if (auto s = CheckSigningTime(c.signature, ctx.now); !s.ok()) return s.error();
+  ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
   const auto payload = SignaturePayload(body.id, r, ctx.actor, ctx.command_id, c.signature.signed_at);
-  if (auto s = body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)); !s.ok()) return s.error();
+  ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{ResolutionSigned{ctx.actor, r.current().version, c.signature}};
 }
 
@@ -65,7 +55,7 @@ SigningPayload SignaturePayload(std::string_view body, const Resolution& r, std:
 
 Result<Events> Decide(const Resolution& r, const ResolutionCommand& command, const CommandContext& ctx,
                       const directory::Body& body, const meeting::VoteOutcome* vote_outcome) {
-  if (auto s = Authorize(body, ctx, ActionOf(command)); !s.ok()) return s.error();
+  ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (r.status == ResolutionStatus::kNone && !std::holds_alternative<DraftResolution>(command)) {
     return Refuse(ErrorCode::kNotFound, "the resolution does not exist");
   }

@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/authz/action.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
 #include "domain/meeting/events.h"
@@ -115,13 +116,13 @@ struct Resolution {
   void serialize(A& ar) { ar(status, id, title, meeting, vote, versions, circulated_forms, signature, number, recipients); }
 };
 
-struct DraftResolution { std::string resolution, title, text, meeting, vote; };
-struct ReviseResolution { std::string text; };
-struct CirculateResolution { std::string form; };
-struct SubmitResolution {};
-struct SignResolution { SignedAct signature; };
-struct PromulgateResolution {};
-struct DistributeResolution { std::vector<std::string> recipients; };
+struct DraftResolution { static constexpr Action kAction = Action::kDraftResolution; std::string resolution, title, text, meeting, vote; };
+struct ReviseResolution { static constexpr Action kAction = Action::kReviseResolution; std::string text; };
+struct CirculateResolution { static constexpr Action kAction = Action::kCirculateResolution; std::string form; };
+struct SubmitResolution { static constexpr Action kAction = Action::kSubmitResolution; };
+struct SignResolution { static constexpr Action kAction = Action::kSignResolution; SignedAct signature; };
+struct PromulgateResolution { static constexpr Action kAction = Action::kPromulgateResolution; };
+struct DistributeResolution { static constexpr Action kAction = Action::kDistributeResolution; std::vector<std::string> recipients; };
 using ResolutionCommand = std::variant<DraftResolution, ReviseResolution, CirculateResolution, SubmitResolution,
                                        SignResolution, PromulgateResolution, DistributeResolution>;
 

@@ -6,19 +6,13 @@
 
 #include <memory>
 
+#include "domain/signing/openssl_ptr.h"
 #include "domain/signing/verify.h"
 
 namespace ecab {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using ReqPtr = std::unique_ptr<X509_REQ, Deleter<X509_REQ, X509_REQ_free>>;
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using KeyPtr = std::unique_ptr<EVP_PKEY, Deleter<EVP_PKEY, EVP_PKEY_free>>;
-using SigPtr = std::unique_ptr<ECDSA_SIG, Deleter<ECDSA_SIG, ECDSA_SIG_free>>;
+using namespace signing_internal;  // NOLINT(google-build-using-namespace): the pointer types
 
 Error Invalid(std::string message) { return MakeError(ErrorCode::kInvalidArgument, std::move(message)); }
 
@@ -47,7 +41,7 @@ std::string CommonName(X509_NAME* name) {
 
 Result<CertificateRequestFacts> InspectCertificateRequest(std::string_view csr_der) {
   const auto* p = reinterpret_cast<const unsigned char*>(csr_der.data());
-  ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(csr_der.size())));
+  X509ReqPtr req(d2i_X509_REQ(nullptr, &p, static_cast<long>(csr_der.size())));
   if (!req || p != reinterpret_cast<const unsigned char*>(csr_der.data()) + csr_der.size()) {
     return Invalid("the certificate request is not a PKCS#10 request in DER");
   }
@@ -71,7 +65,7 @@ std::string CertificatePublicKey(std::string_view certificate_der) {
 std::string EcdsaP1363ToDer(std::string_view raw) {
   if (raw.size() != 64) return "";
   const auto* bytes = reinterpret_cast<const unsigned char*>(raw.data());
-  SigPtr sig(ECDSA_SIG_new());
+  EcdsaSigPtr sig(ECDSA_SIG_new());
   BIGNUM* r = BN_bin2bn(bytes, 32, nullptr);
   BIGNUM* s = BN_bin2bn(bytes + 32, 32, nullptr);
   if (!sig || !r || !s || ECDSA_SIG_set0(sig.get(), r, s) != 1) {

@@ -15,19 +15,12 @@
 #include <tuple>
 
 #include "domain/signing/certificate_request.h"
+#include "domain/signing/openssl_ptr.h"
 
 namespace ecab {
 namespace {
 
-template <class T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-using X509Ptr = std::unique_ptr<X509, Deleter<X509, X509_free>>;
-using CrlPtr = std::unique_ptr<X509_CRL, Deleter<X509_CRL, X509_CRL_free>>;
-using StorePtr = std::unique_ptr<X509_STORE, Deleter<X509_STORE, X509_STORE_free>>;
-using StoreCtxPtr = std::unique_ptr<X509_STORE_CTX, Deleter<X509_STORE_CTX, X509_STORE_CTX_free>>;
-using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, Deleter<EVP_MD_CTX, EVP_MD_CTX_free>>;
+using namespace signing_internal;  // NOLINT(google-build-using-namespace): the pointer types
 
 Error Bad(std::string message) { return MakeError(ErrorCode::kBadSignature, std::move(message)); }
 
@@ -240,8 +233,7 @@ Status VerifySignedAct(const SignatureCheck& check) {
     if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
       return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
     }
-    auto inspected = InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der);
-    if (!inspected.ok()) return inspected.error();
+    ECAB_TRY_LET(inspected, InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der));
     std::lock_guard g(mu);
     if (memo.size() >= 4096) memo.clear();
     found = Memo{++serials, std::make_shared<const CertificateFacts>(std::move(inspected).value())};

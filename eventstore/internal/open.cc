@@ -133,8 +133,7 @@ Result<Hash> StoredHash(const EventStore::Impl& impl, std::uint64_t position) {
     return MakeError(ErrorCode::kCorruption, "the event at position " + std::to_string(position) + " is missing");
   }
   if (!s.ok()) return FromRocks(s);
-  auto rec = ParseRecord(bytes);
-  if (!rec.ok()) return rec.error();
+  ECAB_TRY_LET(rec, ParseRecord(bytes));
   return rec->hash;
 }
 
@@ -207,8 +206,7 @@ Status CheckKeys(EventStore::Impl& impl) {
   if (s.ok() || (s.IsNotFound() && impl.options.read_only)) return Ok{};
   if (!s.IsNotFound()) return FromRocks(s);
   StoredRecord check;
-  auto sealed = keys.Seal(kKeyCheckPlaintext, "keycheck");
-  if (!sealed.ok()) return sealed.error();
+  ECAB_TRY_LET(sealed, keys.Seal(kKeyCheckPlaintext, "keycheck"));
   check.payload = std::move(sealed).value();
   rocksdb::WriteOptions wo;
   wo.sync = true;
@@ -217,8 +215,7 @@ Status CheckKeys(EventStore::Impl& impl) {
 }
 
 Result<VerifyReport> CheckRange(const EventStore::Impl& impl, std::uint64_t from, std::uint64_t to) {
-  auto head = ReadHeadMarker(impl);
-  if (!head.ok()) return head.error();
+  ECAB_TRY_LET(head, ReadHeadMarker(impl));
   from = std::max<std::uint64_t>(from, 1);
   std::optional<Hash> prev;
   if (from == 1) {
@@ -245,16 +242,14 @@ Result<VerifyReport> CheckRange(const EventStore::Impl& impl, std::uint64_t from
 
 // The tail of the log must be intact before anything is appended after it.
 Status CheckTail(EventStore::Impl& impl) {
-  auto head = ReadHeadMarker(impl);
-  if (!head.ok()) return head.error();
+  ECAB_TRY_LET(head, ReadHeadMarker(impl));
   std::unique_ptr<rocksdb::Iterator> it(impl.db->NewIterator(rocksdb::ReadOptions(), impl.events));
   it->SeekToLast();
   if (!it->status().ok()) return FromRocks(it->status());
   const std::uint64_t last = it->Valid() ? internal::ParseU64Key(it->key().ToStringView()) : 0;
   const std::uint64_t tail = std::max(last, head->first);
   const std::uint64_t from = tail > impl.options.tail_check ? tail - impl.options.tail_check + 1 : 1;
-  auto report = CheckRange(impl, from, kEnd);
-  if (!report.ok()) return report.error();
+  ECAB_TRY_LET(report, CheckRange(impl, from, kEnd));
   if (impl.options.tail_check > 0 && !report->ok()) {
     const ChainFault& f = report->faults.front();
     return MakeError(ErrorCode::kCorruption,
@@ -269,8 +264,7 @@ Status CheckTail(EventStore::Impl& impl) {
     if (auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(head->first), &bytes); !s.ok()) {
       return FromRocks(s);
     }
-    auto rec = ParseRecord(bytes);
-    if (!rec.ok()) return rec.error();
+    ECAB_TRY_LET(rec, ParseRecord(bytes));
     impl.last_recorded_us = rec->recorded_at_us;
   }
   return Ok{};
@@ -279,8 +273,7 @@ Status CheckTail(EventStore::Impl& impl) {
 // The log must hold at least what the witness saw signed, and the same.
 Status CheckWitness(EventStore::Impl& impl) {
   if (impl.options.witness.empty()) return Ok{};
-  auto claim = ReadWitness(impl.options.witness);
-  if (!claim.ok()) return claim.error();
+  ECAB_TRY_LET(claim, ReadWitness(impl.options.witness));
   if (!claim->has_value() || (*claim)->size == 0) return Ok{};
   const WitnessClaim& w = **claim;
   const std::string where = "the witness " + impl.options.witness.string() + " (line " + std::to_string(w.line) +
@@ -301,8 +294,7 @@ Status CheckWitness(EventStore::Impl& impl) {
                          ". Restore the data directory from a backup, or start once with --salvage to go on "
                          "with the " + std::to_string(impl.head) + " events on purpose (docs/OPERATIONS.md)");
   }
-  auto hash = StoredHash(impl, w.size);
-  if (!hash.ok()) return hash.error();
+  ECAB_TRY_LET(hash, StoredHash(impl, w.size));
   if (*hash != w.last_hash) {
     return MakeError(ErrorCode::kCorruption,
                      "refusing to open " + impl.options.dir.string() + ": the log of " + std::to_string(impl.head) +
@@ -318,8 +310,7 @@ Status NoteKept(EventStore::Impl& impl) {
   if (!impl.salvage) return Ok{};
   impl.salvage->kept = impl.head;
   if (impl.head == 0) return Ok{};
-  auto hash = StoredHash(impl, impl.head);
-  if (!hash.ok()) return hash.error();
+  ECAB_TRY_LET(hash, StoredHash(impl, impl.head));
   impl.salvage->kept_hash = *hash;
   return Ok{};
 }

@@ -278,7 +278,7 @@ void EventStore::Impl::CommitBatch(std::vector<PendingAppend*>& batch) {
 }
 
 Result<AppendResult> EventStore::Append(AppendRequest request) {
-  if (auto s = ValidateAppend(request); !s.ok()) return s.error();
+  ECAB_TRY(ValidateAppend(request));
   PendingAppend pending;
   pending.fingerprint = Fingerprint(request);
   pending.request = std::move(request);

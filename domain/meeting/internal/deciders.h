@@ -8,8 +8,6 @@ namespace ecab::meeting::internal {
 
 using Events = std::vector<MeetingEvent>;
 
-inline Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
-
 // The person a participant acts as: a substitute acts for the member who
 // named them in this meeting (ctx.on_behalf_of), everyone else for themselves.
 // kForbidden when a substitute's claim does not hold.
