@@ -122,8 +122,8 @@ void AddRequestCommands(App& app) {
       app, "POST", r + "/{request}/approval",
       "Approve a certificate request (admin). When this node holds the CA the body trusts (--ca-key, the demo's), "
       "the certificate is issued and enrolled at once; otherwise the request awaits the external CA's certificate.",
-      {}, [&app](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) -> Result<CommandOutcome> {
-        cmd.request = c.params["request"];
+      {PathParam("request", &DecideCertificateRequest::request)},
+      [&app](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) -> Result<CommandOutcome> {
         cmd.approved = true;
         if (c.role == Role::kAdmin) {  // nobody else may approve: no certificate is made for them
           ECAB_TRY_LET(issued, IssueWithNodeCa(app, c, cmd.request));
@@ -140,9 +140,8 @@ void AddRequestCommands(App& app) {
       });
   CertificateCommand<DecideCertificateRequest>(
       app, "POST", r + "/{request}/rejection", "Reject a certificate request, saying why (admin).",
-      {TextField("reason", &DecideCertificateRequest::reason)},
+      {PathParam("request", &DecideCertificateRequest::request), TextField("reason", &DecideCertificateRequest::reason)},
       [](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) {
-        cmd.request = c.params["request"];
         cmd.approved = false;
         extra = {{"request", cmd.request}, {"status", "rejected"}};
         return s.Execute(c.params["body"], cmd, c.ctx);
@@ -151,9 +150,8 @@ void AddRequestCommands(App& app) {
       app, "POST", r + "/{request}/certificate",
       "Upload the certificate (DER, base64) an external CA issued for an approved request (admin): checked "
       "against the request's key, the person and the body's trust anchor, then enrolled.",
-      {BytesField("der", &SupplyCertificate::der)},
+      {PathParam("request", &SupplyCertificate::request), BytesField("der", &SupplyCertificate::der)},
       [](Call& c, CommandService& s, SupplyCertificate& cmd, json& extra) {
-        cmd.request = c.params["request"];
         extra = {{"request", cmd.request}, {"status", "issued"}, {"fingerprint", CertificateFingerprint(cmd.der)}};
         return s.Execute(c.params["body"], cmd, c.ctx);
       });

@@ -22,15 +22,15 @@ namespace ecab::api {
 void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
                      Schema schema, std::function<Result<CommandOutcome>(Call&, CommandService&)> run);
 
-// Registers a command route whose body fills a T (api/typed_request.h): `run`
-// gets the T, built from the checked body; path parameters are in Call.
+// Registers a command route whose body and path parameters fill a T
+// (api/typed_request.h): `run` gets the T.
 template <class T>
 void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
              Fields<T> fields, std::function<Result<CommandOutcome>(Call&, CommandService&, T&)> run) {
   Schema schema = SchemaOf(fields);
   AddCommandRoute(app, std::move(method), std::move(pattern), std::move(tag), std::move(summary), std::move(schema),
                   [fields = std::move(fields), run = std::move(run)](Call& c, CommandService& s) -> Result<CommandOutcome> {
-                    ECAB_TRY_LET(request, ReadBody(c.body, fields));
+                    ECAB_TRY_LET(request, ReadRequest(c.body, c.params, fields));
                     return run(c, s, *request);
                   });
 }

@@ -18,8 +18,8 @@ using directory::EnrollPerson, directory::RemovePerson, directory::EnrollCertifi
     directory::AssignResolutionNumber, directory::SetContact, directory::ContactSet;
 
 // Runs `cmd` on the body of the path.
-Result<CommandOutcome> OnBody(Call& c, CommandService& s, directory::BodyCommand cmd) {
-  return s.Execute(c.params["body"], std::move(cmd), c.ctx);
+Result<CommandOutcome> OnBody(Call& c, CommandService& s, const directory::BodyCommand& cmd) {
+  return s.Execute(c.params["body"], cmd, c.ctx);
 }
 
 // People, their certificates, and what signatures must chain to.
@@ -29,28 +29,23 @@ void AddPeopleCommands(App& app) {
                         {IdField("person", &EnrollPerson::person), TextField("office", &EnrollPerson::office),
                          TextField("office_vi", &EnrollPerson::office_vi, kOptional),
                          EnumField("role", &EnrollPerson::role, Roles())},
-                        [](Call& c, CommandService& s, EnrollPerson& cmd) { return OnBody(c, s, cmd); });
+                        &OnBody);
   Command<RemovePerson>(app, "POST", b + "/people/{person}/removal", "directory",
-                        "End a person's tenure in the body (admin).", {},
-                        [](Call& c, CommandService& s, RemovePerson& cmd) {
-                          cmd.person = c.params["person"];
-                          return OnBody(c, s, cmd);
-                        });
+                        "End a person's tenure in the body (admin).", {PathParam("person", &RemovePerson::person)},
+                        &OnBody);
   Command<EnrollCertificate>(app, "POST", b + "/people/{person}/certificates", "directory",
                              "Enrol a signing certificate (DER, base64) for a person (admin).",
-                             {BytesField("der", &EnrollCertificate::der)},
-                             [](Call& c, CommandService& s, EnrollCertificate& cmd) {
-                               cmd.person = c.params["person"];
-                               return OnBody(c, s, cmd);
-                             });
+                             {PathParam("person", &EnrollCertificate::person),
+                              BytesField("der", &EnrollCertificate::der)},
+                             &OnBody);
   Command<SetTrustAnchor>(app, "PUT", b + "/trust-anchor", "directory",
                           "Set the CA certificate signatures must chain to (admin).",
                           {BytesField("der", &SetTrustAnchor::der)},
-                          [](Call& c, CommandService& s, SetTrustAnchor& cmd) { return OnBody(c, s, cmd); });
+                          &OnBody);
   Command<PublishRevocationList>(
       app, "PUT", b + "/revocation-list", "directory", "Publish the anchor's certificate revocation list (admin).",
       {BytesField("der", &PublishRevocationList::der)},
-      [](Call& c, CommandService& s, PublishRevocationList& cmd) { return OnBody(c, s, cmd); });
+      &OnBody);
 }
 
 // The body's rules, its approvers and its resolution numbers.
@@ -63,12 +58,12 @@ void AddRuleCommands(App& app) {
       "classification accepted (admin).",
       Join(Inside(&SetPolicy::policy, PolicyFields(true)),
            Fields<SetPolicy>{FlagField("late_substitution", &SetPolicy::late_substitution, kOptional)}),
-      [](Call& c, CommandService& s, SetPolicy& cmd) { return OnBody(c, s, cmd); });
+      &OnBody);
   Command<DelegateApprover>(app, "POST", b + "/approvers", "directory",
                             "Delegate (or withdraw) the approval of opinion forms.",
                             {IdField("person", &DelegateApprover::person),
                              FlagField("granted", &DelegateApprover::granted, kOptional)},
-                            [](Call& c, CommandService& s, DelegateApprover& cmd) { return OnBody(c, s, cmd); });
+                            &OnBody);
   Command<AssignResolutionNumber>(
       app, "POST", b + "/resolution-numbers", "directory",
       "Assign the body's next resolution number for a year to a signed resolution before it is "
@@ -100,10 +95,8 @@ void AddPersonalRoutes(App& app) {
       "Set how a person is reached (admin): email, phone (E.164), language (vi, en), channels in order of "
       "preference (email, sms, in_app), quiet hours (minutes after midnight, Asia/Ho_Chi_Minh; urgent items "
       "still go), SMS without diacritics. Personal data: readable by the person and the admin only.",
-      Inside(&SetContact::contact, ContactFields()), [](Call& c, CommandService& s, SetContact& cmd) {
-        cmd.contact.person = c.params["person"];
-        return OnBody(c, s, cmd);
-      });
+      Inside(&SetContact::contact, Join(Fields<ContactSet>{PathParam("person", &ContactSet::person)}, ContactFields())),
+      &OnBody);
   app.Add(Route{.method = "GET",
                 .pattern = b + "/people/{person}/contact",
                 .tag = "directory",

@@ -4,6 +4,14 @@
 #include "domain/authz/authorization.h"
 
 namespace ecab::api {
+namespace {
+
+// Runs `cmd` on the document of the path.
+Result<CommandOutcome> OnDocument(Call& c, CommandService& s, const documents::DocumentCommand& cmd) {
+  return s.Execute(c.params["body"], c.params["document"], cmd, c.ctx);
+}
+
+}  // namespace
 
 void RegisterDocumentCommands(App& app) {
   using documents::RegisterDocument, documents::AddDocumentVersion, documents::GrantDocumentAccess;
@@ -22,15 +30,10 @@ void RegisterDocumentCommands(App& app) {
       {NameField("sha256", &AddDocumentVersion::sha256), CountField("size", &AddDocumentVersion::size),
        NameField("media_type", &AddDocumentVersion::media_type), NameField("filename", &AddDocumentVersion::filename),
        TextField("text", &AddDocumentVersion::text, kOptional)},
-      [](Call& c, CommandService& s, AddDocumentVersion& cmd) {
-        return s.Execute(c.params["body"], c.params["document"], cmd, c.ctx);
-      });
+      &OnDocument);
   Command<GrantDocumentAccess>(app, "POST", d + "/{document}/grants", "documents",
                                "Grant a person access to a classified document.",
-                               {IdField("person", &GrantDocumentAccess::person)},
-                               [](Call& c, CommandService& s, GrantDocumentAccess& cmd) {
-                                 return s.Execute(c.params["body"], c.params["document"], cmd, c.ctx);
-                               });
+                               {IdField("person", &GrantDocumentAccess::person)}, &OnDocument);
 }
 
 }  // namespace ecab::api

@@ -29,15 +29,15 @@ Status ContentRefersToKnown(Call& c, CommandService& s, Action action, const For
 }
 
 // Runs `cmd` on the form of the path.
-Result<CommandOutcome> OnForm(Call& c, CommandService& s, forms::FormCommand cmd) {
-  return s.Execute(c.params["body"], c.params["form"], std::move(cmd), c.ctx);
+Result<CommandOutcome> OnForm(Call& c, CommandService& s, const forms::FormCommand& cmd) {
+  return s.Execute(c.params["body"], c.params["form"], cmd, c.ctx);
 }
 
 // A command with no body.
 template <class T>
 void PlainFormCommand(App& app, const std::string& pattern, std::string summary) {
   Command<T>(app, "POST", pattern, "forms", std::move(summary), {},
-             [](Call& c, CommandService& s, T& cmd) { return OnForm(c, s, cmd); });
+             &OnForm);
 }
 
 }  // namespace
@@ -63,23 +63,23 @@ void RegisterFormCommands(App& app) {
   Command<ApproveForm>(app, "POST", f + "/{form}/approval", "forms",
                        "Approve a form, signed by the chair or a delegated approver.",
                        {SignatureField(&ApproveForm::signature)},
-                       [](Call& c, CommandService& s, ApproveForm& cmd) { return OnForm(c, s, cmd); });
+                       &OnForm);
   Command<ReturnForm>(app, "POST", f + "/{form}/return", "forms", "Return a form to the secretariat with a reason.",
                       {TextField("reason", &ReturnForm::reason)},
-                      [](Call& c, CommandService& s, ReturnForm& cmd) { return OnForm(c, s, cmd); });
+                      &OnForm);
   PlainFormCommand<forms::IssueForm>(app, f + "/{form}/issue", "Issue an approved form to its addressees.");
   Command<AnswerForm>(app, "POST", f + "/{form}/answers", "forms",
                       "Answer an issued form (signed; revisable until the deadline).",
                       {EnumField("answer", &AnswerForm::answer, Answers()),
                        TextField("text", &AnswerForm::text, kOptional), SignatureField(&AnswerForm::signature)},
-                      [](Call& c, CommandService& s, AnswerForm& cmd) { return OnForm(c, s, cmd); });
+                      &OnForm);
   PlainFormCommand<forms::CloseForm>(app, f + "/{form}/close", "Close a form and record its result under the silence rule.");
   PlainFormCommand<forms::SubmitFormResult>(app, f + "/{form}/result", "Submit a closed form's result to the chair.");
   Command<RecordFormDecision>(app, "POST", f + "/{form}/decision", "forms",
                               "Record the chair's decision on a form's result.",
                               {FlagField("adopted", &RecordFormDecision::adopted),
                                TextField("decision", &RecordFormDecision::decision)},
-                              [](Call& c, CommandService& s, RecordFormDecision& cmd) { return OnForm(c, s, cmd); });
+                              &OnForm);
 }
 
 }  // namespace ecab::api

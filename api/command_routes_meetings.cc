@@ -12,15 +12,15 @@ namespace {
 using meeting::ScheduleMeeting, meeting::AddAgendaItem, meeting::ReorderAgenda, meeting::Invite, meeting::Rsvp, meeting::GiveItemOpinion, meeting::PreRegisterToSpeak, meeting::MarkDocumentStudied, meeting::OpenSession, meeting::CheckIn, meeting::TakeUpItem, meeting::CloseItem, meeting::Comment, meeting::RequestFloor, meeting::WithdrawFloorRequest, meeting::GrantFloor, meeting::EndFloor, meeting::OpenVote, meeting::CastBallot, meeting::CloseVote, meeting::CloseSession, meeting::MeetingCommand, meeting::BallotPayload;
 
 // Runs `cmd` on the meeting of the path.
-Result<CommandOutcome> OnMeeting(Call& c, CommandService& s, MeetingCommand cmd) {
-  return s.Execute(c.params["body"], c.params["meeting"], std::move(cmd), c.ctx);
+Result<CommandOutcome> OnMeeting(Call& c, CommandService& s, const MeetingCommand& cmd) {
+  return s.Execute(c.params["body"], c.params["meeting"], cmd, c.ctx);
 }
 
 // A command with no body and nothing from the path.
 template <class T>
 void PlainMeetingCommand(App& app, const std::string& pattern, std::string summary) {
   Command<T>(app, "POST", pattern, "meetings", std::move(summary), {},
-             [](Call& c, CommandService& s, T& cmd) { return OnMeeting(c, s, cmd); });
+             &OnMeeting);
 }
 
 // Before the session: scheduling, agenda, invitations, answers, opinions.
@@ -47,33 +47,28 @@ void AddPreparation(App& app) {
   Command<ReorderAgenda>(app, "PUT", mm + "/agenda/order", "meetings",
                          "Reorder the agenda (every item, in the new order).",
                          {IdsField("order", &ReorderAgenda::order)},
-                         [](Call& c, CommandService& s, ReorderAgenda& cmd) { return OnMeeting(c, s, cmd); });
+                         &OnMeeting);
   Command<Invite>(app, "POST", mm + "/invitations", "meetings", "Invite a member or a guest.",
                   {IdField("person", &Invite::person), FlagField("guest", &Invite::guest, kOptional)},
-                  [](Call& c, CommandService& s, Invite& cmd) { return OnMeeting(c, s, cmd); });
+                  &OnMeeting);
   Command<Rsvp>(app, "POST", mm + "/rsvp", "meetings",
                 "Answer an invitation: in the room, remote, declined, or sending a substitute.",
                 {IdField("person", &Rsvp::person, kOptional),
                  EnumField("response", &Rsvp::response, RsvpResponses()),
                  TextField("reason", &Rsvp::reason, kOptional), IdField("substitute", &Rsvp::substitute, kOptional)},
-                [](Call& c, CommandService& s, Rsvp& cmd) { return OnMeeting(c, s, cmd); });
+                &OnMeeting);
   Command<GiveItemOpinion>(app, "POST", mm + "/items/{item}/opinions", "meetings",
-                           "Give a written opinion on an agenda item.", {TextField("text", &GiveItemOpinion::text)},
-                           [](Call& c, CommandService& s, GiveItemOpinion& cmd) {
-                             cmd.item = c.params["item"];
-                             return OnMeeting(c, s, cmd);
-                           });
+                           "Give a written opinion on an agenda item.",
+                           {PathParam("item", &GiveItemOpinion::item), TextField("text", &GiveItemOpinion::text)},
+                           &OnMeeting);
   Command<PreRegisterToSpeak>(app, "POST", mm + "/items/{item}/speakers", "meetings",
-                              "Pre-register to speak on an agenda item.", {},
-                              [](Call& c, CommandService& s, PreRegisterToSpeak& cmd) {
-                                cmd.item = c.params["item"];
-                                return OnMeeting(c, s, cmd);
-                              });
+                              "Pre-register to speak on an agenda item.", {PathParam("item", &PreRegisterToSpeak::item)},
+                              &OnMeeting);
   Command<MarkDocumentStudied>(
       app, "POST", mm + "/documents/{document}/studied", "meetings", "Record that the caller studied a document.",
-      {}, [](Call& c, CommandService& s, MarkDocumentStudied& cmd) -> Result<CommandOutcome> {
+      {PathParam("document", &MarkDocumentStudied::document)},
+      [](Call& c, CommandService& s, MarkDocumentStudied& cmd) -> Result<CommandOutcome> {
         // Only a document the caller may read can be studied; any other does not exist for them.
-        cmd.document = c.params["document"];
         ECAB_TRY(Checked(c, s, MarkDocumentStudied::kAction, [&]() -> Status {
           ECAB_TRY_LET(document, s.Document(cmd.document));
           if (document->version == 0 || document->body != c.params.at("body") ||
@@ -94,30 +89,27 @@ void AddSession(App& app) {
                    "Check in (in the room, remote, as substitute) or record an absence; staff may record for others.",
                    {IdField("person", &CheckIn::person, kOptional),
                     EnumField("attendance", &CheckIn::attendance, Attendances())},
-                   [](Call& c, CommandService& s, CheckIn& cmd) { return OnMeeting(c, s, cmd); });
-  Command<TakeUpItem>(app, "POST", mm + "/items/{item}/take-up", "meetings", "Take up an agenda item (chair).", {},
-                      [](Call& c, CommandService& s, TakeUpItem& cmd) {
-                        cmd.item = c.params["item"];
-                        return OnMeeting(c, s, cmd);
-                      });
+                   &OnMeeting);
+  Command<TakeUpItem>(app, "POST", mm + "/items/{item}/take-up", "meetings", "Take up an agenda item (chair).",
+                      {PathParam("item", &TakeUpItem::item)}, &OnMeeting);
   PlainMeetingCommand<CloseItem>(app, mm + "/current-item/close", "Close the current item (chair).");
   Command<Comment>(app, "POST", mm + "/comments", "meetings", "Comment on the current item.",
                    {TextField("text", &Comment::text)},
-                   [](Call& c, CommandService& s, Comment& cmd) { return OnMeeting(c, s, cmd); });
+                   &OnMeeting);
   PlainMeetingCommand<RequestFloor>(app, mm + "/floor-requests", "Ask for the floor on the current item.");
   PlainMeetingCommand<WithdrawFloorRequest>(app, mm + "/floor-requests/withdrawal", "Withdraw the caller's floor request.");
   Command<GrantFloor>(app, "POST", mm + "/floor", "meetings", "Give the floor to a person in the queue (chair).",
                       {IdField("person", &GrantFloor::person)},
-                      [](Call& c, CommandService& s, GrantFloor& cmd) { return OnMeeting(c, s, cmd); });
+                      &OnMeeting);
   PlainMeetingCommand<EndFloor>(app, mm + "/floor/end", "End the current speaker's turn (chair).");
   Command<OpenVote>(app, "POST", mm + "/votes", "meetings", "Open a vote on the current item (chair).",
                     {IdField("vote", &OpenVote::vote), TextField("question", &OpenVote::question)},
-                    [](Call& c, CommandService& s, OpenVote& cmd) { return OnMeeting(c, s, cmd); });
+                    &OnMeeting);
   Command<CastBallot>(
       app, "POST", mm + "/votes/{vote}/ballots", "meetings", "Cast (or change, while the vote is open) a signed ballot.",
-      {EnumField("choice", &CastBallot::choice, Choices()), SignatureField(&CastBallot::signature)},
+      {PathParam("vote", &CastBallot::vote), EnumField("choice", &CastBallot::choice, Choices()),
+       SignatureField(&CastBallot::signature)},
       [](Call& c, CommandService& s, CastBallot& ballot) {
-        ballot.vote = c.params["vote"];
         // Checked here, on this request's own thread, so the decider (one
         // at a time per meeting) finds the verdict already made.
         const auto payload = BallotPayload(c.params["body"], c.params["meeting"], ballot.vote, c.ctx.actor,
@@ -127,11 +119,7 @@ void AddSession(App& app) {
         return OnMeeting(c, s, ballot);
       });
   Command<CloseVote>(app, "POST", mm + "/votes/{vote}/close", "meetings",
-                     "Close a vote and record its outcome (chair).", {},
-                     [](Call& c, CommandService& s, CloseVote& cmd) {
-                       cmd.vote = c.params["vote"];
-                       return OnMeeting(c, s, cmd);
-                     });
+                     "Close a vote and record its outcome (chair).", {PathParam("vote", &CloseVote::vote)}, &OnMeeting);
   PlainMeetingCommand<CloseSession>(app, mm + "/session/close", "Close the session (chair).");
 }
 

@@ -12,8 +12,8 @@ using resolution::DraftResolution, resolution::ReviseResolution, resolution::Cir
     resolution::SignResolution, resolution::PromulgateResolution, resolution::DistributeResolution;
 
 // Runs `cmd` on the resolution of the path.
-Result<CommandOutcome> OnResolution(Call& c, CommandService& s, resolution::ResolutionCommand cmd) {
-  return s.Execute(c.params["body"], c.params["resolution"], std::move(cmd), c.ctx);
+Result<CommandOutcome> OnResolution(Call& c, CommandService& s, const resolution::ResolutionCommand& cmd) {
+  return s.Execute(c.params["body"], c.params["resolution"], cmd, c.ctx);
 }
 
 // Gives a signed resolution the body's next number of this year, once: never
@@ -57,7 +57,7 @@ void RegisterResolutionCommands(App& app) {
       });
   Command<ReviseResolution>(app, "POST", r + "/{resolution}/revisions", "resolutions", "Revise a resolution's text.",
                             {TextField("text", &ReviseResolution::text)},
-                            [](Call& c, CommandService& s, ReviseResolution& cmd) { return OnResolution(c, s, cmd); });
+                            &OnResolution);
   Command<CirculateResolution>(
       app, "POST", r + "/{resolution}/circulation", "resolutions", "Circulate the draft for opinions through a form.",
       {IdField("form", &CirculateResolution::form)},
@@ -68,11 +68,11 @@ void RegisterResolutionCommands(App& app) {
       });
   Command<resolution::SubmitResolution>(
       app, "POST", r + "/{resolution}/submission", "resolutions", "Submit the resolution for signature.", {},
-      [](Call& c, CommandService& s, resolution::SubmitResolution& cmd) { return OnResolution(c, s, cmd); });
+      &OnResolution);
   Command<SignResolution>(app, "POST", r + "/{resolution}/signature", "resolutions",
                           "Sign the resolution (chair; only when its vote passed).",
                           {SignatureField(&SignResolution::signature)},
-                          [](Call& c, CommandService& s, SignResolution& cmd) { return OnResolution(c, s, cmd); });
+                          &OnResolution);
   Command<PromulgateResolution>(
       app, "POST", r + "/{resolution}/promulgation", "resolutions",
       "Promulgate a signed resolution, giving it the body's next number of the year unless it has one.", {},
@@ -80,9 +80,7 @@ void RegisterResolutionCommands(App& app) {
   Command<DistributeResolution>(app, "POST", r + "/{resolution}/distribution", "resolutions",
                                 "Distribute a promulgated resolution.",
                                 {IdsField("recipients", &DistributeResolution::recipients)},
-                                [](Call& c, CommandService& s, DistributeResolution& cmd) {
-                                  return OnResolution(c, s, cmd);
-                                });
+                                &OnResolution);
 }
 
 }  // namespace ecab::api

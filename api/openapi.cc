@@ -126,7 +126,10 @@ json App::OpenApi() const {
         {"version", "1"},
         {"description",
          "Commands and queries of the e-Cabinet backend. Errors are RFC 9457 problem documents whose 'type' is "
-         "stable per error."}}},
+         "stable per error."},
+        {"license", {{"name", "Apache-2.0"}, {"identifier", "Apache-2.0"}}}}},
+      // The node that serves this document, over HTTPS, at its own address.
+      {"servers", json::array({{{"url", "/"}, {"description", "this node"}}})},
       {"paths", paths},
       {"components", Components()}};
 }

@@ -35,12 +35,13 @@ std::optional<std::uint64_t> Number(const Call& c, const std::string& name, std:
 // when absent, or with `bad` and `error` set when malformed.
 std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error, bool& bad);
 // `route` with the body schema of `fields` and a handler that gets the T they
-// fill (a body that does not fill it: the problem naming the field).
+// fill from the body and the path (a body that does not fill it: the problem
+// naming the field).
 template <class T>
 Route TypedRoute(Route route, Fields<T> fields, std::function<http::Response(Call&, T&)> handle) {
   route.schema = SchemaOf(fields);
   route.handle = [fields = std::move(fields), handle = std::move(handle)](Call& c) -> http::Response {
-    auto request = ReadBody(c.body, fields);
+    auto request = ReadRequest(c.body, c.params, fields);
     if (!request.ok()) return FromError(request.error());
     return handle(c, *request);
   };

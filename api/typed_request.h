@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <functional>
 #include <limits>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <type_traits>
@@ -31,34 +32,55 @@ namespace ecab::api {
 inline constexpr bool kOptional = false;
 
 // One field of T: its declaration, and how its checked JSON value sets T.
+// A path parameter (PathParam) is a field too, read from the route's path
+// ("/meetings/{meeting}/votes/{vote}") rather than from the body.
 template <class T>
 struct Bound {
   Field field;
   std::function<Status(const nlohmann::json& value, T& target)> set;
+  bool in_path = false;
 };
 template <class T>
 using Fields = std::vector<Bound<T>>;
 
+// The body's fields (path parameters left out).
 template <class T>
 Schema SchemaOf(const Fields<T>& fields) {
   Schema schema;
-  for (const auto& f : fields) schema.push_back(f.field);
+  for (const auto& f : fields) {
+    if (!f.in_path) schema.push_back(f.field);
+  }
   return schema;
 }
 
-// `start` with every field present in `body` set (absent or null ones keep
-// start's values). `body` was checked by ParseStrict against SchemaOf(fields);
-// a value that still does not fit is an error naming the field, never a crash.
+// A T with every field present in `body` set and every path parameter taken
+// from `path` (absent or null fields keep T's defaults). `body` was checked
+// by ParseStrict against SchemaOf(fields); a value that still does not fit is
+// an error naming the field, never a crash.
 template <class T>
-Result<T> ReadBody(const nlohmann::json& body, const Fields<T>& fields, T start = T{}) {
+Result<T> ReadRequest(const nlohmann::json& body, const std::map<std::string, std::string>& path,
+                      const Fields<T>& fields) {
+  T out{};
   for (const auto& f : fields) {
-    auto it = body.find(f.field.name);
-    if (it == body.end() || it->is_null()) continue;
-    if (auto st = f.set(*it, start); !st.ok()) {
-      return MakeError(ErrorCode::kInvalidArgument, "field '" + f.field.name + "': " + st.error().message);
+    Status set = Ok{};
+    if (f.in_path) {
+      auto it = path.find(f.field.name);
+      if (it == path.end()) continue;
+      set = f.set(nlohmann::json(it->second), out);
+    } else {
+      auto it = body.find(f.field.name);
+      if (it == body.end() || it->is_null()) continue;
+      set = f.set(*it, out);
     }
+    if (!set.ok()) return MakeError(ErrorCode::kInvalidArgument, "field '" + f.field.name + "': " + set.error().message);
   }
-  return start;
+  return out;
+}
+
+// ReadRequest without path parameters.
+template <class T>
+Result<T> ReadBody(const nlohmann::json& body, const Fields<T>& fields) {
+  return ReadRequest(body, {}, fields);
 }
 
 namespace typed_internal {
@@ -66,13 +88,15 @@ namespace typed_internal {
 inline Error Unfit(std::string what) { return MakeError(ErrorCode::kInvalidArgument, std::move(what)); }
 
 template <class T, class M, class Read>
-Bound<T> Make(Field field, M T::*member, Read read) {
-  return {std::move(field), [member, read](const nlohmann::json& v, T& target) -> Status {
+Bound<T> Make(Field field, M T::*member, Read read, bool in_path = false) {
+  return {std::move(field),
+          [member, read](const nlohmann::json& v, T& target) -> Status {
             Result<M> value = read(v);
             if (!value.ok()) return value.error();
             target.*member = std::move(*value);
             return Ok{};
-          }};
+          },
+          in_path};
 }
 
 inline Result<std::string> String(const nlohmann::json& v) {
@@ -94,6 +118,12 @@ Bound<T> NameField(std::string name, std::string T::*m, bool required = true) {
 template <class T>
 Bound<T> TextField(std::string name, std::string T::*m, bool required = true) {
   return typed_internal::Make({std::move(name), FieldType::kText, required}, m, &typed_internal::String);
+}
+
+// A parameter of the route's path, by its name in the pattern: "{item}".
+template <class T>
+Bound<T> PathParam(std::string name, std::string T::*m) {
+  return typed_internal::Make({std::move(name), FieldType::kId, true}, m, &typed_internal::String, true);
 }
 
 // Bytes sent as standard base64 (DER certificates, requests, lists).
@@ -179,7 +209,8 @@ template <class T, class M>
 Fields<T> Inside(M T::*m, const Fields<M>& inner) {
   Fields<T> out;
   for (const auto& f : inner) {
-    out.push_back({f.field, [m, set = f.set](const nlohmann::json& v, T& target) { return set(v, target.*m); }});
+    out.push_back({f.field, [m, set = f.set](const nlohmann::json& v, T& target) { return set(v, target.*m); },
+                   f.in_path});
   }
   return out;
 }

@@ -28,8 +28,8 @@ struct ServerOptions {
   bool request_client_certificates = false;          // ask for (never require) a TLS client certificate
   int io_threads = 2;
   int worker_threads = 64;                           // handlers may block on storage (group commits grow with them)
-  std::size_t max_header_bytes = 16 * 1024;
-  std::size_t max_body_bytes = 1024 * 1024;
+  std::size_t max_header_bytes = std::size_t{16} * 1024;
+  std::size_t max_body_bytes = std::size_t{1024} * 1024;
   std::chrono::milliseconds read_timeout{10'000};    // handshake, and a request once its first byte came
   std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
   double rate_per_second = 200;                      // per client address; 0 disables
@@ -39,7 +39,7 @@ struct ServerOptions {
   std::size_t max_connections = 10'000;              // open at once; more are closed as accepted
   std::size_t max_connections_per_address = 256;
   std::size_t max_waits_per_address = 16;            // requests waiting for the read models (429 beyond)
-  std::size_t max_feed_queue_bytes = 4 * 1024 * 1024;  // unread by one feed client before its feed pauses
+  std::size_t max_feed_queue_bytes = std::size_t{4} * 1024 * 1024;  // unread by one feed client before its feed pauses
   std::chrono::milliseconds slow_feed_grace{10'000};   // paused that long: the client is dropped (close 1008)
   std::chrono::milliseconds feed_idle_timeout{300'000};  // nothing from a feed client (it is pinged at half)
   std::chrono::milliseconds linger{2'000};           // after refusing a request, read what the client still sends

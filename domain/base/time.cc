@@ -1,6 +1,7 @@
 #include "domain/base/time.h"
 
 #include <cstdio>
+#include <string>
 
 namespace ecab {
 
@@ -17,26 +18,49 @@ std::string FormatRfc3339(Timestamp t) {
   return buf;
 }
 
+// The grammar accepted (RFC 3339's date-time, in UTC only):
+//   date-time = 4DIGIT "-" 2DIGIT "-" 2DIGIT "T" 2DIGIT ":" 2DIGIT ":" 2DIGIT [ "." 1*9DIGIT ] "Z"
+// Each field is exactly its digits: no sign, no space, no shorter field.
 Result<Timestamp> ParseRfc3339(std::string_view text) {
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail[16] = {};
-  const std::string copy(text);
-  const int n = std::sscanf(copy.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%15s", &y, &mo, &d, &h, &mi, &s, tail);
-  std::string rest = n == 7 ? tail : "";
-  long long micros = 0;
-  if (!rest.empty() && rest[0] == '.') {
-    std::size_t i = 1;
-    long long scale = 100000;
-    for (; i < rest.size() && rest[i] >= '0' && rest[i] <= '9'; ++i, scale /= 10) {
-      if (scale > 0) micros += (rest[i] - '0') * scale;
+  auto refuse = [&] {
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "'" + std::string(text.substr(0, 64)) + "' is not a UTC time like 2019-06-24T08:00:00Z");
+  };
+  std::size_t at = 0;
+  auto digits = [&](std::size_t n, int& out) {
+    if (at + n > text.size()) return false;
+    out = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+      const char c = text[at + i];
+      if (c < '0' || c > '9') return false;
+      out = out * 10 + (c - '0');
     }
-    rest = rest.substr(i);
+    at += n;
+    return true;
+  };
+  auto literal = [&](char c) {
+    if (at >= text.size() || text[at] != c) return false;
+    ++at;
+    return true;
+  };
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  if (!(digits(4, y) && literal('-') && digits(2, mo) && literal('-') && digits(2, d) && literal('T') &&
+        digits(2, h) && literal(':') && digits(2, mi) && literal(':') && digits(2, s))) {
+    return refuse();
   }
+  long long micros = 0;
+  if (literal('.')) {
+    const std::size_t first = at;
+    long long scale = 100000;
+    for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at, scale /= 10) {
+      if (scale > 0) micros += (text[at] - '0') * scale;
+    }
+    if (at == first || at - first > 9) return refuse();
+  }
+  if (!literal('Z') || at != text.size()) return refuse();
   const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
                                         std::chrono::day(static_cast<unsigned>(d))};
-  if (n < 7 || rest != "Z" || !ymd.ok() || h > 23 || mi > 59 || s > 60) {
-    return MakeError(ErrorCode::kInvalidArgument, "'" + copy + "' is not a UTC time like 2019-06-24T08:00:00Z");
-  }
+  if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return refuse();
   return Timestamp(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h) + std::chrono::minutes(mi) +
                    std::chrono::seconds(s) + std::chrono::microseconds(micros));
 }

@@ -19,5 +19,16 @@ TEST(Time, Rfc3339RoundTripsAndRejectsWhatIsNotUtc) {
   }
 }
 
+TEST(Time, Rfc3339FieldsAreExactlyTheirDigits) {
+  EXPECT_EQ(*ParseRfc3339("2019-06-24T08:00:00.123456789Z"), FromMicros(1561363200123456));
+  for (const char* bad : {"2019-06-24T08:00:-1Z", "2019-06-24T08:00: 1Z", "2019-6-24T08:00:00Z",
+                          "+2019-06-24T08:00:00Z", "2019-06-24T08:00:00.Z", "2019-06-24T08:00:00.1234567891Z",
+                          "2019-06-24T08:00:00Zjunk", "2019-06-24t08:00:00z", ""}) {
+    auto parsed = ParseRfc3339(bad);
+    ASSERT_FALSE(parsed.ok()) << bad;
+    EXPECT_EQ(parsed.error().code, ErrorCode::kInvalidArgument);
+  }
+}
+
 }  // namespace
 }  // namespace ecab

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "domain/base/enum.h"
+
 namespace ecab {
 
 // Persisted enums: explicit values, never renumbered.
@@ -43,41 +45,11 @@ enum class Urgency : std::uint8_t {
 
 // True for the values declared above (enums read from requests and records
 // may hold any number).
-constexpr bool IsValid(MajorityBasis v) {
-  switch (v) {
-    case MajorityBasis::kAllMembers: case MajorityBasis::kMembersPresent: case MajorityBasis::kVotesCast:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(TieRule v) {
-  switch (v) {
-    case TieRule::kChairDecides: case TieRule::kFails:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(Silence v) {
-  switch (v) {
-    case Silence::kConsent: case Silence::kAbstention: case Silence::kNotCounted:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(Classification v) {
-  switch (v) {
-    case Classification::kNormal: case Classification::kConfidential: case Classification::kSecret: case Classification::kTopSecret:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(Urgency v) {
-  switch (v) {
-    case Urgency::kNormal: case Urgency::kUrgent: case Urgency::kVeryUrgent: case Urgency::kExpress:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
+constexpr bool IsValid(MajorityBasis v) { return IsOneOf<MajorityBasis::kAllMembers, MajorityBasis::kMembersPresent, MajorityBasis::kVotesCast>(v); }
+constexpr bool IsValid(TieRule v) { return IsOneOf<TieRule::kChairDecides, TieRule::kFails>(v); }
+constexpr bool IsValid(Silence v) { return IsOneOf<Silence::kConsent, Silence::kAbstention, Silence::kNotCounted>(v); }
+constexpr bool IsValid(Classification v) { return IsOneOf<Classification::kNormal, Classification::kConfidential, Classification::kSecret, Classification::kTopSecret>(v); }
+constexpr bool IsValid(Urgency v) { return IsOneOf<Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress>(v); }
 
 std::string ClassificationName(Classification c);
 std::string UrgencyName(Urgency u);

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/base/enum.h"
 #include "domain/base/time_serialization.h"
 #include "domain/codec/codec.h"
 #include "domain/directory/policy.h"
@@ -23,13 +24,7 @@ enum class Answer : std::uint8_t {
   kAgreeWithComments = 3,
   kOther = 4,
 };
-constexpr bool IsValid(Answer v) {
-  switch (v) {
-    case Answer::kAgree: case Answer::kDisagree: case Answer::kAgreeWithComments: case Answer::kOther:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
+constexpr bool IsValid(Answer v) { return IsOneOf<Answer::kAgree, Answer::kDisagree, Answer::kAgreeWithComments, Answer::kOther>(v); }
 std::string AnswerName(Answer a);  // "agree", "disagree", "agree_with_comments", "other"
 
 // What the form asks, as drafted or revised.

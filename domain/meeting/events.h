@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "domain/base/enum.h"
 #include "domain/base/time_serialization.h"
 #include "domain/codec/codec.h"
 #include "domain/directory/policy.h"
@@ -21,27 +22,9 @@ enum class RsvpResponse : std::uint8_t { kInRoom = 1, kRemote = 2, kDecline = 3,
 enum class Attendance : std::uint8_t { kInRoom = 1, kRemote = 2, kSubstitute = 3, kAbsent = 4 };
 enum class Choice : std::uint8_t { kFor = 1, kAgainst = 2, kAbstain = 3 };
 
-constexpr bool IsValid(RsvpResponse v) {
-  switch (v) {
-    case RsvpResponse::kInRoom: case RsvpResponse::kRemote: case RsvpResponse::kDecline: case RsvpResponse::kSubstitute:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(Attendance v) {
-  switch (v) {
-    case Attendance::kInRoom: case Attendance::kRemote: case Attendance::kSubstitute: case Attendance::kAbsent:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
-constexpr bool IsValid(Choice v) {
-  switch (v) {
-    case Choice::kFor: case Choice::kAgainst: case Choice::kAbstain:
-      return true;
-  }
-  return false;  // a value read from outside (a request, a damaged record)
-}
+constexpr bool IsValid(RsvpResponse v) { return IsOneOf<RsvpResponse::kInRoom, RsvpResponse::kRemote, RsvpResponse::kDecline, RsvpResponse::kSubstitute>(v); }
+constexpr bool IsValid(Attendance v) { return IsOneOf<Attendance::kInRoom, Attendance::kRemote, Attendance::kSubstitute, Attendance::kAbsent>(v); }
+constexpr bool IsValid(Choice v) { return IsOneOf<Choice::kFor, Choice::kAgainst, Choice::kAbstain>(v); }
 
 std::string ChoiceName(Choice c);          // "for", "against", "abstain"
 std::string AttendanceName(Attendance a);  // "in_room", "remote", "substitute", "absent"

@@ -5,7 +5,8 @@
 namespace ecab::text {
 namespace {
 
-// Decodes one UTF-8 code point at `i`; returns the byte length, 0 if invalid.
+// Decodes one UTF-8 code point at `i`; returns the byte length, 0 if invalid
+// (RFC 3629: no overlong form, no surrogate, nothing above U+10FFFF).
 std::size_t Decode(std::string_view s, std::size_t i, char32_t& cp) {
   const auto b0 = static_cast<unsigned char>(s[i]);
   std::size_t len = b0 < 0x80 ? 1 : (b0 >> 5) == 0x6 ? 2 : (b0 >> 4) == 0xE ? 3 : (b0 >> 3) == 0x1E ? 4 : 0;
@@ -16,6 +17,8 @@ std::size_t Decode(std::string_view s, std::size_t i, char32_t& cp) {
     if ((b >> 6) != 0x2) return 0;
     cp = (cp << 6) | (b & 0x3F);
   }
+  constexpr char32_t kLeast[] = {0, 0, 0x80, 0x800, 0x10000};
+  if (cp < kLeast[len] || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return 0;
   return len;
 }
 

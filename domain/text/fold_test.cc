@@ -30,5 +30,14 @@ TEST(Fold, OtherScriptsAreKeptAndInvalidBytesBecomeSpaces) {
   EXPECT_EQ(Fold(std::string("\xE1\xBB", 2)), "  ");
 }
 
+TEST(Fold, OverlongFormsAndSurrogatesAreInvalidNotLetters) {
+  // 'a' as two bytes, 'đ' (U+0111) as three: overlong, so neither folds to a letter.
+  EXPECT_EQ(Fold(std::string("x\xC1\xA1y", 4)), "x  y");
+  EXPECT_EQ(Fold(std::string("\xE0\x84\x91", 3)), "   ");
+  // An encoded surrogate (U+D800) and a code point above U+10FFFF.
+  EXPECT_EQ(Fold(std::string("\xED\xA0\x80", 3)), "   ");
+  EXPECT_EQ(Fold(std::string("\xF4\x90\x80\x80", 4)), "    ");
+}
+
 }  // namespace
 }  // namespace ecab::text
