@@ -8,7 +8,7 @@
 #include "api/metrics.h"
 #include "api/platform.h"
 #include "api/request_checks.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/read_models.h"
 #include "api/herald.h"
 #include "api/reminder_scheduler.h"

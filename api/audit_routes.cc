@@ -6,7 +6,7 @@
 
 #include "api/random.h"
 #include "api/route_support.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/tree_head.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"

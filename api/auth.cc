@@ -5,7 +5,7 @@
 #include "api/identity.h"
 #include "api/platform.h"
 #include "api/request_checks.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/clock.h"
 
 namespace ecab::api {

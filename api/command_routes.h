@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "api/app.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/typed_request.h"
 #include "domain/signing/signed_act.h"
 

@@ -3,7 +3,7 @@
 #include <fstream>
 
 #include "api/pki.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "domain/signing/signed_act.h"
 #include "eventstore/clock.h"
 

@@ -7,7 +7,7 @@
 
 #include "domain/base/result.h"
 #include "domain/directory/body.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/event_store.h"
 
 namespace ecab::api {

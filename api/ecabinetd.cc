@@ -21,7 +21,7 @@
 #include "api/pki.h"
 #include "api/platform.h"
 #include "api/random.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
 #include "replay/tree_heads.h"

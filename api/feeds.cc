@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "api/fold.h"
+#include "api/command/fold.h"
 #include "domain/base/time.h"
 #include "projections/views.h"
 
@@ -26,6 +26,11 @@ http::FeedBatch Ended(http::FeedBatch batch, std::string reason) {
 http::FeedMessage Message(const json& j) {
   return std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
+
+}  // namespace
+
+// Named, not anonymous: MeetingTimeline::State holds one.
+namespace feeds_internal {
 
 // A meeting's view at one version, and how to move it on by one event.
 struct Rendered {
@@ -60,10 +65,10 @@ struct Rendered {
   }
 };
 
-}  // namespace
+}  // namespace feeds_internal
 
 struct MeetingTimeline::State {
-  Rendered rendered;                                  // as of the last message rendered
+  feeds_internal::Rendered rendered;  // as of the last message rendered
   std::map<std::uint64_t, http::FeedMessage> kept;  // by stream version, the last kKept
 };
 
@@ -144,7 +149,7 @@ class MeetingFeed final : public http::FeedSource {
     if (!shared.ok()) return shared;
     if (*shared) {
       own_valid_ = false;  // moved on without it
-      own_ = Rendered{};
+      own_ = feeds_internal::Rendered{};
       return shared;
     }
     if (!own_valid_ || own_.version + 1 != e.version) {
@@ -158,7 +163,7 @@ class MeetingFeed final : public http::FeedSource {
   std::shared_ptr<MeetingTimeline> timeline_;
   std::string stream_;
   std::uint64_t from_;
-  Rendered own_;
+  feeds_internal::Rendered own_;
   bool own_valid_ = false;
   bool snapshot_sent_ = false;
   std::unique_ptr<es::Subscription> subscription_;

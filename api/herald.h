@@ -23,7 +23,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/random.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/clock.h"
 #include "eventstore/record.h"
 

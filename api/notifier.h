@@ -40,7 +40,7 @@
 #include <string>
 #include <thread>
 
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/mailer.h"
 #include "api/notification_templates.h"
 #include "api/sms_gateway.h"

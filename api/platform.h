@@ -7,7 +7,7 @@
 #include <string>
 
 #include "api/app.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "domain/directory/body.h"
 
 namespace ecab::api {

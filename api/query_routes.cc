@@ -2,7 +2,7 @@
 // dashboard, the audit trail, search, and the WebSocket feeds.
 #include "api/feeds.h"
 #include "api/route_support.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/notification_templates.h"
 #include "api/read_models.h"
 #include "projections/notifications.h"

@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "api/app.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "domain/authz/authorization.h"
 
 namespace ecab::api {

@@ -15,7 +15,7 @@
 #include <string>
 #include <thread>
 
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "eventstore/clock.h"
 #include "projections/due_reminders.h"
 #include "projections/runner.h"

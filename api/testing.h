@@ -13,7 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "api/app.h"
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/demo_cabinet.h"
 #include "api/http/client.h"
 #include "api/http/server.h"

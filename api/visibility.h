@@ -23,7 +23,7 @@
 #include <string>
 #include <variant>
 
-#include "api/fold.h"
+#include "api/command/fold.h"
 #include "api/http/http.h"
 #include "domain/base/context.h"
 #include "domain/base/streams.h"

@@ -26,7 +26,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 #include "api/demo_cabinet.h"
 #include "api/mailer.h"
 #include "api/notifier.h"

@@ -1,11 +1,11 @@
-#include "api/command_service.h"
+#include "api/command/command_service.h"
 
 #include <deque>
 #include <future>
 #include <set>
 #include <sstream>
 
-#include "api/fold.h"
+#include "api/command/fold.h"
 #include "domain/base/streams.h"
 #include "domain/codec/codec.h"
 #include "domain/signing/signed_act.h"
