@@ -2,19 +2,19 @@
 
 #include <set>
 
+#include "api/command/command_service.h"
 #include "api/feeds.h"
+#include "api/herald.h"
 #include "api/identity.h"
 #include "api/log.h"
 #include "api/metrics.h"
 #include "api/platform.h"
-#include "api/request_checks.h"
-#include "api/command/command_service.h"
 #include "api/read_models.h"
-#include "api/herald.h"
 #include "api/reminder_scheduler.h"
-#include "domain/reminders/reminders.h"
+#include "api/request_checks.h"
 #include "api/visibility.h"
 #include "api/web_assets.h"
+#include "domain/reminders/reminders.h"
 
 namespace ecab::api {
 namespace {
@@ -63,16 +63,18 @@ Status App::SetPassword(const std::string& person, const std::string& password) 
   return identity_->SetPassword(person, password);
 }
 
-Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
+Result<std::unique_ptr<App>> App::Create(es::EventStore& store,
+                                         std::shared_ptr<const es::KeyRing> keys,
                                          AppOptions options) {
   std::unique_ptr<App> app(new App(store, std::move(options)));
   app->commands_ = std::make_unique<CommandService>(store);
   ECAB_TRY_LET(projections, Projections::Open(store, app->options_.data_dir / "views", keys));
   app->projections_ = std::move(projections).value();
   ECAB_TRY_LET(identity, Identity::Open(app->options_.data_dir / "credentials", keys,
-                                 IdentityOptions{app->options_.password_cost, app->options_.token_lifetime,
-                                                 app->options_.login_failures_per_minute,
-                                                 app->options_.hashing_slots}));
+                                        IdentityOptions{app->options_.password_cost,
+                                                        app->options_.token_lifetime,
+                                                        app->options_.login_failures_per_minute,
+                                                        app->options_.hashing_slots}));
   app->identity_ = std::move(identity).value();
   app->metrics_ = std::make_unique<Metrics>();
   app->latest_ = std::make_unique<FoldCache>(store);
@@ -84,8 +86,9 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
   if (app->options_.reminders_every.count() > 0) {
     if (!app->options_.clock) app->options_.clock = std::make_shared<es::SystemClock>();
     app->reminders_ = std::make_unique<ReminderLoop>(
-        std::make_unique<ReminderScheduler>(*app->commands_, app->projections_->views(), app->projections_->runner(),
-                                            *app->options_.clock, std::string(reminders::kSchedulerActor)),
+        std::make_unique<ReminderScheduler>(*app->commands_, app->projections_->views(),
+                                            app->projections_->runner(), *app->options_.clock,
+                                            std::string(reminders::kSchedulerActor)),
         app->options_.reminders_every);
   }
   if (app->options_.notify_every.count() > 0) {
@@ -93,11 +96,12 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store, std::shared_ptr<
     std::unique_ptr<Notifier> dispatcher;
     if (!app->options_.mail.url.empty() || !app->options_.sms.url.empty()) {
       dispatcher = std::make_unique<Notifier>(store, *app->commands_, Mailer(app->options_.mail),
-                                              SmsGateway(app->options_.sms), *app->options_.clock, app->options_.notifier);
+                                              SmsGateway(app->options_.sms), *app->options_.clock,
+                                              app->options_.notifier);
     }
     app->notifier_ = std::make_unique<NotifierLoop>(
-        std::make_unique<Herald>(store, *app->commands_, *app->options_.clock), std::move(dispatcher),
-        app->options_.notify_every);
+        std::make_unique<Herald>(store, *app->commands_, *app->options_.clock),
+        std::move(dispatcher), app->options_.notify_every);
   }
   app->RegisterSystemRoutes();
   app->RegisterIdentityRoutes();
@@ -146,8 +150,7 @@ bool App::MayBlock(const http::Request& request) const {
   // whole-log work go to the worker pool; other reads are answered in place.
   return request.method != "GET" || request.query.contains("as_of") ||
          request.path.ends_with("/export") || request.path.ends_with("/explanation") ||
-         request.path.ends_with("/analytics") ||
-         request.path.find("/log") != std::string::npos;
+         request.path.ends_with("/analytics") || request.path.find("/log") != std::string::npos;
 }
 
 http::Response App::Handle(const http::Request& request) {
@@ -166,10 +169,12 @@ http::Response App::Dispatch(const http::Request& request) {
   bool path_known = false;
   const Route* route = Match(request.method, request.path, call.params, &path_known);
   if (!route) {
-    if (path_known) return ProblemResponse(405, "method-not-allowed", "Method not allowed",
-                                           request.method + " is not allowed on " + request.path);
+    if (path_known)
+      return ProblemResponse(405, "method-not-allowed", "Method not allowed",
+                             request.method + " is not allowed on " + request.path);
     // Everything outside the API's own paths may be the web app.
-    if (web_ && (request.method == "GET" || request.method == "HEAD") && !request.path.starts_with("/v1/")) {
+    if (web_ && (request.method == "GET" || request.method == "HEAD") &&
+        !request.path.starts_with("/v1/")) {
       if (auto page = web_->Serve(request)) return std::move(*page);
     }
     return ProblemResponse(404, "not-found", "Not found", "no route for " + request.path);
@@ -194,7 +199,8 @@ http::Response App::Dispatch(const http::Request& request) {
     LogEvent(spdlog::level::err, {{"msg", "unhandled exception"},
                                   {"request_id", request.request_id},
                                   {"what", std::string(e.what()).substr(0, 200)}});
-    return ProblemResponse(500, "internal", "Internal error", "the server could not complete the request");
+    return ProblemResponse(500, "internal", "Internal error",
+                           "the server could not complete the request");
   }
 }
 
@@ -207,12 +213,14 @@ std::optional<http::Response> App::AwaitPosition(const http::Request& request) c
   const auto min = ParseCount(it->second);
   if (!min) {
     return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
-                           "min_position must be a non-negative integer", {{"parameter", "min_position"}});
+                           "min_position must be a non-negative integer",
+                           {{"parameter", "min_position"}});
   }
   if (*min > store_.head_position()) {
     return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
                            "min_position " + it->second + " is beyond the log's head (" +
-                               std::to_string(store_.head_position()) + "): no such position was written",
+                               std::to_string(store_.head_position()) +
+                               "): no such position was written",
                            {{"parameter", "min_position"}});
   }
   if (!Reached(*min)) {
@@ -230,7 +238,8 @@ std::optional<http::Response> App::AwaitPosition(const http::Request& request) c
   return std::nullopt;
 }
 
-std::variant<http::Response, std::unique_ptr<http::FeedSource>> App::OpenFeed(const http::Request& request) {
+std::variant<http::Response, std::unique_ptr<http::FeedSource>> App::OpenFeed(
+    const http::Request& request) {
   Call call{request, {}, json::object(), std::nullopt, nullptr, std::nullopt, CommandContext{}};
   bool path_known = false;
   const Route* route = Match(request.method, request.path, call.params, &path_known);
@@ -245,12 +254,14 @@ std::variant<http::Response, std::unique_ptr<http::FeedSource>> App::OpenFeed(co
     if (!feed) return refusal;
     return feed;
   } catch (const std::exception& e) {
-    LogEvent(spdlog::level::err, {{"msg", "feed failed"}, {"request_id", request.request_id}, {"what", e.what()}});
+    LogEvent(spdlog::level::err,
+             {{"msg", "feed failed"}, {"request_id", request.request_id}, {"what", e.what()}});
     return ProblemResponse(500, "internal", "Internal error", "the feed could not be opened");
   }
 }
 
-void App::Observe(const http::Request& request, const http::Response& response, std::chrono::microseconds latency) {
+void App::Observe(const http::Request& request, const http::Response& response,
+                  std::chrono::microseconds latency) {
   std::string name = response.route;
   if (name.empty()) {  // refused by the server itself (limits, upgrades)
     std::map<std::string, std::string> params;
@@ -260,7 +271,8 @@ void App::Observe(const http::Request& request, const http::Response& response, 
   }
   const double seconds = static_cast<double>(latency.count()) / 1e6;
   // Label values from closed sets only: a made-up method is "other".
-  static const std::set<std::string, std::less<>> kMethods = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+  static const std::set<std::string, std::less<>> kMethods = {"GET",    "HEAD",  "POST",   "PUT",
+                                                              "DELETE", "PATCH", "OPTIONS"};
   const std::string method = kMethods.contains(request.method) ? request.method : "other";
   metrics_->Request(method, name, response.status, seconds);
   // One JSON line per request; no tokens, bodies or query values.

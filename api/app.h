@@ -30,18 +30,18 @@
 namespace ecab::api {
 
 struct AppOptions {
-  std::filesystem::path data_dir;                    // views/, credentials/ and history/ go here
+  std::filesystem::path data_dir;  // views/, credentials/ and history/ go here
   std::chrono::seconds token_lifetime{8 * 3600};
-  int password_cost = 15;                            // scrypt N = 2^cost (r = 8, p = 1)
+  int password_cost = 15;  // scrypt N = 2^cost (r = 8, p = 1)
   std::chrono::milliseconds max_min_position_wait{5'000};
-  int login_failures_per_minute = 5;                 // per person and address (api/identity.h)
-  int hashing_slots = 2;                             // scrypt computations at once
-  std::string public_key_pem;                        // the log's tree-head key, for auditors
-  std::filesystem::path web_root;                    // the built web app (api/web_assets.h); empty: none
+  int login_failures_per_minute = 5;  // per person and address (api/identity.h)
+  int hashing_slots = 2;              // scrypt computations at once
+  std::string public_key_pem;         // the log's tree-head key, for auditors
+  std::filesystem::path web_root;     // the built web app (api/web_assets.h); empty: none
   // The reminder scheduler (api/reminder_scheduler.h) runs every this long on
   // a thread of the App, reading time from `clock`; 0: not at all.
   std::chrono::milliseconds reminders_every{0};
-  std::shared_ptr<es::Clock> clock;                  // nullptr: the system clock
+  std::shared_ptr<es::Clock> clock;  // nullptr: the system clock
   // The herald (api/herald.h) and the notification dispatcher
   // (api/notifier.h) run every this long; 0: not at all. The dispatcher
   // delivers by email when `mail.url` is set, by SMS when `sms.url` is.
@@ -75,10 +75,10 @@ struct Route {
   std::string pattern;  // "/v1/bodies/{body}/meetings/{meeting}"
   std::string tag;
   std::string summary;
-  Schema schema{};                  // the request body
+  Schema schema{};                   // the request body
   std::vector<std::string> query{};  // accepted query parameters
   bool authenticated = true;
-  bool command = false;             // appends events; takes Idempotency-Key
+  bool command = false;  // appends events; takes Idempotency-Key
   bool websocket = false;
   std::function<http::Response(Call&)> handle = {};
   // For WebSocket routes: the feed, or nullptr with `refusal` set.
@@ -96,13 +96,15 @@ class ReminderLoop;
 
 class App final : public http::Handler {
  public:
-  static Result<std::unique_ptr<App>> Create(es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
-                                            AppOptions options);
+  static Result<std::unique_ptr<App>> Create(es::EventStore& store,
+                                             std::shared_ptr<const es::KeyRing> keys,
+                                             AppOptions options);
   ~App() override;
 
   http::Response Handle(const http::Request& request) override;
   bool MayBlock(const http::Request& request) const override;
-  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request& request) override;
+  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(
+      const http::Request& request) override;
   void Observe(const http::Request& request, const http::Response& response,
                std::chrono::microseconds latency) override;
   bool Reached(std::uint64_t position) const override;
@@ -143,8 +145,8 @@ class App final : public http::Handler {
   App(es::EventStore& store, AppOptions options);
   void RegisterSystemRoutes();    // api/system_routes.cc
   void RegisterIdentityRoutes();  // api/identity_routes.cc
-  const Route* Match(const std::string& method, const std::string& path, std::map<std::string, std::string>& params,
-                     bool* path_known) const;
+  const Route* Match(const std::string& method, const std::string& path,
+                     std::map<std::string, std::string>& params, bool* path_known) const;
   http::Response Dispatch(const http::Request& request);
   // The caller, the body and their role in it (api/auth.cc); a refusal, or nullopt.
   std::optional<http::Response> Authenticate(Call& call, const Route& route);
@@ -158,7 +160,7 @@ class App final : public http::Handler {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<FoldCache> latest_;
   std::unique_ptr<FeedHub> feeds_;
-  std::unique_ptr<WebAssets> web_;  // nullptr: no web app served
+  std::unique_ptr<WebAssets> web_;           // nullptr: no web app served
   std::unique_ptr<ReminderLoop> reminders_;  // nullptr: no scheduler
   std::unique_ptr<NotifierLoop> notifier_;   // nullptr: no dispatcher
   std::vector<Route> routes_;
@@ -177,6 +179,5 @@ void RegisterAuditRoutes(App& app);
 void RegisterExplanationRoutes(App& app);
 // GET …/analytics of meetings and of the body (api/analytics_routes.cc).
 void RegisterAnalyticsRoutes(App& app);
-
 
 }  // namespace ecab::api

@@ -4,14 +4,14 @@
 #include <fstream>
 #include <mutex>
 
+#include "api/command/command_service.h"
 #include "api/random.h"
 #include "api/route_support.h"
-#include "api/command/command_service.h"
+#include "eventstore/clock.h"
 #include "eventstore/tree_head.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"
 #include "replay/verifier.h"
-#include "eventstore/clock.h"
 
 namespace ecab::api {
 namespace {
@@ -21,11 +21,13 @@ using nlohmann::json;
 // How much of an event a raw-log reader gets.
 enum class Disclosure {
   kChain,   // another body's event: position and hashes, what the chain needs
-  kSealed,  // an object the reader may not see: its envelope and stored (encrypted) record, no payload
+  kSealed,  // an object the reader may not see: its envelope and stored (encrypted) record, no
+            // payload
   kFull,    // everything, the decrypted payload included
 };
 
-Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e, Disclosure disclosure) {
+Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e,
+                      Disclosure disclosure) {
   json out = {{"position", e.position}, {"hash", Hex(e.hash)}, {"prev_hash", Hex(e.prev_hash)}};
   if (disclosure == Disclosure::kChain) return out;
   out["body"] = e.body;
@@ -34,7 +36,8 @@ Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e, D
   out["type"] = e.type;
   out["schema_version"] = e.schema_version;
   out["recorded_at"] = FormatRfc3339(e.recorded_at);
-  out["actor"] = {{"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}};
+  out["actor"] = {
+      {"id", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of}};
   out["command_id"] = e.command_id;
   out["key_id"] = e.key_id;
   if (disclosure == Disclosure::kFull) {
@@ -49,8 +52,10 @@ Result<json> Envelope(const es::EventStore& store, const es::RecordedEvent& e, D
 
 // Two log positions from the query, `low` (required) and `high` (default:
 // the head), with 1 <= low <= high <= head.
-std::optional<std::pair<std::uint64_t, std::uint64_t>> Positions(App& app, const Call& c, const std::string& low,
-                                                                  const std::string& high, http::Response& error) {
+std::optional<std::pair<std::uint64_t, std::uint64_t>> Positions(App& app, const Call& c,
+                                                                 const std::string& low,
+                                                                 const std::string& high,
+                                                                 http::Response& error) {
   const std::uint64_t head = app.store().head_position();
   auto lo = Number(c, low, 0, error);
   if (!lo) return std::nullopt;
@@ -71,8 +76,8 @@ json HashList(const std::vector<es::Hash>& hashes) {
 }
 
 // A GET route for the body's auditors and archivists only.
-void AddAuditorRoute(App& app, std::string pattern, std::string summary, std::vector<std::string> query,
-                     std::function<http::Response(Call&)> handle) {
+void AddAuditorRoute(App& app, std::string pattern, std::string summary,
+                     std::vector<std::string> query, std::function<http::Response(Call&)> handle) {
   app.Add(Route{.method = "GET",
                 .pattern = std::move(pattern),
                 .tag = "audit",
@@ -80,7 +85,8 @@ void AddAuditorRoute(App& app, std::string pattern, std::string summary, std::ve
                 .query = std::move(query),
                 .handle = [handle = std::move(handle)](Call& c) {
                   if (!HasRole(c, {Role::kAuditor, Role::kArchivist})) {
-                    return ProblemResponse(403, "forbidden", "Forbidden", "for the body's auditors and archivists");
+                    return ProblemResponse(403, "forbidden", "Forbidden",
+                                           "for the body's auditors and archivists");
                   }
                   return handle(c);
                 }});
@@ -98,21 +104,30 @@ class ChainWatch {
     if (head > verified_to_) {
       ECAB_TRY_LET(report, app.store().Verify(verified_to_ + 1, head));
       checked_now = report->checked;
-      for (const auto& f : report->faults) faults_.push_back({{"position", f.position}, {"reason", f.reason}});
+      for (const auto& f : report->faults)
+        faults_.push_back({{"position", f.position}, {"reason", f.reason}});
       verified_to_ = head;
     }
-    json out = {{"chain", {{"ok", faults_.empty()}, {"checked_up_to", verified_to_}, {"checked_now", checked_now},
-                           {"faults", faults_}}},
+    json out = {{"chain",
+                 {{"ok", faults_.empty()},
+                  {"checked_up_to", verified_to_},
+                  {"checked_now", checked_now},
+                  {"faults", faults_}}},
                 {"checked_at", FormatRfc3339(es::SystemClock().Now())}};
     ECAB_TRY_LET(heads, replay::RecordedTreeHeads(app.store()));
     if (heads->empty()) {
       out["tree_head"] = nullptr;
     } else {
-      ECAB_TRY_LET(check, replay::CheckAgainstHead(app.store(), heads->back().head, app.options().public_key_pem));
-      out["tree_head"] = {{"size", check->old_size}, {"log_size", check->new_size}, {"ok", check->ok},
-                          {"reason", check->reason}, {"time", FormatRfc3339(heads->back().head.time)}};
+      ECAB_TRY_LET(check, replay::CheckAgainstHead(app.store(), heads->back().head,
+                                                   app.options().public_key_pem));
+      out["tree_head"] = {{"size", check->old_size},
+                          {"log_size", check->new_size},
+                          {"ok", check->ok},
+                          {"reason", check->reason},
+                          {"time", FormatRfc3339(heads->back().head.time)}};
     }
-    out["ok"] = faults_.empty() && (out["tree_head"].is_null() || out["tree_head"]["ok"].get<bool>());
+    out["ok"] =
+        faults_.empty() && (out["tree_head"].is_null() || out["tree_head"]["ok"].get<bool>());
     return out;
   }
 
@@ -125,7 +140,8 @@ class ChainWatch {
 void AddVerificationRoute(App& app) {
   auto watch = std::make_shared<ChainWatch>();
   AddAuditorRoute(app, "/v1/bodies/{body}/log/verification",
-                  "The server's verification of the log: the hash chain up to the head (checked incrementally) and "
+                  "The server's verification of the log: the hash chain up to the head (checked "
+                  "incrementally) and "
                   "the latest signed tree head against the log.",
                   {}, [&app, watch](Call&) {
                     auto report = watch->Report(app);
@@ -141,7 +157,8 @@ http::Response RawLog(App& app, Call& c) {
   if (!from) return error;
   auto limit = Number(c, "limit", 100, error);
   if (!limit) return error;
-  auto events = app.store().ReadAll(std::max<std::uint64_t>(*from, 1), std::min<std::uint64_t>(*limit, 1000));
+  auto events =
+      app.store().ReadAll(std::max<std::uint64_t>(*from, 1), std::min<std::uint64_t>(*limit, 1000));
   if (!events.ok()) return FromError(events.error());
   json out = json::array();
   Sight sight(app.latest(), ViewerOf(c));
@@ -151,14 +168,16 @@ http::Response RawLog(App& app, Call& c) {
       auto visible = sight.MaySeeAt(e.body, e.stream, e.position);
       if (!visible.ok()) return FromError(visible.error());
       // A person's contact details are personal data: sealed for every reader of the log.
-      disclosure = *visible && e.type != directory::ContactSet::kType ? Disclosure::kFull : Disclosure::kSealed;
+      disclosure = *visible && e.type != directory::ContactSet::kType ? Disclosure::kFull
+                                                                      : Disclosure::kSealed;
     }
     auto envelope = Envelope(app.store(), e, disclosure);
     if (!envelope.ok()) return FromError(envelope.error());
     out.push_back(std::move(envelope).value());
   }
   const std::uint64_t next = events->empty() ? *from : events->back().position + 1;
-  return Json(200, {{"events", out}, {"next_from", next}, {"head_position", app.store().head_position()}});
+  return Json(
+      200, {{"events", out}, {"next_from", next}, {"head_position", app.store().head_position()}});
 }
 
 // GET …/log/proofs/inclusion: the proof of one position in a tree of a given size.
@@ -173,11 +192,16 @@ http::Response InclusionProofOf(App& app, Call& c) {
   if (!proof.ok()) return FromError(proof.error());
   auto event_hash = app.store().ReadHashes(position, 1);
   if (!event_hash.ok() || event_hash->empty()) {
-    return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"} : event_hash.error());
+    return FromError(event_hash.ok() ? Error{ErrorCode::kNotFound, "no event there"}
+                                     : event_hash.error());
   }
-  return Json(200, {{"position", position}, {"size", size}, {"leaf_index", position - 1},
-                    {"event_hash", Hex(event_hash->front())}, {"leaf_hash", Hex((*leaves)[position - 1])},
-                    {"root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
+  return Json(200, {{"position", position},
+                    {"size", size},
+                    {"leaf_index", position - 1},
+                    {"event_hash", Hex(event_hash->front())},
+                    {"leaf_hash", Hex((*leaves)[position - 1])},
+                    {"root", Hex(es::MerkleRoot(*leaves))},
+                    {"proof", HashList(*proof)}});
 }
 
 // The auditors' and archivists' routes: the raw log, tree heads, proofs.
@@ -185,32 +209,40 @@ void AddLogRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
   auto add = [&app](std::string pattern, std::string summary, std::vector<std::string> query,
                     std::function<http::Response(Call&)> handle) {
-    AddAuditorRoute(app, std::move(pattern), std::move(summary), std::move(query), std::move(handle));
+    AddAuditorRoute(app, std::move(pattern), std::move(summary), std::move(query),
+                    std::move(handle));
   };
 
-  add(b + "/log", "The raw log, paged: this body's events the caller may see in full, the rest of the body's as envelope and "
+  add(b + "/log",
+      "The raw log, paged: this body's events the caller may see in full, the rest of the body's "
+      "as envelope and "
       "stored (encrypted) record, other bodies' as position and hashes.",
       {"from", "limit"}, [&app](Call& c) { return RawLog(app, c); });
 
-  add(b + "/log/tree-heads", "The signed tree heads recorded in the log, and the key that signs them.", {},
-      [&app](Call&) {
+  add(b + "/log/tree-heads",
+      "The signed tree heads recorded in the log, and the key that signs them.", {}, [&app](Call&) {
         auto heads = replay::RecordedTreeHeads(app.store());
         if (!heads.ok()) return FromError(heads.error());
         json out = json::array();
         for (const auto& h : *heads) {
-          out.push_back({{"recorded_at_position", h.position}, {"size", h.head.size}, {"root", Hex(h.head.root)},
-                         {"time", FormatRfc3339(h.head.time)}, {"key_id", h.head.key_id},
-                         {"signature_base64", Base64Encode(h.head.signature)},
-                         {"signed_text", es::TreeHeadPayload(h.head.size, h.head.root, h.head.time)}});
+          out.push_back(
+              {{"recorded_at_position", h.position},
+               {"size", h.head.size},
+               {"root", Hex(h.head.root)},
+               {"time", FormatRfc3339(h.head.time)},
+               {"key_id", h.head.key_id},
+               {"signature_base64", Base64Encode(h.head.signature)},
+               {"signed_text", es::TreeHeadPayload(h.head.size, h.head.root, h.head.time)}});
         }
         return Json(200, {{"tree_heads", out}, {"public_key_pem", app.options().public_key_pem}});
       });
 
-  add(b + "/log/proofs/inclusion", "An RFC 9162 inclusion proof of a position in the tree of a given size.",
+  add(b + "/log/proofs/inclusion",
+      "An RFC 9162 inclusion proof of a position in the tree of a given size.",
       {"position", "size"}, [&app](Call& c) { return InclusionProofOf(app, c); });
 
-  add(b + "/log/proofs/consistency", "An RFC 9162 consistency proof between two tree sizes.", {"first", "second"},
-      [&app](Call& c) {
+  add(b + "/log/proofs/consistency", "An RFC 9162 consistency proof between two tree sizes.",
+      {"first", "second"}, [&app](Call& c) {
         http::Response error;
         auto range = Positions(app, c, "first", "second", error);
         if (!range) return error;
@@ -220,10 +252,12 @@ void AddLogRoutes(App& app) {
         auto proof = es::ConsistencyProof(*leaves, first, second);
         if (!proof.ok()) return FromError(proof.error());
         const std::span<const es::Hash> old_leaves(leaves->data(), first);
-        return Json(200, {{"first", first}, {"second", second}, {"first_root", Hex(es::MerkleRoot(old_leaves))},
-                          {"second_root", Hex(es::MerkleRoot(*leaves))}, {"proof", HashList(*proof)}});
+        return Json(200, {{"first", first},
+                          {"second", second},
+                          {"first_root", Hex(es::MerkleRoot(old_leaves))},
+                          {"second_root", Hex(es::MerkleRoot(*leaves))},
+                          {"proof", HashList(*proof)}});
       });
-
 }
 
 // The export route admits participants too (the exporter checks who may).
@@ -232,16 +266,18 @@ void AddExportRoute(App& app) {
   app.Add(Route{.method = "GET",
                 .pattern = b + "/meetings/{meeting}/export",
                 .tag = "audit",
-                .summary = "A meeting's complete record as a BagIt bag (tar): events, signatures, certificates, proofs, "
-                "tree head, minutes.",
+                .summary = "A meeting's complete record as a BagIt bag (tar): events, signatures, "
+                           "certificates, proofs, "
+                           "tree head, minutes.",
                 .handle = [&app](Call& c) {
                   // A private name for the work file; the bag's folder is named after the meeting.
                   const auto tmp = std::filesystem::temp_directory_path() /
                                    ("ecab-export-" + es::ToHex(RandomBytes(16)) + ".tar");
                   const std::string name = "meeting-" + c.params["meeting"];
                   auto summary = replay::ExportMeeting(
-                      app.store(), replay::ExportRequest{c.params["meeting"], c.ctx.actor, tmp,
-                                                         app.options().public_key_pem, nullptr, name});
+                      app.store(),
+                      replay::ExportRequest{c.params["meeting"], c.ctx.actor, tmp,
+                                            app.options().public_key_pem, nullptr, name});
                   if (!summary.ok()) {
                     std::error_code ignored;
                     std::filesystem::remove(tmp, ignored);
@@ -256,7 +292,8 @@ void AddExportRoute(App& app) {
                   // RFC 6266: the id is of the id grammar (checked at the edge), so the
                   // plain form needs no quoting; filename* is given too.
                   r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + name +
-                                                                    ".tar\"; filename*=UTF-8''" + name + ".tar");
+                                                                    ".tar\"; filename*=UTF-8''" +
+                                                                    name + ".tar");
                   return r;
                 }});
 }

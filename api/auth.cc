@@ -2,10 +2,10 @@
 // the certificate login, nothing yet), then the body named by the path and
 // the caller's role in it.
 #include "api/app.h"
+#include "api/command/command_service.h"
 #include "api/identity.h"
 #include "api/platform.h"
 #include "api/request_checks.h"
-#include "api/command/command_service.h"
 #include "eventstore/clock.h"
 
 namespace ecab::api {
@@ -17,11 +17,13 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
     auto token = BearerToken(call.request);
     if (!token) {
       token = SessionCookie(call.request);
-      const bool safe = !route.websocket && (call.request.method == "GET" || call.request.method == "HEAD");
+      const bool safe =
+          !route.websocket && (call.request.method == "GET" || call.request.method == "HEAD");
       if (token && !safe && !SameOrigin(call.request)) {
-        return ProblemResponse(403, "cross-origin", "Cross-origin request refused",
-                               "a request authenticated by the session cookie must come from this origin "
-                               "(its Origin header must be https:// and its Host)");
+        return ProblemResponse(
+            403, "cross-origin", "Cross-origin request refused",
+            "a request authenticated by the session cookie must come from this origin "
+            "(its Origin header must be https:// and its Host)");
       }
     }
     if (!token) {
@@ -34,8 +36,10 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
     auto person = identity_->Resolve(*token, &hash);
     if (!person.ok()) {
       if (person.error().code != ErrorCode::kForbidden) return FromError(person.error());
-      auto r = ProblemResponse(401, "unauthenticated", "Authentication required", person.error().message);
-      r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"ecabinet\", error=\"invalid_token\"");
+      auto r = ProblemResponse(401, "unauthenticated", "Authentication required",
+                               person.error().message);
+      r.headers.emplace_back("WWW-Authenticate",
+                             "Bearer realm=\"ecabinet\", error=\"invalid_token\"");
       return r;
     }
     call.principal = Principal{*person, hash};
@@ -48,10 +52,11 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
       // A body's existence is no secret to platform administrators; to anyone
       // else an unknown body answers as one they have no role in.
       if (!route.authenticated) {  // the certificate login: answered as for a body that exists
-        return ProblemResponse(401, "login-failed", "Login failed",
-                               call.request.client_cert_der.empty()
-                                   ? "no TLS client certificate was presented"
-                                   : "the certificate is not enrolled for a current person of this body");
+        return ProblemResponse(
+            401, "login-failed", "Login failed",
+            call.request.client_cert_der.empty()
+                ? "no TLS client certificate was presented"
+                : "the certificate is not enrolled for a current person of this body");
       }
       auto platform = commands_->Platform();
       if (!platform.ok()) return FromError(platform.error());
@@ -62,7 +67,8 @@ std::optional<http::Response> App::Authenticate(Call& call, const Route& route) 
     }
     call.body_state = std::shared_ptr<const directory::Body>(*body, &(*body)->state);
     if (call.principal) call.role = call.body_state->RoleAt(call.principal->person, call.ctx.now);
-    if (const std::string* behalf = call.request.Header("x-on-behalf-of"); behalf && !behalf->empty()) {
+    if (const std::string* behalf = call.request.Header("x-on-behalf-of");
+        behalf && !behalf->empty()) {
       // A substitute acts for the member who named them; the meeting checks it.
       call.role = Role::kSubstitute;
       call.ctx.on_behalf_of = *behalf;

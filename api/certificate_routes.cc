@@ -17,9 +17,9 @@
 namespace ecab::api {
 namespace {
 
+using directory::CertificateRequest, directory::RequestCertificate,
+    directory::DecideCertificateRequest, directory::SupplyCertificate, directory::RevokeCertificate;
 using nlohmann::json;
-using directory::CertificateRequest, directory::RequestCertificate, directory::DecideCertificateRequest,
-    directory::SupplyCertificate, directory::RevokeCertificate;
 
 constexpr int kIssuedDays = 730;  // a node CA's certificates last two years
 
@@ -61,8 +61,9 @@ std::optional<http::Response> Invisible(const Call& c, const CertificateRequest*
   const bool mine = it != c.body_state->certificate_requests.end() && c.principal &&
                     it->second.person == c.principal->person;
   if (it == c.body_state->certificate_requests.end() || (!mine && c.role != Role::kAdmin)) {
-    return ProblemResponse(404, "not-found", "Not found",
-                           "no certificate request '" + c.params.at("request") + "' of yours in this body");
+    return ProblemResponse(
+        404, "not-found", "Not found",
+        "no certificate request '" + c.params.at("request") + "' of yours in this body");
   }
   *found = &it->second;
   return std::nullopt;
@@ -75,12 +76,12 @@ using Run = std::function<Result<CommandOutcome>(Call&, CommandService&, T&, jso
 // `extra` (the request id, its status, the certificate issued) besides the
 // positions.
 template <class T>
-void CertificateCommand(App& app, std::string method, std::string pattern, std::string summary, Fields<T> fields,
-                        Run<T> run) {
-  app.Add(TypedRoute<T>({.method = std::move(method),
-                         .pattern = std::move(pattern),
+void CertificateCommand(App& app, const std::string& method, const std::string& pattern,
+                        const std::string& summary, Fields<T> fields, Run<T> run) {
+  app.Add(TypedRoute<T>({.method = method,
+                         .pattern = pattern,
                          .tag = "certificates",
-                         .summary = std::move(summary),
+                         .summary = summary,
                          .command = true},
                         std::move(fields), [&app, run = std::move(run)](Call& c, T& request) {
                           json extra = json::object();
@@ -97,7 +98,8 @@ Result<std::string> IssueWithNodeCa(App& app, const Call& c, const std::string& 
   auto ca = app.IssuingCaFor(c.body_state->anchor_der);
   if (!ca) return std::string();
   ECAB_TRY_LET(facts, InspectCertificateRequest(it->second.csr_der));
-  ECAB_TRY_LET(issued, pki::IssueForKey(*ca, facts->public_key_der, it->second.person, kIssuedDays));
+  ECAB_TRY_LET(issued,
+               pki::IssueForKey(*ca, facts->public_key_der, it->second.person, kIssuedDays));
   return issued->certificate_der;
 }
 
@@ -105,25 +107,31 @@ void AddRequestCommands(App& app) {
   const std::string r = kBodyPath + "/certificate-requests";
   CertificateCommand<RequestCertificate>(
       app, "POST", r,
-      "Ask for a signing certificate for a key on your device: a PKCS#10 request (DER, base64) signed by that key "
+      "Ask for a signing certificate for a key on your device: a PKCS#10 request (DER, base64) "
+      "signed by that key "
       "(proof of possession). The admin may ask for anyone (person). The answer names the request.",
-      {BytesField("csr", &RequestCertificate::csr_der), IdField("request", &RequestCertificate::request, kOptional),
+      {BytesField("csr", &RequestCertificate::csr_der),
+       IdField("request", &RequestCertificate::request, kOptional),
        IdField("person", &RequestCertificate::person, kOptional),
        NameField("device", &RequestCertificate::device, kOptional),
        NameField("renews", &RequestCertificate::renews, kOptional)},
       [](Call& c, CommandService& s, RequestCertificate& cmd, json& extra) {
         // The same bytes, the same id.
-        if (cmd.request.empty()) cmd.request = "req-" + CertificateFingerprint(cmd.csr_der).substr(7, 16);
+        if (cmd.request.empty())
+          cmd.request = "req-" + CertificateFingerprint(cmd.csr_der).substr(7, 16);
         if (cmd.person.empty()) cmd.person = c.ctx.actor;
         extra = {{"request", cmd.request}, {"status", "pending"}};
         return s.Execute(c.params["body"], cmd, c.ctx);
       });
   CertificateCommand<DecideCertificateRequest>(
       app, "POST", r + "/{request}/approval",
-      "Approve a certificate request (admin). When this node holds the CA the body trusts (--ca-key, the demo's), "
-      "the certificate is issued and enrolled at once; otherwise the request awaits the external CA's certificate.",
+      "Approve a certificate request (admin). When this node holds the CA the body trusts "
+      "(--ca-key, the demo's), "
+      "the certificate is issued and enrolled at once; otherwise the request awaits the external "
+      "CA's certificate.",
       {PathParam("request", &DecideCertificateRequest::request)},
-      [&app](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) -> Result<CommandOutcome> {
+      [&app](Call& c, CommandService& s, DecideCertificateRequest& cmd,
+             json& extra) -> Result<CommandOutcome> {
         cmd.approved = true;
         if (c.role == Role::kAdmin) {  // nobody else may approve: no certificate is made for them
           ECAB_TRY_LET(issued, IssueWithNodeCa(app, c, cmd.request));
@@ -140,7 +148,8 @@ void AddRequestCommands(App& app) {
       });
   CertificateCommand<DecideCertificateRequest>(
       app, "POST", r + "/{request}/rejection", "Reject a certificate request, saying why (admin).",
-      {PathParam("request", &DecideCertificateRequest::request), TextField("reason", &DecideCertificateRequest::reason)},
+      {PathParam("request", &DecideCertificateRequest::request),
+       TextField("reason", &DecideCertificateRequest::reason)},
       [](Call& c, CommandService& s, DecideCertificateRequest& cmd, json& extra) {
         cmd.approved = false;
         extra = {{"request", cmd.request}, {"status", "rejected"}};
@@ -148,11 +157,15 @@ void AddRequestCommands(App& app) {
       });
   CertificateCommand<SupplyCertificate>(
       app, "POST", r + "/{request}/certificate",
-      "Upload the certificate (DER, base64) an external CA issued for an approved request (admin): checked "
+      "Upload the certificate (DER, base64) an external CA issued for an approved request (admin): "
+      "checked "
       "against the request's key, the person and the body's trust anchor, then enrolled.",
-      {PathParam("request", &SupplyCertificate::request), BytesField("der", &SupplyCertificate::der)},
+      {PathParam("request", &SupplyCertificate::request),
+       BytesField("der", &SupplyCertificate::der)},
       [](Call& c, CommandService& s, SupplyCertificate& cmd, json& extra) {
-        extra = {{"request", cmd.request}, {"status", "issued"}, {"fingerprint", CertificateFingerprint(cmd.der)}};
+        extra = {{"request", cmd.request},
+                 {"status", "issued"},
+                 {"fingerprint", CertificateFingerprint(cmd.der)}};
         return s.Execute(c.params["body"], cmd, c.ctx);
       });
 }
@@ -161,11 +174,14 @@ void AddRequestCommands(App& app) {
 void AddRevocationCommand(App& app) {
   CertificateCommand<RevokeCertificate>(
       app, "POST", kBodyPath + "/people/{person}/certificates/{certificate}/revocation",
-      "Revoke a certificate (named by the hex SHA-256 of its DER) from now: the admin, or its holder (a lost "
-      "device). Acts it signed before stand. When this node holds the body's CA it also publishes the CA's new "
+      "Revoke a certificate (named by the hex SHA-256 of its DER) from now: the admin, or its "
+      "holder (a lost "
+      "device). Acts it signed before stand. When this node holds the body's CA it also publishes "
+      "the CA's new "
       "revocation list.",
       {TextField("reason", &RevokeCertificate::reason)},
-      [&app](Call& c, CommandService& s, RevokeCertificate& cmd, json& extra) -> Result<CommandOutcome> {
+      [&app](Call& c, CommandService& s, RevokeCertificate& cmd,
+             json& extra) -> Result<CommandOutcome> {
         const directory::Body& body = *c.body_state;
         c.params["fingerprint"] = "sha256:" + c.params["certificate"];
         std::string crl;
@@ -175,7 +191,8 @@ void AddRevocationCommand(App& app) {
           std::vector<pki::Revocation> listed{{*der, c.ctx.now}};
           for (const auto& [fingerprint, at] : body.revoked) {
             for (const auto& [person, record] : body.people) {
-              if (auto cert = record.certificates.find(fingerprint); cert != record.certificates.end()) {
+              if (auto cert = record.certificates.find(fingerprint);
+                  cert != record.certificates.end()) {
                 listed.push_back({cert->second, at});
               }
             }
@@ -183,7 +200,8 @@ void AddRevocationCommand(App& app) {
           ECAB_TRY_LET(list, pki::RevocationList(*ca, listed, c.ctx.now));
           crl = *list;
         }
-        extra = {{"fingerprint", c.params["fingerprint"]}, {"revoked_at", FormatRfc3339(c.ctx.now)},
+        extra = {{"fingerprint", c.params["fingerprint"]},
+                 {"revoked_at", FormatRfc3339(c.ctx.now)},
                  {"revocation_list_published", !crl.empty()}};
         cmd.person = c.params["person"];
         cmd.fingerprint = c.params["fingerprint"];
@@ -192,7 +210,8 @@ void AddRevocationCommand(App& app) {
       });
 }
 
-json CertificateJson(const directory::Body& body, const std::string& fingerprint, const std::string& der) {
+json CertificateJson(const directory::Body& body, const std::string& fingerprint,
+                     const std::string& der) {
   json out = {{"fingerprint", fingerprint}, {"certificate_pem", Pem("CERTIFICATE", der)}};
   if (auto facts = InspectCertificate(der, body.anchor_der, body.crl_der); facts.ok()) {
     out["key"] = facts->family;
@@ -204,14 +223,16 @@ json CertificateJson(const directory::Body& body, const std::string& fingerprint
     out["renews"] = r->renews;
   }
   auto revoked = body.revoked.find(fingerprint);
-  out["revoked_at"] = revoked == body.revoked.end() ? json(nullptr) : json(FormatRfc3339(revoked->second));
+  out["revoked_at"] =
+      revoked == body.revoked.end() ? json(nullptr) : json(FormatRfc3339(revoked->second));
   return out;
 }
 
 void AddQueries(App& app) {
   const std::string r = kBodyPath + "/certificate-requests";
   AddGet(app, r, "certificates",
-         "Certificate requests: all of them for the admin, your own for anyone else; filter by status or person.",
+         "Certificate requests: all of them for the admin, your own for anyone else; filter by "
+         "status or person.",
          {"status", "person"}, [](Call& c) {
            if (!HasRole(c, kEveryRole) && c.role != Role::kSubstitute) return NoRole(c);
            const auto q = [&](const char* name) {
@@ -221,14 +242,16 @@ void AddQueries(App& app) {
            json out = json::array();
            for (const auto& [id, req] : c.body_state->certificate_requests) {
              if (c.role != Role::kAdmin && req.person != c.principal->person) continue;
-             if (!q("status").empty() && directory::RequestStatusName(req.status) != q("status")) continue;
+             if (!q("status").empty() && directory::RequestStatusName(req.status) != q("status"))
+               continue;
              if (!q("person").empty() && req.person != q("person")) continue;
              out.push_back(RequestJson(id, req));
            }
            return Json(200, {{"requests", out}});
          });
   AddGet(app, r + "/{request}", "certificates",
-         "One certificate request (its holder and the admin); format=pem answers the PKCS#10 request itself "
+         "One certificate request (its holder and the admin); format=pem answers the PKCS#10 "
+         "request itself "
          "(application/pkcs10), for an external CA.",
          {"format"}, [](Call& c) {
            const CertificateRequest* req = nullptr;
@@ -241,17 +264,20 @@ void AddQueries(App& app) {
              return pem;
            }
            if (format != c.request.query.end() && format->second != "json") {
-             return ProblemResponse(422, "invalid-value", "Invalid query parameter", "format must be json or pem");
+             return ProblemResponse(422, "invalid-value", "Invalid query parameter",
+                                    "format must be json or pem");
            }
            return Json(200, RequestJson(c.params["request"], *req));
          });
   AddGet(app, kBodyPath + "/people/{person}/certificates", "certificates",
-         "A person's certificates: fingerprint, key, validity, the device named in its request, revocation.", {},
-         [](Call& c) {
+         "A person's certificates: fingerprint, key, validity, the device named in its request, "
+         "revocation.",
+         {}, [](Call& c) {
            if (!HasRole(c, kEveryRole) && c.role != Role::kSubstitute) return NoRole(c);
            auto p = c.body_state->people.find(c.params["person"]);
            if (p == c.body_state->people.end()) {
-             return ProblemResponse(404, "not-found", "Not found", "no person '" + c.params["person"] + "' in this body");
+             return ProblemResponse(404, "not-found", "Not found",
+                                    "no person '" + c.params["person"] + "' in this body");
            }
            json out = json::array();
            for (const auto& [fingerprint, der] : p->second.certificates) {
@@ -260,11 +286,13 @@ void AddQueries(App& app) {
            return Json(200, {{"person", c.params["person"]}, {"certificates", out}});
          });
   AddGet(app, kBodyPath + "/revocation-list", "certificates",
-         "The body's current certificate revocation list (DER, application/pkix-crl), for openssl verify -CRLfile.",
+         "The body's current certificate revocation list (DER, application/pkix-crl), for openssl "
+         "verify -CRLfile.",
          {}, [](Call& c) {
            if (!HasRole(c, kEveryRole) && c.role != Role::kSubstitute) return NoRole(c);
            if (c.body_state->crl_der.empty()) {
-             return ProblemResponse(404, "not-found", "Not found", "the body has published no revocation list");
+             return ProblemResponse(404, "not-found", "Not found",
+                                    "the body has published no revocation list");
            }
            http::Response crl;
            crl.content_type = "application/pkix-crl";

@@ -11,11 +11,11 @@
 namespace ecab::api {
 namespace {
 
+using ecab::testing::Certificate;
+using ecab::testing::KeyType;
 using nlohmann::json;
 using testing::Node;
 using testing::Parse;
-using ecab::testing::Certificate;
-using ecab::testing::KeyType;
 
 const std::string b = "/v1/bodies/gov-vn";
 
@@ -23,7 +23,8 @@ const std::string b = "/v1/bodies/gov-vn";
 pki::KeyAndCertificate TrustNodeCa(Node& node) {
   auto ca = pki::NewCa("Node CA", 365);
   EXPECT_TRUE(ca.ok());
-  auto set = node.Call("PUT", b + "/trust-anchor", json{{"der", Base64Encode(ca->certificate_der)}}.dump(), "bootstrap");
+  auto set = node.Call("PUT", b + "/trust-anchor",
+                       json{{"der", Base64Encode(ca->certificate_der)}}.dump(), "bootstrap");
   EXPECT_EQ(set.status, 201) << set.body;
   node.app->AddIssuingCa(*ca);
   return *ca;
@@ -33,8 +34,8 @@ pki::KeyAndCertificate TrustNodeCa(Node& node) {
 http::Response Ask(Node& node, const std::string& person, const ecab::testing::KeyPtr& key,
                    const std::string& device = "Tablet") {
   const std::string csr = ecab::testing::MakeRequest(key, person);
-  return node.Call("POST", b + "/certificate-requests", json{{"csr", Base64Encode(csr)}, {"device", device}}.dump(),
-                   person);
+  return node.Call("POST", b + "/certificate-requests",
+                   json{{"csr", Base64Encode(csr)}, {"device", device}}.dump(), person);
 }
 
 std::string DerOfPem(const std::string& pem) {
@@ -56,7 +57,8 @@ Certificate Enrol(Node& node, const std::string& person) {
   auto asked = Ask(node, person, key);
   EXPECT_EQ(asked.status, 201) << asked.body;
   const std::string id = Parse(asked.body).value("request", "");
-  auto approved = node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "bootstrap");
+  auto approved =
+      node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "bootstrap");
   EXPECT_EQ(approved.status, 201) << approved.body;
   EXPECT_EQ(Parse(approved.body).value("status", ""), "issued");
   Certificate cert;
@@ -68,14 +70,19 @@ Certificate Enrol(Node& node, const std::string& person) {
 
 json Sign(const Certificate& cert, const SigningPayload& payload) {
   const SignedAct act = ecab::testing::Sign(cert, CanonicalJson(payload), payload.time);
-  return {{"algorithm", act.algorithm}, {"value", Base64Encode(act.value)}, {"certificate", act.certificate},
+  return {{"algorithm", act.algorithm},
+          {"value", Base64Encode(act.value)},
+          {"certificate", act.certificate},
           {"signed_at", FormatRfc3339(act.signed_at)}};
 }
 
 // Drafts, approves (signed with `chair`) and issues form "f1" to min-trade.
 void IssueForm(Node& node, const Certificate& chair) {
   ASSERT_EQ(node.Call("POST", b + "/forms",
-                      json{{"form", "f1"}, {"title", "Phương án"}, {"question", "Đồng ý?"}, {"addressees", {"min-trade"}},
+                      json{{"form", "f1"},
+                           {"title", "Phương án"},
+                           {"question", "Đồng ý?"},
+                           {"addressees", {"min-trade"}},
                            {"deadline", FormatRfc3339(testing::Now() + std::chrono::hours(48))}}
                           .dump(),
                       "gov-office-staff-1")
@@ -84,9 +91,11 @@ void IssueForm(Node& node, const Certificate& chair) {
   ASSERT_EQ(node.Call("POST", b + "/forms/f1/submission", "", "gov-office-staff-1").status, 201);
   auto form = node.app->commands().Form("f1");
   ASSERT_TRUE(form.ok());
-  const auto approval = forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:approve-f1", testing::Now());
-  auto approved = node.Call("POST", b + "/forms/f1/approval", json{{"signature", Sign(chair, approval)}}.dump(), "pm",
-                            {{"idempotency-key", "approve-f1"}});
+  const auto approval =
+      forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:approve-f1", testing::Now());
+  auto approved =
+      node.Call("POST", b + "/forms/f1/approval", json{{"signature", Sign(chair, approval)}}.dump(),
+                "pm", {{"idempotency-key", "approve-f1"}});
   ASSERT_EQ(approved.status, 201) << approved.body;
   ASSERT_EQ(node.Call("POST", b + "/forms/f1/issue", "", "gov-office-staff-1").status, 201);
 }
@@ -94,9 +103,11 @@ void IssueForm(Node& node, const Certificate& chair) {
 http::Response Answer(Node& node, const Certificate& cert, const std::string& key) {
   auto form = node.app->commands().Form("f1");
   EXPECT_TRUE(form.ok());
-  const auto payload = forms::AnswerPayload("gov-vn", form->state, "min-trade", forms::Answer::kAgree, "",
-                                            "api:min-trade:" + key, testing::Now());
-  return node.Call("POST", b + "/forms/f1/answers", json{{"answer", "agree"}, {"signature", Sign(cert, payload)}}.dump(),
+  const auto payload =
+      forms::AnswerPayload("gov-vn", form->state, "min-trade", forms::Answer::kAgree, "",
+                           "api:min-trade:" + key, testing::Now());
+  return node.Call("POST", b + "/forms/f1/answers",
+                   json{{"answer", "agree"}, {"signature", Sign(cert, payload)}}.dump(),
                    "min-trade", {{"idempotency-key", key}});
 }
 
@@ -124,15 +135,18 @@ TEST(CertificateLifecycle, ARequestApprovedByTheAdminIsIssuedByTheNodesCaAndItsK
   EXPECT_TRUE(found) << listed.body;
 }
 
-TEST(CertificateLifecycle, WithoutTheBodysCaTheRequestIsDownloadedAsPemAndTheExternalCertificateUploaded) {
+TEST(CertificateLifecycle,
+     WithoutTheBodysCaTheRequestIsDownloadedAsPemAndTheExternalCertificateUploaded) {
   Node node;
   auto key = ecab::testing::MakeKey(KeyType::kEcP256);
   auto asked = Ask(node, "min-trade", key, "Điện thoại");
   ASSERT_EQ(asked.status, 201) << asked.body;
   const std::string id = Parse(asked.body)["request"];
-  auto approved = node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "bootstrap");
+  auto approved =
+      node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "bootstrap");
   ASSERT_EQ(approved.status, 201) << approved.body;
-  EXPECT_EQ(Parse(approved.body)["status"], "approved") << "no CA here for this body: it awaits the external one";
+  EXPECT_EQ(Parse(approved.body)["status"], "approved")
+      << "no CA here for this body: it awaits the external one";
 
   auto pem = node.Call("GET", b + "/certificate-requests/" + id + "?format=pem", "", "bootstrap");
   ASSERT_EQ(pem.status, 200);
@@ -144,15 +158,18 @@ TEST(CertificateLifecycle, WithoutTheBodysCaTheRequestIsDownloadedAsPemAndTheExt
   EXPECT_EQ(X509_REQ_verify(req, X509_REQ_get0_pubkey(req)), 1);
   X509_REQ_free(req);
 
-  const auto wrong_key = node.ca().Issue("min-trade", KeyType::kEcP256, testing::Now() - std::chrono::hours(1),
-                                         testing::Now() + std::chrono::days(20));
+  const auto wrong_key =
+      node.ca().Issue("min-trade", KeyType::kEcP256, testing::Now() - std::chrono::hours(1),
+                      testing::Now() + std::chrono::days(20));
   auto refused = node.Call("POST", b + "/certificate-requests/" + id + "/certificate",
                            json{{"der", Base64Encode(wrong_key.der)}}.dump(), "bootstrap");
   EXPECT_EQ(refused.status, 422) << refused.body;
-  EXPECT_NE(Parse(refused.body).value("detail", "").find("not for the key of the request"), std::string::npos);
+  EXPECT_NE(Parse(refused.body).value("detail", "").find("not for the key of the request"),
+            std::string::npos);
 
-  const auto issued = node.ca().IssueFor("min-trade", KeyType::kEcP256, key, testing::Now() - std::chrono::hours(1),
-                                         testing::Now() + std::chrono::days(20));
+  const auto issued =
+      node.ca().IssueFor("min-trade", KeyType::kEcP256, key, testing::Now() - std::chrono::hours(1),
+                         testing::Now() + std::chrono::days(20));
   auto uploaded = node.Call("POST", b + "/certificate-requests/" + id + "/certificate",
                             json{{"der", Base64Encode(issued.der)}}.dump(), "bootstrap");
   ASSERT_EQ(uploaded.status, 201) << uploaded.body;
@@ -161,25 +178,35 @@ TEST(CertificateLifecycle, WithoutTheBodysCaTheRequestIsDownloadedAsPemAndTheExt
   EXPECT_EQ(Parse(state.body)["fingerprint"], issued.fingerprint());
 }
 
-TEST(CertificateLifecycle, OnlyTheHolderAndTheAdminSeeARequestOnlyTheAdminDecidesAndARejectionSaysWhy) {
+TEST(CertificateLifecycle,
+     OnlyTheHolderAndTheAdminSeeARequestOnlyTheAdminDecidesAndARejectionSaysWhy) {
   Node node;
   auto asked = Ask(node, "min-trade", ecab::testing::MakeKey(KeyType::kEd25519));
   ASSERT_EQ(asked.status, 201) << asked.body;
   const std::string id = Parse(asked.body)["request"];
   EXPECT_EQ(node.Call("GET", b + "/certificate-requests/" + id, "", "min-justice").status, 404);
-  EXPECT_TRUE(Parse(node.Call("GET", b + "/certificate-requests", "", "min-justice").body)["requests"].empty());
-  EXPECT_EQ(Parse(node.Call("GET", b + "/certificate-requests?status=pending", "", "bootstrap").body)["requests"].size(),
+  EXPECT_TRUE(
+      Parse(node.Call("GET", b + "/certificate-requests", "", "min-justice").body)["requests"]
+          .empty());
+  EXPECT_EQ(Parse(node.Call("GET", b + "/certificate-requests?status=pending", "", "bootstrap")
+                      .body)["requests"]
+                .size(),
             1u);
   const std::uint64_t head = node.store->head_position();
-  EXPECT_EQ(node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "min-trade").status, 403);
-  EXPECT_EQ(node.Call("POST", b + "/certificate-requests/" + id + "/rejection", "{}", "bootstrap").status, 422)
+  EXPECT_EQ(
+      node.Call("POST", b + "/certificate-requests/" + id + "/approval", "", "min-trade").status,
+      403);
+  EXPECT_EQ(
+      node.Call("POST", b + "/certificate-requests/" + id + "/rejection", "{}", "bootstrap").status,
+      422)
       << "a rejection needs its reason";
   EXPECT_EQ(node.store->head_position(), head) << "refusals record nothing";
   ASSERT_EQ(node.Call("POST", b + "/certificate-requests/" + id + "/rejection",
                       R"({"reason":"not a government device"})", "bootstrap")
                 .status,
             201);
-  auto mine = Parse(node.Call("GET", b + "/certificate-requests", "", "min-trade").body)["requests"];
+  auto mine =
+      Parse(node.Call("GET", b + "/certificate-requests", "", "min-trade").body)["requests"];
   ASSERT_EQ(mine.size(), 1u);
   EXPECT_EQ(mine[0]["status"], "rejected");
   EXPECT_EQ(mine[0]["reason"], "not a government device");
@@ -188,25 +215,30 @@ TEST(CertificateLifecycle, OnlyTheHolderAndTheAdminSeeARequestOnlyTheAdminDecide
 TEST(CertificateLifecycle, ARequestThatIsNotAKeysOwnIsRefusedWithTheReason) {
   Node node;
   auto key = ecab::testing::MakeKey(KeyType::kEd25519);
-  const std::string forged = ecab::testing::MakeRequest(key, "min-trade", ecab::testing::MakeKey(KeyType::kEd25519));
-  auto refused = node.Call("POST", b + "/certificate-requests", json{{"csr", Base64Encode(forged)}}.dump(), "min-trade");
+  const std::string forged =
+      ecab::testing::MakeRequest(key, "min-trade", ecab::testing::MakeKey(KeyType::kEd25519));
+  auto refused = node.Call("POST", b + "/certificate-requests",
+                           json{{"csr", Base64Encode(forged)}}.dump(), "min-trade");
   EXPECT_EQ(refused.status, 422) << refused.body;
-  EXPECT_NE(Parse(refused.body).value("detail", "").find("proof of possession"), std::string::npos) << refused.body;
-  auto garbage = node.Call("POST", b + "/certificate-requests", R"({"csr":"bm90IGEgcmVxdWVzdA=="})", "min-trade");
+  EXPECT_NE(Parse(refused.body).value("detail", "").find("proof of possession"), std::string::npos)
+      << refused.body;
+  auto garbage = node.Call("POST", b + "/certificate-requests", R"({"csr":"bm90IGEgcmVxdWVzdA=="})",
+                           "min-trade");
   EXPECT_EQ(garbage.status, 422) << garbage.body;
   auto not_base64 = node.Call("POST", b + "/certificate-requests", R"({"csr":"%%%"})", "min-trade");
   EXPECT_EQ(not_base64.status, 422) << not_base64.body;
 }
 
-TEST(CertificateLifecycle, AHolderRevokesALostDevicesCertificateLaterActsAreRefusedAndTheCaPublishesItsList) {
+TEST(CertificateLifecycle,
+     AHolderRevokesALostDevicesCertificateLaterActsAreRefusedAndTheCaPublishesItsList) {
   Node node;
   TrustNodeCa(node);
   const Certificate chair = Enrol(node, "pm");
   const Certificate member = Enrol(node, "min-trade");
   IssueForm(node, chair);
   const std::string hex = member.fingerprint().substr(7);
-  EXPECT_EQ(node.Call("POST", b + "/people/min-trade/certificates/" + hex + "/revocation", R"({"reason":"x"})",
-                      "min-justice")
+  EXPECT_EQ(node.Call("POST", b + "/people/min-trade/certificates/" + hex + "/revocation",
+                      R"({"reason":"x"})", "min-justice")
                 .status,
             403)
       << "another member may not";
@@ -223,7 +255,8 @@ TEST(CertificateLifecycle, AHolderRevokesALostDevicesCertificateLaterActsAreRefu
   EXPECT_EQ(sk_X509_REVOKED_num(X509_CRL_get_REVOKED(list)), 1);
   X509_CRL_free(list);
 
-  std::this_thread::sleep_for(std::chrono::milliseconds(5));  // the act's time after the revocation's
+  std::this_thread::sleep_for(
+      std::chrono::milliseconds(5));  // the act's time after the revocation's
   auto answered = Answer(node, member, "answer-after-loss");
   EXPECT_EQ(answered.status, 422) << answered.body;
   EXPECT_EQ(testing::Slug(answered.body), "bad-signature") << answered.body;

@@ -2,6 +2,7 @@
 // into a domain command, decides it against the stream's current state and
 // appends the events under the request's Idempotency-Key.
 #include "api/command_routes.h"
+
 #include "api/log.h"
 #include "api/platform.h"
 
@@ -12,7 +13,8 @@ using nlohmann::json;
 Result<SignedAct> SignatureOf(const json& v) {
   auto text = [&](const char* key) -> Result<std::string> {
     if (!v.is_object() || !v.contains(key) || !v[key].is_string()) {
-      return MakeError(ErrorCode::kInvalidArgument, std::string("signature.") + key + " must be a string");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       std::string("signature.") + key + " must be a string");
     }
     return v[key].get<std::string>();
   };
@@ -26,15 +28,18 @@ Result<SignedAct> SignatureOf(const json& v) {
   return SignedAct{*algorithm, std::move(*bytes), *certificate, *time};
 }
 
-void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
-                     Schema schema, std::function<Result<CommandOutcome>(Call&, CommandService&)> run) {
+void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag,
+                     std::string summary, Schema schema,
+                     std::function<Result<CommandOutcome>(Call&, CommandService&)> run) {
   app.Add(Route{.method = std::move(method),
                 .pattern = std::move(pattern),
                 .tag = std::move(tag),
                 .summary = std::move(summary),
                 .schema = std::move(schema),
                 .command = true,
-                .handle = [&app, run = std::move(run)](Call& c) { return OutcomeResponse(c, run(c, app.commands())); }});
+                .handle = [&app, run = std::move(run)](Call& c) {
+                  return OutcomeResponse(c, run(c, app.commands()));
+                }});
 }
 
 http::Response OutcomeResponse(const Call& c, const Result<CommandOutcome>& r) {
@@ -54,7 +59,8 @@ http::Response OutcomeResponse(const Call& c, const Result<CommandOutcome>& r) {
   }
   json positions = json::array();
   if (r->append.last_position > 0) {
-    for (std::uint64_t p = r->append.first_position; p <= r->append.last_position; ++p) positions.push_back(p);
+    for (std::uint64_t p = r->append.first_position; p <= r->append.last_position; ++p)
+      positions.push_back(p);
   }
   return Json(r->events > 0 ? 201 : 200, {{"command_id", c.ctx.command_id},
                                           {"stream", r->stream},

@@ -19,17 +19,21 @@ namespace ecab::api {
 // Registers one command route: authenticated, Idempotency-Key honoured, the
 // outcome answered by OutcomeResponse. `run` gets the body checked against
 // `schema` in Call::body.
-void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
-                     Schema schema, std::function<Result<CommandOutcome>(Call&, CommandService&)> run);
+void AddCommandRoute(App& app, std::string method, std::string pattern, std::string tag,
+                     std::string summary, Schema schema,
+                     std::function<Result<CommandOutcome>(Call&, CommandService&)> run);
 
 // Registers a command route whose body and path parameters fill a T
 // (api/typed_request.h): `run` gets the T.
 template <class T>
-void Command(App& app, std::string method, std::string pattern, std::string tag, std::string summary,
-             Fields<T> fields, std::function<Result<CommandOutcome>(Call&, CommandService&, T&)> run) {
+void Command(App& app, std::string method, std::string pattern, std::string tag,
+             std::string summary, Fields<T> fields,
+             std::function<Result<CommandOutcome>(Call&, CommandService&, T&)> run) {
   Schema schema = SchemaOf(fields);
-  AddCommandRoute(app, std::move(method), std::move(pattern), std::move(tag), std::move(summary), std::move(schema),
-                  [fields = std::move(fields), run = std::move(run)](Call& c, CommandService& s) -> Result<CommandOutcome> {
+  AddCommandRoute(app, std::move(method), std::move(pattern), std::move(tag), std::move(summary),
+                  std::move(schema),
+                  [fields = std::move(fields), run = std::move(run)](
+                      Call& c, CommandService& s) -> Result<CommandOutcome> {
                     ECAB_TRY_LET(request, ReadRequest(c.body, c.params, fields));
                     return run(c, s, *request);
                   });

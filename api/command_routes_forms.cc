@@ -36,15 +36,14 @@ Result<CommandOutcome> OnForm(Call& c, CommandService& s, const forms::FormComma
 // A command with no body.
 template <class T>
 void PlainFormCommand(App& app, const std::string& pattern, std::string summary) {
-  Command<T>(app, "POST", pattern, "forms", std::move(summary), {},
-             &OnForm);
+  Command<T>(app, "POST", pattern, "forms", std::move(summary), {}, &OnForm);
 }
 
 }  // namespace
 
 void RegisterFormCommands(App& app) {
-  using forms::DraftForm, forms::ReviseForm, forms::ApproveForm, forms::ReturnForm, forms::AnswerForm,
-      forms::RecordFormDecision;
+  using forms::DraftForm, forms::ReviseForm, forms::ApproveForm, forms::ReturnForm,
+      forms::AnswerForm, forms::RecordFormDecision;
   const std::string f = kBodyPath + "/forms";
   Command<DraftForm>(app, "POST", f, "forms", "Draft an opinion form (secretariat).",
                      Join(Fields<DraftForm>{IdField("form", &DraftForm::form)},
@@ -53,7 +52,8 @@ void RegisterFormCommands(App& app) {
                        ECAB_TRY(ContentRefersToKnown(c, s, DraftForm::kAction, cmd.content));
                        return s.Execute(c.params["body"], cmd.form, cmd, c.ctx);
                      });
-  Command<ReviseForm>(app, "PUT", f + "/{form}/content", "forms", "Revise a draft or returned form.",
+  Command<ReviseForm>(app, "PUT", f + "/{form}/content", "forms",
+                      "Revise a draft or returned form.",
                       Inside(&ReviseForm::content, ContentFields()),
                       [](Call& c, CommandService& s, ReviseForm& cmd) -> Result<CommandOutcome> {
                         ECAB_TRY(ContentRefersToKnown(c, s, ReviseForm::kAction, cmd.content));
@@ -62,19 +62,22 @@ void RegisterFormCommands(App& app) {
   PlainFormCommand<forms::SubmitForm>(app, f + "/{form}/submission", "Submit a form for approval.");
   Command<ApproveForm>(app, "POST", f + "/{form}/approval", "forms",
                        "Approve a form, signed by the chair or a delegated approver.",
-                       {SignatureField(&ApproveForm::signature)},
-                       &OnForm);
-  Command<ReturnForm>(app, "POST", f + "/{form}/return", "forms", "Return a form to the secretariat with a reason.",
-                      {TextField("reason", &ReturnForm::reason)},
-                      &OnForm);
-  PlainFormCommand<forms::IssueForm>(app, f + "/{form}/issue", "Issue an approved form to its addressees.");
-  Command<AnswerForm>(app, "POST", f + "/{form}/answers", "forms",
-                      "Answer an issued form (signed; revisable until the deadline).",
-                      {EnumField("answer", &AnswerForm::answer, Answers()),
-                       TextField("text", &AnswerForm::text, kOptional), SignatureField(&AnswerForm::signature)},
-                      &OnForm);
-  PlainFormCommand<forms::CloseForm>(app, f + "/{form}/close", "Close a form and record its result under the silence rule.");
-  PlainFormCommand<forms::SubmitFormResult>(app, f + "/{form}/result", "Submit a closed form's result to the chair.");
+                       {SignatureField(&ApproveForm::signature)}, &OnForm);
+  Command<ReturnForm>(app, "POST", f + "/{form}/return", "forms",
+                      "Return a form to the secretariat with a reason.",
+                      {TextField("reason", &ReturnForm::reason)}, &OnForm);
+  PlainFormCommand<forms::IssueForm>(app, f + "/{form}/issue",
+                                     "Issue an approved form to its addressees.");
+  Command<AnswerForm>(
+      app, "POST", f + "/{form}/answers", "forms",
+      "Answer an issued form (signed; revisable until the deadline).",
+      {EnumField("answer", &AnswerForm::answer, Answers()),
+       TextField("text", &AnswerForm::text, kOptional), SignatureField(&AnswerForm::signature)},
+      &OnForm);
+  PlainFormCommand<forms::CloseForm>(app, f + "/{form}/close",
+                                     "Close a form and record its result under the silence rule.");
+  PlainFormCommand<forms::SubmitFormResult>(app, f + "/{form}/result",
+                                            "Submit a closed form's result to the chair.");
   Command<RecordFormDecision>(app, "POST", f + "/{form}/decision", "forms",
                               "Record the chair's decision on a form's result.",
                               {FlagField("adopted", &RecordFormDecision::adopted),

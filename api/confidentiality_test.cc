@@ -22,24 +22,31 @@ void Ok(const http::Response& r) { ASSERT_LT(r.status, 300) << r.body; }
 // A secret document "secret-1", titled with a word found nowhere else,
 // granted to min-home only.
 void SecretDocument(Node& node) {
-  json policy = {{"quorum_numerator", 2}, {"quorum_denominator", 3}, {"majority_numerator", 1},
-                 {"majority_denominator", 2}, {"majority_basis", "all_members"}, {"tie", "chair_decides"},
-                 {"silence", "not_counted"}, {"remote_counts_for_quorum", false}, {"substitutes_may_vote", false},
-                 {"substitutes_count_for_quorum", false}, {"max_classification", "secret"}};
+  json policy = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
+                 {"majority_numerator", 1},         {"majority_denominator", 2},
+                 {"majority_basis", "all_members"}, {"tie", "chair_decides"},
+                 {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
+                 {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
+                 {"max_classification", "secret"}};
   Ok(node.Call("PUT", b + "/policy", policy.dump(), "bootstrap"));
   Ok(node.Call("POST", b + "/documents",
-               R"({"document":"secret-1","title":"Hồ sơ quasar","classification":"secret"})", "gov-office-staff-1"));
-  Ok(node.Call("POST", b + "/documents/secret-1/grants", R"({"person":"min-home"})", "gov-office-staff-1"));
+               R"({"document":"secret-1","title":"Hồ sơ quasar","classification":"secret"})",
+               "gov-office-staff-1"));
+  Ok(node.Call("POST", b + "/documents/secret-1/grants", R"({"person":"min-home"})",
+               "gov-office-staff-1"));
 }
 
 // A form "f1" drafted by the office for min-trade; returns the position of the draft.
 std::uint64_t DraftForm(Node& node, const std::string& words) {
-  const auto drafted = node.Call("POST", b + "/forms",
-                                 json{{"form", "f1"}, {"title", "Phương án " + words}, {"question", "Đồng ý " + words + "?"},
-                                      {"addressees", {"min-trade"}},
-                                      {"deadline", FormatRfc3339(testing::Now() + std::chrono::hours(48))}}
-                                     .dump(),
-                                 "gov-office-staff-1");
+  const auto drafted =
+      node.Call("POST", b + "/forms",
+                json{{"form", "f1"},
+                     {"title", "Phương án " + words},
+                     {"question", "Đồng ý " + words + "?"},
+                     {"addressees", {"min-trade"}},
+                     {"deadline", FormatRfc3339(testing::Now() + std::chrono::hours(48))}}
+                    .dump(),
+                "gov-office-staff-1");
   EXPECT_EQ(drafted.status, 201) << drafted.body;
   return Parse(drafted.body).value("last_position", std::uint64_t{0});
 }
@@ -49,8 +56,10 @@ std::uint64_t IssueForm(Node& node) {
   Ok(node.Call("POST", b + "/forms/f1/submission", "", "gov-office-staff-1"));
   auto form = node.app->commands().Form("f1");
   EXPECT_TRUE(form.ok());
-  const auto approval = forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:approve-f1", testing::Now());
-  Ok(node.Call("POST", b + "/forms/f1/approval", json{{"signature", node.SignJson("pm", approval)}}.dump(), "pm",
+  const auto approval =
+      forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:approve-f1", testing::Now());
+  Ok(node.Call("POST", b + "/forms/f1/approval",
+               json{{"signature", node.SignJson("pm", approval)}}.dump(), "pm",
                {{"idempotency-key", "approve-f1"}}));
   const auto issued = node.Call("POST", b + "/forms/f1/issue", "", "gov-office-staff-1");
   EXPECT_EQ(issued.status, 201) << issued.body;
@@ -116,7 +125,8 @@ TEST(Confidentiality, TheRawLogSealsWhatTheAuditorMayNotReadAndTheChainStillVeri
   EXPECT_GE(sealed, 2u) << "registered and granted at least";
   EXPECT_GT(full, 10u);
   // Granted the document, the auditor reads its events in full.
-  Ok(node.Call("POST", b + "/documents/secret-1/grants", R"({"person":"auditor-1"})", "gov-office-staff-1"));
+  Ok(node.Call("POST", b + "/documents/secret-1/grants", R"({"person":"auditor-1"})",
+               "gov-office-staff-1"));
   page = node.Call("GET", b + "/log?limit=1000", "", "auditor-1");
   const json granted = Parse(page.body);
   for (const json& e : granted["events"]) {
@@ -166,15 +176,23 @@ TEST(Confidentiality, AnAddresseeCannotReadTheDraftsOfAnIssuedFormByTravellingIn
   ASSERT_GT(draft, 0u);
   ASSERT_GT(issue, draft);
   ASSERT_TRUE(node.app->WaitForViews(node.store->head_position()));
-  const auto travelled = node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(draft), "", "min-trade");
+  const auto travelled =
+      node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(draft), "", "min-trade");
   EXPECT_EQ(travelled.status, 404) << travelled.body;
   EXPECT_EQ(Parse(travelled.body)["detail"], "no form 'f1' in this body");
   EXPECT_EQ(travelled.body.find("xyzzy"), std::string::npos);
-  EXPECT_EQ(node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(issue), "", "min-trade").status, 200);
+  EXPECT_EQ(
+      node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(issue), "", "min-trade").status,
+      200);
   EXPECT_EQ(node.Call("GET", b + "/forms/f1", "", "min-trade").status, 200);
-  EXPECT_EQ(node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(draft), "", "gov-office-staff-1").status, 200)
+  EXPECT_EQ(
+      node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(draft), "", "gov-office-staff-1")
+          .status,
+      200)
       << "the office reads its drafts";
-  EXPECT_EQ(node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(issue), "", "min-finance").status, 404)
+  EXPECT_EQ(
+      node.Call("GET", b + "/forms/f1?as_of=" + std::to_string(issue), "", "min-finance").status,
+      404)
       << "a member it was not issued to";
 }
 
@@ -183,14 +201,19 @@ TEST(Confidentiality, WhatACallerMayNotSeeIsAnsweredExactlyLikeWhatDoesNotExist)
   DraftForm(node, "frotz");
   SecretDocument(node);
   Ok(node.Call("POST", b + "/meetings",
-               json{{"meeting", "m1"}, {"title", "S"}, {"place", "Hà Nội"},
+               json{{"meeting", "m1"},
+                    {"title", "S"},
+                    {"place", "Hà Nội"},
                     {"starts_at", FormatRfc3339(testing::Now() + std::chrono::hours(24))},
                     {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(26))}}
                    .dump(),
                "gov-office-staff-1"));
-  Ok(node.Call("POST", b + "/resolutions", R"({"resolution":"r1","title":"R","text":"T"})", "gov-office-staff-1"));
-  auto same = [&](const std::string& existing, const std::string& missing, const std::string& person) {
-    const auto a = node.Call("GET", existing, "", person), z = node.Call("GET", missing, "", person);
+  Ok(node.Call("POST", b + "/resolutions", R"({"resolution":"r1","title":"R","text":"T"})",
+               "gov-office-staff-1"));
+  auto same = [&](const std::string& existing, const std::string& missing,
+                  const std::string& person) {
+    const auto a = node.Call("GET", existing, "", person),
+               z = node.Call("GET", missing, "", person);
     EXPECT_EQ(a.status, z.status) << person << ": " << existing << " vs " << missing;
     EXPECT_NE(a.status, 200);
     json da = Parse(a.body), dz = Parse(z.body);

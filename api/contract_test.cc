@@ -5,10 +5,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "api/route_samples.h"
 #include "api/testing.h"
 #include "domain/authz/authorization.h"
 #include "domain/forms/form.h"
-#include "api/route_samples.h"
 
 namespace ecab::api {
 namespace {
@@ -36,7 +36,8 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedOperationIsServed) {
     const json& op = doc["paths"][r.pattern][method];
     EXPECT_FALSE(op.value("summary", "").empty()) << r.pattern;
     for (const Field& f : r.schema) {
-      EXPECT_TRUE(op["requestBody"]["content"]["application/json"]["schema"]["properties"].contains(f.name))
+      EXPECT_TRUE(
+          op["requestBody"]["content"]["application/json"]["schema"]["properties"].contains(f.name))
           << r.pattern << " " << f.name;
     }
   }
@@ -102,8 +103,8 @@ TEST(Errors, EveryCommandRouteRefusesBadInputWithItsProblemTypeAndAppendsNothing
     const json sample = Sample(r.schema);
     for (const Field& f : r.schema) {
       json wrong = sample;
-      wrong[f.name] = f.type == FieldType::kText || f.type == FieldType::kId || f.type == FieldType::kName ||
-                              f.type == FieldType::kEnum ||
+      wrong[f.name] = f.type == FieldType::kText || f.type == FieldType::kId ||
+                              f.type == FieldType::kName || f.type == FieldType::kEnum ||
                               f.type == FieldType::kTimestamp || f.type == FieldType::kBase64
                           ? json(12)
                           : json("a string");
@@ -130,7 +131,8 @@ TEST(Errors, EveryCommandRouteRefusesBadInputWithItsProblemTypeAndAppendsNothing
       }
       if (f.type == FieldType::kId || f.type == FieldType::kIds) {
         // Ids name files and URL parts: nothing path-like, quoted or upper-case gets in.
-        for (const std::string hostile : {"../../../x", "a/b", "Evil", "q\"uote", "a..b", ".hidden", "tab\there"}) {
+        for (const std::string hostile :
+             {"../../../x", "a/b", "Evil", "q\"uote", "a..b", ".hidden", "tab\there"}) {
           json bad = sample;
           bad[f.name] = f.type == FieldType::kId ? json(hostile) : json::array({hostile});
           cases.push_back({"id " + hostile + " in " + f.name, bad.dump(), "invalid-value", 422});
@@ -138,14 +140,17 @@ TEST(Errors, EveryCommandRouteRefusesBadInputWithItsProblemTypeAndAppendsNothing
       }
     }
     for (const auto& c : cases) {
-      const auto response = node.Call(r.method, path, c.body, "bootstrap", {{"idempotency-key", "bad-" + std::to_string(checked)}});
-      EXPECT_EQ(response.status, c.status) << r.method << " " << r.pattern << ": " << c.what << ": " << response.body;
+      const auto response = node.Call(r.method, path, c.body, "bootstrap",
+                                      {{"idempotency-key", "bad-" + std::to_string(checked)}});
+      EXPECT_EQ(response.status, c.status)
+          << r.method << " " << r.pattern << ": " << c.what << ": " << response.body;
       EXPECT_EQ(Slug(response), c.type) << r.method << " " << r.pattern << ": " << c.what;
       EXPECT_EQ(response.content_type, "application/problem+json");
       ++checked;
     }
     // Not JSON at all.
-    const auto text = node.Call(r.method, path, "hello", "bootstrap", {{"content-type", "text/plain"}});
+    const auto text =
+        node.Call(r.method, path, "hello", "bootstrap", {{"content-type", "text/plain"}});
     EXPECT_EQ(text.status, 415) << r.pattern;
     EXPECT_EQ(node.store->head_position(), head) << "something was appended by " << r.pattern;
   }

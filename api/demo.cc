@@ -2,8 +2,8 @@
 
 #include <fstream>
 
-#include "api/pki.h"
 #include "api/command/command_service.h"
+#include "api/pki.h"
 #include "domain/signing/signed_act.h"
 #include "eventstore/clock.h"
 
@@ -17,7 +17,8 @@ Status WriteFile(const std::filesystem::path& path, const std::string& content, 
   out.close();
   if (!out) return MakeError(ErrorCode::kIoError, "cannot write " + path.string());
   if (secret) {
-    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+    std::filesystem::permissions(
+        path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   }
   return Ok{};
 }
@@ -29,8 +30,8 @@ Status Check(const Result<CommandOutcome>& r, const std::string& what) {
 
 }  // namespace
 
-Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std::filesystem::path& dir,
-                              const std::string& password) {
+Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
+                              const std::filesystem::path& dir, const std::string& password) {
   CommandService& commands = app.commands();
   const std::string body = cabinet.body.body;
   ECAB_TRY_LET(state, commands.Body(body));
@@ -46,13 +47,15 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
   ECAB_TRY_LET(ca, pki::NewCa("e-Cabinet demo CA (" + body + ")", 3650));
   ECAB_TRY(WriteFile(dir / "ca.crt.pem", ca->certificate_pem, false));
   ECAB_TRY(WriteFile(dir / "ca.key.pem", ca->key_pem, true));
-  if (auto s = Check(commands.Execute(body, directory::SetTrustAnchor{ca->certificate_der}, ctx(admin, Role::kAdmin, "anchor")),
+  if (auto s = Check(commands.Execute(body, directory::SetTrustAnchor{ca->certificate_der},
+                                      ctx(admin, Role::kAdmin, "anchor")),
                      "trust anchor");
       !s.ok()) {
     return s.error();
   }
   for (const auto& [person, role, office] :
-       {std::tuple<std::string, Role, std::string>{"auditor-1", Role::kAuditor, "State Audit liaison"},
+       {std::tuple<std::string, Role, std::string>{"auditor-1", Role::kAuditor,
+                                                   "State Audit liaison"},
         {"archivist-1", Role::kArchivist, "Government Office archives"}}) {
     if (auto s = Check(commands.Execute(body, directory::EnrollPerson{person, office, "", role},
                                         ctx(admin, Role::kAdmin, "enrol:" + person)),
@@ -68,9 +71,10 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
     ECAB_TRY_LET(cert, pki::IssueEd25519(*ca, person, 3650));
     ECAB_TRY(WriteFile(dir / "people" / (person + ".key.pem"), cert->key_pem, true));
     ECAB_TRY(WriteFile(dir / "people" / (person + ".crt.pem"), cert->certificate_pem, false));
-    if (auto s = Check(commands.Execute(body, directory::EnrollCertificate{person, cert->certificate_der},
-                                        ctx(admin, Role::kAdmin, "certificate:" + person)),
-                       "certificate of " + person);
+    if (auto s = Check(
+            commands.Execute(body, directory::EnrollCertificate{person, cert->certificate_der},
+                             ctx(admin, Role::kAdmin, "certificate:" + person)),
+            "certificate of " + person);
         !s.ok()) {
       return s.error();
     }
@@ -84,16 +88,17 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
   }
 
   // A document, a meeting in two days, an opinion form issued to every member.
-  auto doc = commands.Execute(body, "demo-doc-1",
-                              documents::RegisterDocument{"demo-doc-1", "Draft socio-economic report, first half",
-                                                          Classification::kNormal, Urgency::kNormal},
-                              ctx(staff, Role::kSecretariat, "doc"));
+  auto doc = commands.Execute(
+      body, "demo-doc-1",
+      documents::RegisterDocument{"demo-doc-1", "Draft socio-economic report, first half",
+                                  Classification::kNormal, Urgency::kNormal},
+      ctx(staff, Role::kSecretariat, "doc"));
   ECAB_TRY(Check(doc, "document"));
   const std::string text = "Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm (demo).";
-  auto version = commands.Execute(body, "demo-doc-1",
-                                  documents::AddDocumentVersion{Sha256Hex(text), text.size(), "text/plain",
-                                                                "report.txt", text},
-                                  ctx(staff, Role::kSecretariat, "doc-v1"));
+  auto version = commands.Execute(
+      body, "demo-doc-1",
+      documents::AddDocumentVersion{Sha256Hex(text), text.size(), "text/plain", "report.txt", text},
+      ctx(staff, Role::kSecretariat, "doc-v1"));
   ECAB_TRY(Check(version, "document version"));
 
   const std::int64_t day = 86'400'000'000;
@@ -101,12 +106,15 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
                   ends = FromMicros(ToMicros(starts) + 1'000'000LL * 4 * 3600);
   using MC = meeting::MeetingCommand;
   const std::vector<std::pair<std::string, MC>> meeting_steps = {
-      {"schedule", meeting::ScheduleMeeting{"demo-1", "Regular Government meeting (demo)", starts, ends,
-                                            "Government Office, Hà Nội", "https://meet.example/demo-1"}},
-      {"agenda", meeting::AddAgendaItem{"item-1", "Socio-economic situation, first half", {"demo-doc-1"}}},
+      {"schedule",
+       meeting::ScheduleMeeting{"demo-1", "Regular Government meeting (demo)", starts, ends,
+                                "Government Office, Hà Nội", "https://meet.example/demo-1"}},
+      {"agenda",
+       meeting::AddAgendaItem{"item-1", "Socio-economic situation, first half", {"demo-doc-1"}}},
   };
   for (const auto& [id, command] : meeting_steps) {
-    if (auto s = Check(commands.Execute(body, "demo-1", command, ctx(staff, Role::kSecretariat, "meeting:" + id)),
+    if (auto s = Check(commands.Execute(body, "demo-1", command,
+                                        ctx(staff, Role::kSecretariat, "meeting:" + id)),
                        "meeting " + id);
         !s.ok()) {
       return s.error();
@@ -129,7 +137,8 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
                                    Urgency::kNormal};
   for (const auto& [id, command] : std::vector<std::pair<std::string, forms::FormCommand>>{
            {"draft", forms::DraftForm{"demo-form-1", content}}, {"submit", forms::SubmitForm{}}}) {
-    if (auto s = Check(commands.Execute(body, "demo-form-1", command, ctx(staff, Role::kSecretariat, "form:" + id)),
+    if (auto s = Check(commands.Execute(body, "demo-form-1", command,
+                                        ctx(staff, Role::kSecretariat, "form:" + id)),
                        "form " + id);
         !s.ok()) {
       return s.error();
@@ -137,14 +146,18 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std
   }
   ECAB_TRY_LET(form, commands.Form("demo-form-1"));
   const CommandContext approve = ctx(chair, Role::kChair, "form:approve");
-  const std::string payload = CanonicalJson(forms::ApprovalPayload(body, form->state, chair, approve.command_id, now));
+  const std::string payload =
+      CanonicalJson(forms::ApprovalPayload(body, form->state, chair, approve.command_id, now));
   ECAB_TRY_LET(signature, pki::SignEd25519(keys[chair].key_pem, payload));
-  const SignedAct act{"ed25519", *signature, CertificateFingerprint(keys[chair].certificate_der), now};
-  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::ApproveForm{act}, approve), "form approval");
+  const SignedAct act{"ed25519", *signature, CertificateFingerprint(keys[chair].certificate_der),
+                      now};
+  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::ApproveForm{act}, approve),
+                     "form approval");
       !s.ok()) {
     return s.error();
   }
-  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::IssueForm{}, ctx(staff, Role::kSecretariat, "form:issue")),
+  if (auto s = Check(commands.Execute(body, "demo-form-1", forms::IssueForm{},
+                                      ctx(staff, Role::kSecretariat, "form:issue")),
                      "form issue");
       !s.ok()) {
     return s.error();

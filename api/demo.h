@@ -19,7 +19,7 @@ struct DemoSummary {
   std::size_t people = 0;
 };
 
-Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet, const std::filesystem::path& dir,
-                              const std::string& password);
+Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
+                              const std::filesystem::path& dir, const std::string& password);
 
 }  // namespace ecab::api

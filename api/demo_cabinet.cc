@@ -21,17 +21,18 @@ Result<std::string> TextField(const json& object, const char* name, const std::s
 
 Result<directory::MemberEnrolled> Person(const json& entry, const std::string& where) {
   directory::MemberEnrolled p;
-  for (auto [field, target] : {std::pair{"id", &p.person}, {"office", &p.office}, {"office_vi", &p.office_vi}}) {
+  for (auto [field, target] :
+       {std::pair{"id", &p.person}, {"office", &p.office}, {"office_vi", &p.office_vi}}) {
     ECAB_TRY_LET(value, TextField(entry, field, where));
     *target = *value;
   }
   ECAB_TRY_LET(role_name, TextField(entry, "role", where));
   auto role = directory::ParseRole(*role_name);
-  if (!role.ok()) return MakeError(ErrorCode::kInvalidArgument, where + ": " + role.error().message);
+  if (!role.ok())
+    return MakeError(ErrorCode::kInvalidArgument, where + ": " + role.error().message);
   p.role = *role;
   return p;
 }
-
 
 }  // namespace
 
@@ -44,7 +45,8 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   }
   CabinetFixture cabinet;
   const json& body = doc.value("body", json::object());
-  for (auto [field, target] : {std::pair{"id", &cabinet.body.body}, {"name", &cabinet.body.name},
+  for (auto [field, target] : {std::pair{"id", &cabinet.body.body},
+                               {"name", &cabinet.body.name},
                                {"name_vi", &cabinet.body.name_vi},
                                {"resolution_number_suffix", &cabinet.body.resolution_suffix}}) {
     ECAB_TRY_LET(value, TextField(body, field, "body"));
@@ -53,7 +55,8 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
   const std::string kind = body.value("kind", "other");
   cabinet.body.kind = directory::BodyKind::kOther;
   for (auto k : {directory::BodyKind::kCabinet, directory::BodyKind::kMinistryBoard,
-                 directory::BodyKind::kPeoplesCommittee, directory::BodyKind::kCouncil, directory::BodyKind::kOther}) {
+                 directory::BodyKind::kPeoplesCommittee, directory::BodyKind::kCouncil,
+                 directory::BodyKind::kOther}) {
     if (directory::BodyKindName(k) == kind) cabinet.body.kind = k;
   }
   if (directory::BodyKindName(cabinet.body.kind) != kind) {
@@ -66,23 +69,29 @@ Result<CabinetFixture> LoadCabinetFixture(const std::filesystem::path& path) {
       cabinet.people.push_back(std::move(person).value());
     }
   }
-  if (cabinet.people.empty()) return MakeError(ErrorCode::kInvalidArgument, "the body has no members");
+  if (cabinet.people.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "the body has no members");
   return cabinet;
 }
 
 std::string BodyStream(std::string_view body) { return StreamOf(ObjectKind::kBody, body); }
 
-Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet, Timestamp since,
-                                     const std::string& platform_admin) {
+Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet,
+                                     Timestamp since, const std::string& platform_admin) {
   const auto& b = cabinet.body;
   const std::string seed = "seed:" + b.body + ":";
   directory::CreateBody create{b.body, b.name, b.name_vi, b.resolution_suffix, b.kind};
   create.admin = "bootstrap";
-  ECAB_TRY_LET(created, CreateBodyAs(commands, create, CommandContext{since, platform_admin, Role::kAdmin, "", seed + "create"}));
+  ECAB_TRY_LET(created, CreateBodyAs(commands, create,
+                                     CommandContext{since, platform_admin, Role::kAdmin, "",
+                                                    seed + "create"}));
   es::AppendResult out = created->append;
   for (const auto& p : cabinet.people) {
-    ECAB_TRY_LET(enrolled, commands.Execute(b.body, directory::EnrollPerson{p.person, p.office, p.office_vi, p.role},
-                                     CommandContext{since, "bootstrap", Role::kAdmin, "", seed + "person:" + p.person}));
+    ECAB_TRY_LET(
+        enrolled,
+        commands.Execute(
+            b.body, directory::EnrollPerson{p.person, p.office, p.office_vi, p.role},
+            CommandContext{since, "bootstrap", Role::kAdmin, "", seed + "person:" + p.person}));
     out.last_position = enrolled->append.last_position;
     out.stream_version = enrolled->append.stream_version;
   }

@@ -5,9 +5,9 @@
 #include <filesystem>
 #include <vector>
 
+#include "api/command/command_service.h"
 #include "domain/base/result.h"
 #include "domain/directory/body.h"
-#include "api/command/command_service.h"
 #include "eventstore/event_store.h"
 
 namespace ecab::api {
@@ -30,8 +30,8 @@ std::string BodyStream(std::string_view body);
 // command ids derived from the body and person ids: running it again changes
 // nothing and returns the first result. The positions of the first and last
 // events recorded.
-Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet, Timestamp since,
-                                     const std::string& platform_admin);
+Result<es::AppendResult> SeedCabinet(CommandService& commands, const CabinetFixture& cabinet,
+                                     Timestamp since, const std::string& platform_admin);
 
 // 2016-04-09T00:00:00Z: the day the 2016-2021 Government took office.
 inline Timestamp DemoCabinetSince() { return FromMicros(1460160000000000); }

@@ -1,10 +1,10 @@
 #include "api/demo_cabinet.h"
-#include "api/platform.h"
 
 #include <gtest/gtest.h>
 
 #include <fstream>
 
+#include "api/platform.h"
 #include "eventstore/testing.h"
 
 namespace ecab::api {
@@ -13,7 +13,8 @@ namespace {
 using es::testing::OpenOrDie;
 using es::testing::TempDir;
 
-const std::filesystem::path kFixture = std::filesystem::path(ECAB_FIXTURES_DIR) / "cabinet-2019.json";
+const std::filesystem::path kFixture =
+    std::filesystem::path(ECAB_FIXTURES_DIR) / "cabinet-2019.json";
 
 TEST(DemoCabinet, The2019CabinetLoadsWith27MembersOneChairAndTheSecretariat) {
   auto cabinet = LoadCabinetFixture(kFixture);
@@ -60,7 +61,8 @@ TEST(DemoCabinet, SeedingTwiceRecordsTheCabinetOnceAndItDecodes) {
     ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
     body = directory::Evolve(std::move(body), *decoded);
   }
-  EXPECT_EQ(body.MembersAt(FromMicros(1561363200000000)).size(), 27u) << "27 members on 24 June 2019";
+  EXPECT_EQ(body.MembersAt(FromMicros(1561363200000000)).size(), 27u)
+      << "27 members on 24 June 2019";
   EXPECT_EQ(body.ChairAt(FromMicros(1561363200000000)), "pm");
   auto pm = directory::DirectoryDecoder().Decode((*events)[2].type, (*events)[2].schema_version,
                                                  (*events)[2].payload);
@@ -72,7 +74,8 @@ TEST(DemoCabinet, SeedingTwiceRecordsTheCabinetOnceAndItDecodes) {
 TEST(DemoCabinet, AFixtureWithABadRoleOrMissingFieldIsRefusedWithItsPlace) {
   TempDir dir;
   const auto path = dir.path() / "bad.json";
-  std::ofstream(path) << R"({"body":{"id":"b","name":"B","name_vi":"B","resolution_number_suffix":"NQ"},
+  std::ofstream(path)
+      << R"({"body":{"id":"b","name":"B","name_vi":"B","resolution_number_suffix":"NQ"},
     "members":[{"id":"x","office":"O","office_vi":"O","role":"king"}]})";
   auto bad_role = LoadCabinetFixture(path);
   ASSERT_FALSE(bad_role.ok());

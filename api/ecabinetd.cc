@@ -11,17 +11,17 @@
 #include <thread>
 
 #include "api/app.h"
-#include "api/node_config.h"
+#include "api/command/command_service.h"
 #include "api/demo.h"
 #include "api/demo_cabinet.h"
 #include "api/head_publisher.h"
 #include "api/http/server.h"
 #include "api/identity.h"
 #include "api/log.h"
+#include "api/node_config.h"
 #include "api/pki.h"
 #include "api/platform.h"
 #include "api/random.h"
-#include "api/command/command_service.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
 #include "replay/tree_heads.h"
@@ -38,7 +38,6 @@ namespace level = spdlog::level;
 std::atomic<bool> g_stop{false};
 extern "C" void OnSignal(int) { g_stop.store(true); }
 
-
 // First start: a fresh data directory gets a new random key file. A store
 // that exists without its key file is an operator error, never papered over.
 ecab::Result<std::shared_ptr<const ecab::es::KeyRing>> LoadOrCreateKeys(const Config& c) {
@@ -51,8 +50,10 @@ ecab::Result<std::shared_ptr<const ecab::es::KeyRing>> LoadOrCreateKeys(const Co
     }
     std::filesystem::create_directories(c.key_file.parent_path());
     ECAB_TRY(ecab::es::KeyRing::CreateKeyFile(c.key_file, "k1"));
-    LogEvent(level::warn, {{"msg", "created a new at-rest key file; back it up: without it the data is unreadable"},
-                           {"key_file", c.key_file.string()}});
+    LogEvent(
+        level::warn,
+        {{"msg", "created a new at-rest key file; back it up: without it the data is unreadable"},
+         {"key_file", c.key_file.string()}});
   }
   return ecab::es::KeyRing::Load(c.key_file);
 }
@@ -62,21 +63,26 @@ ecab::Status EnsureTls(Config& c) {
   const bool defaulted = c.tls_certificate.empty() && c.tls_key.empty();
   if (c.tls_certificate.empty()) c.tls_certificate = c.data_dir / "tls" / "server.crt.pem";
   if (c.tls_key.empty()) c.tls_key = c.data_dir / "tls" / "server.key.pem";
-  if (std::filesystem::exists(c.tls_certificate) && std::filesystem::exists(c.tls_key)) return ecab::Ok{};
+  if (std::filesystem::exists(c.tls_certificate) && std::filesystem::exists(c.tls_key))
+    return ecab::Ok{};
   if (!defaulted) {
-    return ecab::MakeError(ecab::ErrorCode::kNotFound, "TLS certificate or key file missing: " +
-                                                           c.tls_certificate.string() + ", " + c.tls_key.string());
+    return ecab::MakeError(ecab::ErrorCode::kNotFound,
+                           "TLS certificate or key file missing: " + c.tls_certificate.string() +
+                               ", " + c.tls_key.string());
   }
-  ECAB_TRY_LET(pair, ecab::api::pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 365));
+  ECAB_TRY_LET(
+      pair, ecab::api::pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1", "::1"}, 365));
   std::filesystem::create_directories(c.tls_certificate.parent_path());
   std::ofstream(c.tls_certificate) << pair->certificate_pem;
   {
     std::ofstream key(c.tls_key);
     key << pair->key_pem;
   }
-  std::filesystem::permissions(c.tls_key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
-  LogEvent(level::warn, {{"msg", "generated a self-signed TLS certificate; configure a real one for production"},
-                         {"certificate", c.tls_certificate.string()}});
+  std::filesystem::permissions(
+      c.tls_key, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  LogEvent(level::warn,
+           {{"msg", "generated a self-signed TLS certificate; configure a real one for production"},
+            {"certificate", c.tls_certificate.string()}});
   return ecab::Ok{};
 }
 
@@ -89,7 +95,8 @@ int Fail(const ecab::Error& e) {
 // as configured, the demo's in a demo, else random and written once to
 // <data-dir>/platform-admin.password (mode 0600).
 ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool demo) {
-  ECAB_TRY_LET(appointed, ecab::api::EnsurePlatformAdmin(app.commands(), c.platform_admin, ecab::es::SystemClock().Now()));
+  ECAB_TRY_LET(appointed, ecab::api::EnsurePlatformAdmin(app.commands(), c.platform_admin,
+                                                         ecab::es::SystemClock().Now()));
   if (!*appointed) return ecab::Ok{};
   std::string password = c.platform_admin_password;
   if (password.empty() && demo) password = c.demo_password;
@@ -99,10 +106,14 @@ ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool dem
     const mode_t old = ::umask(077);
     std::ofstream(file) << password << "\n";
     ::umask(old);
-    LogEvent(level::warn, {{"msg", "appointed the platform administrator; the password is in the file: change it"},
-                           {"person", c.platform_admin}, {"file", file.string()}});
+    LogEvent(
+        level::warn,
+        {{"msg", "appointed the platform administrator; the password is in the file: change it"},
+         {"person", c.platform_admin},
+         {"file", file.string()}});
   } else {
-    LogEvent(level::info, {{"msg", "appointed the platform administrator"}, {"person", c.platform_admin}});
+    LogEvent(level::info,
+             {{"msg", "appointed the platform administrator"}, {"person", c.platform_admin}});
   }
   return app.SetPassword(c.platform_admin, password);
 }
@@ -110,28 +121,34 @@ ecab::Status AppointPlatformAdmin(const Config& c, ecab::api::App& app, bool dem
 // Signs and records a tree head when the log has grown since the last one,
 // and sends it to the outside witness when one is configured (a failure
 // there is logged: the head is already in the witness file and the log).
-void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer, const Config& c) {
+void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& signer,
+                  const Config& c) {
   auto head = ecab::replay::RecordTreeHead(store, signer, ecab::es::SystemClock().Now(), c.witness);
   if (!head.ok()) {
     LogEvent(level::err, {{"msg", "tree head failed"}, {"error", ecab::ToString(head.error())}});
     return;
   }
   if (!head->has_value()) return;
-  LogEvent(level::info, {{"msg", "signed tree head"}, {"size", (*head)->size}, {"root", ecab::es::ToHex((*head)->root)}});
+  LogEvent(level::info, {{"msg", "signed tree head"},
+                         {"size", (*head)->size},
+                         {"root", ecab::es::ToHex((*head)->root)}});
   if (c.witness_url.empty()) return;
   auto url = ecab::api::ParseWitnessUrl(c.witness_url);
   if (!url.ok()) return;  // checked at start
-  if (auto s = ecab::api::PostTreeHead(*url, c.witness_ca, **head, std::chrono::seconds(10)); !s.ok()) {
-    LogEvent(level::warn, {{"msg", "the outside witness did not take the tree head"}, {"size", (*head)->size},
+  if (auto s = ecab::api::PostTreeHead(*url, c.witness_ca, **head, std::chrono::seconds(10));
+      !s.ok()) {
+    LogEvent(level::warn, {{"msg", "the outside witness did not take the tree head"},
+                           {"size", (*head)->size},
                            {"error", ecab::ToString(s.error())}});
   } else {
-    LogEvent(level::info, {{"msg", "tree head sent to the outside witness"}, {"size", (*head)->size}});
+    LogEvent(level::info,
+             {{"msg", "tree head sent to the outside witness"}, {"size", (*head)->size}});
   }
 }
 
 // Opens the store (salvaging a damaged one when asked, and recording the loss).
-ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(const Config& c,
-                                                              std::shared_ptr<const ecab::es::KeyRing> keys) {
+ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(
+    const Config& c, std::shared_ptr<const ecab::es::KeyRing> keys) {
   ecab::es::StoreOptions options;
   options.dir = c.data_dir / "store";
   options.keys = keys;
@@ -140,13 +157,19 @@ ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(const Config& c,
   ECAB_TRY_LET(store, ecab::es::EventStore::Open(options));
   if (const auto& salvage = (*store)->salvage()) {
     ECAB_TRY(ecab::replay::RecordSalvage(**store, c.witness, ecab::es::SystemClock().Now()));
-    LogEvent(level::warn, {{"msg", "salvaged a damaged log: the loss is recorded as a log.salvaged event"},
-                           {"kept", salvage->kept}, {"witnessed", salvage->witnessed}, {"reason", salvage->reason}});
+    LogEvent(level::warn,
+             {{"msg", "salvaged a damaged log: the loss is recorded as a log.salvaged event"},
+              {"kept", salvage->kept},
+              {"witnessed", salvage->witnessed},
+              {"reason", salvage->reason}});
   } else if (c.salvage) {
     LogText(level::info, "--salvage given but the store is intact: nothing salvaged");
   }
-  LogEvent(level::info, {{"msg", "store open"}, {"store_id", (*store)->store_id()}, {"dir", options.dir.string()},
-                         {"events", (*store)->head_position()}, {"active_key", keys->active_id()}});
+  LogEvent(level::info, {{"msg", "store open"},
+                         {"store_id", (*store)->store_id()},
+                         {"dir", options.dir.string()},
+                         {"events", (*store)->head_position()},
+                         {"active_key", keys->active_id()}});
   return store;
 }
 
@@ -157,7 +180,8 @@ ecab::Result<bool> VerifyChain(ecab::es::EventStore& store) {
     LogEvent(level::err, {{"msg", "chain fault"}, {"position", f.position}, {"reason", f.reason}});
   }
   if (!report->ok()) return false;
-  LogText(level::info, "hash chain verified: " + std::to_string(report->checked) + " events intact");
+  LogText(level::info,
+          "hash chain verified: " + std::to_string(report->checked) + " events intact");
   return true;
 }
 
@@ -169,15 +193,16 @@ ecab::Result<ecab::api::pki::KeyAndCertificate> LoadIssuingCa(const std::filesys
     return std::string(std::istreambuf_iterator<char>(in), {});
   };
   auto ca = ecab::api::pki::LoadCa(read(key), read(cert));
-  if (!ca.ok()) return ecab::Error{ca.error().code, key.string() + ", " + cert.string() + ": " + ca.error().message};
+  if (!ca.ok())
+    return ecab::Error{ca.error().code,
+                       key.string() + ", " + cert.string() + ": " + ca.error().message};
   return ca;
 }
 
 // The application, its platform administrator, and the demo when asked for.
-ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es::EventStore& store,
-                                                       std::shared_ptr<const ecab::es::KeyRing> keys,
-                                                       const std::string& public_pem,
-                                                       const std::optional<ecab::api::CabinetFixture>& cabinet) {
+ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(
+    const Config& c, ecab::es::EventStore& store, std::shared_ptr<const ecab::es::KeyRing> keys,
+    const std::string& public_pem, const std::optional<ecab::api::CabinetFixture>& cabinet) {
   ecab::api::AppOptions app_options;
   app_options.data_dir = c.data_dir;
   app_options.token_lifetime = std::chrono::hours(c.token_hours);
@@ -187,11 +212,12 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   app_options.public_key_pem = public_pem;
   app_options.web_root = c.web_root;
   app_options.reminders_every = std::chrono::seconds(c.reminders_every);
-  app_options.mail = ecab::api::MailSettings{c.smtp_url, c.smtp_user, c.smtp_password, c.smtp_from, c.smtp_starttls,
-                                             c.smtp_ca};
+  app_options.mail = ecab::api::MailSettings{c.smtp_url,  c.smtp_user,     c.smtp_password,
+                                             c.smtp_from, c.smtp_starttls, c.smtp_ca};
   app_options.notify_every = std::chrono::milliseconds(c.notify_every_ms);
   app_options.notifier.link_base = c.public_url;
-  app_options.sms = ecab::api::SmsSettings{c.sms_url, c.sms_method, c.sms_headers, c.sms_body, c.sms_token, c.sms_ca};
+  app_options.sms = ecab::api::SmsSettings{c.sms_url,  c.sms_method, c.sms_headers,
+                                           c.sms_body, c.sms_token,  c.sms_ca};
   app_options.notifier.sms_ascii = c.sms_ascii;
   app_options.notifier.email_per_second = c.email_per_second;
   app_options.notifier.sms_per_second = c.sms_per_second;
@@ -212,45 +238,51 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(const Config& c, ecab::es
   ECAB_TRY(AppointPlatformAdmin(c, **api, cabinet.has_value()));
   if (cabinet) {
     // The demo founds its body like any client of POST /v1/bodies: as the platform administrator.
-    ECAB_TRY_LET(seeded, ecab::api::SeedCabinet((*api)->commands(), *cabinet, ecab::api::DemoCabinetSince(),
-                                         c.platform_admin));
-    LogEvent(level::info, {{"msg", "demo body recorded"}, {"body", cabinet->body.body},
-                           {"people", cabinet->people.size()}, {"first_position", seeded->first_position},
+    ECAB_TRY_LET(seeded, ecab::api::SeedCabinet((*api)->commands(), *cabinet,
+                                                ecab::api::DemoCabinetSince(), c.platform_admin));
+    LogEvent(level::info, {{"msg", "demo body recorded"},
+                           {"body", cabinet->body.body},
+                           {"people", cabinet->people.size()},
+                           {"first_position", seeded->first_position},
                            {"last_position", seeded->last_position}});
     ECAB_TRY_LET(demo, ecab::api::SetUpDemo(**api, *cabinet, c.data_dir / "demo", c.demo_password));
     if (demo->created) {
-      LogEvent(level::info, {{"msg", "demo set up: CA, signing certificates, a meeting, an issued opinion form"},
-                             {"people", demo->people}, {"keys", (c.data_dir / "demo" / "people").string()}});
+      LogEvent(level::info,
+               {{"msg", "demo set up: CA, signing certificates, a meeting, an issued opinion form"},
+                {"people", demo->people},
+                {"keys", (c.data_dir / "demo" / "people").string()}});
     }
     // The demo's CA issues the certificates its admin approves.
-    ECAB_TRY_LET(ca, LoadIssuingCa(c.data_dir / "demo" / "ca.key.pem", c.data_dir / "demo" / "ca.crt.pem"));
+    ECAB_TRY_LET(
+        ca, LoadIssuingCa(c.data_dir / "demo" / "ca.key.pem", c.data_dir / "demo" / "ca.crt.pem"));
     (*api)->AddIssuingCa(*ca);
   }
   return api;
 }
 
 // The quick start's reminder of how to log in to the demo.
-void PrintDemoBanner(const Config& c, const ecab::api::CabinetFixture& cabinet, const std::string& url) {
-  std::fprintf(stderr,
-               "\n  e-Cabinet API: %s   (self-signed certificate: curl -k, or trust %s)\n"
-               "  Web app: %s/   (log in as gov-office-staff-1, pm or auditor-1)\n"
-               "  Log in:  curl -k -X POST %s/v1/login -H 'Content-Type: application/json' \\\n"
-               "             -d '{\"person\":\"pm\",\"password\":\"%s\"}'\n"
-               "  Then:    curl -k -H 'Authorization: Bearer <token>' %s/v1/bodies/%s/meetings/demo-1\n"
-               "  Everyone in the demo (pm, deputy-pm-1, …, gov-office-staff-1, auditor-1, archivist-1,\n"
-               "  bootstrap = the body's admin, %s = founds bodies: POST /v1/bodies) has that password;\n"
-               "  signing keys are in %s\n\n",
-               url.c_str(), c.tls_certificate.string().c_str(),
-               c.web_root.empty() ? "(not built: cmake --build build --target web)" : url.c_str(), url.c_str(),
-               c.demo_password.c_str(), url.c_str(),
-               cabinet.body.body.c_str(), c.platform_admin.c_str(),
-               (c.data_dir / "demo" / "people").string().c_str());
+void PrintDemoBanner(const Config& c, const ecab::api::CabinetFixture& cabinet,
+                     const std::string& url) {
+  std::fprintf(
+      stderr,
+      "\n  e-Cabinet API: %s   (self-signed certificate: curl -k, or trust %s)\n"
+      "  Web app: %s/   (log in as gov-office-staff-1, pm or auditor-1)\n"
+      "  Log in:  curl -k -X POST %s/v1/login -H 'Content-Type: application/json' \\\n"
+      "             -d '{\"person\":\"pm\",\"password\":\"%s\"}'\n"
+      "  Then:    curl -k -H 'Authorization: Bearer <token>' %s/v1/bodies/%s/meetings/demo-1\n"
+      "  Everyone in the demo (pm, deputy-pm-1, …, gov-office-staff-1, auditor-1, archivist-1,\n"
+      "  bootstrap = the body's admin, %s = founds bodies: POST /v1/bodies) has that password;\n"
+      "  signing keys are in %s\n\n",
+      url.c_str(), c.tls_certificate.string().c_str(),
+      c.web_root.empty() ? "(not built: cmake --build build --target web)" : url.c_str(),
+      url.c_str(), c.demo_password.c_str(), url.c_str(), cabinet.body.body.c_str(),
+      c.platform_admin.c_str(), (c.data_dir / "demo" / "people").string().c_str());
   std::fflush(stderr);
 }
 
 // Serves until SIGINT or SIGTERM, signing tree heads as the log grows.
-int Serve(Config& c, ecab::es::EventStore& store, ecab::es::TreeHeadSigner& signer, ecab::api::App& api,
-          const std::optional<ecab::api::CabinetFixture>& cabinet) {
+int Serve(Config& c, ecab::es::EventStore& store, ecab::es::TreeHeadSigner& signer,
+          ecab::api::App& api, const std::optional<ecab::api::CabinetFixture>& cabinet) {
   if (auto s = EnsureTls(c); !s.ok()) return Fail(s.error());
   c.server.certificate_chain = c.tls_certificate;
   c.server.private_key = c.tls_key;
@@ -271,7 +303,9 @@ int Serve(Config& c, ecab::es::EventStore& store, ecab::es::TreeHeadSigner& sign
                            {"max_connections", server->max_connections()},
                            {"configured", c.server.max_connections}});
   }
-  LogEvent(level::info, {{"msg", "serving"}, {"url", url}, {"openapi", url + "/openapi.json"},
+  LogEvent(level::info, {{"msg", "serving"},
+                         {"url", url},
+                         {"openapi", url + "/openapi.json"},
                          {"web_root", c.web_root.string()}});
   if (cabinet) PrintDemoBanner(c, *cabinet, url);
   const auto every = std::chrono::seconds(std::max(1, c.tree_head_every));

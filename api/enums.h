@@ -23,7 +23,8 @@ class EnumNames {
   EnumNames(std::initializer_list<E> values, std::string (*name)(E)) {
     for (E v : values) entries_.emplace_back(name(v), v);
   }
-  explicit EnumNames(std::vector<std::pair<std::string, E>> entries) : entries_(std::move(entries)) {}
+  explicit EnumNames(std::vector<std::pair<std::string, E>> entries)
+      : entries_(std::move(entries)) {}
 
   std::vector<std::string> names() const {
     std::vector<std::string> out;
@@ -54,51 +55,58 @@ inline const EnumNames<std::string>& Languages() {
   return names;
 }
 inline const EnumNames<Role>& Roles() {
-  static const EnumNames<Role> names({Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
-                                      Role::kAuditor, Role::kArchivist, Role::kAdmin},
-                                     [](Role r) { return std::string(RoleName(r)); });
+  static const EnumNames<Role> names(
+      {Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute, Role::kAuditor,
+       Role::kArchivist, Role::kAdmin},
+      [](Role r) { return std::string(RoleName(r)); });
   return names;
 }
 inline const EnumNames<directory::BodyKind>& BodyKinds() {
   using K = directory::BodyKind;
-  static const EnumNames<K> names({K::kCabinet, K::kMinistryBoard, K::kPeoplesCommittee, K::kCouncil, K::kOther},
-                                  &directory::BodyKindName);
+  static const EnumNames<K> names(
+      {K::kCabinet, K::kMinistryBoard, K::kPeoplesCommittee, K::kCouncil, K::kOther},
+      &directory::BodyKindName);
   return names;
 }
 inline const EnumNames<Classification>& Classifications() {
   static const EnumNames<Classification> names(
-      {Classification::kNormal, Classification::kConfidential, Classification::kSecret, Classification::kTopSecret},
+      {Classification::kNormal, Classification::kConfidential, Classification::kSecret,
+       Classification::kTopSecret},
       &ClassificationName);
   return names;
 }
 inline const EnumNames<Urgency>& Urgencies() {
-  static const EnumNames<Urgency> names({Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress},
-                                        &UrgencyName);
+  static const EnumNames<Urgency> names(
+      {Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress}, &UrgencyName);
   return names;
 }
 inline const EnumNames<forms::Answer>& Answers() {
   static const EnumNames<forms::Answer> names(
-      {forms::Answer::kAgree, forms::Answer::kDisagree, forms::Answer::kAgreeWithComments, forms::Answer::kOther},
+      {forms::Answer::kAgree, forms::Answer::kDisagree, forms::Answer::kAgreeWithComments,
+       forms::Answer::kOther},
       &forms::AnswerName);
   return names;
 }
 inline const EnumNames<meeting::Choice>& Choices() {
   static const EnumNames<meeting::Choice> names(
-      {meeting::Choice::kFor, meeting::Choice::kAgainst, meeting::Choice::kAbstain}, &meeting::ChoiceName);
+      {meeting::Choice::kFor, meeting::Choice::kAgainst, meeting::Choice::kAbstain},
+      &meeting::ChoiceName);
   return names;
 }
 inline const EnumNames<meeting::Attendance>& Attendances() {
-  static const EnumNames<meeting::Attendance> names({meeting::Attendance::kInRoom, meeting::Attendance::kRemote,
-                                                     meeting::Attendance::kSubstitute, meeting::Attendance::kAbsent},
-                                                    &meeting::AttendanceName);
+  static const EnumNames<meeting::Attendance> names(
+      {meeting::Attendance::kInRoom, meeting::Attendance::kRemote, meeting::Attendance::kSubstitute,
+       meeting::Attendance::kAbsent},
+      &meeting::AttendanceName);
   return names;
 }
 inline const EnumNames<meeting::RsvpResponse>& RsvpResponses() {
-  static const EnumNames<meeting::RsvpResponse> names(std::vector<std::pair<std::string, meeting::RsvpResponse>>{
-      {"in_room", meeting::RsvpResponse::kInRoom},
-      {"remote", meeting::RsvpResponse::kRemote},
-      {"decline", meeting::RsvpResponse::kDecline},
-      {"substitute", meeting::RsvpResponse::kSubstitute}});
+  static const EnumNames<meeting::RsvpResponse> names(
+      std::vector<std::pair<std::string, meeting::RsvpResponse>>{
+          {"in_room", meeting::RsvpResponse::kInRoom},
+          {"remote", meeting::RsvpResponse::kRemote},
+          {"decline", meeting::RsvpResponse::kDecline},
+          {"substitute", meeting::RsvpResponse::kSubstitute}});
   return names;
 }
 
@@ -115,8 +123,10 @@ inline const EnumNames<TieRule>& TieRules() {
   return names;
 }
 inline const EnumNames<Silence>& Silences() {
-  static const EnumNames<Silence> names(std::vector<std::pair<std::string, Silence>>{
-      {"consent", Silence::kConsent}, {"abstention", Silence::kAbstention}, {"not_counted", Silence::kNotCounted}});
+  static const EnumNames<Silence> names(
+      std::vector<std::pair<std::string, Silence>>{{"consent", Silence::kConsent},
+                                                   {"abstention", Silence::kAbstention},
+                                                   {"not_counted", Silence::kNotCounted}});
   return names;
 }
 

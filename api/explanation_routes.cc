@@ -12,8 +12,8 @@ using nlohmann::json;
 
 // The story of `what` `id`, once the object is known to be one the caller
 // may see in this body (else the answer for a missing one).
-http::Response Explanation(App& app, const Call& c, ObjectKind kind, const std::string& id, const std::string& what,
-                           const std::string& story_id) {
+http::Response Explanation(App& app, const Call& c, ObjectKind kind, const std::string& id,
+                           const std::string& what, const std::string& story_id) {
   if (auto hidden = Hidden(app, c, kind, id)) return *hidden;
   auto story = replay::Explain(app.store(), what, story_id);
   if (!story.ok()) return FromError(story.error());
@@ -26,27 +26,31 @@ http::Response Explanation(App& app, const Call& c, ObjectKind kind, const std::
 
 void RegisterExplanationRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
-  auto add = [&app](std::string pattern, std::string summary, std::function<http::Response(Call&)> handle) {
+  auto add = [&app](std::string pattern, std::string summary,
+                    std::function<http::Response(Call&)> handle) {
     app.Add(Route{.method = "GET",
                   .pattern = std::move(pattern),
                   .tag = "audit",
                   .summary = std::move(summary),
                   .handle = [handle = std::move(handle)](Call& c) {
                     if (!c.role || (*c.role != Role::kAuditor && *c.role != Role::kArchivist)) {
-                      return ProblemResponse(403, "forbidden", "Forbidden", "for the body's auditors and archivists");
+                      return ProblemResponse(403, "forbidden", "Forbidden",
+                                             "for the body's auditors and archivists");
                     }
                     return handle(c);
                   }});
   };
   add(b + "/resolutions/{resolution}/explanation",
-      "How a resolution came about: drafts, opinions, the vote with attendance and every ballot, the rule, the "
+      "How a resolution came about: drafts, opinions, the vote with attendance and every ballot, "
+      "the rule, the "
       "signature, promulgation (what ecab-audit explain tells).",
       [&app](Call& c) {
         const std::string id = c.params["resolution"];
         return Explanation(app, c, ObjectKind::kResolution, id, "resolution", id);
       });
   add(b + "/meetings/{meeting}/votes/{vote}/explanation",
-      "How a vote came about: attendance, quorum, every ballot with its signature re-checked, tally, rule.",
+      "How a vote came about: attendance, quorum, every ballot with its signature re-checked, "
+      "tally, rule.",
       [&app](Call& c) {
         const std::string id = c.params["meeting"];
         if (auto hidden = Hidden(app, c, ObjectKind::kMeeting, id)) return *hidden;
@@ -59,7 +63,8 @@ void RegisterExplanationRoutes(App& app) {
         return Explanation(app, c, ObjectKind::kMeeting, id, "vote", id + "/" + c.params["vote"]);
       });
   add(b + "/forms/{form}/explanation",
-      "How an opinion form came about: its content, approval, every signed answer, the result.", [&app](Call& c) {
+      "How an opinion form came about: its content, approval, every signed answer, the result.",
+      [&app](Call& c) {
         const std::string id = c.params["form"];
         return Explanation(app, c, ObjectKind::kForm, id, "form", id);
       });

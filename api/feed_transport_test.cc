@@ -30,7 +30,8 @@ class FeedsOf final : public http::Handler {
  public:
   http::Response Handle(const http::Request&) override { return http::Response{}; }
   bool MayBlock(const http::Request&) const override { return false; }
-  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request&) override {
+  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(
+      const http::Request&) override {
     return std::make_unique<Feed>();
   }
   void Observe(const http::Request&, const http::Response&, std::chrono::microseconds) override {}
@@ -118,7 +119,8 @@ TEST(Transport, AQuietFeedClientThatAnswersPingsStaysAndOneThatAnswersNothingIsC
   ASSERT_NE(listening, nullptr) << refused << " " << error;
   ASSERT_NE(deaf, nullptr) << refused << " " << error;
   // Three idle timeouts: the listening client's WebSocket answers the pings.
-  for (int i = 0; i < 30; ++i) EXPECT_FALSE(listening->Read(std::chrono::milliseconds(100)).has_value());
+  for (int i = 0; i < 30; ++i)
+    EXPECT_FALSE(listening->Read(std::chrono::milliseconds(100)).has_value());
   EXPECT_FALSE(listening->closed());
   EXPECT_EQ(server->counters().open_websockets.load(), 1) << "the deaf client was not cut";
   EXPECT_FALSE(deaf->Read(std::chrono::milliseconds(2'000)).has_value());

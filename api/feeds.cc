@@ -24,7 +24,8 @@ http::FeedBatch Ended(http::FeedBatch batch, std::string reason) {
 }
 
 http::FeedMessage Message(const json& j) {
-  return std::make_shared<const std::string>(j.dump(-1, ' ', false, json::error_handler_t::replace));
+  return std::make_shared<const std::string>(
+      j.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -68,7 +69,7 @@ struct Rendered {
 }  // namespace feeds_internal
 
 struct MeetingTimeline::State {
-  feeds_internal::Rendered rendered;  // as of the last message rendered
+  feeds_internal::Rendered rendered;                // as of the last message rendered
   std::map<std::uint64_t, http::FeedMessage> kept;  // by stream version, the last kKept
 };
 
@@ -85,8 +86,9 @@ Result<http::FeedMessage> MeetingTimeline::MessageOf(const es::RecordedEvent& ev
     // First use, or events no connection asked for: the view just before it.
     ECAB_TRY(s.rendered.FoldTo(store_, stream_, event.position - 1));
     if (s.rendered.version + 1 != event.version) {
-      return Error{ErrorCode::kCorruption, "the meeting's events before version " + std::to_string(event.version) +
-                                             " could not all be read"};
+      return Error{ErrorCode::kCorruption, "the meeting's events before version " +
+                                               std::to_string(event.version) +
+                                               " could not all be read"};
     }
   }
   auto message = s.rendered.Apply(event);
@@ -112,8 +114,8 @@ namespace {
 
 class MeetingFeed final : public http::FeedSource {
  public:
-  MeetingFeed(const es::EventStore& store, std::shared_ptr<MeetingTimeline> timeline, std::string stream,
-              std::uint64_t from)
+  MeetingFeed(const es::EventStore& store, std::shared_ptr<MeetingTimeline> timeline,
+              std::string stream, std::uint64_t from)
       : store_(store), timeline_(std::move(timeline)), stream_(std::move(stream)), from_(from) {}
 
   Status Init() {
@@ -171,8 +173,11 @@ class MeetingFeed final : public http::FeedSource {
 
 class BodyFeed final : public http::FeedSource {
  public:
-  BodyFeed(const es::EventStore& store, FoldCache& latest, std::string body, Viewer viewer, std::uint64_t from)
-      : body_(std::move(body)), sight_(latest, std::move(viewer)), subscription_(store.Subscribe(from + 1)) {}
+  BodyFeed(const es::EventStore& store, FoldCache& latest, std::string body, Viewer viewer,
+           std::uint64_t from)
+      : body_(std::move(body)),
+        sight_(latest, std::move(viewer)),
+        subscription_(store.Subscribe(from + 1)) {}
 
   http::FeedBatch Next(std::chrono::milliseconds wait) override {
     http::FeedBatch batch;
@@ -209,8 +214,9 @@ Result<std::unique_ptr<http::FeedSource>> OpenMeetingFeed(const es::EventStore& 
   return std::unique_ptr<http::FeedSource>(std::move(feed));
 }
 
-std::unique_ptr<http::FeedSource> OpenBodyFeed(const es::EventStore& store, FoldCache& latest, std::string body,
-                                               Viewer viewer, std::uint64_t from) {
+std::unique_ptr<http::FeedSource> OpenBodyFeed(const es::EventStore& store, FoldCache& latest,
+                                               std::string body, Viewer viewer,
+                                               std::uint64_t from) {
   return std::make_unique<BodyFeed>(store, latest, std::move(body), std::move(viewer), from);
 }
 

@@ -67,7 +67,7 @@ Result<std::unique_ptr<http::FeedSource>> OpenMeetingFeed(const es::EventStore& 
                                                           std::string stream, std::uint64_t from);
 
 // The feed of body `body` after `from`, as `viewer` may see it.
-std::unique_ptr<http::FeedSource> OpenBodyFeed(const es::EventStore& store, FoldCache& latest, std::string body,
-                                               Viewer viewer, std::uint64_t from);
+std::unique_ptr<http::FeedSource> OpenBodyFeed(const es::EventStore& store, FoldCache& latest,
+                                               std::string body, Viewer viewer, std::uint64_t from);
 
 }  // namespace ecab::api

@@ -2,12 +2,13 @@
 // meeting gets the same message object per event, and every one of them,
 // however far behind it starts, rebuilds the meeting's view from its
 // snapshot and patches.
+#include "api/feeds.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <thread>
 
-#include "api/feeds.h"
 #include "api/testing.h"
 #include "projections/views.h"
 
@@ -33,15 +34,16 @@ void Schedule(Node& node, const std::string& meeting) {
 
 void AddItems(Node& node, const std::string& meeting, int first, int count) {
   for (int i = first; i < first + count; ++i) {
-    const auto r = node.Call("POST", b + "/meetings/" + meeting + "/agenda",
-                             json{{"item", "a" + std::to_string(i)}, {"title", "Item " + std::to_string(i)}}.dump(),
-                             "gov-office-staff-1");
+    const auto r = node.Call(
+        "POST", b + "/meetings/" + meeting + "/agenda",
+        json{{"item", "a" + std::to_string(i)}, {"title", "Item " + std::to_string(i)}}.dump(),
+        "gov-office-staff-1");
     ASSERT_EQ(r.status, 201) << r.body;
   }
 }
 
-std::unique_ptr<http::FeedSource> OpenFeed(Node& node, const std::string& meeting, std::uint64_t from,
-                                           const std::string& token) {
+std::unique_ptr<http::FeedSource> OpenFeed(Node& node, const std::string& meeting,
+                                           std::uint64_t from, const std::string& token) {
   http::Request r;
   r.method = "GET";
   r.target = b + "/meetings/" + meeting + "/feed?from=" + std::to_string(from);
@@ -66,7 +68,8 @@ struct Followed {
 };
 Followed Follow(http::FeedSource& feed, const std::atomic<std::uint64_t>& last) {
   Followed out;
-  for (int quiet = 0; quiet < 200 && (out.view.is_null() || last.load() == 0 || out.position < last.load());) {
+  for (int quiet = 0;
+       quiet < 200 && (out.view.is_null() || last.load() == 0 || out.position < last.load());) {
     auto batch = feed.Next(std::chrono::milliseconds(20));
     EXPECT_FALSE(batch.end) << batch.reason;
     if (batch.end) break;
@@ -149,7 +152,8 @@ TEST(Feeds, FollowersOnThreadsOfTheirOwnAgreeWhileTheMeetingChanges) {
   const std::string token = node.Token("min-finance");
   node.Token("gov-office-staff-1");  // logged in before the threads start
   std::vector<std::unique_ptr<http::FeedSource>> feeds;
-  for (std::uint64_t from : {std::uint64_t{0}, node.store->head_position(), node.store->head_position()}) {
+  for (std::uint64_t from :
+       {std::uint64_t{0}, node.store->head_position(), node.store->head_position()}) {
     feeds.push_back(OpenFeed(node, "f", from, token));
     ASSERT_TRUE(feeds.back());
   }

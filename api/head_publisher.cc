@@ -8,7 +8,8 @@ namespace ecab::api {
 
 Result<WitnessUrl> ParseWitnessUrl(std::string_view url) {
   constexpr std::string_view kScheme = "https://";
-  if (!url.starts_with(kScheme)) return MakeError(ErrorCode::kInvalidArgument, "the witness URL must start with https://");
+  if (!url.starts_with(kScheme))
+    return MakeError(ErrorCode::kInvalidArgument, "the witness URL must start with https://");
   url.remove_prefix(kScheme.size());
   WitnessUrl out;
   const std::size_t slash = url.find('/');
@@ -22,13 +23,14 @@ Result<WitnessUrl> ParseWitnessUrl(std::string_view url) {
     out.port = static_cast<std::uint16_t>(*port);
     authority = authority.substr(0, colon);
   }
-  if (authority.empty()) return MakeError(ErrorCode::kInvalidArgument, "the witness URL names no host");
+  if (authority.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "the witness URL names no host");
   out.host = std::string(authority);
   return out;
 }
 
-Status PostTreeHead(const WitnessUrl& url, const std::filesystem::path& ca_file, const es::TreeHead& head,
-                    std::chrono::milliseconds timeout) {
+Status PostTreeHead(const WitnessUrl& url, const std::filesystem::path& ca_file,
+                    const es::TreeHead& head, std::chrono::milliseconds timeout) {
   http::ClientOptions options;
   options.host = url.host;
   options.port = url.port;
@@ -37,9 +39,11 @@ Status PostTreeHead(const WitnessUrl& url, const std::filesystem::path& ca_file,
   std::string error;
   auto client = http::HttpsClient::Connect(options, &error);
   if (!client) return MakeError(ErrorCode::kIoError, "witness " + url.host + ": " + error);
-  const auto r = client->Send("POST", url.target, es::TreeHeadJson(head), {{"Content-Type", "application/json"}});
+  const auto r = client->Send("POST", url.target, es::TreeHeadJson(head),
+                              {{"Content-Type", "application/json"}});
   if (r.status < 200 || r.status > 299) {
-    return MakeError(ErrorCode::kIoError, "witness " + url.host + " answered " + std::to_string(r.status) +
+    return MakeError(ErrorCode::kIoError, "witness " + url.host + " answered " +
+                                              std::to_string(r.status) +
                                               (r.status == 0 ? ": " + r.body : ""));
   }
   return Ok{};

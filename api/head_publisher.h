@@ -27,7 +27,7 @@ Result<WitnessUrl> ParseWitnessUrl(std::string_view url);
 // against `ca_file` (the system's trust is not used: name the CA). Ok on a
 // 2xx answer; kIoError naming the status or the transport failure otherwise.
 // Bounded by `timeout`.
-Status PostTreeHead(const WitnessUrl& url, const std::filesystem::path& ca_file, const es::TreeHead& head,
-                    std::chrono::milliseconds timeout);
+Status PostTreeHead(const WitnessUrl& url, const std::filesystem::path& ca_file,
+                    const es::TreeHead& head, std::chrono::milliseconds timeout);
 
 }  // namespace ecab::api

@@ -29,7 +29,8 @@ class RecordingWitness final : public http::Handler {
     return r;
   }
   bool MayBlock(const http::Request&) const override { return false; }
-  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(const http::Request&) override {
+  std::variant<http::Response, std::unique_ptr<http::FeedSource>> OpenFeed(
+      const http::Request&) override {
     return http::Response{404, "application/json", "{}", {}, ""};
   }
   void Observe(const http::Request&, const http::Response&, std::chrono::microseconds) override {}
@@ -72,14 +73,16 @@ TEST_F(OutsideWitness, ReceivesTheSignedHeadAsJson) {
   RecordingWitness witness(201);
   auto server = Serve(witness);
   ASSERT_NE(server, nullptr);
-  auto url = ParseWitnessUrl("https://127.0.0.1:" + std::to_string(server->port()) + "/heads?log=gov");
+  auto url =
+      ParseWitnessUrl("https://127.0.0.1:" + std::to_string(server->port()) + "/heads?log=gov");
   ASSERT_TRUE(url.ok());
   const es::TreeHead head = Head();
   ASSERT_TRUE(PostTreeHead(*url, dir.path() / "witness.crt", head, std::chrono::seconds(5)).ok());
   server->Stop();
   ASSERT_EQ(witness.received.size(), 1u);
   EXPECT_EQ(witness.received[0], "POST /heads " + es::TreeHeadJson(head));
-  auto parsed = es::ParseTreeHeadJson(witness.received[0].substr(std::string("POST /heads ").size()));
+  auto parsed =
+      es::ParseTreeHeadJson(witness.received[0].substr(std::string("POST /heads ").size()));
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(*parsed, head);
 }
@@ -107,10 +110,11 @@ TEST_F(OutsideWitness, TheNodeSendsEveryHeadItSignsAndKeepsItInItsWitnessFile) {
   auto server = Serve(witness);
   ASSERT_NE(server, nullptr);
   const auto data = dir.path() / "node";
-  const std::string command = std::string(ECAB_ECABINETD) + " --once --password-cost 10 --data-dir " +
-                              data.string() + " --demo-cabinet " + ECAB_FIXTURES_DIR + "/cabinet-2019.json" +
-                              " --witness-url https://127.0.0.1:" + std::to_string(server->port()) + "/heads" +
-                              " --witness-ca " + (dir.path() / "witness.crt").string() + " 2>/dev/null";
+  const std::string command =
+      std::string(ECAB_ECABINETD) + " --once --password-cost 10 --data-dir " + data.string() +
+      " --demo-cabinet " + ECAB_FIXTURES_DIR + "/cabinet-2019.json" +
+      " --witness-url https://127.0.0.1:" + std::to_string(server->port()) + "/heads" +
+      " --witness-ca " + (dir.path() / "witness.crt").string() + " 2>/dev/null";
   ASSERT_EQ(std::system(command.c_str()), 0);
   server->Stop();
   ASSERT_EQ(witness.received.size(), 1u);

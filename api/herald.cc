@@ -15,29 +15,33 @@ using reminders::NotificationKind;
 using reminders::RequestNotifications;
 
 bool Announces(const es::RecordedEvent& e) {
-  return e.type == meeting::ParticipantInvited::kType || e.type == meeting::AgendaItemAdded::kType ||
-         e.type == forms::FormIssued::kType || e.type == meeting::VoteOpened::kType ||
-         e.type == resolution::ResolutionPromulgated::kType;
+  return e.type == meeting::ParticipantInvited::kType ||
+         e.type == meeting::AgendaItemAdded::kType || e.type == forms::FormIssued::kType ||
+         e.type == meeting::VoteOpened::kType || e.type == resolution::ResolutionPromulgated::kType;
 }
 
-
 // An invitation, an item's documents, a vote opened: who is told, in what words.
-std::optional<RequestNotifications> MeetingNews(CommandService& commands, const es::RecordedEvent& e, const std::string& id, Timestamp now,
-                                                RequestNotifications n) {
+std::optional<RequestNotifications> MeetingNews(CommandService& commands,
+                                                const es::RecordedEvent& e, const std::string& id,
+                                                Timestamp now, RequestNotifications n) {
   auto event = meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload);
   auto m = commands.Meeting(id);
   if (!event.ok() || !m.ok()) return std::nullopt;
   const meeting::Meeting& state = m->state;
-  n.params = {{"title", state.schedule.title}, {"starts_at", FormatRfc3339(state.schedule.starts_at)},
+  n.params = {{"title", state.schedule.title},
+              {"starts_at", FormatRfc3339(state.schedule.starts_at)},
               {"place", state.schedule.place}};
   if (const auto* invited = std::get_if<meeting::ParticipantInvited>(&*event)) {
-    if (state.status != meeting::MeetingStatus::kScheduled || state.schedule.starts_at <= now) return std::nullopt;
+    if (state.status != meeting::MeetingStatus::kScheduled || state.schedule.starts_at <= now)
+      return std::nullopt;
     n.kind = NotificationKind::kInvitation;
     n.recipients = {invited->person};
     n.subject = "Invitation: " + state.schedule.title;
-    n.text = "You are invited to " + state.schedule.title + ", " + FormatRfc3339(state.schedule.starts_at) + ".";
+    n.text = "You are invited to " + state.schedule.title + ", " +
+             FormatRfc3339(state.schedule.starts_at) + ".";
   } else if (const auto* item = std::get_if<meeting::AgendaItemAdded>(&*event)) {
-    if (item->documents.empty() || state.status == meeting::MeetingStatus::kClosed) return std::nullopt;
+    if (item->documents.empty() || state.status == meeting::MeetingStatus::kClosed)
+      return std::nullopt;
     std::vector<documents::Document> docs;
     for (const auto& d : item->documents) {
       if (auto doc = commands.Document(d); doc.ok() && doc->version > 0) docs.push_back(doc->state);
@@ -54,8 +58,8 @@ std::optional<RequestNotifications> MeetingNews(CommandService& commands, const 
     n.params["item"] = item->title;
     n.params["documents"] = std::to_string(item->documents.size());
     n.subject = "Meeting documents: " + item->title;
-    n.text = std::to_string(item->documents.size()) + " document(s) for \"" + item->title + "\" of " +
-             state.schedule.title + ".";
+    n.text = std::to_string(item->documents.size()) + " document(s) for \"" + item->title +
+             "\" of " + state.schedule.title + ".";
   } else if (const auto* vote = std::get_if<meeting::VoteOpened>(&*event)) {
     if (state.open_vote != vote->vote) return std::nullopt;
     for (const auto& [person, presence] : state.presence) {
@@ -73,25 +77,30 @@ std::optional<RequestNotifications> MeetingNews(CommandService& commands, const 
 }
 
 // A form issued: its addressees, by its deadline.
-std::optional<RequestNotifications> FormNews(CommandService& commands, const es::RecordedEvent& e, const std::string& id, Timestamp now,
-                                                RequestNotifications n) {
+std::optional<RequestNotifications> FormNews(CommandService& commands, const es::RecordedEvent& e,
+                                             const std::string& id, Timestamp now,
+                                             RequestNotifications n) {
   auto event = forms::FormDecoder().Decode(e.type, e.schema_version, e.payload);
   auto f = commands.Form(id);
   if (!event.ok() || !f.ok()) return std::nullopt;
   const auto* issued = std::get_if<forms::FormIssued>(&*event);
-  if (issued == nullptr || f->state.status != forms::FormStatus::kIssued || issued->deadline <= now) return std::nullopt;
+  if (issued == nullptr || f->state.status != forms::FormStatus::kIssued || issued->deadline <= now)
+    return std::nullopt;
   n.kind = NotificationKind::kFormIssued;
   n.recipients = issued->addressees;
   n.urgent = issued->urgency != Urgency::kNormal;
   n.params = {{"title", f->state.content.title}, {"deadline", FormatRfc3339(issued->deadline)}};
   n.subject = "Opinion form: " + f->state.content.title;
-  n.text = "Please answer \"" + f->state.content.title + "\" by " + FormatRfc3339(issued->deadline) + ".";
+  n.text = "Please answer \"" + f->state.content.title + "\" by " +
+           FormatRfc3339(issued->deadline) + ".";
   return n;
 }
 
 // A resolution promulgated: every member.
-std::optional<RequestNotifications> ResolutionNews(CommandService& commands, const es::RecordedEvent& e, const std::string& id, Timestamp now,
-                                                RequestNotifications n) {
+std::optional<RequestNotifications> ResolutionNews(CommandService& commands,
+                                                   const es::RecordedEvent& e,
+                                                   const std::string& id, Timestamp now,
+                                                   RequestNotifications n) {
   auto event = resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload);
   auto r = commands.Resolution(id);
   auto body = commands.BodySnapshot(e.body);
@@ -108,7 +117,8 @@ std::optional<RequestNotifications> ResolutionNews(CommandService& commands, con
 
 }  // namespace
 
-Herald::Herald(const es::EventStore& store, CommandService& commands, es::Clock& clock, std::chrono::hours horizon)
+Herald::Herald(const es::EventStore& store, CommandService& commands, es::Clock& clock,
+               std::chrono::hours horizon)
     : store_(store), commands_(commands), clock_(clock), horizon_(horizon) {}
 
 Result<std::size_t> Herald::RunOnce() {
@@ -138,7 +148,8 @@ Result<std::size_t> Herald::RunOnce() {
                              reminders::NotifyCommandId(*announcement)};
     auto done = commands_.Execute(e.body, *announcement, ctx);
     if (!done.ok()) {
-      read_to_ = e.position - 1;  // read again from here next round: announced late rather than never
+      read_to_ =
+          e.position - 1;  // read again from here next round: announced late rather than never
       return done.error();
     }
     ++count;
@@ -146,7 +157,8 @@ Result<std::size_t> Herald::RunOnce() {
   return count;
 }
 
-std::optional<RequestNotifications> Herald::Announcement(const es::RecordedEvent& e, Timestamp now) {
+std::optional<RequestNotifications> Herald::Announcement(const es::RecordedEvent& e,
+                                                         Timestamp now) {
   RequestNotifications n;
   n.source = e.position;
   n.reference = e.stream;
@@ -154,10 +166,14 @@ std::optional<RequestNotifications> Herald::Announcement(const es::RecordedEvent
   const auto kind = KindOfStream(e.stream);
   if (!kind) return std::nullopt;
   switch (*kind) {
-    case ObjectKind::kMeeting: return MeetingNews(commands_, e, id, now, std::move(n));
-    case ObjectKind::kForm: return FormNews(commands_, e, id, now, std::move(n));
-    case ObjectKind::kResolution: return ResolutionNews(commands_, e, id, now, std::move(n));
-    default: return std::nullopt;
+    case ObjectKind::kMeeting:
+      return MeetingNews(commands_, e, id, now, std::move(n));
+    case ObjectKind::kForm:
+      return FormNews(commands_, e, id, now, std::move(n));
+    case ObjectKind::kResolution:
+      return ResolutionNews(commands_, e, id, now, std::move(n));
+    default:
+      return std::nullopt;
   }
 }
 

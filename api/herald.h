@@ -5,8 +5,8 @@
 //   meeting.participant_invited     → the invitee                 (invitation)
 //   meeting.agenda_item_added       → invitees who may read one of
 //     with documents                  its documents               (document_distributed)
-//   form.issued                     → the addressees              (form_issued; urgent when the form is)
-//   meeting.vote_opened             → those attending online      (vote_opened, urgent)
+//   form.issued                     → the addressees              (form_issued; urgent when the
+//   form is) meeting.vote_opened             → those attending online      (vote_opened, urgent)
 //   resolution.promulgated          → the body's members          (resolution_promulgated)
 //
 // Once each: a source event's announcement has command id
@@ -39,7 +39,8 @@ class Herald {
 
  private:
   // The announcement of `e`, or nullopt when it announces nothing (yet).
-  std::optional<reminders::RequestNotifications> Announcement(const es::RecordedEvent& e, Timestamp now);
+  std::optional<reminders::RequestNotifications> Announcement(const es::RecordedEvent& e,
+                                                              Timestamp now);
 
   const es::EventStore& store_;
   CommandService& commands_;

@@ -4,10 +4,10 @@
 // (api/lifecycle_test.cc: metrics, the graceful stop, ecabinetd itself).
 #include <fcntl.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <openssl/x509.h>
 
 #include <fstream>
 #include <set>
@@ -15,9 +15,9 @@
 #include <thread>
 
 #include "api/testing.h"
-#include "projections/views.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
+#include "projections/views.h"
 
 namespace ecab::api {
 namespace {
@@ -32,12 +32,14 @@ std::string Slug(const http::ClientResponse& r) { return testing::Slug(r.body); 
 class Person {
  public:
   Person(const Node& node, std::string id) : id_(std::move(id)), client_(node.Client()) {
-    const auto r = client_->Send("POST", "/v1/login", json{{"person", id_}, {"password", testing::kPassword}}.dump());
+    const auto r = client_->Send("POST", "/v1/login",
+                                 json{{"person", id_}, {"password", testing::kPassword}}.dump());
     EXPECT_EQ(r.status, 200) << id_ << ": " << r.body;
     token_ = Parse(r.body).value("token", "");
   }
 
-  http::ClientResponse Send(const std::string& method, const std::string& target, const json& body = nullptr,
+  http::ClientResponse Send(const std::string& method, const std::string& target,
+                            const json& body = nullptr,
                             std::map<std::string, std::string> headers = {}) {
     headers["Authorization"] = "Bearer " + token_;
     return client_->Send(method, target, body.is_null() ? "" : body.dump(), headers);
@@ -46,8 +48,8 @@ class Person {
   json Do(const std::string& method, const std::string& target, const json& body = nullptr,
           std::map<std::string, std::string> headers = {}) {
     const auto r = Send(method, target, body, std::move(headers));
-    EXPECT_TRUE(r.status == 201 || r.status == 200) << id_ << " " << method << " " << target << ": " << r.status << " "
-                                                    << r.body;
+    EXPECT_TRUE(r.status == 201 || r.status == 200)
+        << id_ << " " << method << " " << target << ": " << r.status << " " << r.body;
     return Parse(r.body);
   }
   const std::string& token() const { return token_; }
@@ -73,16 +75,20 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
   const auto now = [] { return testing::Now(); };
 
   staff.Do("POST", b + "/meetings",
-           {{"meeting", "meeting-1"}, {"title", "Regular Government meeting, June 2019"},
-            {"starts_at", FormatRfc3339(now())}, {"ends_at", FormatRfc3339(now() + std::chrono::hours(8))},
-            {"place", "Government Office, Hà Nội"}, {"online_link", "https://ecabinet.example/m1"}});
+           {{"meeting", "meeting-1"},
+            {"title", "Regular Government meeting, June 2019"},
+            {"starts_at", FormatRfc3339(now())},
+            {"ends_at", FormatRfc3339(now() + std::chrono::hours(8))},
+            {"place", "Government Office, Hà Nội"},
+            {"online_link", "https://ecabinet.example/m1"}});
   staff.Do("POST", m + "/agenda", {{"item", "item-1"}, {"title", session["question"]}});
   for (const auto& id : node.members) staff.Do("POST", m + "/invitations", {{"person", id}});
   pm.Do("POST", m + "/session");
   for (const auto& id : session["present_in_room"]) {
     staff.Do("POST", m + "/check-ins", {{"person", id}, {"attendance", "in_room"}});
   }
-  for (const auto& id : session["absent"]) staff.Do("POST", m + "/check-ins", {{"person", id}, {"attendance", "absent"}});
+  for (const auto& id : session["absent"])
+    staff.Do("POST", m + "/check-ins", {{"person", id}, {"attendance", "absent"}});
   pm.Do("POST", m + "/items/item-1/take-up");
   pm.Do("POST", m + "/votes", {{"vote", "vote-1"}, {"question", session["question"]}});
 
@@ -92,8 +98,9 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
     const std::string id = voter;
     Person member(node, id);
     const std::string key = "ballot-" + id;
-    const auto payload = meeting::BallotPayload("gov-vn", "meeting-1", "vote-1", id, "", meeting::Choice::kFor,
-                                                "api:" + id + ":" + key, now());
+    const auto payload =
+        meeting::BallotPayload("gov-vn", "meeting-1", "vote-1", id, "", meeting::Choice::kFor,
+                               "api:" + id + ":" + key, now());
     const json result = member.Do("POST", m + "/votes/vote-1/ballots",
                                   {{"choice", "for"}, {"signature", node.SignJson(id, payload)}},
                                   {{"Idempotency-Key", key}});
@@ -106,7 +113,9 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
   pm.Do("POST", m + "/votes/vote-1/close");
   const json closed = pm.Do("POST", m + "/session/close");
 
-  const auto vote = pm.Send("GET", m + "/votes/vote-1?min_position=" + std::to_string(closed["last_position"].get<std::uint64_t>()));
+  const auto vote =
+      pm.Send("GET", m + "/votes/vote-1?min_position=" +
+                         std::to_string(closed["last_position"].get<std::uint64_t>()));
   ASSERT_EQ(vote.status, 200) << vote.body;
   const json v = Parse(vote.body);
   EXPECT_EQ(v["status"], "closed");
@@ -115,24 +124,34 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
   EXPECT_EQ(v["tally"]["for_remote"], 4);
   EXPECT_EQ(v["tally"]["against"], 0);
   EXPECT_TRUE(v["passed"].get<bool>());
-  EXPECT_NE(v["rule"].get<std::string>().find("more than half of all 27 members"), std::string::npos) << v["rule"];
+  EXPECT_NE(v["rule"].get<std::string>().find("more than half of all 27 members"),
+            std::string::npos)
+      << v["rule"];
   const auto meeting_view = pm.Send("GET", m);
   EXPECT_EQ(Parse(meeting_view.body)["attendance"]["in_room"], 21);
 
   // The resolution: drafted, submitted, signed by the chair with his key, numbered, promulgated.
   const std::string r = b + "/resolutions/nq-eid";
-  staff.Do("POST", b + "/resolutions", {{"resolution", "nq-eid"}, {"title", session["question_vi"]},
-                                        {"text", "Điều 1. …"}, {"meeting", "meeting-1"}, {"vote", "vote-1"}});
+  staff.Do("POST", b + "/resolutions",
+           {{"resolution", "nq-eid"},
+            {"title", session["question_vi"]},
+            {"text", "Điều 1. …"},
+            {"meeting", "meeting-1"},
+            {"vote", "vote-1"}});
   staff.Do("POST", r + "/submission");
   auto state = node.app->commands().Resolution("nq-eid");
   ASSERT_TRUE(state.ok());
-  const auto signature = resolution::SignaturePayload("gov-vn", state->state, "pm", "api:pm:sign-nq-eid", now());
-  pm.Do("POST", r + "/signature", {{"signature", node.SignJson("pm", signature)}}, {{"Idempotency-Key", "sign-nq-eid"}});
+  const auto signature =
+      resolution::SignaturePayload("gov-vn", state->state, "pm", "api:pm:sign-nq-eid", now());
+  pm.Do("POST", r + "/signature", {{"signature", node.SignJson("pm", signature)}},
+        {{"Idempotency-Key", "sign-nq-eid"}});
   // Numbers are given in the year of promulgation (the test runs today, not in 2019).
   const int year = std::stoi(FormatRfc3339(now()).substr(0, 4));
   staff.Do("POST", b + "/resolution-numbers", {{"resolution", "nq-eid"}, {"year", year}});
   const json promulgated = staff.Do("POST", r + "/promulgation");
-  const auto resolution = pm.Send("GET", r + "?min_position=" + std::to_string(promulgated["last_position"].get<std::uint64_t>()));
+  const auto resolution = pm.Send(
+      "GET",
+      r + "?min_position=" + std::to_string(promulgated["last_position"].get<std::uint64_t>()));
   ASSERT_EQ(resolution.status, 200) << resolution.body;
   const json rv = Parse(resolution.body);
   EXPECT_EQ(rv["number"], "1/NQ-CP") << rv.dump();
@@ -148,7 +167,8 @@ TEST(Https, The24June2019SessionThroughTheApiWithClientsSigningTheirOwnBallots) 
   EXPECT_EQ(story["vote"]["tally"]["for_in_room"], 21);
   EXPECT_EQ(story["vote"]["tally"]["for_remote"], 4);
   EXPECT_EQ(story["vote"]["rule"], "more than half of all 27 members");
-  EXPECT_EQ(story["vote"]["attendance"]["counts"]["in_room"], Parse(meeting_view.body)["attendance"]["in_room"]);
+  EXPECT_EQ(story["vote"]["attendance"]["counts"]["in_room"],
+            Parse(meeting_view.body)["attendance"]["in_room"]);
   EXPECT_EQ(story["signature"]["status"], "verified");
   EXPECT_EQ(story["promulgated"]["number"], "1/NQ-CP");
   EXPECT_EQ(auditor.Send("GET", m + "/votes/vote-1/explanation").status, 200);
@@ -167,33 +187,43 @@ TEST(Https, ARefusedBallotChangesNoTallyAndABallotAfterTheVoteClosedGets409) {
   const std::string m = "/v1/bodies/gov-vn/meetings/m";
   Person staff(node, "gov-office-staff-1"), pm(node, "pm"), member(node, "min-finance");
   staff.Do("POST", "/v1/bodies/gov-vn/meetings",
-           {{"meeting", "m"}, {"title", "S"}, {"place", "HN"}, {"starts_at", FormatRfc3339(testing::Now())},
+           {{"meeting", "m"},
+            {"title", "S"},
+            {"place", "HN"},
+            {"starts_at", FormatRfc3339(testing::Now())},
             {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(1))}});
   staff.Do("POST", m + "/agenda", {{"item", "i"}, {"title", "I"}});
   for (const auto& id : node.members) staff.Do("POST", m + "/invitations", {{"person", id}});
   pm.Do("POST", m + "/session");
-  for (std::size_t i = 0; i < 20; ++i) staff.Do("POST", m + "/check-ins", {{"person", node.members[i]}, {"attendance", "in_room"}});
+  for (std::size_t i = 0; i < 20; ++i)
+    staff.Do("POST", m + "/check-ins", {{"person", node.members[i]}, {"attendance", "in_room"}});
   pm.Do("POST", m + "/items/i/take-up");
   pm.Do("POST", m + "/votes", {{"vote", "v"}, {"question", "Q?"}});
   // Signed by someone else's key: refused, logged, not counted.
-  const auto forged = meeting::BallotPayload("gov-vn", "m", "v", "min-finance", "", meeting::Choice::kAgainst,
-                                             "api:min-finance:b1", testing::Now());
-  const auto refused = member.Send("POST", m + "/votes/v/ballots",
-                                   {{"choice", "against"}, {"signature", node.SignJson("min-trade", forged)}},
-                                   {{"Idempotency-Key", "b1"}});
+  const auto forged =
+      meeting::BallotPayload("gov-vn", "m", "v", "min-finance", "", meeting::Choice::kAgainst,
+                             "api:min-finance:b1", testing::Now());
+  const auto refused =
+      member.Send("POST", m + "/votes/v/ballots",
+                  {{"choice", "against"}, {"signature", node.SignJson("min-trade", forged)}},
+                  {{"Idempotency-Key", "b1"}});
   EXPECT_EQ(refused.status, 422) << refused.body;
   EXPECT_EQ(Slug(refused), "bad-signature");
   const json close = pm.Do("POST", m + "/votes/v/close");
   // Read after the close is in the read models (read-your-writes).
-  const json closed = Parse(
-      pm.Send("GET", m + "/votes/v?min_position=" + std::to_string(close["last_position"].get<std::uint64_t>())).body);
+  const json closed =
+      Parse(pm.Send("GET", m + "/votes/v?min_position=" +
+                               std::to_string(close["last_position"].get<std::uint64_t>()))
+                .body);
   ASSERT_EQ(closed["status"], "closed") << closed.dump();
-  const auto late = meeting::BallotPayload("gov-vn", "m", "v", "min-finance", "", meeting::Choice::kFor,
-                                           "api:min-finance:b2", testing::Now());
+  const auto late =
+      meeting::BallotPayload("gov-vn", "m", "v", "min-finance", "", meeting::Choice::kFor,
+                             "api:min-finance:b2", testing::Now());
   const std::uint64_t head = node.store->head_position();
-  const auto after = member.Send("POST", m + "/votes/v/ballots",
-                                 {{"choice", "for"}, {"signature", node.SignJson("min-finance", late)}},
-                                 {{"Idempotency-Key", "b2"}});
+  const auto after =
+      member.Send("POST", m + "/votes/v/ballots",
+                  {{"choice", "for"}, {"signature", node.SignJson("min-finance", late)}},
+                  {{"Idempotency-Key", "b2"}});
   EXPECT_EQ(after.status, 409) << after.body;
   EXPECT_EQ(Slug(after), "rule-violation");
   EXPECT_EQ(node.store->head_position(), head);
@@ -206,9 +236,12 @@ TEST(Https, AFeedClientThatDisconnectsAndResumesSeesEveryChangeExactlyOnce) {
   node.Serve();
   const std::string b = "/v1/bodies/gov-vn", m = b + "/meetings/f";
   Person staff(node, "gov-office-staff-1"), pm(node, "pm");
-  staff.Do("POST", b + "/meetings", {{"meeting", "f"}, {"title", "Feed"}, {"place", "HN"},
-                                     {"starts_at", FormatRfc3339(testing::Now())},
-                                     {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(1))}});
+  staff.Do("POST", b + "/meetings",
+           {{"meeting", "f"},
+            {"title", "Feed"},
+            {"place", "HN"},
+            {"starts_at", FormatRfc3339(testing::Now())},
+            {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(1))}});
   std::vector<std::uint64_t> seen;
   json view;  // the snapshot, with every patch since applied
   int snapshots = 0;
@@ -231,20 +264,25 @@ TEST(Https, AFeedClientThatDisconnectsAndResumesSeesEveryChangeExactlyOnce) {
   };
   std::string error;
   int refused = 0;
-  const std::map<std::string, std::string> auth = {{"Authorization", "Bearer " + node.Token("min-finance")}};
-  auto ws = http::WsClient::Connect(node.ClientOptions(), m + "/feed?from=0", auth, &error, &refused);
+  const std::map<std::string, std::string> auth = {
+      {"Authorization", "Bearer " + node.Token("min-finance")}};
+  auto ws =
+      http::WsClient::Connect(node.ClientOptions(), m + "/feed?from=0", auth, &error, &refused);
   ASSERT_NE(ws, nullptr) << refused << " " << error;
   staff.Do("POST", m + "/agenda", {{"item", "a"}, {"title", "A"}});
-  for (std::size_t i = 0; i < 5; ++i) staff.Do("POST", m + "/invitations", {{"person", node.members[i]}});
+  for (std::size_t i = 0; i < 5; ++i)
+    staff.Do("POST", m + "/invitations", {{"person", node.members[i]}});
   read_until(*ws, 7);  // scheduled, agenda, 5 invitations
   ASSERT_EQ(seen.size(), 7u);
   ws->Close();
   // While away: more changes, some to other streams.
-  for (std::size_t i = 5; i < 10; ++i) staff.Do("POST", m + "/invitations", {{"person", node.members[i]}});
+  for (std::size_t i = 5; i < 10; ++i)
+    staff.Do("POST", m + "/invitations", {{"person", node.members[i]}});
   staff.Do("POST", b + "/documents", {{"document", "other"}, {"title", "Elsewhere"}});
   pm.Do("POST", m + "/session");
-  auto resumed = http::WsClient::Connect(node.ClientOptions(), m + "/feed?from=" + std::to_string(seen.back()), auth,
-                                         &error, &refused);
+  auto resumed =
+      http::WsClient::Connect(node.ClientOptions(), m + "/feed?from=" + std::to_string(seen.back()),
+                              auth, &error, &refused);
   ASSERT_NE(resumed, nullptr) << refused << " " << error;
   read_until(*resumed, 13);
   // Nothing more arrives than happened.
@@ -260,7 +298,8 @@ TEST(Https, AFeedClientThatDisconnectsAndResumesSeesEveryChangeExactlyOnce) {
   EXPECT_EQ(view, proj::RenderMeeting(meeting->state)) << "the patches did not rebuild the view";
   // No feed for someone with no role in the body.
   auto outsider = http::WsClient::Connect(node.ClientOptions(), m + "/feed",
-                                          {{"Authorization", "Bearer " + node.Token("outsider")}}, &error, &refused);
+                                          {{"Authorization", "Bearer " + node.Token("outsider")}},
+                                          &error, &refused);
   EXPECT_EQ(outsider, nullptr);
   EXPECT_EQ(refused, 403);
   auto anonymous = http::WsClient::Connect(node.ClientOptions(), m + "/feed", {}, &error, &refused);
@@ -283,7 +322,8 @@ TEST(Https, LimitsRefuseOversizedBodiesAndHeadersAndTooManyRequests) {
   EXPECT_EQ(huge.status, 413) << huge.body;
   EXPECT_EQ(Slug(huge), "body-too-large");
   auto client = node.Client();
-  const auto big_header = client->Send("GET", "/healthz", "", {{"X-Padding", std::string(4000, 'p')}});
+  const auto big_header =
+      client->Send("GET", "/healthz", "", {{"X-Padding", std::string(4000, 'p')}});
   EXPECT_EQ(big_header.status, 431);
   EXPECT_EQ(node.store->head_position(), head);
   // A burst beyond the budget is refused with Retry-After; the server keeps serving others later.
@@ -303,7 +343,8 @@ TEST(Https, LimitsRefuseOversizedBodiesAndHeadersAndTooManyRequests) {
 }
 
 // Writes a test certificate and its key as PEM files.
-void WritePem(const ecab::testing::Certificate& cert, const std::filesystem::path& crt, const std::filesystem::path& key) {
+void WritePem(const ecab::testing::Certificate& cert, const std::filesystem::path& crt,
+              const std::filesystem::path& key) {
   const auto* p = reinterpret_cast<const unsigned char*>(cert.der.data());
   X509* x = d2i_X509(nullptr, &p, static_cast<long>(cert.der.size()));
   ASSERT_NE(x, nullptr);
@@ -329,7 +370,8 @@ TEST(Https, AnEnrolledClientCertificateLogsInAndAnUnknownOneDoesNot) {
   const auto login = client->Send("POST", "/v1/bodies/gov-vn/login/certificate");
   ASSERT_EQ(login.status, 200) << login.body;
   EXPECT_EQ(Parse(login.body)["person"], "pm");
-  const auto me = client->Send("GET", "/v1/me", "", {{"Authorization", "Bearer " + Parse(login.body).value("token", "")}});
+  const auto me = client->Send(
+      "GET", "/v1/me", "", {{"Authorization", "Bearer " + Parse(login.body).value("token", "")}});
   EXPECT_EQ(Parse(me.body)["person"], "pm");
 
   // A certificate from another CA, never enrolled.

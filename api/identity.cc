@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
-#include "api/random.h"
 #include "api/command/command_service.h"
+#include "api/random.h"
 #include "eventstore/clock.h"
 #include "eventstore/record.h"
 
@@ -31,8 +31,9 @@ bool ConstantTimeEqual(std::string_view a, std::string_view b) {
 Result<std::string> Scrypt(const std::string& password, const std::string& salt, int cost) {
   std::string out(32, '\0');
   const std::uint64_t n = 1ull << cost;
-  if (EVP_PBE_scrypt(password.data(), password.size(), reinterpret_cast<const unsigned char*>(salt.data()),
-                     salt.size(), n, 8, 1, 256ull * 1024 * 1024, reinterpret_cast<unsigned char*>(out.data()),
+  if (EVP_PBE_scrypt(password.data(), password.size(),
+                     reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), n, 8, 1,
+                     256ull * 1024 * 1024, reinterpret_cast<unsigned char*>(out.data()),
                      out.size()) != 1) {
     return MakeError(ErrorCode::kIoError, "scrypt failed at cost " + std::to_string(cost));
   }
@@ -46,17 +47,20 @@ std::chrono::seconds Ceil(Clock::duration d) {
 }  // namespace
 
 Result<std::unique_ptr<Identity>> Identity::Open(const std::filesystem::path& dir,
-                                                 std::shared_ptr<const es::KeyRing> keys, IdentityOptions options) {
+                                                 std::shared_ptr<const es::KeyRing> keys,
+                                                 IdentityOptions options) {
   if (options.cost < kMinPasswordCost || options.cost > kMaxPasswordCost) {
-    return MakeError(ErrorCode::kInvalidArgument, "the password cost must be " + std::to_string(kMinPasswordCost) +
-                                                      ".." + std::to_string(kMaxPasswordCost) + " (scrypt N = 2^cost)");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the password cost must be " + std::to_string(kMinPasswordCost) + ".." +
+                         std::to_string(kMaxPasswordCost) + " (scrypt N = 2^cost)");
   }
   options.hashing_slots = std::clamp(options.hashing_slots, 1, 64);
   // One trial hash: a cost this machine cannot compute is refused at start,
   // not at the first login.
   if (auto trial = Scrypt("trial", "trial-salt-16byt", options.cost); !trial.ok()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the password cost " + std::to_string(options.cost) +
-                                                      " cannot be computed here: " + trial.error().message);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the password cost " + std::to_string(options.cost) +
+                         " cannot be computed here: " + trial.error().message);
   }
   std::unique_ptr<Identity> id(new Identity(options));
   ECAB_TRY_LET(store, es::ViewStore::Open(dir, std::move(keys)));
@@ -78,15 +82,18 @@ std::uint64_t Identity::hashes_computed() const {
 }
 
 Status Identity::SetPassword(const std::string& person, const std::string& password) {
-  if (password.size() < 8) return MakeError(ErrorCode::kInvalidArgument, "a password has at least 8 characters");
-  if (password.size() > 1024) return MakeError(ErrorCode::kInvalidArgument, "a password has at most 1024 bytes");
+  if (password.size() < 8)
+    return MakeError(ErrorCode::kInvalidArgument, "a password has at least 8 characters");
+  if (password.size() > 1024)
+    return MakeError(ErrorCode::kInvalidArgument, "a password has at most 1024 bytes");
   const std::string salt = RandomBytes(16);
   slots_.acquire();
   auto hash = Hash(password, salt, options_.cost);
   slots_.release();
   if (!hash.ok()) return hash.error();
-  const nlohmann::json record = {{"kdf", "scrypt"}, {"log2_n", options_.cost}, {"r", 8}, {"p", 1},
-                                 {"salt", es::ToHex(salt)}, {"hash", es::ToHex(*hash)}};
+  const nlohmann::json record = {
+      {"kdf", "scrypt"}, {"log2_n", options_.cost}, {"r", 8},
+      {"p", 1},          {"salt", es::ToHex(salt)}, {"hash", es::ToHex(*hash)}};
   es::ViewBatch batch;
   batch.Put("password/" + person, record.dump());
   // A new password ends every session of the old one: its tokens are revoked
@@ -111,41 +118,48 @@ Identity::Attempts& Identity::Recent(const std::string& key, std::chrono::second
   if (attempts_.size() > 100'000) {  // bounded: forget the idle ones
     std::erase_if(attempts_, [&](const auto& entry) {
       return entry.second.in_flight == 0 &&
-             (entry.second.failures.empty() || entry.second.failures.back() < Clock::now() - kPersonWindow);
+             (entry.second.failures.empty() ||
+              entry.second.failures.back() < Clock::now() - kPersonWindow);
     });
   }
   Attempts& a = attempts_[key];
   const auto cutoff = Clock::now() - window;
-  a.failures.erase(a.failures.begin(),
-                   std::find_if(a.failures.begin(), a.failures.end(), [&](auto t) { return t >= cutoff; }));
+  a.failures.erase(a.failures.begin(), std::find_if(a.failures.begin(), a.failures.end(),
+                                                    [&](auto t) { return t >= cutoff; }));
   return a;
 }
 
 Result<Identity::Issued> Identity::Login(const std::string& person, const std::string& password,
-                                         const std::string& client, std::chrono::seconds* retry_after) {
-  const std::string pair_key = "pa:" + person + " " + client, client_key = "a:" + client, person_key = "p:" + person;
+                                         const std::string& client,
+                                         std::chrono::seconds* retry_after) {
+  const std::string pair_key = "pa:" + person + " " + client, client_key = "a:" + client,
+                    person_key = "p:" + person;
   const int limit = options_.failures_per_minute;
   auto throttled = [&](std::chrono::seconds wait, const std::string& why) {
     *retry_after = wait;
-    return MakeError(ErrorCode::kRuleViolation, why + "; retry in " + std::to_string(wait.count()) + " s");
+    return MakeError(ErrorCode::kRuleViolation,
+                     why + "; retry in " + std::to_string(wait.count()) + " s");
   };
   {
     std::lock_guard g(mu_);
     const auto now = Clock::now();
     Attempts& pair = Recent(pair_key, kMinute);
     if (static_cast<int>(pair.failures.size()) + pair.in_flight >= limit) {
-      const auto wait = pair.failures.empty() ? std::chrono::seconds(1) : Ceil(pair.failures.front() + kMinute - now);
+      const auto wait = pair.failures.empty() ? std::chrono::seconds(1)
+                                              : Ceil(pair.failures.front() + kMinute - now);
       return throttled(wait, "too many failed logins for this person from this address");
     }
     Attempts& from = Recent(client_key, kMinute);
     if (static_cast<int>(from.failures.size()) + from.in_flight >= 4 * limit) {
-      const auto wait = from.failures.empty() ? std::chrono::seconds(1) : Ceil(from.failures.front() + kMinute - now);
+      const auto wait = from.failures.empty() ? std::chrono::seconds(1)
+                                              : Ceil(from.failures.front() + kMinute - now);
       return throttled(wait, "too many failed logins from this address");
     }
     Attempts& of = Recent(person_key, kPersonWindow);
     const int counted = static_cast<int>(of.failures.size()) + of.in_flight;
     if (counted >= limit) {
-      const auto delay = std::min<std::chrono::seconds>(kMaxPersonDelay, std::chrono::seconds(1LL << std::min(counted - limit, 6)));
+      const auto delay = std::min<std::chrono::seconds>(
+          kMaxPersonDelay, std::chrono::seconds(1LL << std::min(counted - limit, 6)));
       const auto since = of.failures.empty() ? Clock::duration::max() : now - of.failures.back();
       if (of.in_flight > 0 || since < delay) {
         return throttled(of.in_flight > 0 ? std::chrono::seconds(1) : Ceil(delay - since),
@@ -173,7 +187,8 @@ Result<Identity::Issued> Identity::Login(const std::string& person, const std::s
   if (!slots_.try_acquire_for(kSlotWait)) {
     settle(Outcome::kNotChecked);
     *retry_after = std::chrono::seconds(1);
-    return MakeError(ErrorCode::kRuleViolation, "too many logins are being checked at once; retry in 1 s");
+    return MakeError(ErrorCode::kRuleViolation,
+                     "too many logins are being checked at once; retry in 1 s");
   }
   bool match = false;
   Status checked = Ok{};
@@ -208,10 +223,12 @@ Result<Identity::Issued> Identity::Login(const std::string& person, const std::s
 Result<Identity::Issued> Identity::IssueToken(const std::string& person) {
   const std::string raw = RandomBytes(32);
   const std::string token = "ecab_" + es::ToHex(raw);
-  const Timestamp expires = FromMicros(ToMicros(es::SystemClock().Now()) +
-                                       std::chrono::duration_cast<std::chrono::microseconds>(options_.lifetime).count());
+  const Timestamp expires =
+      FromMicros(ToMicros(es::SystemClock().Now()) +
+                 std::chrono::duration_cast<std::chrono::microseconds>(options_.lifetime).count());
   es::ViewBatch batch;
-  batch.Put("token/" + Sha256Hex(token), nlohmann::json{{"person", person}, {"expires_at", FormatRfc3339(expires)}}.dump());
+  batch.Put("token/" + Sha256Hex(token),
+            nlohmann::json{{"person", person}, {"expires_at", FormatRfc3339(expires)}}.dump());
   ECAB_TRY(store_->Write(batch, /*sync=*/true));
   return Issued{token, expires};
 }
@@ -221,15 +238,18 @@ Result<std::string> Identity::Resolve(const std::string& token, std::string* tok
   {
     std::lock_guard g(mu_);
     if (auto it = tokens_.find(hash); it != tokens_.end()) {
-      if (it->second.second < es::SystemClock().Now()) return MakeError(ErrorCode::kForbidden, "the token has expired");
+      if (it->second.second < es::SystemClock().Now())
+        return MakeError(ErrorCode::kForbidden, "the token has expired");
       *token_hash = hash;
       return it->second.first;
     }
   }
   ECAB_TRY_LET(stored, store_->Get("token/" + hash));
-  if (!stored->has_value()) return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
+  if (!stored->has_value())
+    return MakeError(ErrorCode::kForbidden, "the token is unknown or was revoked");
   const auto record = nlohmann::json::parse(**stored, nullptr, false);
-  if (record.is_discarded()) return MakeError(ErrorCode::kCorruption, "a stored token is unreadable");
+  if (record.is_discarded())
+    return MakeError(ErrorCode::kCorruption, "a stored token is unreadable");
   auto expires = ParseRfc3339(record.value("expires_at", ""));
   if (!expires.ok() || *expires < es::SystemClock().Now()) {
     return MakeError(ErrorCode::kForbidden, "the token has expired");

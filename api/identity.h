@@ -50,7 +50,8 @@ class Identity {
   // kInvalidArgument when the cost is outside [kMinPasswordCost,
   // kMaxPasswordCost] or a trial hash at that cost fails.
   static Result<std::unique_ptr<Identity>> Open(const std::filesystem::path& dir,
-                                                std::shared_ptr<const es::KeyRing> keys, IdentityOptions options);
+                                                std::shared_ptr<const es::KeyRing> keys,
+                                                IdentityOptions options);
 
   // Sets `person`'s password and revokes every token they hold (a reset ends
   // the sessions of whoever knew the old one).
@@ -62,8 +63,8 @@ class Identity {
   };
   // A new token for `person` when `password` matches; kForbidden otherwise;
   // kRuleViolation when throttled (above), with `*retry_after` set.
-  Result<Issued> Login(const std::string& person, const std::string& password, const std::string& client,
-                       std::chrono::seconds* retry_after);
+  Result<Issued> Login(const std::string& person, const std::string& password,
+                       const std::string& client, std::chrono::seconds* retry_after);
   Result<Issued> IssueToken(const std::string& person);
   // The person a token stands for, if valid and not expired or revoked.
   Result<std::string> Resolve(const std::string& token, std::string* token_hash);
@@ -87,8 +88,10 @@ class Identity {
   std::unique_ptr<es::ViewStore> store_;
   std::counting_semaphore<64> slots_;
   mutable std::mutex mu_;
-  std::map<std::string, Attempts> attempts_;  // "pa:<person> <address>", "a:<address>", "p:<person>"
-  std::map<std::string, std::pair<std::string, Timestamp>> tokens_;  // SHA-256 -> (person, expiry): a cache
+  std::map<std::string, Attempts>
+      attempts_;  // "pa:<person> <address>", "a:<address>", "p:<person>"
+  std::map<std::string, std::pair<std::string, Timestamp>>
+      tokens_;  // SHA-256 -> (person, expiry): a cache
   std::uint64_t hashes_ = 0;
 };
 

@@ -3,10 +3,10 @@
 // demo, SIGTERM, a restart on the same data).
 #include <fcntl.h>
 #include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <openssl/x509.h>
 
 #include <fstream>
 #include <set>
@@ -14,9 +14,9 @@
 #include <thread>
 
 #include "api/testing.h"
-#include "projections/views.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
+#include "projections/views.h"
 namespace ecab::api {
 namespace {
 
@@ -34,14 +34,16 @@ TEST(Https, MetricsCountRequestsByRouteAndOpenFeeds) {
   ASSERT_EQ(pm->Send("GET", "/v1/bodies/gov-vn/nothing-here", "", auth).status, 404);
   std::string error;
   int refused = 0;
-  auto ws = http::WsClient::Connect(node.ClientOptions(), "/v1/bodies/gov-vn/feed",
-                                    auth, &error, &refused);
+  auto ws = http::WsClient::Connect(node.ClientOptions(), "/v1/bodies/gov-vn/feed", auth, &error,
+                                    &refused);
   ASSERT_NE(ws, nullptr) << error;
   const auto metrics = node.Client()->Send("GET", "/metrics");
   ASSERT_EQ(metrics.status, 200);
   EXPECT_EQ(metrics.headers.at("content-type"), "text/plain; version=0.0.4");
-  EXPECT_NE(metrics.body.find(R"(ecab_http_requests_total{method="GET",route="/v1/bodies/{body}",status="200"} 1)"),
-            std::string::npos)
+  EXPECT_NE(
+      metrics.body.find(
+          R"(ecab_http_requests_total{method="GET",route="/v1/bodies/{body}",status="200"} 1)"),
+      std::string::npos)
       << metrics.body;
   EXPECT_NE(metrics.body.find(R"x(route="(unmatched)",status="404"} 1)x"), std::string::npos);
   EXPECT_NE(metrics.body.find("ecab_websockets_open 1"), std::string::npos);
@@ -57,9 +59,10 @@ TEST(Https, StoppingClosesFeedsWithACloseFrameAndRefusesNewConnections) {
   std::string error;
   int refused = 0;
   // From the head: nothing queued, so the close frame is the next thing sent.
-  auto ws = http::WsClient::Connect(node.ClientOptions(),
-                                    "/v1/bodies/gov-vn/feed?from=" + std::to_string(node.store->head_position()),
-                                    {{"Authorization", "Bearer " + node.Token("pm")}}, &error, &refused);
+  auto ws = http::WsClient::Connect(
+      node.ClientOptions(),
+      "/v1/bodies/gov-vn/feed?from=" + std::to_string(node.store->head_position()),
+      {{"Authorization", "Bearer " + node.Token("pm")}}, &error, &refused);
   ASSERT_NE(ws, nullptr) << error;
   const auto started = std::chrono::steady_clock::now();
   std::thread stopper([&] { node.server->Stop(); });
@@ -74,7 +77,6 @@ TEST(Https, StoppingClosesFeedsWithACloseFrameAndRefusesNewConnections) {
   options.timeout = std::chrono::seconds(2);
   EXPECT_EQ(http::HttpsClient::Connect(options, &error), nullptr);
 }
-
 
 // The real ecabinetd process: serves the demo, and on SIGTERM closes its
 // feeds with 1001, stops, exits 0, and starts again on the same data.
@@ -100,8 +102,8 @@ TEST(Ecabinetd, ServesTheDemoAndStopsGracefullyOnSigterm) {
       ::dup2(fd, 2);
       const std::string data = (dir.path() / "node").string();
       ::execl(ECAB_ECABINETD, "ecabinetd", "--data-dir", data.c_str(), "--demo-cabinet",
-              (std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json").c_str(), "--port", "0", "--password-cost", "10",
-              static_cast<char*>(nullptr));
+              (std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json").c_str(), "--port", "0",
+              "--password-cost", "10", static_cast<char*>(nullptr));
       ::_exit(127);
     }
     running = pid;
@@ -125,7 +127,8 @@ TEST(Ecabinetd, ServesTheDemoAndStopsGracefullyOnSigterm) {
   auto wait_exit = [](pid_t pid) {
     for (int i = 0; i < 200; ++i) {  // up to 20 s
       int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) == pid) return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+      if (::waitpid(pid, &status, WNOHANG) == pid)
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     ::kill(pid, SIGKILL);
@@ -143,10 +146,12 @@ TEST(Ecabinetd, ServesTheDemoAndStopsGracefullyOnSigterm) {
   auto client = http::HttpsClient::Connect(options, &error);
   ASSERT_NE(client, nullptr) << error;
   EXPECT_EQ(client->Send("GET", "/healthz").status, 200);
-  const auto login = client->Send("POST", "/v1/login", R"({"person":"pm","password":"cabinet-demo-2019"})");
+  const auto login =
+      client->Send("POST", "/v1/login", R"({"person":"pm","password":"cabinet-demo-2019"})");
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = Parse(login.body).value("token", "");
-  const auto meeting = client->Send("GET", "/v1/bodies/gov-vn/meetings/demo-1", "", {{"Authorization", "Bearer " + token}});
+  const auto meeting = client->Send("GET", "/v1/bodies/gov-vn/meetings/demo-1", "",
+                                    {{"Authorization", "Bearer " + token}});
   EXPECT_EQ(meeting.status, 200) << meeting.body;
   EXPECT_EQ(Parse(meeting.body)["agenda"].size(), 1u);
   int refused = 0;

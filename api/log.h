@@ -20,7 +20,8 @@ inline void UseJsonLogs() {
   spdlog::set_default_logger(spdlog::stderr_logger_mt("ecabinetd"));
   spdlog::flush_on(spdlog::level::warn);
   spdlog::flush_every(std::chrono::seconds(1));
-  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})", spdlog::pattern_time_type::utc);
+  spdlog::set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l",%v})",
+                      spdlog::pattern_time_type::utc);
 }
 
 // Logs `fields` (a JSON object) as members of the line.

@@ -31,7 +31,8 @@ std::string Base64Lines(const std::string& bytes) {
 std::string Address(const std::string& from) {
   const auto lt = from.find('<');
   const auto gt = from.find('>', lt == std::string::npos ? 0 : lt);
-  return lt == std::string::npos || gt == std::string::npos ? from : from.substr(lt + 1, gt - lt - 1);
+  return lt == std::string::npos || gt == std::string::npos ? from
+                                                            : from.substr(lt + 1, gt - lt - 1);
 }
 
 struct Reader {
@@ -58,7 +59,8 @@ void* ThreadHandle() {
   GlobalInit();
   // One handle per thread, kept: libcurl keeps its connection to the relay
   // (or gateway) open between messages; reset clears the options only.
-  thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(), curl_easy_cleanup);
+  thread_local std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> handle(curl_easy_init(),
+                                                                          curl_easy_cleanup);
   if (handle) curl_easy_reset(handle.get());
   return handle.get();
 }
@@ -77,7 +79,8 @@ std::string EncodedWord(const std::string& utf8) {
   return out;
 }
 
-std::string MimeMessage(const std::string& from, const Mail& mail, const std::string& date_rfc5322) {
+std::string MimeMessage(const std::string& from, const Mail& mail,
+                        const std::string& date_rfc5322) {
   const std::string boundary = "=_ecab_" + es::ToBase64(mail.message_id).substr(0, 24);
   std::string m;
   m += "Date: " + date_rfc5322 + "\r\n";
@@ -88,9 +91,11 @@ std::string MimeMessage(const std::string& from, const Mail& mail, const std::st
   m += "MIME-Version: 1.0\r\n";
   m += "Auto-Submitted: auto-generated\r\n";
   m += "Content-Type: multipart/alternative; boundary=\"" + boundary + "\"\r\n\r\n";
-  m += "--" + boundary + "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += "--" + boundary +
+       "\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(mail.text);
-  m += "--" + boundary + "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
+  m += "--" + boundary +
+       "\r\nContent-Type: text/html; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n\r\n";
   m += Base64Lines(mail.html);
   m += "--" + boundary + "--\r\n";
   return m;

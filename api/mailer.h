@@ -42,12 +42,15 @@ void* ThreadHandle();
 
 struct SendOutcome {
   bool ok = false;
-  bool permanent = false;  // the relay refused this recipient or message (5xx): retrying will not help
-  std::string reason;      // the relay's answer, or curl's
-  std::string provider_id; // the provider's id for the message, when it gives one
+  bool permanent =
+      false;           // the relay refused this recipient or message (5xx): retrying will not help
+  std::string reason;  // the relay's answer, or curl's
+  std::string provider_id;  // the provider's id for the message, when it gives one
 
   static SendOutcome Sent(std::string id = "") { return {true, false, "", std::move(id)}; }
-  static SendOutcome Failed(bool permanent, std::string why) { return {false, permanent, std::move(why), ""}; }
+  static SendOutcome Failed(bool permanent, std::string why) {
+    return {false, permanent, std::move(why), ""};
+  }
 };
 
 class Mailer {

@@ -4,10 +4,10 @@
 #include <cstdlib>
 #include <fstream>
 
+#include "api/route_samples.h"
 #include "api/testing.h"
 #include "domain/authz/authorization.h"
 #include "domain/forms/form.h"
-#include "api/route_samples.h"
 
 namespace ecab::api {
 namespace {
@@ -33,36 +33,46 @@ class Matrix : public ::testing::Test {
     // two members), resolution r1, document d1.
     auto ok = [&](const http::Response& r) { ASSERT_LT(r.status, 300) << r.body; };
     const std::string b = "/v1/bodies/gov-vn";
-    ok(node.Call("POST", b + "/documents", R"({"document":"d1","title":"Agenda paper"})", "gov-office-staff-1"));
+    ok(node.Call("POST", b + "/documents", R"({"document":"d1","title":"Agenda paper"})",
+                 "gov-office-staff-1"));
     ok(node.Call("POST", b + "/meetings",
-                 json{{"meeting", "m1"}, {"title", "Session"}, {"place", "Hà Nội"}, {"starts_at", FormatRfc3339(testing::Now())},
+                 json{{"meeting", "m1"},
+                      {"title", "Session"},
+                      {"place", "Hà Nội"},
+                      {"starts_at", FormatRfc3339(testing::Now())},
                       {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(4))}}
                      .dump(),
                  "gov-office-staff-1"));
-    ok(node.Call("POST", b + "/meetings/m1/agenda", R"({"item":"i1","title":"Item","documents":["d1"]})",
-                 "gov-office-staff-1"));
+    ok(node.Call("POST", b + "/meetings/m1/agenda",
+                 R"({"item":"i1","title":"Item","documents":["d1"]})", "gov-office-staff-1"));
     for (const auto& m : node.members) {
-      ok(node.Call("POST", b + "/meetings/m1/invitations", json{{"person", m}}.dump(), "gov-office-staff-1"));
+      ok(node.Call("POST", b + "/meetings/m1/invitations", json{{"person", m}}.dump(),
+                   "gov-office-staff-1"));
     }
-    ok(node.Call("POST", b + "/people", R"({"person":"deputy-justice","office":"Deputy Minister","role":"substitute"})",
+    ok(node.Call("POST", b + "/people",
+                 R"({"person":"deputy-justice","office":"Deputy Minister","role":"substitute"})",
                  "bootstrap"));
-    ok(node.Call("POST", b + "/meetings/m1/rsvp", R"({"response":"substitute","substitute":"deputy-justice"})",
-                 "min-justice"));
+    ok(node.Call("POST", b + "/meetings/m1/rsvp",
+                 R"({"response":"substitute","substitute":"deputy-justice"})", "min-justice"));
     node.SetPassword("deputy-justice");
     ok(node.Call("POST", b + "/meetings/m1/session", "", "pm"));
     for (std::size_t i = 0; i < 20; ++i) {
-      ok(node.Call("POST", b + "/meetings/m1/check-ins", json{{"person", node.members[i]}, {"attendance", "in_room"}}.dump(),
+      ok(node.Call("POST", b + "/meetings/m1/check-ins",
+                   json{{"person", node.members[i]}, {"attendance", "in_room"}}.dump(),
                    "gov-office-staff-1"));
     }
     ok(node.Call("POST", b + "/meetings/m1/items/i1/take-up", "", "pm"));
     ok(node.Call("POST", b + "/meetings/m1/votes", R"({"vote":"v1","question":"Adopt?"})", "pm"));
     ok(node.Call("POST", b + "/forms",
-                 json{{"form", "f1"}, {"title", "Opinion"}, {"question", "Agree?"},
+                 json{{"form", "f1"},
+                      {"title", "Opinion"},
+                      {"question", "Agree?"},
                       {"addressees", {"min-finance", "min-trade"}},
                       {"deadline", FormatRfc3339(testing::Now() + std::chrono::hours(48))}}
                      .dump(),
                  "gov-office-staff-1"));
-    ok(node.Call("POST", b + "/resolutions", R"({"resolution":"r1","title":"R","text":"T"})", "gov-office-staff-1"));
+    ok(node.Call("POST", b + "/resolutions", R"({"resolution":"r1","title":"R","text":"T"})",
+                 "gov-office-staff-1"));
   }
 
   struct Principal {
@@ -99,23 +109,29 @@ TEST_F(Matrix, CommandRoutesRefuseExactlyTheRolesTheTableRefuses) {
     // The platform's routes are for platform administrators (api/platform_test.cc).
     if (!r.command || !r.pattern.starts_with("/v1/bodies/{body}")) continue;
     auto action = CommandActions().find(Key(r));
-    ASSERT_NE(action, CommandActions().end()) << "no action for " << Key(r) << ": add it to the matrix";
+    ASSERT_NE(action, CommandActions().end())
+        << "no action for " << Key(r) << ": add it to the matrix";
     const auto allowed = AllowedRoles(action->second);
     for (const auto& p : principals()) {
       const std::uint64_t head = node.store->head_position();
       const auto response = As(p, r);
-      const bool listed = p.role && std::find(allowed.begin(), allowed.end(), *p.role) != allowed.end();
-      const std::string table_refusal =
-          p.role ? "a " + std::string(RoleName(*p.role)) + " may not " + std::string(ActionName(action->second)) : "";
+      const bool listed =
+          p.role && std::find(allowed.begin(), allowed.end(), *p.role) != allowed.end();
+      const std::string table_refusal = p.role
+                                            ? "a " + std::string(RoleName(*p.role)) + " may not " +
+                                                  std::string(ActionName(action->second))
+                                            : "";
       if (listed) {
         EXPECT_NE(response.status, 401) << Key(r) << " as " << p.name;
         // Allowed by the table; a 403 can only come from a per-object rule.
         if (response.status == 403) {
-          EXPECT_NE(Parse(response.body).value("detail", ""), table_refusal) << Key(r) << " as " << p.name;
+          EXPECT_NE(Parse(response.body).value("detail", ""), table_refusal)
+              << Key(r) << " as " << p.name;
         }
       } else {
         if (p.role) {
-          EXPECT_EQ(Parse(response.body).value("detail", ""), table_refusal) << Key(r) << " as " << p.name;
+          EXPECT_EQ(Parse(response.body).value("detail", ""), table_refusal)
+              << Key(r) << " as " << p.name;
         }
         EXPECT_EQ(response.status, 403) << Key(r) << " as " << p.name << ": " << response.body;
         EXPECT_EQ(Slug(response), "forbidden");
@@ -130,10 +146,12 @@ TEST_F(Matrix, CommandRoutesRefuseExactlyTheRolesTheTableRefuses) {
 
 TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
   using R = Role;
-  const std::vector<R> everyone = {R::kMember, R::kChair, R::kSecretariat, R::kAuditor, R::kArchivist, R::kAdmin};
-  const std::vector<R> oversight = {R::kChair, R::kSecretariat, R::kAuditor, R::kArchivist, R::kAdmin};
+  const std::vector<R> everyone = {R::kMember,  R::kChair,     R::kSecretariat,
+                                   R::kAuditor, R::kArchivist, R::kAdmin};
+  const std::vector<R> oversight = {R::kChair, R::kSecretariat, R::kAuditor, R::kArchivist,
+                                    R::kAdmin};
   const std::vector<R> auditors = {R::kAuditor, R::kArchivist};
-  const std::vector<R> with_substitutes = {R::kMember,  R::kChair, R::kSecretariat, R::kAuditor,
+  const std::vector<R> with_substitutes = {R::kMember,    R::kChair, R::kSecretariat, R::kAuditor,
                                            R::kArchivist, R::kAdmin, R::kSubstitute};
   // Route -> roles that get 200. Substitutes see the meeting they stand in.
   const std::map<std::string, std::vector<R>> readers = {
@@ -171,9 +189,11 @@ TEST_F(Matrix, QueryRoutesFollowTheirReadRules) {
       if (Key(r) == "GET /log/proofs/inclusion") concrete.pattern += "?position=1";
       if (Key(r) == "GET /log/proofs/consistency") concrete.pattern += "?first=1";
       const auto response = As(p, concrete);
-      const bool reads = p.role && std::find(rule->second.begin(), rule->second.end(), *p.role) != rule->second.end();
-      const bool substitute_sees_meeting =
-          p.name == "substitute" && Key(r).starts_with("GET /meetings/") && !Key(r).ends_with("/explanation");
+      const bool reads = p.role && std::find(rule->second.begin(), rule->second.end(), *p.role) !=
+                                       rule->second.end();
+      const bool substitute_sees_meeting = p.name == "substitute" &&
+                                           Key(r).starts_with("GET /meetings/") &&
+                                           !Key(r).ends_with("/explanation");
       if (reads || substitute_sees_meeting) {
         EXPECT_EQ(response.status, 200) << Key(r) << " as " << p.name << ": " << response.body;
       } else if (p.role && *p.role != R::kSubstitute &&
@@ -196,12 +216,15 @@ TEST_F(Matrix, AMemberAnsweringAFormNotAddressedToThemIsRefusedAndNothingIsAppen
   ASSERT_TRUE(form.ok());
   const std::string approve_key = "approve-f1";
   const auto now = testing::Now();
-  const auto approval = forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:" + approve_key, now);
-  ASSERT_EQ(node.Call("POST", b + "/approval", json{{"signature", node.SignJson("pm", approval)}}.dump(), "pm",
-                      {{"idempotency-key", approve_key}})
-                .status,
-            201);
-  EXPECT_EQ(node.Call("GET", b, "", "min-trade").status, 404) << "a draft is not shown to its addressees";
+  const auto approval =
+      forms::ApprovalPayload("gov-vn", form->state, "pm", "api:pm:" + approve_key, now);
+  ASSERT_EQ(
+      node.Call("POST", b + "/approval", json{{"signature", node.SignJson("pm", approval)}}.dump(),
+                "pm", {{"idempotency-key", approve_key}})
+          .status,
+      201);
+  EXPECT_EQ(node.Call("GET", b, "", "min-trade").status, 404)
+      << "a draft is not shown to its addressees";
   const auto issued = node.Call("POST", b + "/issue", "", "gov-office-staff-1");
   ASSERT_EQ(issued.status, 201);
   const std::string at = std::to_string(Parse(issued.body)["last_position"].get<std::uint64_t>());
@@ -211,22 +234,27 @@ TEST_F(Matrix, AMemberAnsweringAFormNotAddressedToThemIsRefusedAndNothingIsAppen
   form = node.app->commands().Form("f1");
   const std::uint64_t head = node.store->head_position();
   const std::string key = "answer-1";
-  const auto payload = forms::AnswerPayload("gov-vn", form->state, "min-justice", forms::Answer::kAgree, "",
-                                            "api:min-justice:" + key, now);
-  const auto refused = node.Call("POST", b + "/answers",
-                                 json{{"answer", "agree"}, {"signature", node.SignJson("min-justice", payload)}}.dump(),
-                                 "min-justice", {{"idempotency-key", key}});
+  const auto payload =
+      forms::AnswerPayload("gov-vn", form->state, "min-justice", forms::Answer::kAgree, "",
+                           "api:min-justice:" + key, now);
+  const auto refused = node.Call(
+      "POST", b + "/answers",
+      json{{"answer", "agree"}, {"signature", node.SignJson("min-justice", payload)}}.dump(),
+      "min-justice", {{"idempotency-key", key}});
   EXPECT_EQ(refused.status, 403) << refused.body;
-  EXPECT_NE(Parse(refused.body).value("detail", "").find("not addressed"), std::string::npos) << refused.body;
+  EXPECT_NE(Parse(refused.body).value("detail", "").find("not addressed"), std::string::npos)
+      << refused.body;
   EXPECT_EQ(node.store->head_position(), head);
   // The addressee's own signed answer goes through.
   const std::string key2 = "answer-2";
-  const auto mine = forms::AnswerPayload("gov-vn", form->state, "min-trade", forms::Answer::kAgree, "",
-                                         "api:min-trade:" + key2, now);
-  EXPECT_EQ(node.Call("POST", b + "/answers", json{{"answer", "agree"}, {"signature", node.SignJson("min-trade", mine)}}.dump(),
-                      "min-trade", {{"idempotency-key", key2}})
-                .status,
-            201);
+  const auto mine = forms::AnswerPayload("gov-vn", form->state, "min-trade", forms::Answer::kAgree,
+                                         "", "api:min-trade:" + key2, now);
+  EXPECT_EQ(
+      node.Call("POST", b + "/answers",
+                json{{"answer", "agree"}, {"signature", node.SignJson("min-trade", mine)}}.dump(),
+                "min-trade", {{"idempotency-key", key2}})
+          .status,
+      201);
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ class Metrics {
                      std::int64_t connections) const;
 
  private:
-  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+  static constexpr double kBuckets[] = {0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+                                        0.1,   0.25,   0.5,   1,    2.5,   5};
   struct Histogram {
     std::array<std::uint64_t, std::size(kBuckets)> counts{};
     std::uint64_t count = 0;

@@ -54,7 +54,7 @@ struct Config {
   double sms_per_second = 0;
   unsigned notify_connections = 4;
   std::filesystem::path notification_templates;  // empty: the built-in ones
-  std::string public_url;  // for links in messages; default: none
+  std::string public_url;                        // for links in messages; default: none
   // The built web app: default <dir of ecabinetd>/../web/dist when it holds an
   // index.html (the build puts it there), "none" to serve no web app.
   std::filesystem::path web_root;

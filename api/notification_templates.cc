@@ -11,7 +11,8 @@ namespace ecab::api {
 namespace {
 
 bool Known(std::string_view name) {
-  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), name) != std::end(kPlaceholders);
+  return std::find(std::begin(kPlaceholders), std::end(kPlaceholders), name) !=
+         std::end(kPlaceholders);
 }
 
 // Parses one template file; `name` for errors.
@@ -20,7 +21,8 @@ Result<NotificationText> ParseTemplate(std::string_view text, const std::string&
   std::size_t at = 0;
   for (;;) {
     const auto end = text.find('\n', at);
-    const std::string_view line = text.substr(at, end == std::string_view::npos ? text.size() - at : end - at);
+    const std::string_view line =
+        text.substr(at, end == std::string_view::npos ? text.size() - at : end - at);
     at = end == std::string_view::npos ? text.size() : end + 1;
     if (line.empty() || line == "\r") break;
     if (line.starts_with("Subject: ")) {
@@ -29,20 +31,25 @@ Result<NotificationText> ParseTemplate(std::string_view text, const std::string&
       t.sms = std::string(line.substr(5));
     } else {
       return MakeError(ErrorCode::kInvalidArgument,
-                       name + ": before the blank line, only 'Subject: ' and 'SMS: ' lines (found '" +
+                       name +
+                           ": before the blank line, only 'Subject: ' and 'SMS: ' lines (found '" +
                            std::string(line.substr(0, 40)) + "')");
     }
     if (at >= text.size()) break;
   }
-  if (t.subject.empty()) return MakeError(ErrorCode::kInvalidArgument, name + ": no 'Subject: ' line");
+  if (t.subject.empty())
+    return MakeError(ErrorCode::kInvalidArgument, name + ": no 'Subject: ' line");
   t.text = std::string(text.substr(at));
   while (!t.text.empty() && (t.text.back() == '\n' || t.text.back() == '\r')) t.text.pop_back();
   for (const std::string* part : {&t.subject, &t.sms, &t.text}) {
-    for (auto open = part->find("{{"); open != std::string::npos; open = part->find("{{", open + 2)) {
+    for (auto open = part->find("{{"); open != std::string::npos;
+         open = part->find("{{", open + 2)) {
       const auto close = part->find("}}", open);
-      const std::string placeholder = part->substr(open + 2, close == std::string::npos ? 20 : close - open - 2);
+      const std::string placeholder =
+          part->substr(open + 2, close == std::string::npos ? 20 : close - open - 2);
       if (close == std::string::npos || !Known(placeholder)) {
-        return MakeError(ErrorCode::kInvalidArgument, name + ": unknown placeholder {{" + placeholder + "}}");
+        return MakeError(ErrorCode::kInvalidArgument,
+                         name + ": unknown placeholder {{" + placeholder + "}}");
       }
     }
   }
@@ -58,7 +65,8 @@ std::string Fill(const std::string& pattern, const std::map<std::string, std::st
     const std::string name = pattern.substr(open + 2, close - open - 2);
     auto it = values.find(name);
     // A value not given is a dash; a link not given (no --public-url) is left out.
-    std::string value = it == values.end() || it->second.empty() ? (name == "link" ? "" : "—") : it->second;
+    std::string value =
+        it == values.end() || it->second.empty() ? (name == "link" ? "" : "—") : it->second;
     if (it != values.end() && (name == "deadline" || name == "starts_at")) {
       if (auto t = ParseRfc3339(it->second); t.ok()) value = LocalTime(*t);
     }
@@ -83,17 +91,21 @@ std::string Fill(const std::string& pattern, const std::map<std::string, std::st
 }
 
 // The office of `person` in `language`, or the id.
-std::string Office(const directory::Body& body, const std::string& person, const std::string& language) {
+std::string Office(const directory::Body& body, const std::string& person,
+                   const std::string& language) {
   auto it = body.people.find(person);
   if (it == body.people.end()) return person;
-  const std::string& office = language == "en" || it->second.office_vi.empty() ? it->second.office : it->second.office_vi;
+  const std::string& office =
+      language == "en" || it->second.office_vi.empty() ? it->second.office : it->second.office_vi;
   return office.empty() ? person : office;
 }
 
 }  // namespace
 
-std::map<std::string, std::string> TemplateValues(const directory::Body& body, const std::string& recipient,
-                                                  const std::string& language, std::map<std::string, std::string> params,
+std::map<std::string, std::string> TemplateValues(const directory::Body& body,
+                                                  const std::string& recipient,
+                                                  const std::string& language,
+                                                  std::map<std::string, std::string> params,
                                                   const std::string& link) {
   params["link"] = link;
   params["recipient_office"] = Office(body, recipient, language);
@@ -126,7 +138,8 @@ const NotificationTemplates& NotificationTemplates::BuiltIn() {
     NotificationTemplates t;
     for (const auto& [name, text] : kBuiltInNotificationTemplates) {
       auto parsed = ParseTemplate(text, std::string(name));
-      if (parsed.ok()) t.templates_[std::string(name)] = std::move(*parsed);  // a bad one fails the template test
+      if (parsed.ok())
+        t.templates_[std::string(name)] = std::move(*parsed);  // a bad one fails the template test
     }
     return t;
   }();
@@ -137,7 +150,9 @@ Result<NotificationTemplates> NotificationTemplates::Load(const std::filesystem:
   NotificationTemplates t = BuiltIn();
   std::error_code ec;
   std::filesystem::directory_iterator it(dir, ec);
-  if (ec) return MakeError(ErrorCode::kInvalidArgument, "notification templates: " + dir.string() + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "notification templates: " + dir.string() + ": " + ec.message());
   for (const auto& entry : it) {
     const std::string file = entry.path().filename().string();
     if (!file.ends_with(".txt")) continue;
@@ -146,8 +161,9 @@ Result<NotificationTemplates> NotificationTemplates::Load(const std::filesystem:
     const std::string kind = dot == std::string::npos ? name : name.substr(0, dot);
     const std::string lang = dot == std::string::npos ? "" : name.substr(dot + 1);
     if (!reminders::KindNamed(kind) || (lang != "vi" && lang != "en")) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       entry.path().string() + ": not <kind>.<vi|en>.txt for a known kind of notification");
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          entry.path().string() + ": not <kind>.<vi|en>.txt for a known kind of notification");
     }
     std::ifstream in(entry.path(), std::ios::binary);
     const std::string text{std::istreambuf_iterator<char>(in), {}};
@@ -157,17 +173,21 @@ Result<NotificationTemplates> NotificationTemplates::Load(const std::filesystem:
   return t;
 }
 
-Result<NotificationText> NotificationTemplates::Render(std::string_view kind, std::string_view language,
-                                                       const std::map<std::string, std::string>& values) const {
+Result<NotificationText> NotificationTemplates::Render(
+    std::string_view kind, std::string_view language,
+    const std::map<std::string, std::string>& values) const {
   auto it = templates_.find(std::string(kind) + "." + std::string(language));
   if (it == templates_.end()) it = templates_.find(std::string(kind) + ".vi");
   if (it == templates_.end()) {
-    return MakeError(ErrorCode::kNotFound, "no template for notifications of kind '" + std::string(kind) + "'");
+    return MakeError(ErrorCode::kNotFound,
+                     "no template for notifications of kind '" + std::string(kind) + "'");
   }
-  NotificationText out{Fill(it->second.subject, values), Fill(it->second.sms, values), Fill(it->second.text, values)};
+  NotificationText out{Fill(it->second.subject, values), Fill(it->second.sms, values),
+                       Fill(it->second.text, values)};
   if (it->second.sms.empty()) {
     auto link = values.find("link");
-    out.sms = out.subject + (link == values.end() || link->second.empty() ? "" : " " + link->second);
+    out.sms =
+        out.subject + (link == values.end() || link->second.empty() ? "" : " " + link->second);
   }
   return out;
 }

@@ -26,8 +26,9 @@ namespace ecab::api {
 
 // Every name a template may use.
 inline constexpr std::string_view kPlaceholders[] = {
-    "title",  "starts_at",     "place",  "item",   "documents",        "deadline", "hours",
-    "person_office", "question", "number", "recipient_office", "body_name", "link"};
+    "title", "starts_at",     "place",    "item",   "documents",        "deadline",
+    "hours", "person_office", "question", "number", "recipient_office", "body_name",
+    "link"};
 
 struct NotificationText {
   std::string subject, sms, text;
@@ -56,8 +57,10 @@ class NotificationTemplates {
 // What a template gets for `recipient` of `body` in `language`: `params`,
 // plus recipient_office, person_office (of params["person"]), body_name and
 // link, in that language.
-std::map<std::string, std::string> TemplateValues(const directory::Body& body, const std::string& recipient,
-                                                  const std::string& language, std::map<std::string, std::string> params,
+std::map<std::string, std::string> TemplateValues(const directory::Body& body,
+                                                  const std::string& recipient,
+                                                  const std::string& language,
+                                                  std::map<std::string, std::string> params,
                                                   const std::string& link);
 
 // The language `person` of `body` reads notifications in ("vi" unless their

@@ -1,11 +1,12 @@
 // The notification templates: every kind renders in both languages with
 // every value put in; an operator's directory replaces a template and a
 // mistake in one is refused naming the file; SMS length rules.
+#include "api/notification_templates.h"
+
 #include <gtest/gtest.h>
 
 #include <fstream>
 
-#include "api/notification_templates.h"
 #include "api/sms_gateway.h"
 #include "domain/reminders/reminders.h"
 #include "eventstore/testing.h"
@@ -42,7 +43,8 @@ TEST(NotificationTemplates, EveryKindRendersInVietnameseAndEnglishWithEveryValue
         EXPECT_EQ(part->find("—"), std::string::npos) << name << ": a value missing in " << *part;
       }
       EXPECT_EQ(t->subject.find('\n'), std::string::npos) << name;
-      EXPECT_NE(t->text.find("<recipient_office>"), std::string::npos) << name << " addresses the recipient";
+      EXPECT_NE(t->text.find("<recipient_office>"), std::string::npos)
+          << name << " addresses the recipient";
     }
     EXPECT_TRUE(HasVietnameseLetter(vi->subject + vi->text)) << name << ": " << vi->subject;
     EXPECT_FALSE(HasVietnameseLetter(en->subject + en->text)) << name << ": " << en->subject;
@@ -61,14 +63,17 @@ TEST(NotificationTemplates, EveryKindRendersInVietnameseAndEnglishWithEveryValue
 
 TEST(NotificationTemplates, AnOperatorsFileReplacesOneAndAMistakeIsRefusedNamingTheFile) {
   es::testing::TempDir dir;
-  std::ofstream(dir.path() / "invitation.vi.txt") << "Subject: Mời họp {{title}}\n\nKính mời {{recipient_office}}.\n";
+  std::ofstream(dir.path() / "invitation.vi.txt")
+      << "Subject: Mời họp {{title}}\n\nKính mời {{recipient_office}}.\n";
   auto loaded = NotificationTemplates::Load(dir.path());
   ASSERT_TRUE(loaded.ok()) << ToString(loaded.error());
-  auto mine = loaded->Render("invitation", "vi", {{"title", "A"}, {"recipient_office", "B"}, {"link", "https://x/"}});
+  auto mine = loaded->Render("invitation", "vi",
+                             {{"title", "A"}, {"recipient_office", "B"}, {"link", "https://x/"}});
   EXPECT_EQ(mine->subject, "Mời họp A");
   EXPECT_EQ(mine->text, "Kính mời B.");
   EXPECT_EQ(mine->sms, "Mời họp A https://x/") << "no SMS line: the subject and the link";
-  EXPECT_EQ(loaded->Render("invitation", "en", {{"title", "A"}})->subject, "Invitation: A") << "the others stay";
+  EXPECT_EQ(loaded->Render("invitation", "en", {{"title", "A"}})->subject, "Invitation: A")
+      << "the others stay";
 
   std::ofstream(dir.path() / "overdue.en.txt") << "Subject: Late {{titel}}\n\nx\n";
   auto typo = NotificationTemplates::Load(dir.path());
@@ -102,7 +107,8 @@ TEST(Sms, VietnameseWithDiacriticsIsSeventyCharactersASegmentAndWithoutThemOneHu
   EXPECT_EQ(MeasureSms(vi + vi).segments, 3u) << "67 a segment when split";
   EXPECT_TRUE(MeasureSms("Café à Genève £5").gsm7) << "é à è £ are in the GSM alphabet";
 
-  EXPECT_EQ(WithoutDiacritics("Nghị quyết số 12/NQ-CP, Đà Nẵng, Bộ Tư pháp"), "Nghi quyet so 12/NQ-CP, Da Nang, Bo Tu phap");
+  EXPECT_EQ(WithoutDiacritics("Nghị quyết số 12/NQ-CP, Đà Nẵng, Bộ Tư pháp"),
+            "Nghi quyet so 12/NQ-CP, Da Nang, Bo Tu phap");
   EXPECT_EQ(WithoutDiacritics("Quá hạn trả lời \"Báo cáo\""), "Qua han tra loi \"Bao cao\"");
   EXPECT_EQ(WithoutDiacritics("Nghi\xCC\xA3 (combining)"), "Nghi (combining)");
   EXPECT_TRUE(MeasureSms(WithoutDiacritics("Quá hạn trả lời Phiếu lấy ý kiến")).gsm7);

@@ -20,7 +20,8 @@ std::string Html(const std::string& text, const std::string& link) {
     auto end = text.find("\n\n", at);
     if (end == std::string::npos) end = text.size();
     std::string para = text::HtmlEscaped(text.substr(at, end - at));
-    for (auto nl = para.find('\n'); nl != std::string::npos; nl = para.find('\n', nl + 5)) para.replace(nl, 1, "<br>");
+    for (auto nl = para.find('\n'); nl != std::string::npos; nl = para.find('\n', nl + 5))
+      para.replace(nl, 1, "<br>");
     if (!link.empty()) {
       const std::string escaped = text::HtmlEscaped(link);
       if (auto l = para.find(escaped); l != std::string::npos) {
@@ -33,10 +34,13 @@ std::string Html(const std::string& text, const std::string& link) {
   return out + "</body></html>";
 }
 
-bool Has(const std::vector<std::string>& v, const std::string& x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+bool Has(const std::vector<std::string>& v, const std::string& x) {
+  return std::find(v.begin(), v.end(), x) != v.end();
+}
 
 std::chrono::milliseconds Backoff(const NotifierOptions& o, std::uint32_t attempt) {
-  return std::min<std::chrono::milliseconds>(o.max_retry, o.first_retry * (1LL << std::min(attempt - 1, 20u)));
+  return std::min<std::chrono::milliseconds>(o.max_retry,
+                                             o.first_retry * (1LL << std::min(attempt - 1, 20u)));
 }
 
 // Minutes after midnight in Asia/Ho_Chi_Minh (UTC+7 all year).
@@ -68,16 +72,22 @@ bool Notifier::Bucket::Take(Timestamp now) {
   return true;
 }
 
-Notifier::Notifier(const es::EventStore& store, CommandService& commands, Mailer mailer, SmsGateway sms,
-                   es::Clock& clock, NotifierOptions options)
-    : store_(store), commands_(commands), mailer_(std::move(mailer)), sms_(std::move(sms)), clock_(clock),
+Notifier::Notifier(const es::EventStore& store, CommandService& commands, Mailer mailer,
+                   SmsGateway sms, es::Clock& clock, NotifierOptions options)
+    : store_(store),
+      commands_(commands),
+      mailer_(std::move(mailer)),
+      sms_(std::move(sms)),
+      clock_(clock),
       options_(std::move(options)) {
   if (!options_.templates) {
-    options_.templates = std::shared_ptr<const NotificationTemplates>(&NotificationTemplates::BuiltIn(), [](auto*) {});
+    options_.templates = std::shared_ptr<const NotificationTemplates>(
+        &NotificationTemplates::BuiltIn(), [](auto*) {});
   }
   options_.connections = std::max(1u, options_.connections);
   const Timestamp now = clock_.Now();
-  buckets_["email"] = Bucket{options_.email_per_second, std::max(options_.email_per_second, 1.0), now};
+  buckets_["email"] =
+      Bucket{options_.email_per_second, std::max(options_.email_per_second, 1.0), now};
   buckets_["sms"] = Bucket{options_.sms_per_second, std::max(options_.sms_per_second, 1.0), now};
 }
 
@@ -111,9 +121,10 @@ Status Notifier::Catch_up() {
               !reachable->second.contains(channel)) {
             continue;
           }
-          pending_[{e.position, channel}] = Pending{e.body,   r->recipient, channel, r->reference, r->kind,
-                                                    r->subject, r->text,    r->params, r->urgent,   e.recorded_at,
-                                                    0,        Timestamp{}};  // due at once
+          pending_[{e.position, channel}] =
+              Pending{e.body,    r->recipient,  channel, r->reference,
+                      r->kind,   r->subject,    r->text, r->params,
+                      r->urgent, e.recorded_at, 0,       Timestamp{}};  // due at once
         }
       } else if (const auto* d = std::get_if<reminders::NotificationDelivered>(&*event)) {
         pending_.erase({d->notification, d->channel});
@@ -124,7 +135,8 @@ Status Notifier::Catch_up() {
           pending_.erase(it);
         } else if (f->attempt >= it->second.attempts) {
           it->second.attempts = f->attempt;
-          it->second.next_at = std::max(it->second.next_at, f->at + Backoff(options_, f->attempt));  // the dispatcher's clock
+          it->second.next_at = std::max(
+              it->second.next_at, f->at + Backoff(options_, f->attempt));  // the dispatcher's clock
         }
       }
     }
@@ -161,8 +173,8 @@ void Notifier::Attempt(std::uint64_t notification, Pending& p, Timestamp now) {
   NotificationText message{p.subject, p.subject + (link.empty() ? "" : " " + link), p.text};
   if (!p.kind.empty()) {
     const std::string language = LanguageOf(state, p.recipient);
-    auto rendered =
-        options_.templates->Render(p.kind, language, TemplateValues(state, p.recipient, language, p.params, link));
+    auto rendered = options_.templates->Render(
+        p.kind, language, TemplateValues(state, p.recipient, language, p.params, link));
     if (rendered.ok()) message = std::move(*rendered);
   } else if (!link.empty()) {
     message.text += "\n\n" + link;
@@ -171,21 +183,24 @@ void Notifier::Attempt(std::uint64_t notification, Pending& p, Timestamp now) {
   const std::string key = "n" + std::to_string(notification) + "." + p.channel + "." + p.body;
   SendOutcome sent;
   if (p.channel == "email") {
-    sent = mailer_.Send(Mail{contact.email, message.subject, message.text + "\n", Html(message.text, link),
-                             "<" + key + "@ecabinet>"});
+    sent = mailer_.Send(Mail{contact.email, message.subject, message.text + "\n",
+                             Html(message.text, link), "<" + key + "@ecabinet>"});
     if (sent.ok) sent.provider_id = "<" + key + "@ecabinet>";
   } else {
-    const std::string text = options_.sms_ascii || contact.sms_ascii ? WithoutDiacritics(message.sms) : message.sms;
+    const std::string text =
+        options_.sms_ascii || contact.sms_ascii ? WithoutDiacritics(message.sms) : message.sms;
     sent = sms_.Send(contact.phone, text, key);
   }
-  reminders::RecordDelivery record{notification, p.recipient, p.channel, sent.ok, sent.provider_id, sent.reason,
-                                   false, attempt};
+  reminders::RecordDelivery record{notification,     p.recipient, p.channel, sent.ok,
+                                   sent.provider_id, sent.reason, false,     attempt};
   record.final = !sent.ok && (sent.permanent || attempt >= options_.max_attempts);
-  auto recorded = commands_.Execute(p.body, record,
-                                    CommandContext{clock_.Now(), std::string(reminders::kDispatcherActor),
-                                                   Role::kSecretariat, "", reminders::DeliveryCommandId(record)});
+  auto recorded = commands_.Execute(
+      p.body, record,
+      CommandContext{clock_.Now(), std::string(reminders::kDispatcherActor), Role::kSecretariat, "",
+                     reminders::DeliveryCommandId(record)});
   if (!recorded.ok()) {
-    LogEvent(spdlog::level::warn, {{"msg", "delivery not recorded"}, {"notification", notification},
+    LogEvent(spdlog::level::warn, {{"msg", "delivery not recorded"},
+                                   {"notification", notification},
                                    {"reason", recorded.error().message}});
   }
   thread_local std::mt19937_64 jitter{std::random_device{}()};
@@ -201,9 +216,13 @@ void Notifier::Attempt(std::uint64_t notification, Pending& p, Timestamp now) {
   p.attempts = attempt;
   p.done = record.final;
   std::uniform_real_distribution<double> spread(0.8, 1.2);
-  p.next_at = now + std::chrono::duration_cast<std::chrono::microseconds>(Backoff(options_, attempt) * spread(jitter));
-  LogEvent(spdlog::level::warn, {{"msg", "notification not delivered"}, {"notification", notification},
-                                 {"channel", p.channel}, {"attempt", attempt}, {"final", record.final},
+  p.next_at = now + std::chrono::duration_cast<std::chrono::microseconds>(
+                        Backoff(options_, attempt) * spread(jitter));
+  LogEvent(spdlog::level::warn, {{"msg", "notification not delivered"},
+                                 {"notification", notification},
+                                 {"channel", p.channel},
+                                 {"attempt", attempt},
+                                 {"final", record.final},
                                  {"reason", sent.reason}});
 }
 
@@ -217,7 +236,8 @@ Result<std::size_t> Notifier::RunOnce() {
   // Up to `connections` senders at once, each with its own connection.
   std::atomic<std::size_t> next{0};
   const auto send = [&] {
-    for (std::size_t i = next++; i < due.size(); i = next++) Attempt(due[i].first, *due[i].second, now);
+    for (std::size_t i = next++; i < due.size(); i = next++)
+      Attempt(due[i].first, *due[i].second, now);
   };
   const std::size_t senders = std::min<std::size_t>(options_.connections, due.size());
   if (senders <= 1) {
@@ -231,8 +251,8 @@ Result<std::size_t> Notifier::RunOnce() {
   stats_.pending = pending_.size();
   stats_.oldest_pending_seconds = 0;
   for (const auto& [key, p] : pending_) {
-    stats_.oldest_pending_seconds =
-        std::max(stats_.oldest_pending_seconds, std::chrono::duration<double>(now - p.requested_at).count());
+    stats_.oldest_pending_seconds = std::max(
+        stats_.oldest_pending_seconds, std::chrono::duration<double>(now - p.requested_at).count());
   }
   return due.size();
 }
@@ -256,7 +276,8 @@ NotifierLoop::NotifierLoop(std::unique_ptr<Herald> herald, std::unique_ptr<Notif
           }
           if (notifier_) {
             if (auto r = notifier_->RunOnce(); !r.ok()) {
-              LogEvent(spdlog::level::warn, {{"msg", "notification dispatcher"}, {"reason", r.error().message}});
+              LogEvent(spdlog::level::warn,
+                       {{"msg", "notification dispatcher"}, {"reason", r.error().message}});
             }
           }
           lock.lock();

@@ -53,11 +53,11 @@ struct NotifierOptions {
   std::uint32_t max_attempts = 6;
   std::chrono::milliseconds first_retry{2'000};
   std::chrono::milliseconds max_retry{10 * 60'000};
-  std::string link_base;          // "https://cabinet.example" for links in messages; "": none
-  double email_per_second = 0;    // 0: no limit
-  double sms_per_second = 0;      // 0: no limit
-  unsigned connections = 4;       // messages sent at once
-  bool sms_ascii = false;         // every SMS without diacritics (else as each person chose)
+  std::string link_base;        // "https://cabinet.example" for links in messages; "": none
+  double email_per_second = 0;  // 0: no limit
+  double sms_per_second = 0;    // 0: no limit
+  unsigned connections = 4;     // messages sent at once
+  bool sms_ascii = false;       // every SMS without diacritics (else as each person chose)
   std::shared_ptr<const NotificationTemplates> templates;  // nullptr: the built-in ones
 };
 
@@ -72,8 +72,8 @@ struct NotifierStats {
 
 class Notifier {
  public:
-  Notifier(const es::EventStore& store, CommandService& commands, Mailer mailer, SmsGateway sms, es::Clock& clock,
-           NotifierOptions options = {});
+  Notifier(const es::EventStore& store, CommandService& commands, Mailer mailer, SmsGateway sms,
+           es::Clock& clock, NotifierOptions options = {});
 
   // Reads the log to its head, then makes every attempt that is due (and
   // allowed by quiet hours and rate limits). Returns the attempts made.
@@ -108,10 +108,11 @@ class Notifier {
   SmsGateway sms_;
   es::Clock& clock_;
   NotifierOptions options_;
-  std::uint64_t read_to_ = 0;  // log positions read
+  std::uint64_t read_to_ = 0;                                         // log positions read
   std::map<std::pair<std::uint64_t, std::string>, Pending> pending_;  // (notification, channel)
-  std::map<std::string, Bucket> buckets_;                               // by channel
-  std::map<std::pair<std::string, std::string>, std::set<std::string>> reachable_;  // (body, person) -> channels
+  std::map<std::string, Bucket> buckets_;                             // by channel
+  std::map<std::pair<std::string, std::string>, std::set<std::string>>
+      reachable_;  // (body, person) -> channels
   mutable std::mutex stats_mu_;
   NotifierStats stats_;
 };
@@ -123,7 +124,8 @@ class Herald;
 // may be absent.
 class NotifierLoop {
  public:
-  NotifierLoop(std::unique_ptr<Herald> herald, std::unique_ptr<Notifier> notifier, std::chrono::milliseconds every);
+  NotifierLoop(std::unique_ptr<Herald> herald, std::unique_ptr<Notifier> notifier,
+               std::chrono::milliseconds every);
   ~NotifierLoop();
   void Stop();
   std::optional<NotifierStats> stats() const;

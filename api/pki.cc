@@ -15,10 +15,14 @@ namespace {
 using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
 using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
 
-Error Fail(const std::string& what) { return Error{ErrorCode::kIoError, "certificate generation: " + what}; }
+Error Fail(const std::string& what) {
+  return Error{ErrorCode::kIoError, "certificate generation: " + what};
+}
 
 Key NewKey(const char* algorithm) {
-  EVP_PKEY* key = std::string_view(algorithm) == "EC" ? EVP_EC_gen("P-256") : EVP_PKEY_Q_keygen(nullptr, nullptr, algorithm);
+  EVP_PKEY* key = std::string_view(algorithm) == "EC"
+                      ? EVP_EC_gen("P-256")
+                      : EVP_PKEY_Q_keygen(nullptr, nullptr, algorithm);
   return Key(key, EVP_PKEY_free);
 }
 
@@ -62,7 +66,8 @@ Cert Build(EVP_PKEY* key, const std::string& cn, int days) {
   X509_gmtime_adj(X509_getm_notAfter(cert.get()), static_cast<long>(days) * 86400);
   X509_set_pubkey(cert.get(), key);
   X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
+  X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8,
+                             reinterpret_cast<const unsigned char*>(cn.c_str()), -1, -1, 0);
   return cert;
 }
 
@@ -98,8 +103,9 @@ using Extensions = std::vector<std::pair<int, std::string>>;  // (NID, value) in
 // A certificate for `key` issued by `issuer` (its key and certificate; the
 // certificate itself when null) with `extensions`; the private key written
 // out only when `with_key`.
-Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days, EVP_PKEY* issuer_key,
-                                X509* issuer_cert, const Extensions& extensions, bool with_key = true) {
+Result<KeyAndCertificate> Issue(EVP_PKEY* key, const std::string& cn, int days,
+                                EVP_PKEY* issuer_key, X509* issuer_cert,
+                                const Extensions& extensions, bool with_key = true) {
   Cert cert = Build(key, cn, days);
   if (!cert) return Fail("no random serial number");
   X509* issuer = issuer_cert ? issuer_cert : cert.get();
@@ -117,7 +123,8 @@ const Extensions kSigningExtensions = {{NID_basic_constraints, "critical,CA:FALS
 
 }  // namespace
 
-Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name, const std::vector<std::string>& dns_names,
+Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name,
+                                        const std::vector<std::string>& dns_names,
                                         const std::vector<std::string>& ips, int days) {
   Key key = NewKey("EC");
   if (!key) return Fail("no P-256 key");
@@ -140,7 +147,8 @@ Result<KeyAndCertificate> NewCa(const std::string& common_name, int days) {
                 {NID_subject_key_identifier, "hash"}});
 }
 
-Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject, int days) {
+Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject,
+                                       int days) {
   Key ca_key = ReadKey(ca.key_pem);
   Cert ca_cert = ReadCert(ca.certificate_pem);
   if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
@@ -149,8 +157,9 @@ Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::s
   return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(), kSigningExtensions);
 }
 
-Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca, const std::string& public_key_der,
-                                      const std::string& subject, int days) {
+Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca,
+                                      const std::string& public_key_der, const std::string& subject,
+                                      int days) {
   Key ca_key = ReadKey(ca.key_pem);
   Cert ca_cert = ReadCert(ca.certificate_pem);
   if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
@@ -160,18 +169,20 @@ Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca, const std::st
   return Issue(key.get(), subject, days, ca_key.get(), ca_cert.get(), kSigningExtensions, false);
 }
 
-Result<std::string> RevocationList(const KeyAndCertificate& ca, const std::vector<Revocation>& revoked,
-                                   Timestamp now) {
+Result<std::string> RevocationList(const KeyAndCertificate& ca,
+                                   const std::vector<Revocation>& revoked, Timestamp now) {
   Key ca_key = ReadKey(ca.key_pem);
   Cert ca_cert = ReadCert(ca.certificate_pem);
   if (!ca_key || !ca_cert) return Fail("the CA's key or certificate is unreadable");
   std::unique_ptr<X509_CRL, decltype(&X509_CRL_free)> crl(X509_CRL_new(), X509_CRL_free);
   const auto seconds = [](Timestamp t) {
-    return static_cast<time_t>(std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
+    return static_cast<time_t>(
+        std::chrono::duration_cast<std::chrono::seconds>(t.time_since_epoch()).count());
   };
   X509_CRL_set_version(crl.get(), 1);
   X509_CRL_set_issuer_name(crl.get(), X509_get_subject_name(ca_cert.get()));
-  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> last(ASN1_TIME_set(nullptr, seconds(now)), ASN1_TIME_free);
+  std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> last(ASN1_TIME_set(nullptr, seconds(now)),
+                                                             ASN1_TIME_free);
   std::unique_ptr<ASN1_TIME, decltype(&ASN1_TIME_free)> next(
       ASN1_TIME_set(nullptr, seconds(now + std::chrono::days(30))), ASN1_TIME_free);
   X509_CRL_set1_lastUpdate(crl.get(), last.get());
@@ -188,7 +199,8 @@ Result<std::string> RevocationList(const KeyAndCertificate& ca, const std::vecto
     X509_CRL_add0_revoked(crl.get(), entry);
   }
   X509_CRL_sort(crl.get());
-  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) <= 0) return Fail("signing the revocation list failed");
+  if (X509_CRL_sign(crl.get(), ca_key.get(), EVP_sha256()) <= 0)
+    return Fail("signing the revocation list failed");
   unsigned char* der = nullptr;
   const int len = i2d_X509_CRL(crl.get(), &der);
   if (len <= 0) return Fail("encoding the revocation list failed");
@@ -201,11 +213,13 @@ Result<KeyAndCertificate> LoadCa(const std::string& key_pem, const std::string& 
   Key key = ReadKey(key_pem);
   Cert cert = ReadCert(certificate_pem);
   if (!key) return Error{ErrorCode::kInvalidArgument, "the CA key is not a PEM private key"};
-  if (!cert) return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a PEM certificate"};
+  if (!cert)
+    return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a PEM certificate"};
   if (X509_check_private_key(cert.get(), key.get()) != 1) {
     return Error{ErrorCode::kInvalidArgument, "the CA key does not match the CA certificate"};
   }
-  if (X509_check_ca(cert.get()) == 0) return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a CA's"};
+  if (X509_check_ca(cert.get()) == 0)
+    return Error{ErrorCode::kInvalidArgument, "the CA certificate is not a CA's"};
   KeyAndCertificate out{key_pem, certificate_pem, ""};
   unsigned char* der = nullptr;
   const int len = i2d_X509(cert.get(), &der);
@@ -225,7 +239,8 @@ Result<std::string> SignEd25519(const std::string& key_pem, const std::string& p
 
 Ed25519Signer::Ed25519Signer(const std::string& key_pem) {
   Key key = ReadKey(key_pem);
-  if (key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_ED25519) key_.reset(key.release(), EVP_PKEY_free);
+  if (key && EVP_PKEY_get_id(key.get()) == EVP_PKEY_ED25519)
+    key_.reset(key.release(), EVP_PKEY_free);
 }
 
 Result<std::string> Ed25519Signer::Sign(const std::string& payload) const {
@@ -234,9 +249,10 @@ Result<std::string> Ed25519Signer::Sign(const std::string& payload) const {
   EVP_MD_CTX* ctx = EVP_MD_CTX_new();
   std::string sig(64, '\0');
   std::size_t len = sig.size();
-  const bool ok = EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
-                  EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
-                                 reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) == 1;
+  const bool ok =
+      EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key) == 1 &&
+      EVP_DigestSign(ctx, reinterpret_cast<unsigned char*>(sig.data()), &len,
+                     reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) == 1;
   EVP_MD_CTX_free(ctx);
   if (!ok) return Fail("Ed25519 signing failed");
   sig.resize(len);

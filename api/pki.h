@@ -22,7 +22,8 @@ struct KeyAndCertificate {
 };
 
 // ECDSA P-256, self-signed, for TLS: subjectAltName with `dns_names` and `ips`.
-Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name, const std::vector<std::string>& dns_names,
+Result<KeyAndCertificate> SelfSignedTls(const std::string& common_name,
+                                        const std::vector<std::string>& dns_names,
                                         const std::vector<std::string>& ips, int days);
 
 // An ECDSA P-256 certificate authority.
@@ -30,14 +31,16 @@ Result<KeyAndCertificate> NewCa(const std::string& common_name, int days);
 
 // An Ed25519 certificate for `subject` issued by `ca`, with the
 // digitalSignature key usage (signing acts) and clientAuth (TLS login).
-Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject, int days);
+Result<KeyAndCertificate> IssueEd25519(const KeyAndCertificate& ca, const std::string& subject,
+                                       int days);
 
 // A certificate for the key of a certificate request (its SubjectPublicKeyInfo,
 // DER) naming `subject`, issued by `ca` for signing acts and logging in
 // (digitalSignature, nonRepudiation; clientAuth). The subject is the body's
 // person id, whatever the request asked for. key_pem is left empty.
-Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca, const std::string& public_key_der,
-                                      const std::string& subject, int days);
+Result<KeyAndCertificate> IssueForKey(const KeyAndCertificate& ca,
+                                      const std::string& public_key_der, const std::string& subject,
+                                      int days);
 
 struct Revocation {
   std::string certificate_der;
@@ -46,7 +49,8 @@ struct Revocation {
 
 // A CRL (DER) signed by `ca` listing `revoked` (each by its serial, with its
 // time), issued at `now`, next update in 30 days.
-Result<std::string> RevocationList(const KeyAndCertificate& ca, const std::vector<Revocation>& revoked, Timestamp now);
+Result<std::string> RevocationList(const KeyAndCertificate& ca,
+                                   const std::vector<Revocation>& revoked, Timestamp now);
 
 // `ca` read back from its PEM files' contents; the key must match the
 // certificate, and the certificate must be a CA's (basicConstraints CA:TRUE).

@@ -2,7 +2,8 @@
 
 namespace ecab::api {
 
-Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& person, Timestamp now) {
+Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& person,
+                                 Timestamp now) {
   ECAB_TRY_LET(platform, commands.Platform());
   if (!platform->state.admins.empty()) return false;
   const CommandContext ctx{now, "operator", Role::kAdmin, "", "platform:first-admin"};
@@ -10,7 +11,8 @@ Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& pe
   return true;
 }
 
-Result<CommandOutcome> CreateBodyAs(CommandService& commands, const directory::CreateBody& body, CommandContext ctx) {
+Result<CommandOutcome> CreateBodyAs(CommandService& commands, const directory::CreateBody& body,
+                                    CommandContext ctx) {
   ECAB_TRY_LET(platform, commands.Platform());
   if (!platform->state.IsAdmin(ctx.actor)) {
     return MakeError(ErrorCode::kForbidden,

@@ -15,13 +15,15 @@ namespace ecab::api {
 // First start: appoints `person` platform administrator unless one exists
 // (then does nothing). The operator's act, recorded as
 // platform.admin_appointed with actor "operator".
-Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& person, Timestamp now);
+Result<bool> EnsurePlatformAdmin(CommandService& commands, const std::string& person,
+                                 Timestamp now);
 
 // Founds a body as `ctx.actor`, who must be a platform administrator
 // (kForbidden otherwise, naming them); the events go to the body's stream in
 // one append (body.created, its first admin, and policy and trust anchor
 // when given). kAlreadyExists for a body id already taken.
-Result<CommandOutcome> CreateBodyAs(CommandService& commands, const directory::CreateBody& body, CommandContext ctx);
+Result<CommandOutcome> CreateBodyAs(CommandService& commands, const directory::CreateBody& body,
+                                    CommandContext ctx);
 
 // POST /v1/bodies, GET /v1/bodies, POST /v1/platform/admins.
 void RegisterPlatformRoutes(App& app);

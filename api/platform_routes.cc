@@ -25,20 +25,22 @@ struct CreateBodyRequest {
 
 Fields<CreateBodyRequest> CreateBodyFields() {
   using R = CreateBodyRequest;
-  return Join(Join(Inside(&R::body, Fields<CreateBody>{IdField("body", &CreateBody::body),
-                                                       TextField("name", &CreateBody::name),
-                                                       TextField("name_vi", &CreateBody::name_vi, kOptional),
-                                                       EnumField("kind", &CreateBody::kind, BodyKinds(), kOptional),
-                                                       NameField("resolution_suffix", &CreateBody::resolution_suffix),
-                                                       IdField("admin", &CreateBody::admin),
-                                                       TextField("admin_office", &CreateBody::admin_office, kOptional),
-                                                       TextField("admin_office_vi", &CreateBody::admin_office_vi,
-                                                                 kOptional)}),
-                   Fields<R>{TextField("admin_password", &R::admin_password, kOptional)}),
-              Join(Inside(&R::body, Fields<CreateBody>{BytesField("trust_anchor", &CreateBody::anchor_der, kOptional),
-                                                       FlagField("late_substitution", &CreateBody::late_substitution,
-                                                                 kOptional)}),
-                   Inside(&R::policy, PolicyFields(false))));
+  return Join(
+      Join(Inside(&R::body,
+                  Fields<CreateBody>{
+                      IdField("body", &CreateBody::body), TextField("name", &CreateBody::name),
+                      TextField("name_vi", &CreateBody::name_vi, kOptional),
+                      EnumField("kind", &CreateBody::kind, BodyKinds(), kOptional),
+                      NameField("resolution_suffix", &CreateBody::resolution_suffix),
+                      IdField("admin", &CreateBody::admin),
+                      TextField("admin_office", &CreateBody::admin_office, kOptional),
+                      TextField("admin_office_vi", &CreateBody::admin_office_vi, kOptional)}),
+           Fields<R>{TextField("admin_password", &R::admin_password, kOptional)}),
+      Join(Inside(&R::body,
+                  Fields<CreateBody>{
+                      BytesField("trust_anchor", &CreateBody::anchor_der, kOptional),
+                      FlagField("late_substitution", &CreateBody::late_substitution, kOptional)}),
+           Inside(&R::policy, PolicyFields(false))));
 }
 
 // How many of the policy's fields the body gives; the name of one it lacks.
@@ -59,14 +61,16 @@ http::Response FoundBody(App& app, Call& c, CreateBodyRequest& request) {
   CreateBody& cmd = request.body;
   if (const auto [given, missing] = PolicyGiven(c.body); given > 0) {
     if (!missing.empty()) {
-      return FromError(MakeError(ErrorCode::kInvalidArgument, "a policy is given whole: '" + missing + "' is missing"));
+      return FromError(MakeError(ErrorCode::kInvalidArgument,
+                                 "a policy is given whole: '" + missing + "' is missing"));
     }
     cmd.policy = request.policy;
   }
   auto created = CreateBodyAs(app.commands(), cmd, c.ctx);
   if (created.ok() && created->events > 0 && !request.admin_password.empty()) {
     // The first admin's login: a secret, not an act; kept out of the log.
-    if (auto s = app.SetPassword(cmd.admin, request.admin_password); !s.ok()) return FromError(s.error());
+    if (auto s = app.SetPassword(cmd.admin, request.admin_password); !s.ok())
+      return FromError(s.error());
   }
   return OutcomeResponse(c, created);
 }
@@ -103,16 +107,20 @@ void RegisterPlatformRoutes(App& app) {
       {.method = "POST",
        .pattern = "/v1/bodies",
        .tag = "platform",
-       .summary = "Found a body with its names, kind, first admin and, optionally, its whole policy and "
-                  "trust anchor (platform administrators).",
+       .summary =
+           "Found a body with its names, kind, first admin and, optionally, its whole policy and "
+           "trust anchor (platform administrators).",
        .command = true},
-      CreateBodyFields(), [&app](Call& c, CreateBodyRequest& request) { return FoundBody(app, c, request); }));
-  app.Add(Route{.method = "GET",
-                .pattern = "/v1/bodies",
-                .tag = "platform",
-                .summary = "The bodies hosted here: all for platform administrators, else those where the caller "
-                           "holds a role.",
-                .handle = [&app](Call& c) { return ListBodies(app, c); }});
+      CreateBodyFields(),
+      [&app](Call& c, CreateBodyRequest& request) { return FoundBody(app, c, request); }));
+  app.Add(Route{
+      .method = "GET",
+      .pattern = "/v1/bodies",
+      .tag = "platform",
+      .summary =
+          "The bodies hosted here: all for platform administrators, else those where the caller "
+          "holds a role.",
+      .handle = [&app](Call& c) { return ListBodies(app, c); }});
   app.Add(TypedRoute<platform::AppointAdmin>(
       {.method = "POST",
        .pattern = "/v1/platform/admins",

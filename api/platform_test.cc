@@ -3,9 +3,9 @@
 // events; the founded body works at once; bodies are listed by who may see them.
 #include <gtest/gtest.h>
 
-#include "api/testing.h"
 #include <set>
 
+#include "api/testing.h"
 #include "domain/directory/events.h"
 
 namespace ecab::api {
@@ -17,10 +17,17 @@ using testing::Parse;
 using testing::Slug;
 
 json Policy() {
-  return {{"quorum_numerator", 1}, {"quorum_denominator", 2}, {"majority_numerator", 1},
-          {"majority_denominator", 2}, {"majority_basis", "members_present"}, {"tie", "fails"},
-          {"silence", "not_counted"}, {"remote_counts_for_quorum", true}, {"substitutes_may_vote", false},
-          {"substitutes_count_for_quorum", false}, {"max_classification", "confidential"}};
+  return {{"quorum_numerator", 1},
+          {"quorum_denominator", 2},
+          {"majority_numerator", 1},
+          {"majority_denominator", 2},
+          {"majority_basis", "members_present"},
+          {"tie", "fails"},
+          {"silence", "not_counted"},
+          {"remote_counts_for_quorum", true},
+          {"substitutes_may_vote", false},
+          {"substitutes_count_for_quorum", false},
+          {"max_classification", "confidential"}};
 }
 
 json Province(const Node& node) {
@@ -68,13 +75,15 @@ TEST(Platform, APlatformAdministratorFoundsABodyWhoseAdminThenRunsIt) {
   EXPECT_EQ(again.status, 409) << again.body;
 
   // The first admin logs in with the password given and enrols a member.
-  const auto login = node.Call("POST", "/v1/login",
-                               json{{"person", "hn-admin"}, {"password", "a long first password"}}.dump());
+  const auto login =
+      node.Call("POST", "/v1/login",
+                json{{"person", "hn-admin"}, {"password", "a long first password"}}.dump());
   ASSERT_EQ(login.status, 200) << login.body;
   const std::string token = Parse(login.body)["token"];
-  const auto enrolled = node.Call("POST", "/v1/bodies/ubnd-hanoi/people",
-                                  json{{"person", "hn-chair"}, {"office", "Chairman"}, {"role", "chair"}}.dump(), "",
-                                  {{"authorization", "Bearer " + token}});
+  const auto enrolled =
+      node.Call("POST", "/v1/bodies/ubnd-hanoi/people",
+                json{{"person", "hn-chair"}, {"office", "Chairman"}, {"role", "chair"}}.dump(), "",
+                {{"authorization", "Bearer " + token}});
   EXPECT_EQ(enrolled.status, 201) << enrolled.body;
 }
 
@@ -82,7 +91,8 @@ TEST(Platform, OnlyPlatformAdministratorsFoundBodiesAndNothingIsRecordedOtherwis
   Node node;
   const std::uint64_t head = node.store->head_position();
   for (const std::string who : {"bootstrap", "pm", "outsider"}) {
-    const auto refused = node.Call("POST", "/v1/bodies", Province(node).dump(), who, {{"idempotency-key", "k-" + who}});
+    const auto refused = node.Call("POST", "/v1/bodies", Province(node).dump(), who,
+                                   {{"idempotency-key", "k-" + who}});
     EXPECT_EQ(refused.status, 403) << who << ": " << refused.body;
     EXPECT_EQ(Slug(refused.body), "forbidden");
   }
@@ -104,7 +114,8 @@ TEST(Platform, BodiesAreListedToThoseAllowedToSeeThem) {
   Node node;
   const auto created = node.Call("POST", "/v1/bodies", Province(node).dump(), "platform-admin");
   ASSERT_EQ(created.status, 201) << created.body;
-  const std::string wait = "?min_position=" + std::to_string(Parse(created.body)["last_position"].get<std::uint64_t>());
+  const std::string wait =
+      "?min_position=" + std::to_string(Parse(created.body)["last_position"].get<std::uint64_t>());
   auto ids = [&](const std::string& who) {
     const auto r = node.Call("GET", "/v1/bodies" + wait, "", who);
     EXPECT_EQ(r.status, 200) << r.body;
@@ -132,8 +143,11 @@ TEST(Platform, BodiesAreListedToThoseAllowedToSeeThem) {
 
 TEST(Platform, APlatformAdministratorAppointsAnother) {
   Node node;
-  EXPECT_EQ(node.Call("POST", "/v1/platform/admins", R"({"person":"pm"})", "bootstrap").status, 403);
-  EXPECT_EQ(node.Call("POST", "/v1/platform/admins", R"({"person":"ops-2"})", "platform-admin").status, 201);
+  EXPECT_EQ(node.Call("POST", "/v1/platform/admins", R"({"person":"pm"})", "bootstrap").status,
+            403);
+  EXPECT_EQ(
+      node.Call("POST", "/v1/platform/admins", R"({"person":"ops-2"})", "platform-admin").status,
+      201);
   node.SetPassword("ops-2");
   EXPECT_EQ(node.Call("POST", "/v1/bodies", Province(node).dump(), "ops-2").status, 201);
 }

@@ -16,19 +16,23 @@ namespace ecab::api {
 // The policy's fields (without late_substitution), each required or not;
 // fractions above 2^32 - 1 are held there (PolicyProblem judges them).
 inline Fields<Policy> PolicyFields(bool required) {
-  return Join(Join(Inside(&Policy::quorum, Fields<Fraction>{CountField("quorum_numerator", &Fraction::num, required),
-                                                             CountField("quorum_denominator", &Fraction::den, required)}),
-                   Inside(&Policy::majority,
-                          Fields<Fraction>{CountField("majority_numerator", &Fraction::num, required),
-                                           CountField("majority_denominator", &Fraction::den, required)})),
-              Fields<Policy>{
-                  EnumField("majority_basis", &Policy::basis, MajorityBases(), required),
-                  EnumField("tie", &Policy::tie, TieRules(), required),
-                  EnumField("silence", &Policy::silence, Silences(), required),
-                  FlagField("remote_counts_for_quorum", &Policy::remote_counts_for_quorum, required),
-                  FlagField("substitutes_may_vote", &Policy::substitutes_may_vote, required),
-                  FlagField("substitutes_count_for_quorum", &Policy::substitutes_count_for_quorum, required),
-                  EnumField("max_classification", &Policy::max_classification, Classifications(), required)});
+  return Join(
+      Join(Inside(&Policy::quorum,
+                  Fields<Fraction>{CountField("quorum_numerator", &Fraction::num, required),
+                                   CountField("quorum_denominator", &Fraction::den, required)}),
+           Inside(&Policy::majority,
+                  Fields<Fraction>{CountField("majority_numerator", &Fraction::num, required),
+                                   CountField("majority_denominator", &Fraction::den, required)})),
+      Fields<Policy>{
+          EnumField("majority_basis", &Policy::basis, MajorityBases(), required),
+          EnumField("tie", &Policy::tie, TieRules(), required),
+          EnumField("silence", &Policy::silence, Silences(), required),
+          FlagField("remote_counts_for_quorum", &Policy::remote_counts_for_quorum, required),
+          FlagField("substitutes_may_vote", &Policy::substitutes_may_vote, required),
+          FlagField("substitutes_count_for_quorum", &Policy::substitutes_count_for_quorum,
+                    required),
+          EnumField("max_classification", &Policy::max_classification, Classifications(),
+                    required)});
 }
 
 }  // namespace ecab::api

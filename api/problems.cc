@@ -6,7 +6,9 @@ namespace ecab::api {
 
 using nlohmann::json;
 
-std::string ProblemTypeUri(const std::string& slug) { return "https://ecabinet.example/problems/" + slug; }
+std::string ProblemTypeUri(const std::string& slug) {
+  return "https://ecabinet.example/problems/" + slug;
+}
 
 http::Response Json(int status, const json& body) {
   http::Response r;
@@ -17,7 +19,8 @@ http::Response Json(int status, const json& body) {
 
 http::Response ProblemResponse(int status, const std::string& type, const std::string& title,
                                const std::string& detail, const json& extra) {
-  json body = {{"type", ProblemTypeUri(type)}, {"title", title}, {"status", status}, {"detail", detail}};
+  json body = {
+      {"type", ProblemTypeUri(type)}, {"title", title}, {"status", status}, {"detail", detail}};
   for (const auto& [k, v] : extra.items()) body[k] = v;
   http::Response r = Json(status, body);
   r.content_type = "application/problem+json";
@@ -25,7 +28,8 @@ http::Response ProblemResponse(int status, const std::string& type, const std::s
 }
 
 http::Response NoRoleProblem(const std::string& person, const std::string& body) {
-  return ProblemResponse(403, "forbidden", "Forbidden", "'" + person + "' has no role in body '" + body + "'");
+  return ProblemResponse(403, "forbidden", "Forbidden",
+                         "'" + person + "' has no role in body '" + body + "'");
 }
 
 http::Response FromError(const Error& e) {
@@ -33,7 +37,8 @@ http::Response FromError(const Error& e) {
     case ErrorCode::kInvalidArgument:
       return ProblemResponse(422, "invalid-argument", "Invalid argument", e.message);
     case ErrorCode::kWrongExpectedVersion:
-      return ProblemResponse(409, "wrong-expected-version", "Conflict with a concurrent change", e.message);
+      return ProblemResponse(409, "wrong-expected-version", "Conflict with a concurrent change",
+                             e.message);
     case ErrorCode::kIdempotencyMismatch:
       return ProblemResponse(422, "idempotency-mismatch", "Idempotency-Key reused", e.message);
     case ErrorCode::kNotFound:
@@ -41,11 +46,13 @@ http::Response FromError(const Error& e) {
     case ErrorCode::kForbidden:
       return ProblemResponse(403, "forbidden", "Forbidden", e.message);
     case ErrorCode::kRuleViolation:
-      return ProblemResponse(409, "rule-violation", "Refused by the rules of the process", e.message);
+      return ProblemResponse(409, "rule-violation", "Refused by the rules of the process",
+                             e.message);
     case ErrorCode::kBadSignature:
       return ProblemResponse(422, "bad-signature", "Signature does not verify", e.message);
     case ErrorCode::kClassificationRefused:
-      return ProblemResponse(422, "classification-refused", "Classification not accepted", e.message);
+      return ProblemResponse(422, "classification-refused", "Classification not accepted",
+                             e.message);
     case ErrorCode::kAlreadyExists:
       return ProblemResponse(409, "already-exists", "Already exists", e.message);
     case ErrorCode::kShutDown:
@@ -58,8 +65,9 @@ http::Response FromError(const Error& e) {
       break;
   }
   LogEvent(spdlog::level::err, {{"msg", "internal error"}, {"error", ToString(e)}});
-  return ProblemResponse(500, "internal", "Internal error",
-                         "the server could not complete the request (" + std::string(ErrorCodeName(e.code)) + ")");
+  return ProblemResponse(
+      500, "internal", "Internal error",
+      "the server could not complete the request (" + std::string(ErrorCodeName(e.code)) + ")");
 }
 
 }  // namespace ecab::api

@@ -16,7 +16,8 @@ namespace ecab::api {
 http::Response Json(int status, const nlohmann::json& body);
 // A problem document; `extra` members (e.g. "field") are added to it.
 http::Response ProblemResponse(int status, const std::string& type, const std::string& title,
-                               const std::string& detail, const nlohmann::json& extra = nlohmann::json::object());
+                               const std::string& detail,
+                               const nlohmann::json& extra = nlohmann::json::object());
 // The answer for a domain or store error: 4xx for the caller's mistakes and
 // the rules' refusals; 500 (logged, its detail kept out of the answer) for
 // corruption, keys, I/O and schemas.

@@ -2,7 +2,8 @@
 
 namespace ecab::api {
 
-Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, const std::filesystem::path& dir,
+Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store,
+                                                       const std::filesystem::path& dir,
                                                        std::shared_ptr<const es::KeyRing> keys) {
   std::unique_ptr<Projections> p(new Projections());
   ECAB_TRY_LET(views, es::ViewStore::Open(dir, std::move(keys)));
@@ -16,8 +17,8 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   p->notifications_ = std::make_unique<proj::NotificationsProjection>();
   std::vector<proj::Projection*> all = p->aggregates_->all();
   for (proj::Projection* extra : std::initializer_list<proj::Projection*>{
-           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(), p->bodies_.get(),
-           p->notifications_.get()}) {
+           p->tasks_.get(), p->dashboard_.get(), p->audit_.get(), p->search_.get(),
+           p->bodies_.get(), p->notifications_.get()}) {
     all.push_back(extra);
   }
   p->runner_ = std::make_unique<proj::Runner>("api", *p->views_, std::move(all));
@@ -29,8 +30,8 @@ Result<std::unique_ptr<Projections>> Projections::Open(es::EventStore& store, co
   p->runner_->Start(*p->source_, 1000, std::chrono::milliseconds(10));
 
   p->analytics_ = std::make_unique<proj::AnalyticsProjection>(*p->views_);
-  p->analytics_runner_ =
-      std::make_unique<proj::Runner>("analytics", *p->views_, std::vector<proj::Projection*>{p->analytics_.get()});
+  p->analytics_runner_ = std::make_unique<proj::Runner>(
+      "analytics", *p->views_, std::vector<proj::Projection*>{p->analytics_.get()});
   ECAB_TRY_LET(analytics_checkpoint, p->analytics_runner_->StoredCheckpoint());
   p->analytics_source_ = store.Subscribe(*analytics_checkpoint + 1);
   p->analytics_runner_->Start(*p->analytics_source_, 1000, std::chrono::milliseconds(50));

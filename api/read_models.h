@@ -27,7 +27,8 @@ namespace ecab::api {
 // The read models the server keeps: one runner over the log on its own thread.
 class Projections {
  public:
-  static Result<std::unique_ptr<Projections>> Open(es::EventStore& store, const std::filesystem::path& dir,
+  static Result<std::unique_ptr<Projections>> Open(es::EventStore& store,
+                                                   const std::filesystem::path& dir,
                                                    std::shared_ptr<const es::KeyRing> keys);
   ~Projections();
   void Stop();

@@ -21,7 +21,8 @@ Status PeopleExist(const Call& c, const std::vector<std::string>& ids) {
 }
 
 // The vote `vote` of meeting `meeting` exists (both in this body).
-Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, const std::string& vote) {
+Status VoteExists(const Call& c, CommandService& s, const std::string& meeting,
+                  const std::string& vote) {
   auto loaded = s.Meeting(meeting);
   if (auto st = Exists(c, loaded, "meeting", meeting); !st.ok()) return st;
   if (!vote.empty() && !loaded->state.votes.contains(vote)) {
@@ -32,7 +33,8 @@ Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, 
 
 // Runs `check` only once the caller's role may perform `action`, and not for
 // a retry of a command already recorded (it gets its first answer).
-Status Checked(const Call& c, CommandService& s, Action action, const std::function<Status()>& check) {
+Status Checked(const Call& c, CommandService& s, Action action,
+               const std::function<Status()>& check) {
   if (auto st = Authorize(*c.body_state, c.ctx, action); !st.ok()) return st;
   ECAB_TRY_LET(prior, s.store().FindCommand(c.ctx.command_id));
   if (prior->has_value()) return Ok{};
@@ -45,7 +47,8 @@ Status NumberableResolution(const Call& c, CommandService& s, const std::string&
   if (auto st = Exists(c, loaded, "resolution", id); !st.ok()) return st;
   if (loaded->state.status != resolution::ResolutionStatus::kSigned) {
     return MakeError(ErrorCode::kRuleViolation,
-                     "resolution '" + id + "' is " + std::string(resolution::StatusName(loaded->state.status)) +
+                     "resolution '" + id + "' is " +
+                         std::string(resolution::StatusName(loaded->state.status)) +
                          ": numbers are given to signed resolutions, when they are promulgated");
   }
   return Ok{};

@@ -21,7 +21,8 @@ Error NoSuch(std::string_view kind, const std::string& id);
 
 // Ok when `loaded` is a stream of the body named by the call's path.
 template <class State>
-Status Exists(const Call& c, const Result<Loaded<State>>& loaded, std::string_view kind, const std::string& id) {
+Status Exists(const Call& c, const Result<Loaded<State>>& loaded, std::string_view kind,
+              const std::string& id) {
   if (!loaded.ok()) return loaded.error();
   if (loaded->version == 0 || loaded->body != c.params.at("body")) return NoSuch(kind, id);
   return Ok{};
@@ -32,12 +33,14 @@ Status DocumentsExist(const Call& c, CommandService& s, const std::vector<std::s
 // Every person of `ids` is a person of the body.
 Status PeopleExist(const Call& c, const std::vector<std::string>& ids);
 // The meeting exists in the body, and has the vote when one is named.
-Status VoteExists(const Call& c, CommandService& s, const std::string& meeting, const std::string& vote);
+Status VoteExists(const Call& c, CommandService& s, const std::string& meeting,
+                  const std::string& vote);
 // The resolution exists, is signed and not yet promulgated (kRuleViolation otherwise).
 Status NumberableResolution(const Call& c, CommandService& s, const std::string& id);
 
 // Runs `check` only once the caller's role may perform `action`, and not for
 // a retry of a command already recorded (it gets its first answer).
-Status Checked(const Call& c, CommandService& s, Action action, const std::function<Status()>& check);
+Status Checked(const Call& c, CommandService& s, Action action,
+               const std::function<Status()>& check);
 
 }  // namespace ecab::api

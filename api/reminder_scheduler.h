@@ -26,8 +26,9 @@ class ReminderScheduler {
  public:
   // `actor` is the secretariat account the service records reminders as.
   // The runner must carry a TasksProjection over `views`.
-  ReminderScheduler(CommandService& commands, const es::ViewStore& views, const proj::Runner& runner,
-                    es::Clock& clock, std::string actor, proj::ReminderPolicy policy = {});
+  ReminderScheduler(CommandService& commands, const es::ViewStore& views,
+                    const proj::Runner& runner, es::Clock& clock, std::string actor,
+                    proj::ReminderPolicy policy = {});
 
   // Records every reminder due now that is not yet recorded. Returns how many
   // were recorded now. Errors: the task view did not catch up in time

@@ -1,15 +1,15 @@
 // Reminders and overdue warnings with a fake clock, across restarts, and the
 // scheduler running on its own inside the server (the App).
-#include "api/reminder_scheduler.h"
-#include "api/testing.h"
+#include "domain/reminders/reminders.h"
 
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
 
+#include "api/reminder_scheduler.h"
+#include "api/testing.h"
 #include "domain/directory/body.h"
 #include "domain/forms/events.h"
-#include "domain/reminders/reminders.h"
 #include "eventstore/testing.h"
 #include "projections/tasks.h"
 
@@ -25,8 +25,8 @@ const Timestamp kT0 = FromMicros(1561363200000000);  // 2019-06-24T08:00:00Z
 const Timestamp kDeadline = kT0 + std::chrono::hours(72);
 
 template <class Event>
-void Append(es::EventStore& store, const std::string& stream, const Event& event, const std::string& actor,
-            const std::string& command_id) {
+void Append(es::EventStore& store, const std::string& stream, const Event& event,
+            const std::string& actor, const std::string& command_id) {
   const EncodedEvent encoded = Encode(event);
   es::AppendRequest r;
   r.body = "gov-vn";
@@ -43,30 +43,40 @@ void Given(es::EventStore& store) {
   directory::Body body;
   const CommandContext admin{kT0 - std::chrono::days(10), "admin", Role::kAdmin, "", "seed"};
   int n = 0;
-  for (const directory::BodyCommand& c :
-       std::vector<directory::BodyCommand>{directory::CreateBody{"gov-vn", "Government", "", "NQ-CP"},
-                                           directory::EnrollPerson{"staff", "Office", "", Role::kSecretariat},
-                                           directory::EnrollPerson{"m02", "Minister", "", Role::kMember},
-                                           directory::EnrollPerson{"m03", "Minister", "", Role::kMember}}) {
+  for (const directory::BodyCommand& c : std::vector<directory::BodyCommand>{
+           directory::CreateBody{"gov-vn", "Government", "", "NQ-CP"},
+           directory::EnrollPerson{"staff", "Office", "", Role::kSecretariat},
+           directory::EnrollPerson{"m02", "Minister", "", Role::kMember},
+           directory::EnrollPerson{"m03", "Minister", "", Role::kMember}}) {
     auto events = directory::Decide(body, c, admin);
     ASSERT_TRUE(events.ok()) << ToString(events.error());
     for (const auto& e : *events) {
       body = directory::Evolve(std::move(body), e);
-      std::visit([&](const auto& ev) { Append(store, "body-gov-vn", ev, "admin", "b" + std::to_string(++n)); }, e);
+      std::visit(
+          [&](const auto& ev) {
+            Append(store, "body-gov-vn", ev, "admin", "b" + std::to_string(++n));
+          },
+          e);
     }
   }
-  forms::FormContent content{"Decree on e-identification", "Agree?", {}, {"m02", "m03"}, kDeadline, Urgency::kUrgent};
+  forms::FormContent content{
+      "Decree on e-identification", "Agree?", {}, {"m02", "m03"}, kDeadline, Urgency::kUrgent};
   Append(store, "form-1", forms::FormDrafted{"form-1", content}, "staff", "f1");
-  Append(store, "form-1", forms::FormIssued{{"m02", "m03"}, kDeadline, Urgency::kUrgent, Silence::kNotCounted, {1, 2}},
-         "staff", "f2");
+  Append(
+      store, "form-1",
+      forms::FormIssued{{"m02", "m03"}, kDeadline, Urgency::kUrgent, Silence::kNotCounted, {1, 2}},
+      "staff", "f2");
 }
 
 // One process: the task view running in the background, the command side,
 // and the scheduler.
 struct Node {
   Node(es::EventStore& store, es::ViewStore& views, es::Clock& clock)
-      : tasks(views), runner("tasks", views, {&tasks}), source(store.Subscribe(runner.position() + 1)),
-        commands(store), scheduler(commands, views, runner, clock, "staff") {
+      : tasks(views),
+        runner("tasks", views, {&tasks}),
+        source(store.Subscribe(runner.position() + 1)),
+        commands(store),
+        scheduler(commands, views, runner, clock, "staff") {
     runner.Start(*source, 100);
   }
   ~Node() { runner.Stop(); }  // before the source it reads goes away
@@ -108,7 +118,8 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
     clock.Set(kDeadline - std::chrono::hours(23));
     EXPECT_EQ(SendDue(node), 2u) << "the 24-hour reminder, to each addressee";
     EXPECT_EQ(SendDue(node), 0u) << "never twice";
-    Append(*store, "form-1", forms::AnswerGiven{"m02", forms::Answer::kAgree, "", 1, {}}, "m02", "answer");
+    Append(*store, "form-1", forms::AnswerGiven{"m02", forms::Answer::kAgree, "", 1, {}}, "m02",
+           "answer");
     clock.Set(kDeadline - std::chrono::minutes(30));
     EXPECT_EQ(SendDue(node), 1u) << "the 1-hour reminder, only to m03 who has not answered";
   }
@@ -118,7 +129,8 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
   }
   clock.Set(kDeadline + std::chrono::minutes(5));  // the deadline passes while stopped
   Node started(*store, **views, clock);
-  EXPECT_EQ(SendDue(started), 1u) << "the overdue warning that fell due while stopped is sent on start";
+  EXPECT_EQ(SendDue(started), 1u)
+      << "the overdue warning that fell due while stopped is sent on start";
   EXPECT_EQ(SendDue(started), 0u);
 
   const auto recorded = RecordedReminders(*store);
@@ -128,9 +140,11 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
   EXPECT_EQ(recorded[2].person, "m03");
   EXPECT_EQ(recorded[2].offset_minutes, 60u);
   EXPECT_EQ(recorded[3].stage, "overdue");
-  EXPECT_EQ(recorded[3].recipients, (std::vector<std::string>{"m03", "staff"})) << "and to the responsible staff";
+  EXPECT_EQ(recorded[3].recipients, (std::vector<std::string>{"m03", "staff"}))
+      << "and to the responsible staff";
 
-  ASSERT_TRUE(started.runner.WaitFor(store->head_position(), std::chrono::steady_clock::now() + 5s));
+  ASSERT_TRUE(
+      started.runner.WaitFor(store->head_position(), std::chrono::steady_clock::now() + 5s));
   auto inbox = (*views)->Scan("inbox/m03/", 10);
   ASSERT_TRUE(inbox.ok());
   ASSERT_EQ(inbox->size(), 1u);
@@ -143,7 +157,8 @@ TEST(Reminders, DueBeforeTheDeadlineOverdueAfterNoneTwiceAndNoneSkippedWhileStop
 
 // Polls the reminders recorded in gov-vn until `done` holds (5 s at most).
 std::vector<reminders::ReminderRecorded> AwaitReminders(
-    const es::EventStore& store, const std::function<bool(const std::vector<reminders::ReminderRecorded>&)>& done) {
+    const es::EventStore& store,
+    const std::function<bool(const std::vector<reminders::ReminderRecorded>&)>& done) {
   for (int i = 0; i < 250; ++i) {
     auto recorded = RecordedReminders(store);
     if (done(recorded)) return recorded;
@@ -160,13 +175,16 @@ TEST(Reminders, TheServerRunsTheSchedulerOnItsOwnWithTheClockItIsGiven) {
     o.clock = clock;
   });
   const Timestamp deadline = start + std::chrono::hours(72);
-  const std::vector<std::string> addressees = {"min-ict", "min-justice", "min-finance", "min-health"};
+  const std::vector<std::string> addressees = {"min-ict", "min-justice", "min-finance",
+                                               "min-health"};
   forms::FormContent content{"Decree", "Agree?", {}, addressees, deadline, Urgency::kNormal};
-  Append(*node.store, "form-rf", forms::FormDrafted{"rf", content}, "gov-office-staff-1", "rf-draft");
-  Append(*node.store, "form-rf", forms::FormIssued{addressees, deadline, Urgency::kNormal, Silence::kNotCounted, {1, 2}},
+  Append(*node.store, "form-rf", forms::FormDrafted{"rf", content}, "gov-office-staff-1",
+         "rf-draft");
+  Append(*node.store, "form-rf",
+         forms::FormIssued{addressees, deadline, Urgency::kNormal, Silence::kNotCounted, {1, 2}},
          "gov-office-staff-1", "rf-issue");
-  Append(*node.store, "form-rf", forms::AnswerGiven{"min-health", forms::Answer::kAgree, "", 1, {}}, "min-health",
-         "rf-answer");
+  Append(*node.store, "form-rf", forms::AnswerGiven{"min-health", forms::Answer::kAgree, "", 1, {}},
+         "min-health", "rf-answer");
   std::this_thread::sleep_for(200ms);
   EXPECT_TRUE(RecordedReminders(*node.store).empty()) << "nothing is due 72 hours before";
 
@@ -175,7 +193,8 @@ TEST(Reminders, TheServerRunsTheSchedulerOnItsOwnWithTheClockItIsGiven) {
   ASSERT_EQ(recorded.size(), 3u) << "the 24-hour reminder to the three who have not answered";
   auto events = node.store->ReadStream("reminders-gov-vn", 0, es::Direction::kForward, 10);
   ASSERT_TRUE(events.ok());
-  EXPECT_EQ((*events)[0].actor.id, reminders::kSchedulerActor) << "recorded as the node's scheduler, not a person";
+  EXPECT_EQ((*events)[0].actor.id, reminders::kSchedulerActor)
+      << "recorded as the node's scheduler, not a person";
   for (const auto& r : recorded) {
     EXPECT_NE(r.person, "min-health") << "who answered gets no reminder";
     EXPECT_EQ(r.stage, "before");
@@ -183,7 +202,8 @@ TEST(Reminders, TheServerRunsTheSchedulerOnItsOwnWithTheClockItIsGiven) {
 
   clock->Set(deadline + std::chrono::minutes(5));
   recorded = AwaitReminders(*node.store, [](const auto& r) {
-    return std::count_if(r.begin(), r.end(), [](const auto& x) { return x.stage == "overdue"; }) >= 3;
+    return std::count_if(r.begin(), r.end(), [](const auto& x) { return x.stage == "overdue"; }) >=
+           3;
   });
   std::this_thread::sleep_for(200ms);  // ten more rounds: nothing twice
   recorded = RecordedReminders(*node.store);
@@ -191,7 +211,8 @@ TEST(Reminders, TheServerRunsTheSchedulerOnItsOwnWithTheClockItIsGiven) {
   for (const auto& r : recorded) {
     if (r.stage != "overdue") continue;
     EXPECT_TRUE(overdue.insert(r.person).second) << r.person << " warned twice";
-    EXPECT_NE(std::find(r.recipients.begin(), r.recipients.end(), "gov-office-staff-1"), r.recipients.end())
+    EXPECT_NE(std::find(r.recipients.begin(), r.recipients.end(), "gov-office-staff-1"),
+              r.recipients.end())
         << "the staff who issued the form are told too";
   }
   EXPECT_EQ(overdue, (std::set<std::string>{"min-finance", "min-ict", "min-justice"}));

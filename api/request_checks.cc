@@ -39,9 +39,11 @@ bool IsJsonMediaType(std::string_view type) {
     const std::string_view param = Trim(type.substr(0, next));
     if (!param.empty()) {
       const std::size_t eq = param.find('=');
-      if (eq == std::string_view::npos || Lower(Trim(param.substr(0, eq))) != "charset") return false;
+      if (eq == std::string_view::npos || Lower(Trim(param.substr(0, eq))) != "charset")
+        return false;
       std::string value = Lower(Trim(param.substr(eq + 1)));
-      if (value.size() >= 2 && value.front() == '"' && value.back() == '"') value = value.substr(1, value.size() - 2);
+      if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
+        value = value.substr(1, value.size() - 2);
       if (value != "utf-8") return false;
     }
     if (next == std::string_view::npos) break;
@@ -52,7 +54,8 @@ bool IsJsonMediaType(std::string_view type) {
 std::optional<std::string> BearerToken(const http::Request& r) {
   const std::string* h = r.Header("authorization");
   if (!h || h->size() < 8 || !std::equal(h->begin(), h->begin() + 7, "Bearer ", [](char a, char b) {
-        return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+        return std::tolower(static_cast<unsigned char>(a)) ==
+               std::tolower(static_cast<unsigned char>(b));
       })) {
     return std::nullopt;
   }
@@ -99,19 +102,22 @@ bool SameOrigin(const http::Request& r) {
 std::optional<http::Response> BadPathId(const std::map<std::string, std::string>& params) {
   for (const auto& [name, value] : params) {
     if (auto problem = IdProblem(value); !problem.empty()) {
-      return ProblemResponse(422, "invalid-id", "Invalid id",
-                             "the " + name + " in the path " + problem + " (ids: " + std::string(kIdPattern) + ")");
+      return ProblemResponse(
+          422, "invalid-id", "Invalid id",
+          "the " + name + " in the path " + problem + " (ids: " + std::string(kIdPattern) + ")");
     }
   }
   return std::nullopt;
 }
 
-std::optional<http::Response> UnknownQueryParameter(const http::Request& request, const Route& route) {
+std::optional<http::Response> UnknownQueryParameter(const http::Request& request,
+                                                    const Route& route) {
   for (const auto& [name, value] : request.query) {
     if (std::find(route.query.begin(), route.query.end(), name) == route.query.end() &&
         name != "min_position") {
       return ProblemResponse(422, "unknown-parameter", "Unknown query parameter",
-                             "query parameter '" + name + "' is not taken by this route", {{"parameter", name}});
+                             "query parameter '" + name + "' is not taken by this route",
+                             {{"parameter", name}});
     }
   }
   return std::nullopt;
@@ -144,9 +150,10 @@ std::optional<http::Response> IdentifyCommand(Call& call, const Route& route) {
   const bool signs = std::any_of(route.schema.begin(), route.schema.end(),
                                  [](const Field& f) { return f.type == FieldType::kSignature; });
   if (signs && !key) {
-    return ProblemResponse(422, "idempotency-key-required", "Idempotency-Key required",
-                           "a signed act binds its command id: send the Idempotency-Key your signature covers "
-                           "(the command id is 'api:<person>:<key>')");
+    return ProblemResponse(
+        422, "idempotency-key-required", "Idempotency-Key required",
+        "a signed act binds its command id: send the Idempotency-Key your signature covers "
+        "(the command id is 'api:<person>:<key>')");
   }
   if (key && !ValidKey(*key)) {
     return ProblemResponse(422, "invalid-idempotency-key", "Invalid Idempotency-Key",
@@ -158,8 +165,8 @@ std::optional<http::Response> IdentifyCommand(Call& call, const Route& route) {
     // The key binds this request (checked when the command is decided,
     // stored with its events): a retry gets the first answer, another
     // request under the key is refused.
-    call.ctx.request_digest =
-        es::Sha256(request.method + "\n" + request.path + "\n" + call.ctx.on_behalf_of + "\n" + call.body.dump());
+    call.ctx.request_digest = es::Sha256(request.method + "\n" + request.path + "\n" +
+                                         call.ctx.on_behalf_of + "\n" + call.body.dump());
   } else {
     call.ctx.command_id = "api:" + call.ctx.actor + ":" + es::ToHex(RandomBytes(16));
   }

@@ -34,7 +34,8 @@ bool IsJsonMediaType(std::string_view type);
 // 422 invalid-id for a path parameter that is not an id.
 std::optional<http::Response> BadPathId(const std::map<std::string, std::string>& params);
 // 422 unknown-parameter for a query parameter the route does not take.
-std::optional<http::Response> UnknownQueryParameter(const http::Request& request, const Route& route);
+std::optional<http::Response> UnknownQueryParameter(const http::Request& request,
+                                                    const Route& route);
 // Checks the media type and parses the body strictly against the route's
 // schema into call.body (415, or 422 naming the field).
 std::optional<http::Response> ReadJsonBody(Call& call, const Route& route);

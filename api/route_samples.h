@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/app.h"
+#include "api/testing.h"
 #include "domain/authz/authorization.h"
 
 namespace ecab::api::testing {
@@ -78,15 +79,18 @@ inline const std::map<std::string, Action>& CommandActions() {
 
 inline std::string Key(const Route& r) {
   const std::string prefix = "/v1/bodies/{body}";
-  return r.method + " " + (r.pattern.starts_with(prefix) ? r.pattern.substr(prefix.size()) : r.pattern);
+  return r.method + " " +
+         (r.pattern.starts_with(prefix) ? r.pattern.substr(prefix.size()) : r.pattern);
 }
 
 // A concrete path for a pattern: gov-vn, and ids that exist in MatrixNode.
 inline std::string Concrete(const std::string& pattern, const std::string& body = "gov-vn") {
   const std::map<std::string, std::string> values = {
-      {"body", body},         {"meeting", "m1"}, {"vote", "v1"},           {"item", "i1"},
-      {"form", "f1"},         {"resolution", "r1"}, {"document", "d1"},    {"person", "min-justice"},
-      {"request", "req-1"},   {"certificate", std::string(64, '0')}};
+      {"body", body},       {"meeting", "m1"},
+      {"vote", "v1"},       {"item", "i1"},
+      {"form", "f1"},       {"resolution", "r1"},
+      {"document", "d1"},   {"person", "min-justice"},
+      {"request", "req-1"}, {"certificate", std::string(64, '0')}};
   std::string out;
   for (std::size_t i = 0; i < pattern.size();) {
     if (pattern[i] == '{') {
@@ -106,18 +110,38 @@ inline json Sample(const Schema& schema) {
   const std::string now = FormatRfc3339(testing::Now());
   for (const Field& f : schema) {
     switch (f.type) {
-      case FieldType::kId: body[f.name] = "x1"; break;
-      case FieldType::kName: body[f.name] = "Tờ trình.pdf"; break;
-      case FieldType::kText: body[f.name] = "some text"; break;
-      case FieldType::kInteger: body[f.name] = 2019; break;
-      case FieldType::kBoolean: body[f.name] = true; break;
-      case FieldType::kIds: body[f.name] = json::array({"i1"}); break;
-      case FieldType::kTimestamp: body[f.name] = now; break;
-      case FieldType::kEnum: body[f.name] = f.values.front(); break;
-      case FieldType::kBase64: body[f.name] = Base64Encode("not a certificate"); break;
+      case FieldType::kId:
+        body[f.name] = "x1";
+        break;
+      case FieldType::kName:
+        body[f.name] = "Tờ trình.pdf";
+        break;
+      case FieldType::kText:
+        body[f.name] = "some text";
+        break;
+      case FieldType::kInteger:
+        body[f.name] = 2019;
+        break;
+      case FieldType::kBoolean:
+        body[f.name] = true;
+        break;
+      case FieldType::kIds:
+        body[f.name] = json::array({"i1"});
+        break;
+      case FieldType::kTimestamp:
+        body[f.name] = now;
+        break;
+      case FieldType::kEnum:
+        body[f.name] = f.values.front();
+        break;
+      case FieldType::kBase64:
+        body[f.name] = Base64Encode("not a certificate");
+        break;
       case FieldType::kSignature:
-        body[f.name] = {{"algorithm", "ed25519"}, {"value", Base64Encode(std::string(64, '\0'))},
-                        {"certificate", "sha256:00"}, {"signed_at", now}};
+        body[f.name] = {{"algorithm", "ed25519"},
+                        {"value", Base64Encode(std::string(64, '\0'))},
+                        {"certificate", "sha256:00"},
+                        {"signed_at", now}};
         break;
     }
   }

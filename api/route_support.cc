@@ -6,9 +6,7 @@ using nlohmann::json;
 
 std::string Hex(const es::Hash& h) { return es::ToHex(h); }
 
-http::Response NoRole(const Call& c) {
-  return NoRoleProblem(c.ctx.actor, c.body_state->id);
-}
+http::Response NoRole(const Call& c) { return NoRoleProblem(c.ctx.actor, c.body_state->id); }
 
 bool HasRole(const Call& c, std::initializer_list<Role> roles) {
   if (!c.role) return false;
@@ -39,15 +37,16 @@ std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error
   auto n = Number(c, "as_of", 0, error);
   if (!n) {
     error = ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
-                            "'as_of' must be a log position or an RFC 3339 time", {{"parameter", "as_of"}});
+                            "'as_of' must be a log position or an RFC 3339 time",
+                            {{"parameter", "as_of"}});
     bad = true;
     return std::nullopt;
   }
   return std::min(*n, app.store().head_position());
 }
 
-void AddGet(App& app, std::string pattern, std::string tag, std::string summary, std::vector<std::string> query,
-            std::function<http::Response(Call&)> handle) {
+void AddGet(App& app, std::string pattern, std::string tag, std::string summary,
+            std::vector<std::string> query, std::function<http::Response(Call&)> handle) {
   app.Add(Route{.method = "GET",
                 .pattern = std::move(pattern),
                 .tag = std::move(tag),

@@ -22,10 +22,11 @@ http::Response NoRole(const Call& c);
 // Does the caller hold one of `roles` in the path's body now?
 bool HasRole(const Call& c, std::initializer_list<Role> roles);
 
-constexpr std::initializer_list<Role> kEveryRole = {Role::kMember,  Role::kChair,     Role::kSecretariat,
+constexpr std::initializer_list<Role> kEveryRole = {Role::kMember,      Role::kChair,
+                                                    Role::kSecretariat, Role::kAuditor,
+                                                    Role::kArchivist,   Role::kAdmin};
+constexpr std::initializer_list<Role> kOversight = {Role::kChair, Role::kSecretariat,
                                                     Role::kAuditor, Role::kArchivist, Role::kAdmin};
-constexpr std::initializer_list<Role> kOversight = {Role::kChair, Role::kSecretariat, Role::kAuditor,
-                                                    Role::kArchivist, Role::kAdmin};
 
 // A non-negative integer query parameter, `fallback` when absent; nullopt
 // with `error` set (422) when malformed.
@@ -40,7 +41,8 @@ std::optional<std::uint64_t> AsOf(App& app, const Call& c, http::Response& error
 template <class T>
 Route TypedRoute(Route route, Fields<T> fields, std::function<http::Response(Call&, T&)> handle) {
   route.schema = SchemaOf(fields);
-  route.handle = [fields = std::move(fields), handle = std::move(handle)](Call& c) -> http::Response {
+  route.handle = [fields = std::move(fields),
+                  handle = std::move(handle)](Call& c) -> http::Response {
     auto request = ReadRequest(c.body, c.params, fields);
     if (!request.ok()) return FromError(request.error());
     return handle(c, *request);
@@ -49,13 +51,14 @@ Route TypedRoute(Route route, Fields<T> fields, std::function<http::Response(Cal
 }
 
 // A GET route of the API under `pattern`, authenticated, without a body.
-void AddGet(App& app, std::string pattern, std::string tag, std::string summary, std::vector<std::string> query,
-            std::function<http::Response(Call&)> handle);
+void AddGet(App& app, std::string pattern, std::string tag, std::string summary,
+            std::vector<std::string> query, std::function<http::Response(Call&)> handle);
 
 // An aggregate view, live (the projection's stored view) or as of a position,
 // after the visibility check: the object as it stands and as it stood then.
 template <class Projection>
-http::Response View(App& app, const Call& c, Projection& projection, ObjectKind kind, const std::string& id) {
+http::Response View(App& app, const Call& c, Projection& projection, ObjectKind kind,
+                    const std::string& id) {
   http::Response error;
   bool bad = false;
   auto as_of = AsOf(app, c, error, bad);
@@ -70,7 +73,8 @@ http::Response View(App& app, const Call& c, Projection& projection, ObjectKind 
   auto stored = app.views().Get(std::string(KindName(kind)) + "/view/" + stream);
   if (!stored.ok()) return FromError(stored.error());
   if (!stored->has_value()) {
-    return ProblemResponse(404, "not-found", "Not found", "'" + stream + "' is not in the read models yet");
+    return ProblemResponse(404, "not-found", "Not found",
+                           "'" + stream + "' is not in the read models yet");
   }
   http::Response r;
   r.body = std::move(**stored);

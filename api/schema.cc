@@ -22,16 +22,26 @@ BadInput Bad(std::string type, std::string title, std::string detail, std::strin
 
 std::string TypeName(FieldType t) {
   switch (t) {
-    case FieldType::kId: return "an id";
-    case FieldType::kName: return "a short string";
-    case FieldType::kText: return "a string";
-    case FieldType::kInteger: return "a non-negative integer";
-    case FieldType::kBoolean: return "a boolean";
-    case FieldType::kIds: return "an array of strings";
-    case FieldType::kTimestamp: return "an RFC 3339 date-time string";
-    case FieldType::kEnum: return "one of the listed strings";
-    case FieldType::kSignature: return "a signature object";
-    case FieldType::kBase64: return "a base64 string";
+    case FieldType::kId:
+      return "an id";
+    case FieldType::kName:
+      return "a short string";
+    case FieldType::kText:
+      return "a string";
+    case FieldType::kInteger:
+      return "a non-negative integer";
+    case FieldType::kBoolean:
+      return "a boolean";
+    case FieldType::kIds:
+      return "an array of strings";
+    case FieldType::kTimestamp:
+      return "an RFC 3339 date-time string";
+    case FieldType::kEnum:
+      return "one of the listed strings";
+    case FieldType::kSignature:
+      return "a signature object";
+    case FieldType::kBase64:
+      return "a base64 string";
   }
   return "a value";
 }
@@ -46,19 +56,24 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
     if (f.type == FieldType::kName && s.empty()) return "must not be empty";
     if (s.size() > max) return "is longer than " + std::to_string(max) + " bytes";
     if (f.type == FieldType::kId) {
-      if (auto problem = IdProblem(s); !problem.empty()) return problem + " (ids: " + std::string(kIdPattern) + ")";
+      if (auto problem = IdProblem(s); !problem.empty())
+        return problem + " (ids: " + std::string(kIdPattern) + ")";
     }
     return "";
   };
   switch (f.type) {
-    case FieldType::kId: return string_within(kMaxIdBytes);
-    case FieldType::kName: return string_within(kMaxName);
-    case FieldType::kText: return string_within(kMaxText);
+    case FieldType::kId:
+      return string_within(kMaxIdBytes);
+    case FieldType::kName:
+      return string_within(kMaxName);
+    case FieldType::kText:
+      return string_within(kMaxText);
     case FieldType::kInteger:
       return v.is_number_unsigned() || (v.is_number_integer() && v.get<std::int64_t>() >= 0)
                  ? ""
                  : "must be " + TypeName(f.type);
-    case FieldType::kBoolean: return v.is_boolean() ? "" : "must be " + TypeName(f.type);
+    case FieldType::kBoolean:
+      return v.is_boolean() ? "" : "must be " + TypeName(f.type);
     case FieldType::kIds: {
       if (!v.is_array()) return "must be " + TypeName(f.type);
       if (v.size() > kMaxItems) return "has more than " + std::to_string(kMaxItems) + " items";
@@ -67,7 +82,8 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
         const auto& s = v[i].get_ref<const std::string&>();
         if (auto problem = IdProblem(s); !problem.empty()) {
           problem_type = "invalid-value";
-          return "item " + std::to_string(i) + " " + problem + " (ids: " + std::string(kIdPattern) + ")";
+          return "item " + std::to_string(i) + " " + problem + " (ids: " + std::string(kIdPattern) +
+                 ")";
         }
       }
       return "";
@@ -109,7 +125,8 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
       }
       problem_type = "invalid-value";
       if (!Base64Decode(v["value"].get<std::string>())) return ".value is not valid base64";
-      if (!ParseRfc3339(v["signed_at"].get<std::string>()).ok()) return ".signed_at is not an RFC 3339 date-time";
+      if (!ParseRfc3339(v["signed_at"].get<std::string>()).ok())
+        return ".signed_at is not an RFC 3339 date-time";
       return "";
     }
   }
@@ -119,7 +136,9 @@ std::string Check(const Field& f, const json& v, std::string& problem_type) {
 // Keeps a parser message printable: bytes outside ASCII become '?'.
 std::string Printable(std::string_view s) {
   std::string out;
-  for (char c : s) out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e ? '?' : c);
+  for (char c : s)
+    out.push_back(static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e ? '?'
+                                                                                               : c);
   return out;
 }
 
@@ -130,7 +149,8 @@ std::variant<json, BadInput> ParseStrict(std::string_view body, const Schema& sc
   auto malformed = [](const std::string& detail) {
     return BadInput{400, "malformed-json", "Malformed JSON", detail, ""};
   };
-  if (body.starts_with("\xEF\xBB\xBF")) return malformed("the body starts with a byte-order mark (send UTF-8 without one)");
+  if (body.starts_with("\xEF\xBB\xBF"))
+    return malformed("the body starts with a byte-order mark (send UTF-8 without one)");
   if (auto nul = body.find('\0'); nul != std::string_view::npos) {
     return malformed("the body holds a NUL byte at byte " + std::to_string(nul));
   }
@@ -151,35 +171,46 @@ std::variant<json, BadInput> ParseStrict(std::string_view body, const Schema& sc
       doc = json::parse(body, watch);
     } catch (const json::parse_error& e) {
       std::string reason = Printable(e.what());
-      if (auto colon = reason.find(": "); colon != std::string::npos) reason = reason.substr(colon + 2);
+      if (auto colon = reason.find(": "); colon != std::string::npos)
+        reason = reason.substr(colon + 2);
       if (reason.size() > 200) reason = reason.substr(0, 200) + "…";
-      return malformed("the body is not valid JSON at byte " + std::to_string(e.byte) + ": " + reason);
+      return malformed("the body is not valid JSON at byte " + std::to_string(e.byte) + ": " +
+                       reason);
     } catch (const json::exception&) {
       // A number beyond what a double holds (1e999, 10^100000): never echoed back.
       return Bad("invalid-value", "Invalid value", "the body holds a number out of range", "");
     }
     if (!duplicate.empty()) {
-      return malformed("the body gives the key '" + Printable(duplicate.substr(0, 100)) + "' twice in one object");
+      return malformed("the body gives the key '" + Printable(duplicate.substr(0, 100)) +
+                       "' twice in one object");
     }
   }
-  if (!doc.is_object()) return Bad("wrong-type", "Wrong type", "the body must be a JSON object", "");
+  if (!doc.is_object())
+    return Bad("wrong-type", "Wrong type", "the body must be a JSON object", "");
   for (const auto& item : doc.items()) {
     const std::string& key = item.key();
-    const bool known = std::any_of(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
+    const bool known =
+        std::any_of(schema.begin(), schema.end(), [&](const Field& f) { return f.name == key; });
     if (!known) {
-      return Bad("unknown-field", "Unknown field", "the body has a field '" + Printable(key) + "' this request does not take", Printable(key));
+      return Bad("unknown-field", "Unknown field",
+                 "the body has a field '" + Printable(key) + "' this request does not take",
+                 Printable(key));
     }
   }
   for (const Field& f : schema) {
     auto it = doc.find(f.name);
     if (it == doc.end() || it->is_null()) {
-      if (f.required) return Bad("missing-field", "Missing field", "the body lacks the required field '" + f.name + "'", f.name);
+      if (f.required)
+        return Bad("missing-field", "Missing field",
+                   "the body lacks the required field '" + f.name + "'", f.name);
       continue;
     }
     std::string type;
     if (std::string why = Check(f, *it, type); !why.empty()) {
-      const std::string title = type == "wrong-type" ? "Wrong type" : type == "missing-field" ? "Missing field"
-                              : type == "unknown-field" ? "Unknown field" : "Invalid value";
+      const std::string title = type == "wrong-type"      ? "Wrong type"
+                                : type == "missing-field" ? "Missing field"
+                                : type == "unknown-field" ? "Unknown field"
+                                                          : "Invalid value";
       return Bad(type, title, "field '" + f.name + "' " + why, f.name);
     }
   }
@@ -193,21 +224,44 @@ json JsonSchemaOf(const Schema& schema) {
     json p;
     switch (f.type) {
       case FieldType::kId:
-        p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxIdBytes}, {"pattern", kIdPattern}};
+        p = {{"type", "string"},
+             {"minLength", 1},
+             {"maxLength", kMaxIdBytes},
+             {"pattern", kIdPattern}};
         break;
-      case FieldType::kName: p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxName}}; break;
-      case FieldType::kText: p = {{"type", "string"}, {"maxLength", kMaxText}}; break;
-      case FieldType::kInteger: p = {{"type", "integer"}, {"minimum", 0}}; break;
-      case FieldType::kBoolean: p = {{"type", "boolean"}}; break;
+      case FieldType::kName:
+        p = {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxName}};
+        break;
+      case FieldType::kText:
+        p = {{"type", "string"}, {"maxLength", kMaxText}};
+        break;
+      case FieldType::kInteger:
+        p = {{"type", "integer"}, {"minimum", 0}};
+        break;
+      case FieldType::kBoolean:
+        p = {{"type", "boolean"}};
+        break;
       case FieldType::kIds:
         p = {{"type", "array"},
              {"maxItems", kMaxItems},
-             {"items", {{"type", "string"}, {"minLength", 1}, {"maxLength", kMaxIdBytes}, {"pattern", kIdPattern}}}};
+             {"items",
+              {{"type", "string"},
+               {"minLength", 1},
+               {"maxLength", kMaxIdBytes},
+               {"pattern", kIdPattern}}}};
         break;
-      case FieldType::kTimestamp: p = {{"type", "string"}, {"format", "date-time"}}; break;
-      case FieldType::kEnum: p = {{"type", "string"}, {"enum", f.values}}; break;
-      case FieldType::kSignature: p = {{"$ref", "#/components/schemas/Signature"}}; break;
-      case FieldType::kBase64: p = {{"type", "string"}, {"contentEncoding", "base64"}}; break;
+      case FieldType::kTimestamp:
+        p = {{"type", "string"}, {"format", "date-time"}};
+        break;
+      case FieldType::kEnum:
+        p = {{"type", "string"}, {"enum", f.values}};
+        break;
+      case FieldType::kSignature:
+        p = {{"$ref", "#/components/schemas/Signature"}};
+        break;
+      case FieldType::kBase64:
+        p = {{"type", "string"}, {"contentEncoding", "base64"}};
+        break;
     }
     properties[f.name] = p;
     if (f.required) required.push_back(f.name);

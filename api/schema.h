@@ -14,10 +14,10 @@
 namespace ecab::api {
 
 enum class FieldType {
-  kId,         // an object id (domain/base/ids.h: [a-z0-9][a-z0-9._-]{0,63}, no "..")
-  kName,       // short text: a hash, a media type, a file name (1..256 bytes)
-  kText,       // free text (up to 64 KiB)
-  kInteger,    // non-negative integer
+  kId,       // an object id (domain/base/ids.h: [a-z0-9][a-z0-9._-]{0,63}, no "..")
+  kName,     // short text: a hash, a media type, a file name (1..256 bytes)
+  kText,     // free text (up to 64 KiB)
+  kInteger,  // non-negative integer
   kBoolean,
   kIds,        // array of object ids
   kTimestamp,  // RFC 3339 date-time
@@ -36,7 +36,7 @@ using Schema = std::vector<Field>;
 
 struct BadInput {
   int status = 422;
-  std::string type;   // problem type slug: malformed-json, unknown-field, …
+  std::string type;  // problem type slug: malformed-json, unknown-field, …
   std::string title;
   std::string detail;
   std::string field;  // the offending field, when there is one

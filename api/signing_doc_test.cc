@@ -17,7 +17,8 @@ using testing::Node;
 using testing::Parse;
 
 // The text of the first ``` block of `language` after `marker`.
-std::string Block(const std::string& doc, const std::string& marker, const std::string& language, int skip = 0) {
+std::string Block(const std::string& doc, const std::string& marker, const std::string& language,
+                  int skip = 0) {
   std::size_t at = doc.find(marker);
   EXPECT_NE(at, std::string::npos) << marker;
   for (int i = 0; i <= skip && at != std::string::npos; ++i) {
@@ -42,7 +43,8 @@ class SigningDoc : public ::testing::Test {
     payload = json::parse(payload_text, nullptr, false);
     ASSERT_TRUE(payload.is_object()) << payload_text;
     std::smatch m;
-    ASSERT_TRUE(std::regex_search(request, m, std::regex("POST (\\S+)\\nIdempotency-Key: (\\S+)"))) << request;
+    ASSERT_TRUE(std::regex_search(request, m, std::regex("POST (\\S+)\\nIdempotency-Key: (\\S+)")))
+        << request;
     path = m[1];
     key = m[2];
     OpenTheVote();
@@ -53,13 +55,19 @@ class SigningDoc : public ::testing::Test {
     const std::string b = "/v1/bodies/" + payload.value("body", "");
     const std::string m = b + "/meetings/meeting-1";
     const auto now = FormatRfc3339(testing::Now());
-    auto ok = [&](const http::Response& r) { EXPECT_TRUE(r.status == 201 || r.status == 200) << r.body; };
+    auto ok = [&](const http::Response& r) {
+      EXPECT_TRUE(r.status == 201 || r.status == 200) << r.body;
+    };
     ok(node.Call("POST", b + "/meetings",
-                 json{{"meeting", "meeting-1"}, {"title", "Regular meeting"}, {"starts_at", now},
-                      {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(8))}, {"place", "Hà Nội"}}
+                 json{{"meeting", "meeting-1"},
+                      {"title", "Regular meeting"},
+                      {"starts_at", now},
+                      {"ends_at", FormatRfc3339(testing::Now() + std::chrono::hours(8))},
+                      {"place", "Hà Nội"}}
                      .dump(),
                  "gov-office-staff-1"));
-    ok(node.Call("POST", m + "/agenda", json{{"item", "item-1"}, {"title", "A decree"}}.dump(), "gov-office-staff-1"));
+    ok(node.Call("POST", m + "/agenda", json{{"item", "item-1"}, {"title", "A decree"}}.dump(),
+                 "gov-office-staff-1"));
     for (const auto& id : node.members) {
       ok(node.Call("POST", m + "/invitations", json{{"person", id}}.dump(), "gov-office-staff-1"));
     }
@@ -69,7 +77,8 @@ class SigningDoc : public ::testing::Test {
                    "gov-office-staff-1"));
     }
     ok(node.Call("POST", m + "/items/item-1/take-up", "", "pm"));
-    ok(node.Call("POST", m + "/votes", json{{"vote", "vote-1"}, {"question", "Adopt?"}}.dump(), "pm"));
+    ok(node.Call("POST", m + "/votes", json{{"vote", "vote-1"}, {"question", "Adopt?"}}.dump(),
+                 "pm"));
   }
 
   // Signs `bytes` as the example's signer and sends the example's request.
@@ -94,8 +103,10 @@ TEST_F(SigningDoc, TheWorkedExampleIsCanonicalAndNamesTheCommandIdTheServerRecor
   EXPECT_EQ(payload.dump(), payload_text) << "the example is not in RFC 8785 form";
   EXPECT_EQ(payload.value("command_id", ""), "api:" + payload.value("signer", "") + ":" + key);
   const std::string object = payload.value("object", "");  // "<meeting>/<vote>"
-  const std::string meeting = object.substr(0, object.find('/')), vote = object.substr(object.find('/') + 1);
-  EXPECT_NE(path.find("/meetings/" + meeting + "/votes/" + vote + "/ballots"), std::string::npos) << path;
+  const std::string meeting = object.substr(0, object.find('/')),
+                    vote = object.substr(object.find('/') + 1);
+  EXPECT_NE(path.find("/meetings/" + meeting + "/votes/" + vote + "/ballots"), std::string::npos)
+      << path;
 }
 
 TEST_F(SigningDoc, TheServerAcceptsTheWorkedExampleSignedAsTheDocumentSays) {
@@ -104,8 +115,9 @@ TEST_F(SigningDoc, TheServerAcceptsTheWorkedExampleSignedAsTheDocumentSays) {
   signed_payload["time"] = time;
   const auto r = Send(signed_payload.dump(), time);
   ASSERT_EQ(r.status, 201) << r.body;
-  const auto tally = node.Call("GET", "/v1/bodies/gov-vn/meetings/meeting-1/votes/vote-1?min_position=" +
-                                          std::to_string(Parse(r.body).value("last_position", 0ull)),
+  const auto tally = node.Call("GET",
+                               "/v1/bodies/gov-vn/meetings/meeting-1/votes/vote-1?min_position=" +
+                                   std::to_string(Parse(r.body).value("last_position", 0ull)),
                                "", "pm");
   EXPECT_EQ(Parse(tally.body)["tally"]["for"], 1) << tally.body;
 }

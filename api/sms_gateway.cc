@@ -1,10 +1,10 @@
 #include "api/sms_gateway.h"
 
 #include <curl/curl.h>
-#include <nlohmann/json.hpp>
 
 #include <cctype>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 
 namespace ecab::api {
@@ -68,11 +68,22 @@ int Septets(char32_t c) {
 char BaseLetter(char32_t c) {
   if (c == U'đ') return 'd';
   if (c == U'Đ') return 'D';
-  struct Row { std::u32string_view letters; char base; };
-  static constexpr Row kRows[] = {
-      {U"àáảãạăằắẳẵặâầấẩẫậ", 'a'}, {U"ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'A'}, {U"èéẻẽẹêềếểễệ", 'e'}, {U"ÈÉẺẼẸÊỀẾỂỄỆ", 'E'},
-      {U"ìíỉĩị", 'i'},             {U"ÌÍỈĨỊ", 'I'},             {U"òóỏõọôồốổỗộơờớởỡợ", 'o'}, {U"ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'O'},
-      {U"ùúủũụưừứửữự", 'u'},       {U"ÙÚỦŨỤƯỪỨỬỮỰ", 'U'},       {U"ỳýỷỹỵ", 'y'},             {U"ỲÝỶỸỴ", 'Y'}};
+  struct Row {
+    std::u32string_view letters;
+    char base;
+  };
+  static constexpr Row kRows[] = {{U"àáảãạăằắẳẵặâầấẩẫậ", 'a'},
+                                  {U"ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬ", 'A'},
+                                  {U"èéẻẽẹêềếểễệ", 'e'},
+                                  {U"ÈÉẺẼẸÊỀẾỂỄỆ", 'E'},
+                                  {U"ìíỉĩị", 'i'},
+                                  {U"ÌÍỈĨỊ", 'I'},
+                                  {U"òóỏõọôồốổỗộơờớởỡợ", 'o'},
+                                  {U"ÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢ", 'O'},
+                                  {U"ùúủũụưừứửữự", 'u'},
+                                  {U"ÙÚỦŨỤƯỪỨỬỮỰ", 'U'},
+                                  {U"ỳýỷỹỵ", 'y'},
+                                  {U"ỲÝỶỸỴ", 'Y'}};
   for (const auto& row : kRows) {
     if (row.letters.find(c) != std::u32string_view::npos) return row.base;
   }
@@ -100,7 +111,8 @@ std::string UrlEncoded(const std::string& s) {
 }
 
 std::string Replace(std::string text, std::string_view name, const std::string& value) {
-  for (auto at = text.find(name); at != std::string::npos; at = text.find(name, at + value.size())) {
+  for (auto at = text.find(name); at != std::string::npos;
+       at = text.find(name, at + value.size())) {
     text.replace(at, name.size(), value);
   }
   return text;
@@ -154,20 +166,23 @@ SmsGateway::SmsGateway(SmsSettings settings) : settings_(std::move(settings)) {
   if (settings_.headers.empty()) settings_.headers.push_back("Content-Type: application/json");
 }
 
-SendOutcome SmsGateway::Send(const std::string& to, const std::string& text, const std::string& id) const {
+SendOutcome SmsGateway::Send(const std::string& to, const std::string& text,
+                             const std::string& id) const {
   if (!enabled()) return SendOutcome::Failed(true, "no SMS gateway configured (--sms-url)");
   CURL* c = static_cast<CURL*>(ThreadHandle());
   if (c == nullptr) return SendOutcome::Failed(false, "curl_easy_init failed");
   bool json = false;
   curl_slist* headers = nullptr;
   for (const auto& h : settings_.headers) {
-    if (h.size() > 13 && h.substr(0, 13) == "Content-Type:" && h.find("json") != std::string::npos) json = true;
+    if (h.size() > 13 && h.substr(0, 13) == "Content-Type:" && h.find("json") != std::string::npos)
+      json = true;
     headers = curl_slist_append(headers, Replace(h, "{{token}}", settings_.token).c_str());
   }
   headers = curl_slist_append(headers, ("Idempotency-Key: " + id).c_str());
   const auto escape = [&](const std::string& v) { return json ? JsonEscaped(v) : UrlEncoded(v); };
   const std::string body =
-      Replace(Replace(Replace(settings_.body, "{{to}}", escape(to)), "{{id}}", escape(id)), "{{text}}", escape(text));
+      Replace(Replace(Replace(settings_.body, "{{to}}", escape(to)), "{{id}}", escape(id)),
+              "{{text}}", escape(text));
   std::string answer;
   char error[CURL_ERROR_SIZE] = {};
   curl_easy_setopt(c, CURLOPT_URL, settings_.url.c_str());
@@ -189,14 +204,16 @@ SendOutcome SmsGateway::Send(const std::string& to, const std::string& text, con
   curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, nullptr);
   curl_slist_free_all(headers);
-  if (rc != CURLE_OK) return SendOutcome::Failed(false, error[0] ? error : std::string(curl_easy_strerror(rc)));
+  if (rc != CURLE_OK)
+    return SendOutcome::Failed(false, error[0] ? error : std::string(curl_easy_strerror(rc)));
   if (code >= 200 && code < 300) {
     SendOutcome ok = SendOutcome::Sent();
     auto parsed = nlohmann::json::parse(answer, nullptr, false);
     if (parsed.is_object()) {
       for (const char* key : {"id", "message_id", "messageId"}) {
         if (parsed.contains(key) && (parsed[key].is_string() || parsed[key].is_number())) {
-          ok.provider_id = parsed[key].is_string() ? parsed[key].get<std::string>() : parsed[key].dump();
+          ok.provider_id =
+              parsed[key].is_string() ? parsed[key].get<std::string>() : parsed[key].dump();
           break;
         }
       }
@@ -205,7 +222,8 @@ SendOutcome SmsGateway::Send(const std::string& to, const std::string& text, con
     return ok;
   }
   const bool again = code == 408 || code == 429 || code >= 500;
-  return SendOutcome::Failed(!again, "the SMS gateway answered " + std::to_string(code) + ": " + answer.substr(0, 200));
+  return SendOutcome::Failed(
+      !again, "the SMS gateway answered " + std::to_string(code) + ": " + answer.substr(0, 200));
 }
 
 }  // namespace ecab::api

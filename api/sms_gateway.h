@@ -25,12 +25,12 @@
 namespace ecab::api {
 
 struct SmsSettings {
-  std::string url;                   // "": no SMS
+  std::string url;  // "": no SMS
   std::string method = "POST";
   std::vector<std::string> headers;  // "Name: value"; default: JSON
   std::string body = R"({"to":"{{to}}","text":"{{text}}","id":"{{id}}"})";
-  std::string token;                 // secret: never logged
-  std::filesystem::path ca_file;     // the gateway's CA (PEM); empty: the system's
+  std::string token;              // secret: never logged
+  std::filesystem::path ca_file;  // the gateway's CA (PEM); empty: the system's
   long timeout_seconds = 15;
 };
 

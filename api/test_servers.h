@@ -44,7 +44,8 @@ inline int FreePort() {
 // once it prints "ready".
 class Child {
  public:
-  Child(std::filesystem::path log, std::vector<std::string> argv) : log_(std::move(log)), argv_(std::move(argv)) {}
+  Child(std::filesystem::path log, std::vector<std::string> argv)
+      : log_(std::move(log)), argv_(std::move(argv)) {}
   ~Child() { Stop(); }
   void Start() {
     const std::string log = log_.string();
@@ -63,7 +64,8 @@ class Child {
       std::ifstream in(log_);
       const std::string text{std::istreambuf_iterator<char>(in), {}};
       std::size_t readies = 0;
-      for (auto at = text.find("ready"); at != std::string::npos; at = text.find("ready", at + 1)) ++readies;
+      for (auto at = text.find("ready"); at != std::string::npos; at = text.find("ready", at + 1))
+        ++readies;
       if (readies > starts_) {
         starts_ = readies;
         return;
@@ -98,11 +100,13 @@ class SmtpSink {
  public:
   // `delay_ms`: how long it takes over each message.
   SmtpSink(const std::filesystem::path& dir, int port, int delay_ms = 0)
-      : dir_(dir), port_(port),
-        child_(dir / "smtp.log", {"python3", ECAB_SMTP_SINK, "--port", std::to_string(port), "--cert",
-                                  (dir / "smtp.crt").string(), "--key", (dir / "smtp.key").string(), "--user", "ecab",
-                                  "--password", "s3cret", "--out", (dir / "mails.jsonl").string(), "--delay-ms",
-                                  std::to_string(delay_ms)}) {
+      : dir_(dir),
+        port_(port),
+        child_(dir / "smtp.log",
+               {"python3", ECAB_SMTP_SINK, "--port", std::to_string(port), "--cert",
+                (dir / "smtp.crt").string(), "--key", (dir / "smtp.key").string(), "--user", "ecab",
+                "--password", "s3cret", "--out", (dir / "mails.jsonl").string(), "--delay-ms",
+                std::to_string(delay_ms)}) {
     auto tls = pki::SelfSignedTls("localhost", {"localhost"}, {"127.0.0.1"}, 2);
     EXPECT_TRUE(tls.ok());
     std::ofstream(dir_ / "smtp.crt") << tls->certificate_pem;
@@ -125,8 +129,10 @@ class SmtpSink {
 class SmsSink {
  public:
   SmsSink(const std::filesystem::path& dir, int port, int fail_first)
-      : dir_(dir), child_(dir / "sms.log", {"python3", ECAB_SMS_GATEWAY, "--port", std::to_string(port), "--out",
-                                            (dir / "sms.jsonl").string(), "--fail-first", std::to_string(fail_first)}) {
+      : dir_(dir),
+        child_(dir / "sms.log",
+               {"python3", ECAB_SMS_GATEWAY, "--port", std::to_string(port), "--out",
+                (dir / "sms.jsonl").string(), "--fail-first", std::to_string(fail_first)}) {
     child_.Start();
   }
   std::vector<json> Requests() const { return JsonLines(dir_ / "sms.jsonl"); }
@@ -140,7 +146,8 @@ class SmsSink {
 inline std::string Subject(const std::string& data) {
   const auto start = data.find("Subject: ");
   std::string out;
-  for (auto at = data.find("=?UTF-8?B?", start); at != std::string::npos && at < data.find("\r\nMIME", start);
+  for (auto at = data.find("=?UTF-8?B?", start);
+       at != std::string::npos && at < data.find("\r\nMIME", start);
        at = data.find("=?UTF-8?B?", at + 1)) {
     const auto end = data.find("?=", at + 10);
     out += es::FromBase64(data.substr(at + 10, end - at - 10)).value_or("?");

@@ -34,8 +34,10 @@ inline Timestamp Now() { return es::SystemClock().Now(); }
 class Node {
  public:
   // `configure` adjusts the App's options before it is created.
-  explicit Node(bool client_certificates = false, const std::function<void(AppOptions&)>& configure = {})
-      : ca_("Test CA", FromMicros(ToMicros(Now()) - 86'400'000'000LL), FromMicros(ToMicros(Now()) + 86'400'000'000LL * 30)) {
+  explicit Node(bool client_certificates = false,
+                const std::function<void(AppOptions&)>& configure = {})
+      : ca_("Test CA", FromMicros(ToMicros(Now()) - 86'400'000'000LL),
+            FromMicros(ToMicros(Now()) + 86'400'000'000LL * 30)) {
     spdlog::set_level(spdlog::level::warn);  // request lines only when asked for
     store = es::testing::OpenOrDie(dir.path() / "store");
     auto cabinet = LoadCabinetFixture(std::string(ECAB_FIXTURES_DIR) + "/cabinet-2019.json");
@@ -48,13 +50,16 @@ class Node {
     if (auto appointed = EnsurePlatformAdmin(seeding, "platform-admin", Now()); !appointed.ok()) {
       throw std::runtime_error(ToString(appointed.error()));
     }
-    if (auto seeded = SeedCabinet(seeding, *cabinet, DemoCabinetSince(), "platform-admin"); !seeded.ok()) {
+    if (auto seeded = SeedCabinet(seeding, *cabinet, DemoCabinetSince(), "platform-admin");
+        !seeded.ok()) {
       throw std::runtime_error(ToString(seeded.error()));
     }
     CabinetFixture other;
     other.body = directory::BodyCreated{"other-body", "Another body", "", "NQ-X"};
-    other.people.push_back(directory::MemberEnrolled{"other-member", "Member elsewhere", "", Role::kMember, Timestamp{}});
-    if (auto seeded = SeedCabinet(seeding, other, DemoCabinetSince(), "platform-admin"); !seeded.ok()) {
+    other.people.push_back(directory::MemberEnrolled{"other-member", "Member elsewhere", "",
+                                                     Role::kMember, Timestamp{}});
+    if (auto seeded = SeedCabinet(seeding, other, DemoCabinetSince(), "platform-admin");
+        !seeded.ok()) {
       throw std::runtime_error(ToString(seeded.error()));
     }
     AppOptions options;
@@ -67,7 +72,8 @@ class Node {
     app = std::move(app_or).value();
 
     auto admin = [&](const directory::BodyCommand& c, const std::string& id) {
-      auto r = app->commands().Execute("gov-vn", c, CommandContext{Now(), "bootstrap", Role::kAdmin, "", "setup:" + id});
+      auto r = app->commands().Execute(
+          "gov-vn", c, CommandContext{Now(), "bootstrap", Role::kAdmin, "", "setup:" + id});
       if (!r.ok()) throw std::runtime_error(id + ": " + ToString(r.error()));
     };
     admin(directory::SetTrustAnchor{ca_.der()}, "anchor");
@@ -75,7 +81,8 @@ class Node {
     admin(directory::EnrollPerson{"archivist-1", "Archivist", "", Role::kArchivist}, "archivist");
     people.insert(people.end(), {"bootstrap", "auditor-1", "archivist-1"});
     for (const auto& p : people) {
-      certs[p] = ca_.Issue(p, ecab::testing::KeyType::kEd25519, FromMicros(ToMicros(Now()) - 3'600'000'000LL),
+      certs[p] = ca_.Issue(p, ecab::testing::KeyType::kEd25519,
+                           FromMicros(ToMicros(Now()) - 3'600'000'000LL),
                            FromMicros(ToMicros(Now()) + 86'400'000'000LL * 30));
       admin(directory::EnrollCertificate{p, certs[p].der}, "cert:" + p);
     }
@@ -92,7 +99,8 @@ class Node {
   }
 
   void SetPassword(const std::string& person) {
-    if (auto s = app->SetPassword(person, kPassword); !s.ok()) throw std::runtime_error(ToString(s.error()));
+    if (auto s = app->SetPassword(person, kPassword); !s.ok())
+      throw std::runtime_error(ToString(s.error()));
   }
 
   // Starts the HTTPS server on a free loopback port.
@@ -131,7 +139,8 @@ class Node {
   // A bearer token for `person` (through the login route, in process).
   std::string Token(const std::string& person) {
     if (auto it = tokens_.find(person); it != tokens_.end()) return it->second;
-    auto r = Call("POST", "/v1/login", nlohmann::json{{"person", person}, {"password", kPassword}}.dump());
+    auto r = Call("POST", "/v1/login",
+                  nlohmann::json{{"person", person}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 200) << person << ": " << r.body;
     const std::string token = nlohmann::json::parse(r.body).value("token", "");
     tokens_[person] = token;
@@ -139,14 +148,16 @@ class Node {
   }
 
   // One request through the App, without sockets.
-  http::Response Call(const std::string& method, const std::string& target, const std::string& body = "",
-                      const std::string& as = "", std::map<std::string, std::string> headers = {}) {
+  http::Response Call(const std::string& method, const std::string& target,
+                      const std::string& body = "", const std::string& as = "",
+                      std::map<std::string, std::string> headers = {}) {
     http::Request r;
     r.method = method;
     r.target = target;
     EXPECT_TRUE(http::ParseTarget(target, r.path, r.query)) << target;
     if (!as.empty()) headers["authorization"] = "Bearer " + Token(as);
-    if (!body.empty() && !headers.contains("content-type")) headers["content-type"] = "application/json";
+    if (!body.empty() && !headers.contains("content-type"))
+      headers["content-type"] = "application/json";
     for (auto& [k, v] : headers) r.headers.emplace_back(k, v);
     r.body = body;
     r.peer = "127.0.0.1";
@@ -162,8 +173,11 @@ class Node {
 
   // A signature by `person` over `payload`, as their client would make it.
   nlohmann::json SignJson(const std::string& person, const SigningPayload& payload) const {
-    const SignedAct act = ecab::testing::Sign(certs.at(person), CanonicalJson(payload), payload.time);
-    return {{"algorithm", act.algorithm}, {"value", Base64Encode(act.value)}, {"certificate", act.certificate},
+    const SignedAct act =
+        ecab::testing::Sign(certs.at(person), CanonicalJson(payload), payload.time);
+    return {{"algorithm", act.algorithm},
+            {"value", Base64Encode(act.value)},
+            {"certificate", act.certificate},
             {"signed_at", FormatRfc3339(act.signed_at)}};
   }
 

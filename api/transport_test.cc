@@ -4,10 +4,9 @@
 // them whole before reading, waits for the read models, connection caps and
 // feed clients that never read. The raw TLS clients are Python's (ssl,
 // http.client): independent of our own client code.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -98,8 +97,9 @@ print(json.dumps(result))
 json RunClient(Node& node, const std::string& scenario) {
   const auto script = node.dir.path() / "client.py";
   if (!std::filesystem::exists(script)) std::ofstream(script) << kClient;
-  const std::string command = "timeout 60 python3 " + script.string() + " " + std::to_string(node.server->port()) +
-                              " " + (node.dir.path() / "tls.crt").string() + " " + scenario + " 2>&1";
+  const std::string command = "timeout 60 python3 " + script.string() + " " +
+                              std::to_string(node.server->port()) + " " +
+                              (node.dir.path() / "tls.crt").string() + " " + scenario + " 2>&1";
   std::string out;
   FILE* pipe = ::popen(command.c_str(), "r");
   std::array<char, 4096> buf{};
@@ -163,7 +163,8 @@ TEST(Transport, ConnectionsFromOneAddressAreCappedAndAPlaceFreesWhenOneCloses) {
     EXPECT_EQ(open.back()->Send("GET", "/healthz").status, 200);
   }
   std::string error;
-  EXPECT_EQ(http::HttpsClient::Connect(node.ClientOptions(), &error), nullptr) << "a fourth connection was served";
+  EXPECT_EQ(http::HttpsClient::Connect(node.ClientOptions(), &error), nullptr)
+      << "a fourth connection was served";
   EXPECT_GE(node.server->counters().refused_connections.load(), 1u);
   open.pop_back();
   std::unique_ptr<http::HttpsClient> again;
@@ -189,12 +190,14 @@ TEST(Transport, WaitsForTheReadModelsHoldNoWorkerAndAreBoundedPerAddress) {
   EXPECT_EQ(beyond.status, 422) << beyond.body;
   // The read models stop; the log moves on: waits for its head cannot end early.
   node.app->projections().Stop();
-  ASSERT_EQ(client->Send("POST", "/v1/bodies/gov-vn/documents", R"({"document":"d1","title":"T"})",
-                         {{"authorization", "Bearer " + node.Token("gov-office-staff-1")},
-                          {"content-type", "application/json"}})
+  ASSERT_EQ(client
+                ->Send("POST", "/v1/bodies/gov-vn/documents", R"({"document":"d1","title":"T"})",
+                       {{"authorization", "Bearer " + node.Token("gov-office-staff-1")},
+                        {"content-type", "application/json"}})
                 .status,
             201);
-  const std::string wait = "/v1/bodies/gov-vn?min_position=" + std::to_string(node.store->head_position());
+  const std::string wait =
+      "/v1/bodies/gov-vn?min_position=" + std::to_string(node.store->head_position());
   std::vector<std::future<int>> waits;
   for (int i = 0; i < 6; ++i) {
     waits.push_back(std::async(std::launch::async, [&] {
@@ -205,11 +208,13 @@ TEST(Transport, WaitsForTheReadModelsHoldNoWorkerAndAreBoundedPerAddress) {
   std::this_thread::sleep_for(std::chrono::milliseconds(300));
   // Meanwhile a command, which needs a worker, is answered at once.
   const auto started = std::chrono::steady_clock::now();
-  const auto command = client->Send("POST", "/v1/bodies/gov-vn/documents", R"({"document":"d2","title":"T"})",
-                                    {{"authorization", "Bearer " + node.Token("gov-office-staff-1")},
-                                     {"content-type", "application/json"}});
+  const auto command =
+      client->Send("POST", "/v1/bodies/gov-vn/documents", R"({"document":"d2","title":"T"})",
+                   {{"authorization", "Bearer " + node.Token("gov-office-staff-1")},
+                    {"content-type", "application/json"}});
   EXPECT_EQ(command.status, 201) << command.body;
-  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2)) << "the waits held the workers";
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(2))
+      << "the waits held the workers";
   std::map<int, int> statuses;
   for (auto& w : waits) ++statuses[w.get()];
   EXPECT_EQ(statuses[429], 2) << "beyond 4 waits per address";
@@ -243,7 +248,8 @@ TEST(Transport, WithFewDescriptorsConnectionsStayBelowThemAndTheAcceptLoopNeverS
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
     ::dup2(fd, 2);
     ::execl(ECAB_ECABINETD, "ecabinetd", "--data-dir", (dir.path() / "node").c_str(), "--port", "0",
-            "--password-cost", "10", "--max-connections-per-address", "1000", static_cast<char*>(nullptr));
+            "--password-cost", "10", "--max-connections-per-address", "1000",
+            static_cast<char*>(nullptr));
     ::_exit(127);
   }
   struct Reaper {
@@ -257,7 +263,8 @@ TEST(Transport, WithFewDescriptorsConnectionsStayBelowThemAndTheAcceptLoopNeverS
   for (int i = 0; i < 300 && port == 0; ++i) {  // up to 30 s
     std::ifstream in(log);
     const std::string text{std::istreambuf_iterator<char>(in), {}};
-    if (auto at = text.find("\"url\":\"https://127.0.0.1:"); at != std::string::npos) port = std::stoi(text.substr(at + 25));
+    if (auto at = text.find("\"url\":\"https://127.0.0.1:"); at != std::string::npos)
+      port = std::stoi(text.substr(at + 25));
     if (port == 0) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_GT(port, 0) << "ecabinetd did not start serving";
@@ -279,16 +286,19 @@ TEST(Transport, WithFewDescriptorsConnectionsStayBelowThemAndTheAcceptLoopNeverS
   {
     std::ifstream in(log);
     const std::string text{std::istreambuf_iterator<char>(in), {}};
-    EXPECT_NE(text.find("\"max_connections\":136"), std::string::npos) << "200 descriptors, 64 kept: " << text;
+    EXPECT_NE(text.find("\"max_connections\":136"), std::string::npos)
+        << "200 descriptors, 64 kept: " << text;
   }
   for (int s : idle) ::close(s);
   http::ClientOptions options;
   options.port = static_cast<std::uint16_t>(port);
   options.timeout = std::chrono::seconds(5);
   int status = 0;
-  for (int i = 0; i < 100 && status != 200; ++i) {  // up to ~20 s as the handshakes of the closed ones fail
+  for (int i = 0; i < 100 && status != 200;
+       ++i) {  // up to ~20 s as the handshakes of the closed ones fail
     std::string error;
-    if (auto c = http::HttpsClient::Connect(options, &error)) status = c->Send("GET", "/healthz").status;
+    if (auto c = http::HttpsClient::Connect(options, &error))
+      status = c->Send("GET", "/healthz").status;
     if (status != 200) std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
   EXPECT_EQ(status, 200) << "it did not serve again";

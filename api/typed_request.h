@@ -2,7 +2,8 @@
 // is declared once, with the member it sets:
 //
 //   const Fields<meeting::OpenVote> kOpenVote = {IdField("vote", &meeting::OpenVote::vote),
-//                                                TextField("question", &meeting::OpenVote::question)};
+//                                                TextField("question",
+//                                                &meeting::OpenVote::question)};
 //
 // SchemaOf gives the Field list that ParseStrict checks a body against and the
 // OpenAPI document shows (api/schema.h); ReadBody fills the struct from a body
@@ -72,7 +73,9 @@ Result<T> ReadRequest(const nlohmann::json& body, const std::map<std::string, st
       if (it == body.end() || it->is_null()) continue;
       set = f.set(*it, out);
     }
-    if (!set.ok()) return MakeError(ErrorCode::kInvalidArgument, "field '" + f.field.name + "': " + set.error().message);
+    if (!set.ok())
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "field '" + f.field.name + "': " + set.error().message);
   }
   return out;
 }
@@ -85,7 +88,9 @@ Result<T> ReadBody(const nlohmann::json& body, const Fields<T>& fields) {
 
 namespace typed_internal {
 
-inline Error Unfit(std::string what) { return MakeError(ErrorCode::kInvalidArgument, std::move(what)); }
+inline Error Unfit(std::string what) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(what));
+}
 
 template <class T, class M, class Read>
 Bound<T> Make(Field field, M T::*member, Read read, bool in_path = false) {
@@ -109,21 +114,25 @@ inline Result<std::string> String(const nlohmann::json& v) {
 // Strings: an object id, a short name, a free text (api/schema.h's limits).
 template <class T>
 Bound<T> IdField(std::string name, std::string T::*m, bool required = true) {
-  return typed_internal::Make({std::move(name), FieldType::kId, required}, m, &typed_internal::String);
+  return typed_internal::Make({std::move(name), FieldType::kId, required}, m,
+                              &typed_internal::String);
 }
 template <class T>
 Bound<T> NameField(std::string name, std::string T::*m, bool required = true) {
-  return typed_internal::Make({std::move(name), FieldType::kName, required}, m, &typed_internal::String);
+  return typed_internal::Make({std::move(name), FieldType::kName, required}, m,
+                              &typed_internal::String);
 }
 template <class T>
 Bound<T> TextField(std::string name, std::string T::*m, bool required = true) {
-  return typed_internal::Make({std::move(name), FieldType::kText, required}, m, &typed_internal::String);
+  return typed_internal::Make({std::move(name), FieldType::kText, required}, m,
+                              &typed_internal::String);
 }
 
 // A parameter of the route's path, by its name in the pattern: "{item}".
 template <class T>
 Bound<T> PathParam(std::string name, std::string T::*m) {
-  return typed_internal::Make({std::move(name), FieldType::kId, true}, m, &typed_internal::String, true);
+  return typed_internal::Make({std::move(name), FieldType::kId, true}, m, &typed_internal::String,
+                              true);
 }
 
 // Bytes sent as standard base64 (DER certificates, requests, lists).
@@ -131,7 +140,8 @@ template <class T>
 Bound<T> BytesField(std::string name, std::string T::*m, bool required = true) {
   return typed_internal::Make({std::move(name), FieldType::kBase64, required}, m,
                               [](const nlohmann::json& v) -> Result<std::string> {
-                                auto bytes = v.is_string() ? Base64Decode(v.get<std::string>()) : std::nullopt;
+                                auto bytes = v.is_string() ? Base64Decode(v.get<std::string>())
+                                                           : std::nullopt;
                                 if (!bytes) return typed_internal::Unfit("is not valid base64");
                                 return std::move(*bytes);
                               });
@@ -144,7 +154,8 @@ Bound<T> IdsField(std::string name, std::vector<std::string> T::*m, bool require
                                 if (!v.is_array()) return typed_internal::Unfit("must be an array");
                                 std::vector<std::string> out;
                                 for (const auto& item : v) {
-                                  if (!item.is_string()) return typed_internal::Unfit("items must be strings");
+                                  if (!item.is_string())
+                                    return typed_internal::Unfit("items must be strings");
                                   out.push_back(item.get<std::string>());
                                 }
                                 return out;
@@ -155,7 +166,8 @@ template <class T>
 Bound<T> TimeField(std::string name, Timestamp T::*m, bool required = true) {
   return typed_internal::Make({std::move(name), FieldType::kTimestamp, required}, m,
                               [](const nlohmann::json& v) -> Result<Timestamp> {
-                                if (!v.is_string()) return typed_internal::Unfit("must be a string");
+                                if (!v.is_string())
+                                  return typed_internal::Unfit("must be a string");
                                 return ParseRfc3339(v.get<std::string>());
                               });
 }
@@ -164,7 +176,8 @@ template <class T>
 Bound<T> FlagField(std::string name, bool T::*m, bool required = true) {
   return typed_internal::Make({std::move(name), FieldType::kBoolean, required}, m,
                               [](const nlohmann::json& v) -> Result<bool> {
-                                if (!v.is_boolean()) return typed_internal::Unfit("must be a boolean");
+                                if (!v.is_boolean())
+                                  return typed_internal::Unfit("must be a boolean");
                                 return v.get<bool>();
                               });
 }
@@ -172,17 +185,18 @@ Bound<T> FlagField(std::string name, bool T::*m, bool required = true) {
 // A non-negative integer into any integer member; a value beyond the member's
 // range is held at its largest (the deciders judge the value itself).
 template <class T, class N>
-  requires std::is_integral_v<N> && (!std::is_same_v<N, bool>)
-Bound<T> CountField(std::string name, N T::*m, bool required = true) {
-  return typed_internal::Make({std::move(name), FieldType::kInteger, required}, m,
-                              [](const nlohmann::json& v) -> Result<N> {
-                                if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
-                                  return typed_internal::Unfit("must be a non-negative integer");
-                                }
-                                const auto n = v.get<std::uint64_t>();
-                                constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<N>::max());
-                                return static_cast<N>(n > kMax ? kMax : n);
-                              });
+requires std::is_integral_v<N> &&
+    (!std::is_same_v<N, bool>)Bound<T> CountField(std::string name, N T::*m, bool required = true) {
+  return typed_internal::Make(
+      {std::move(name), FieldType::kInteger, required}, m,
+      [](const nlohmann::json& v) -> Result<N> {
+        if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<std::int64_t>() >= 0)) {
+          return typed_internal::Unfit("must be a non-negative integer");
+        }
+        const auto n = v.get<std::uint64_t>();
+        constexpr auto kMax = static_cast<std::uint64_t>(std::numeric_limits<N>::max());
+        return static_cast<N>(n > kMax ? kMax : n);
+      });
 }
 
 // One of an enum's wire names (api/enums.h); the schema lists them.
@@ -190,8 +204,10 @@ template <class T, class E>
 Bound<T> EnumField(std::string name, E T::*m, const EnumNames<E>& names, bool required = true) {
   return typed_internal::Make({std::move(name), FieldType::kEnum, required, names.names()}, m,
                               [&names](const nlohmann::json& v) -> Result<E> {
-                                auto value = v.is_string() ? names.Find(v.get<std::string>()) : std::nullopt;
-                                if (!value) return typed_internal::Unfit("is not one of the listed values");
+                                auto value =
+                                    v.is_string() ? names.Find(v.get<std::string>()) : std::nullopt;
+                                if (!value)
+                                  return typed_internal::Unfit("is not one of the listed values");
                                 return *value;
                               });
 }
@@ -209,8 +225,10 @@ template <class T, class M>
 Fields<T> Inside(M T::*m, const Fields<M>& inner) {
   Fields<T> out;
   for (const auto& f : inner) {
-    out.push_back({f.field, [m, set = f.set](const nlohmann::json& v, T& target) { return set(v, target.*m); },
-                   f.in_path});
+    out.push_back(
+        {f.field,
+         [m, set = f.set](const nlohmann::json& v, T& target) { return set(v, target.*m); },
+         f.in_path});
   }
   return out;
 }

@@ -45,8 +45,9 @@ TEST(TypedRequest, TheSchemaListsEachFieldOnceInOrderWithWhetherItIsRequired) {
 }
 
 TEST(TypedRequest, PresentFieldsFillTheStructAndAbsentOrNullOnesKeepItsDefaults) {
-  const json body = {{"id", "m1"}, {"text", nullptr}, {"ids", {"a", "b"}}, {"at", "2019-06-24T08:00:00Z"},
-                     {"flag", false}, {"choice", "for"}, {"bytes", "AAEC"}};
+  const json body = {
+      {"id", "m1"},    {"text", nullptr}, {"ids", {"a", "b"}}, {"at", "2019-06-24T08:00:00Z"},
+      {"flag", false}, {"choice", "for"}, {"bytes", "AAEC"}};
   auto parsed = ParseStrict(body.dump(), SchemaOf(SampleFields()));
   ASSERT_TRUE(std::holds_alternative<json>(parsed));
   auto read = ReadBody(std::get<json>(parsed), SampleFields());
@@ -70,8 +71,8 @@ TEST(TypedRequest, AnIntegerBeyondItsMemberIsHeldAtTheLargestValue) {
 
 TEST(TypedRequest, AValueThatDoesNotFitIsAnErrorNamingTheFieldNeverACrash) {
   // ReadBody on a body the parser did not check (a handler's misuse) still refuses.
-  for (const json& body : {json{{"choice", "maybe"}}, json{{"bytes", "not base64!"}}, json{{"at", "tomorrow"}},
-                           json{{"small", -3}}, json{{"ids", {1, 2}}}}) {
+  for (const json& body : {json{{"choice", "maybe"}}, json{{"bytes", "not base64!"}},
+                           json{{"at", "tomorrow"}}, json{{"small", -3}}, json{{"ids", {1, 2}}}}) {
     auto read = ReadBody(body, SampleFields());
     ASSERT_FALSE(read.ok()) << body.dump();
     EXPECT_EQ(read.error().code, ErrorCode::kInvalidArgument);
@@ -85,7 +86,8 @@ TEST(TypedRequest, FieldsOfAMemberStructAreDeclaredOnTheStructThatHoldsIt) {
     Sample inner;
     bool late = false;
   };
-  const Fields<Outer> fields = Join(Inside(&Outer::inner, SampleFields()), Fields<Outer>{FlagField("late", &Outer::late)});
+  const Fields<Outer> fields =
+      Join(Inside(&Outer::inner, SampleFields()), Fields<Outer>{FlagField("late", &Outer::late)});
   EXPECT_EQ(SchemaOf(fields).size(), 10u);
   auto read = ReadBody(json{{"id", "x"}, {"late", true}}, fields);
   ASSERT_TRUE(read.ok());

@@ -7,8 +7,8 @@
 namespace ecab::api {
 
 bool IsOversight(std::optional<Role> role) {
-  return role == Role::kChair || role == Role::kSecretariat || role == Role::kAuditor || role == Role::kArchivist ||
-         role == Role::kAdmin;
+  return role == Role::kChair || role == Role::kSecretariat || role == Role::kAuditor ||
+         role == Role::kArchivist || role == Role::kAdmin;
 }
 
 bool HasBodyRole(std::optional<Role> role) { return role == Role::kMember || IsOversight(role); }
@@ -22,7 +22,8 @@ bool MaySee(const Viewer& v, const meeting::Meeting& m) {
 bool MaySee(const Viewer& v, const forms::Form& f) {
   if (IsOversight(v.role)) return true;
   return HasBodyRole(v.role) && f.issued &&
-         std::find(f.issued->addressees.begin(), f.issued->addressees.end(), v.person) != f.issued->addressees.end();
+         std::find(f.issued->addressees.begin(), f.issued->addressees.end(), v.person) !=
+             f.issued->addressees.end();
 }
 
 bool MaySee(const Viewer& v, const resolution::Resolution&) { return HasBodyRole(v.role); }
@@ -37,11 +38,21 @@ Result<Sight::Tracked*> Sight::Track(const std::string& stream) {
   if (!kind) return nullptr;
   AnyState empty;
   switch (*kind) {
-    case ObjectKind::kBody: empty = Folded<directory::Body>{}; break;
-    case ObjectKind::kMeeting: empty = Folded<meeting::Meeting>{}; break;
-    case ObjectKind::kForm: empty = Folded<forms::Form>{}; break;
-    case ObjectKind::kResolution: empty = Folded<resolution::Resolution>{}; break;
-    case ObjectKind::kDocument: empty = Folded<documents::Document>{}; break;
+    case ObjectKind::kBody:
+      empty = Folded<directory::Body>{};
+      break;
+    case ObjectKind::kMeeting:
+      empty = Folded<meeting::Meeting>{};
+      break;
+    case ObjectKind::kForm:
+      empty = Folded<forms::Form>{};
+      break;
+    case ObjectKind::kResolution:
+      empty = Folded<resolution::Resolution>{};
+      break;
+    case ObjectKind::kDocument:
+      empty = Folded<documents::Document>{};
+      break;
   }
   Tracked tracked{empty, empty};
   auto folded = std::visit(
@@ -57,7 +68,8 @@ Result<Sight::Tracked*> Sight::Track(const std::string& stream) {
   return &streams_.emplace(stream, std::move(tracked)).first->second;
 }
 
-Result<bool> Sight::MaySeeAt(const std::string& body, const std::string& stream, std::uint64_t position) {
+Result<bool> Sight::MaySeeAt(const std::string& body, const std::string& stream,
+                             std::uint64_t position) {
   ECAB_TRY_LET(tracked, Track(stream));
   if (*tracked == nullptr) return false;
   Tracked& t = **tracked;
@@ -89,8 +101,8 @@ http::Response HiddenAnswer(const Call& c, ObjectKind kind, const std::string& i
                          "no " + std::string(KindName(kind)) + " '" + id + "' in this body");
 }
 
-std::optional<http::Response> Hidden(App& app, const Call& c, ObjectKind kind, const std::string& id,
-                                     std::uint64_t at) {
+std::optional<http::Response> Hidden(App& app, const Call& c, ObjectKind kind,
+                                     const std::string& id, std::uint64_t at) {
   Sight sight(app.latest(), ViewerOf(c));
   auto visible = sight.MaySeeAt(c.body_state->id, StreamOf(kind, id), at);
   if (!visible.ok()) return FromError(visible.error());

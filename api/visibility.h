@@ -59,7 +59,8 @@ class FoldCache {
     Folded<State> folded;
     {
       std::lock_guard g(mu_);
-      if (auto it = cache_.find(stream); it != cache_.end()) folded = *std::static_pointer_cast<Folded<State>>(it->second);
+      if (auto it = cache_.find(stream); it != cache_.end())
+        folded = *std::static_pointer_cast<Folded<State>>(it->second);
     }
     const std::uint64_t cached = folded.version;
     ECAB_TRY(FoldUpTo(store_, stream, es::kEnd, folded));
@@ -90,8 +91,8 @@ class Sight {
   Sight(FoldCache& latest, Viewer viewer) : latest_(latest), viewer_(std::move(viewer)) {}
 
   // May the viewer see `stream` (of body `body`) at `position`: did it
-  // exist then, may they see it now, and (a form) as it stood then? Streams of other bodies, and of kinds without a
-  // rule, are never visible. Errors: reading or decoding the stream.
+  // exist then, may they see it now, and (a form) as it stood then? Streams of other bodies, and of
+  // kinds without a rule, are never visible. Errors: reading or decoding the stream.
   Result<bool> MaySeeAt(const std::string& body, const std::string& stream, std::uint64_t position);
   // The same, now only.
   Result<bool> MaySeeNow(const std::string& body, const std::string& stream) {
@@ -101,8 +102,9 @@ class Sight {
   const Viewer& viewer() const { return viewer_; }
 
  private:
-  using AnyState = std::variant<Folded<directory::Body>, Folded<meeting::Meeting>, Folded<forms::Form>,
-                                Folded<resolution::Resolution>, Folded<documents::Document>>;
+  using AnyState =
+      std::variant<Folded<directory::Body>, Folded<meeting::Meeting>, Folded<forms::Form>,
+                   Folded<resolution::Resolution>, Folded<documents::Document>>;
   struct Tracked {
     AnyState at;   // folded up to the last position asked
     AnyState now;  // folded to the head when first asked, then kept up
@@ -125,8 +127,8 @@ Viewer ViewerOf(const Call& c);
 // which is the same as for an object that does not exist: 404 "no <kind>
 // '<id>' in this body" to a caller with a role in the body, 403 "no role" to
 // one without (who gets that for anything in the body, existing or not).
-std::optional<http::Response> Hidden(App& app, const Call& c, ObjectKind kind, const std::string& id,
-                                     std::uint64_t at = es::kEnd);
+std::optional<http::Response> Hidden(App& app, const Call& c, ObjectKind kind,
+                                     const std::string& id, std::uint64_t at = es::kEnd);
 // The answer for something the caller may not see, without looking it up.
 http::Response HiddenAnswer(const Call& c, ObjectKind kind, const std::string& id);
 

@@ -14,11 +14,16 @@ namespace fs = std::filesystem;
 
 std::string ContentTypeOf(const fs::path& file) {
   static const std::map<std::string, std::string, std::less<>> kTypes = {
-      {".html", "text/html; charset=utf-8"},       {".js", "text/javascript; charset=utf-8"},
-      {".css", "text/css; charset=utf-8"},         {".json", "application/json"},
-      {".svg", "image/svg+xml"},                   {".png", "image/png"},
-      {".ico", "image/x-icon"},                    {".woff2", "font/woff2"},
-      {".webmanifest", "application/manifest+json"}, {".txt", "text/plain; charset=utf-8"},
+      {".html", "text/html; charset=utf-8"},
+      {".js", "text/javascript; charset=utf-8"},
+      {".css", "text/css; charset=utf-8"},
+      {".json", "application/json"},
+      {".svg", "image/svg+xml"},
+      {".png", "image/png"},
+      {".ico", "image/x-icon"},
+      {".woff2", "font/woff2"},
+      {".webmanifest", "application/manifest+json"},
+      {".txt", "text/plain; charset=utf-8"},
       {".map", "application/json"}};
   auto it = kTypes.find(file.extension().string());
   return it == kTypes.end() ? "application/octet-stream" : it->second;
@@ -71,8 +76,8 @@ Result<WebAssets> WebAssets::Load(const fs::path& root) {
   }
   // Built names carry an 8-character content hash: "app-3FJ2KQ7A.js".
   static const std::regex kHashed(R"(.*-[A-Z0-9]{8}\.[a-z0-9]+)");
-  for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::recursive_directory_iterator();
-       it.increment(ec)) {
+  for (auto it = fs::recursive_directory_iterator(root, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (!it->is_regular_file() || it->is_symlink()) continue;
     const fs::path& file = it->path();
     const std::string ext = file.extension().string();
@@ -93,7 +98,9 @@ Result<WebAssets> WebAssets::Load(const fs::path& root) {
     }
     assets.files_["/" + fs::relative(file, root).generic_string()] = std::move(entry);
   }
-  if (ec) return Error{ErrorCode::kNotFound, "cannot list the web root " + root.string() + ": " + ec.message()};
+  if (ec)
+    return Error{ErrorCode::kNotFound,
+                 "cannot list the web root " + root.string() + ": " + ec.message()};
   return assets;
 }
 
@@ -103,7 +110,8 @@ std::optional<http::Response> WebAssets::Serve(const http::Request& request) con
   if (it == files_.end()) {
     // The app's own routes ("/room/…") load the app; a missing file is a 404.
     const std::size_t last = path.rfind('/');
-    if (path.substr(last == std::string_view::npos ? 0 : last).find('.') != std::string_view::npos) {
+    if (path.substr(last == std::string_view::npos ? 0 : last).find('.') !=
+        std::string_view::npos) {
       return std::nullopt;
     }
     it = files_.find(std::string_view("/index.html"));
@@ -113,7 +121,8 @@ std::optional<http::Response> WebAssets::Serve(const http::Request& request) con
   r.route = "(web)";
   r.content_type = file.content_type;
   AddWebSecurityHeaders(r);
-  r.headers.emplace_back("Cache-Control", file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
+  r.headers.emplace_back("Cache-Control",
+                         file.immutable ? "public, max-age=31536000, immutable" : "no-cache");
   r.headers.emplace_back("ETag", file.etag);
   r.headers.emplace_back("Vary", "Accept-Encoding");
   if (const std::string* match = request.Header("if-none-match"); match && *match == file.etag) {

@@ -12,8 +12,8 @@
 // in the queue) p50/p99, and the ratios.
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <sys/socket.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -71,7 +71,9 @@ int main(int argc, char** argv) {
   CLI::App cli{"the notification dispatcher against libcurl and curl"};
   cli.add_option("--messages", messages)->capture_default_str();
   cli.add_option("--connections", connections)->capture_default_str();
-  cli.add_option("--curl-messages", curl_messages, "messages for the curl command baseline (0: skip)")->capture_default_str();
+  cli.add_option("--curl-messages", curl_messages,
+                 "messages for the curl command baseline (0: skip)")
+      ->capture_default_str();
   cli.add_option("--port", port, "the SMTP sink's port (0: a free one)")->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
   if (port == 0) {
@@ -99,15 +101,17 @@ int main(int argc, char** argv) {
       const int fd = ::open((dir / (out + ".log")).c_str(), O_WRONLY | O_CREAT | O_APPEND, 0600);
       ::dup2(fd, 1);
       ::dup2(fd, 2);
-      ::execl("/usr/bin/python3", "python3", sink_script.c_str(), "--port", std::to_string(port).c_str(), "--cert",
-              (dir / "smtp.crt").c_str(), "--key", (dir / "smtp.key").c_str(), "--user", "ecab", "--password", "s3cret",
-              "--out", (dir / (out + ".jsonl")).c_str(), static_cast<char*>(nullptr));
+      ::execl("/usr/bin/python3", "python3", sink_script.c_str(), "--port",
+              std::to_string(port).c_str(), "--cert", (dir / "smtp.crt").c_str(), "--key",
+              (dir / "smtp.key").c_str(), "--user", "ecab", "--password", "s3cret", "--out",
+              (dir / (out + ".jsonl")).c_str(), static_cast<char*>(nullptr));
       ::_exit(127);
     }
     children.push_back(pid);
     for (int i = 0; i < 200; ++i) {
       std::ifstream in(dir / (out + ".log"));
-      if (std::string{std::istreambuf_iterator<char>(in), {}}.find("ready") != std::string::npos) return pid;
+      if (std::string{std::istreambuf_iterator<char>(in), {}}.find("ready") != std::string::npos)
+        return pid;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     Fail("the SMTP sink did not start");
@@ -118,8 +122,13 @@ int main(int argc, char** argv) {
     ::waitpid(pid, nullptr, 0);
     std::erase(children, pid);
   };
-  const api::MailSettings mail{"smtp://127.0.0.1:" + std::to_string(port), "ecab", "s3cret",
-                               "e-Cabinet <no-reply@cabinet.example>", true, dir / "smtp.crt", 30};
+  const api::MailSettings mail{"smtp://127.0.0.1:" + std::to_string(port),
+                               "ecab",
+                               "s3cret",
+                               "e-Cabinet <no-reply@cabinet.example>",
+                               true,
+                               dir / "smtp.crt",
+                               30};
 
   // The store, the cabinet, everyone's email address.
   es::StoreOptions store_options;
@@ -131,16 +140,20 @@ int main(int argc, char** argv) {
   auto cabinet = api::LoadCabinetFixture(fixtures + "/cabinet-2019.json");
   if (!cabinet.ok()) Fail(ToString(cabinet.error()));
   const Timestamp now = FromMicros(std::chrono::duration_cast<std::chrono::microseconds>(
-                                       std::chrono::system_clock::now().time_since_epoch()).count());
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
   if (!api::EnsurePlatformAdmin(commands, "platform-admin", now).ok()) Fail("platform admin");
-  if (auto s = api::SeedCabinet(commands, *cabinet, api::DemoCabinetSince(), "platform-admin"); !s.ok()) {
+  if (auto s = api::SeedCabinet(commands, *cabinet, api::DemoCabinetSince(), "platform-admin");
+      !s.ok()) {
     Fail(ToString(s.error()));
   }
   std::vector<std::string> people;
   for (const auto& p : cabinet->people) {
     directory::ContactSet c{p.person, p.person + "@gov.vn", "", "vi", {"email"}, -1, -1, false};
-    if (commands.Execute(cabinet->body.body, directory::SetContact{c},
-                         CommandContext{now, "bootstrap", Role::kAdmin, "", "contact:" + p.person}).ok()) {
+    if (commands
+            .Execute(cabinet->body.body, directory::SetContact{c},
+                     CommandContext{now, "bootstrap", Role::kAdmin, "", "contact:" + p.person})
+            .ok()) {
       people.push_back(p.person);
     }
   }
@@ -148,19 +161,29 @@ int main(int argc, char** argv) {
   // The burst: `messages` notifications requested, one command per recipient group.
   const auto requested_from = (*store)->head_position() + 1;
   for (std::size_t n = 0, source = 1; n < messages; ++source) {
-    reminders::RequestNotifications r{source, reminders::NotificationKind::kFormIssued, "form-bench", {}, {}, false,
-                                      "Opinion form", "Please answer"};
-    for (std::size_t i = 0; i < people.size() && n < messages; ++i, ++n) r.recipients.push_back(people[i]);
-    r.params = {{"title", "Dự thảo Nghị định số " + std::to_string(source)}, {"deadline", FormatRfc3339(now)}};
-    auto done = commands.Execute(cabinet->body.body, r,
-                                 CommandContext{now, std::string(reminders::kHeraldActor), Role::kSecretariat, "",
-                                                reminders::NotifyCommandId(r)});
+    reminders::RequestNotifications r{source,
+                                      reminders::NotificationKind::kFormIssued,
+                                      "form-bench",
+                                      {},
+                                      {},
+                                      false,
+                                      "Opinion form",
+                                      "Please answer"};
+    for (std::size_t i = 0; i < people.size() && n < messages; ++i, ++n)
+      r.recipients.push_back(people[i]);
+    r.params = {{"title", "Dự thảo Nghị định số " + std::to_string(source)},
+                {"deadline", FormatRfc3339(now)}};
+    auto done =
+        commands.Execute(cabinet->body.body, r,
+                         CommandContext{now, std::string(reminders::kHeraldActor),
+                                        Role::kSecretariat, "", reminders::NotifyCommandId(r)});
     if (!done.ok()) Fail(ToString(done.error()));
   }
   std::map<std::uint64_t, double> requested_at;  // position -> Unix seconds
   auto all = (*store)->ReadAll(requested_from, messages * 2);
   for (const auto& e : *all) {
-    if (e.type == reminders::NotificationRequested::kType) requested_at[e.position] = ToMicros(e.recorded_at) / 1e6;
+    if (e.type == reminders::NotificationRequested::kType)
+      requested_at[e.position] = ToMicros(e.recorded_at) / 1e6;
   }
 
   // The dispatcher.
@@ -198,9 +221,10 @@ int main(int argc, char** argv) {
         for (std::size_t i = next++; i < messages; i = next++) {
           const auto s = Clock::now();
           api::Mail m{people[i % people.size()] + "@gov.vn", "Phiếu lấy ý kiến: Dự thảo Nghị định",
-                      "Kính gửi đồng chí,\n\nĐề nghị đồng chí cho ý kiến.\n", "<p>Kính gửi đồng chí</p>",
-                      "<b" + std::to_string(i) + "@bench>"};
-          if (auto sent = mailer.Send(m); !sent.ok) Fail("libcurl baseline: a message was refused: " + sent.reason);
+                      "Kính gửi đồng chí,\n\nĐề nghị đồng chí cho ý kiến.\n",
+                      "<p>Kính gửi đồng chí</p>", "<b" + std::to_string(i) + "@bench>"};
+          if (auto sent = mailer.Send(m); !sent.ok)
+            Fail("libcurl baseline: a message was refused: " + sent.reason);
           libcurl_ms[i] = std::chrono::duration<double, std::milli>(Clock::now() - s).count();
         }
       });
@@ -214,9 +238,11 @@ int main(int argc, char** argv) {
   std::vector<double> curl_ms;
   if (curl_messages > 0) {
     sink = start_sink("curl");
-    std::ofstream(dir / "message.eml") << api::MimeMessage(
-        mail.from, api::Mail{"x@gov.vn", "Phiếu lấy ý kiến", "Kính gửi đồng chí", "<p>Kính gửi</p>", "<c@bench>"},
-        "Mon, 24 Jun 2019 08:00:00 +0700");
+    std::ofstream(dir / "message.eml")
+        << api::MimeMessage(mail.from,
+                            api::Mail{"x@gov.vn", "Phiếu lấy ý kiến", "Kính gửi đồng chí",
+                                      "<p>Kính gửi</p>", "<c@bench>"},
+                            "Mon, 24 Jun 2019 08:00:00 +0700");
     std::mutex mu;
     next = 0;
     const auto t2 = Clock::now();
@@ -225,11 +251,12 @@ int main(int argc, char** argv) {
       for (unsigned c = 0; c < connections; ++c) {
         loops.emplace_back([&] {
           for (std::size_t i = next++; i < curl_messages; i = next++) {
-            const std::string command = "curl -s --url smtp://127.0.0.1:" + std::to_string(port) +
-                                        " --ssl-reqd --cacert " + (dir / "smtp.crt").string() +
-                                        " --user ecab:s3cret --mail-from no-reply@cabinet.example --mail-rcpt " +
-                                        people[i % people.size()] + "@gov.vn --upload-file " +
-                                        (dir / "message.eml").string();
+            const std::string command =
+                "curl -s --url smtp://127.0.0.1:" + std::to_string(port) + " --ssl-reqd --cacert " +
+                (dir / "smtp.crt").string() +
+                " --user ecab:s3cret --mail-from no-reply@cabinet.example --mail-rcpt " +
+                people[i % people.size()] + "@gov.vn --upload-file " +
+                (dir / "message.eml").string();
             const auto s = Clock::now();
             if (std::system(command.c_str()) != 0) Fail("curl baseline: curl failed");
             std::lock_guard g(mu);
@@ -244,15 +271,21 @@ int main(int argc, char** argv) {
 
   const double ecab_rate = static_cast<double>(messages) / ecab_seconds;
   const double libcurl_rate = static_cast<double>(messages) / libcurl_seconds;
-  std::printf("notifications: %zu to aiosmtpd (STARTTLS + AUTH) over %u connections\n", messages, connections);
-  std::printf("  ecab dispatcher : %8.0f deliveries/s  (%.2f s)  latency requested->accepted p50 %.0f ms  p99 %.0f ms\n",
-              ecab_rate, ecab_seconds, Quantile(latency, 0.5), Quantile(latency, 0.99));
-  std::printf("  libcurl direct  : %8.0f messages/s    (%.2f s)  per message p50 %.1f ms  p99 %.1f ms\n", libcurl_rate,
-              libcurl_seconds, Quantile(libcurl_ms, 0.5), Quantile(libcurl_ms, 0.99));
+  std::printf("notifications: %zu to aiosmtpd (STARTTLS + AUTH) over %u connections\n", messages,
+              connections);
+  std::printf(
+      "  ecab dispatcher : %8.0f deliveries/s  (%.2f s)  latency requested->accepted p50 %.0f ms  "
+      "p99 %.0f ms\n",
+      ecab_rate, ecab_seconds, Quantile(latency, 0.5), Quantile(latency, 0.99));
+  std::printf(
+      "  libcurl direct  : %8.0f messages/s    (%.2f s)  per message p50 %.1f ms  p99 %.1f ms\n",
+      libcurl_rate, libcurl_seconds, Quantile(libcurl_ms, 0.5), Quantile(libcurl_ms, 0.99));
   if (curl_messages > 0) {
     const double curl_rate = static_cast<double>(curl_messages) / curl_seconds;
-    std::printf("  curl command    : %8.0f messages/s    (%zu messages, %.2f s)  per message p50 %.1f ms  p99 %.1f ms\n",
-                curl_rate, curl_messages, curl_seconds, Quantile(curl_ms, 0.5), Quantile(curl_ms, 0.99));
+    std::printf(
+        "  curl command    : %8.0f messages/s    (%zu messages, %.2f s)  per message p50 %.1f ms  "
+        "p99 %.1f ms\n",
+        curl_rate, curl_messages, curl_seconds, Quantile(curl_ms, 0.5), Quantile(curl_ms, 0.99));
     std::printf("  ratio ecab / curl command: %.2f\n", ecab_rate / curl_rate);
   }
   std::printf("  ratio ecab / libcurl direct: %.2f\n", ecab_rate / libcurl_rate);

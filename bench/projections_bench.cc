@@ -28,7 +28,8 @@ std::uint64_t g_events = 0;
 std::uint64_t g_meetings = 0;
 
 std::filesystem::path FreshDir(const char* name) {
-  std::string pattern = (std::filesystem::temp_directory_path() / (std::string(name) + "-XXXXXX")).string();
+  std::string pattern =
+      (std::filesystem::temp_directory_path() / (std::string(name) + "-XXXXXX")).string();
   if (::mkdtemp(pattern.data()) == nullptr) std::abort();
   return pattern;
 }
@@ -36,10 +37,14 @@ std::filesystem::path FreshDir(const char* name) {
 // Decodes one event with the decoder of its stream's family.
 bool Decode(const es::RecordedEvent& e) {
   const std::string_view s = e.stream;
-  if (s.starts_with("meeting-")) return meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload).ok();
-  if (s.starts_with("form-")) return forms::FormDecoder().Decode(e.type, e.schema_version, e.payload).ok();
-  if (s.starts_with("resolution-")) return resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload).ok();
-  if (s.starts_with("document-")) return documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload).ok();
+  if (s.starts_with("meeting-"))
+    return meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload).ok();
+  if (s.starts_with("form-"))
+    return forms::FormDecoder().Decode(e.type, e.schema_version, e.payload).ok();
+  if (s.starts_with("resolution-"))
+    return resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload).ok();
+  if (s.starts_with("document-"))
+    return documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload).ok();
   return false;
 }
 
@@ -103,11 +108,22 @@ void BM_TimeTravelMiddle(benchmark::State& state) {
   }
 }
 
-BENCHMARK(BM_ReadAndDecode)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()
+BENCHMARK(BM_ReadAndDecode)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_Rebuild)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()
+BENCHMARK(BM_Rebuild)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_TimeTravelMiddle)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()
+BENCHMARK(BM_TimeTravelMiddle)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace
@@ -126,14 +142,17 @@ int main(int argc, char** argv) {
   const bench::GeneratedLog log = bench::GenerateLog(*g_store, target);
   g_events = log.events;
   g_meetings = log.meetings;
-  std::printf("generated %llu events (%llu meetings, %llu forms, %llu resolutions, %llu documents) in %.1f s\n",
-              static_cast<unsigned long long>(log.events), static_cast<unsigned long long>(log.meetings),
-              static_cast<unsigned long long>(log.forms), static_cast<unsigned long long>(log.resolutions),
-              static_cast<unsigned long long>(log.documents),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::printf(
+      "generated %llu events (%llu meetings, %llu forms, %llu resolutions, %llu documents) in %.1f "
+      "s\n",
+      static_cast<unsigned long long>(log.events), static_cast<unsigned long long>(log.meetings),
+      static_cast<unsigned long long>(log.forms), static_cast<unsigned long long>(log.resolutions),
+      static_cast<unsigned long long>(log.documents),
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   g_views_dir = g_dir / "views";
   Rebuild(g_views_dir, nullptr);  // the views time travel reads from
-  bench::RatioReporter reporter({{"BM_Rebuild", "BM_ReadAndDecode", "median events/s: rebuild vs read-and-decode"}});
+  bench::RatioReporter reporter(
+      {{"BM_Rebuild", "BM_ReadAndDecode", "median events/s: rebuild vs read-and-decode"}});
   benchmark::RunSpecifiedBenchmarks(&reporter);
   reporter.PrintRatios();
   benchmark::Shutdown();

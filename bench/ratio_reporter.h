@@ -37,12 +37,13 @@ class RatioReporter : public benchmark::ConsoleReporter {
       auto m = medians_.find(p.measured);
       auto b = medians_.find(p.baseline);
       if (m == medians_.end() || b == medians_.end()) continue;
-      std::printf("\n%s\n%8s %16s %16s %8s\n", p.title.c_str(), "threads", p.measured.c_str(), p.baseline.c_str(),
-                  "ratio");
+      std::printf("\n%s\n%8s %16s %16s %8s\n", p.title.c_str(), "threads", p.measured.c_str(),
+                  p.baseline.c_str(), "ratio");
       for (const auto& [threads, value] : m->second) {
         auto base = b->second.find(threads);
         if (base == b->second.end()) continue;
-        std::printf("%8d %16.0f %16.0f %8.2f\n", threads, value, base->second, value / base->second);
+        std::printf("%8d %16.0f %16.0f %8.2f\n", threads, value, base->second,
+                    value / base->second);
       }
     }
   }

@@ -52,8 +52,9 @@ void RecordSignedBallots(es::EventStore& store, testing::World& w, std::uint64_t
   scheduled.stream = "meeting-bench";
   scheduled.command_id = "schedule";
   scheduled.actor = {"staff", "secretariat", ""};
-  scheduled.events.push_back(Proposed(meeting::MeetingScheduled{"bench", "Votes", testing::June24(),
-                                                                testing::June24() + std::chrono::hours(8), "Hà Nội", ""}));
+  scheduled.events.push_back(
+      Proposed(meeting::MeetingScheduled{"bench", "Votes", testing::June24(),
+                                         testing::June24() + std::chrono::hours(8), "Hà Nội", ""}));
   if (!store.Append(std::move(scheduled)).ok()) std::abort();
   std::atomic<std::uint64_t> next{0};
   std::vector<std::thread> threads;
@@ -63,15 +64,16 @@ void RecordSignedBallots(es::EventStore& store, testing::World& w, std::uint64_t
         const std::string& voter = w.members[k % w.members.size()];
         const std::string vote = "v" + std::to_string(k / w.members.size());
         const std::string id = "ballot-" + std::to_string(k);
-        const auto payload = meeting::BallotPayload("gov-vn", "bench", vote, voter, "", meeting::Choice::kFor, id,
-                                                    testing::June24());
+        const auto payload = meeting::BallotPayload("gov-vn", "bench", vote, voter, "",
+                                                    meeting::Choice::kFor, id, testing::June24());
         es::AppendRequest r;
         r.body = "gov-vn";
         r.stream = "meeting-bench";
         r.command_id = id;
         r.actor = {voter, voter == "pm" ? "chair" : "member", ""};
-        r.events.push_back(Proposed(meeting::BallotCast{vote, voter, voter, meeting::Choice::kFor,
-                                                        meeting::Attendance::kInRoom, w.SignAs(voter, payload)}));
+        r.events.push_back(
+            Proposed(meeting::BallotCast{vote, voter, voter, meeting::Choice::kFor,
+                                         meeting::Attendance::kInRoom, w.SignAs(voter, payload)}));
         if (!store.Append(std::move(r)).ok()) std::abort();
       }
     });
@@ -138,9 +140,24 @@ void BM_HashChain(benchmark::State& state) {
   state.SetBytesProcessed(static_cast<std::int64_t>(bytes));
 }
 
-BENCHMARK(BM_VerifyLog)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_SignatureChecks)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()->Unit(benchmark::kMillisecond);
-BENCHMARK(BM_HashChain)->Iterations(1)->Repetitions(3)->ReportAggregatesOnly(true)->UseRealTime()->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_VerifyLog)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_SignatureChecks)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_HashChain)
+    ->Iterations(1)
+    ->Repetitions(3)
+    ->ReportAggregatesOnly(true)
+    ->UseRealTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Prints the medians against their baselines.
 class Reporter : public benchmark::ConsoleReporter {
@@ -190,16 +207,19 @@ int main(int argc, char** argv) {
   }
   std::printf("log: %llu events, %zu signed acts, made in %.1f s; %u threads\n",
               static_cast<unsigned long long>(g_store->head_position()), g_checks.size(),
-              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(), g_threads);
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count(),
+              g_threads);
   g_openssl_verify_per_sec = OpensslEd25519VerifyRate();
   Reporter reporter;
   benchmark::RunSpecifiedBenchmarks(&reporter);
   const double target_rate = g_openssl_verify_per_sec * g_threads;
   std::printf("\nmedians\n");
   std::printf("  full verify:        %12.0f events/s\n", reporter.medians["BM_VerifyLog"]);
-  std::printf("  signature checks:   %12.0f /s   openssl speed ed25519 verify x %u cores: %.0f /s   ratio %.2f\n",
-              reporter.medians["BM_SignatureChecks"], g_threads, target_rate,
-              target_rate > 0 ? reporter.medians["BM_SignatureChecks"] / target_rate : 0.0);
+  std::printf(
+      "  signature checks:   %12.0f /s   openssl speed ed25519 verify x %u cores: %.0f /s   ratio "
+      "%.2f\n",
+      reporter.medians["BM_SignatureChecks"], g_threads, target_rate,
+      target_rate > 0 ? reporter.medians["BM_SignatureChecks"] / target_rate : 0.0);
   std::printf("  hash chain:         %12.1f MB/s\n", reporter.medians["BM_HashChain"] / 1e6);
   benchmark::Shutdown();
   g_store.reset();

@@ -51,7 +51,8 @@ void ChainChecker::Add(std::uint64_t key_position, std::string_view bytes) {
     return;
   }
   std::uint64_t claimed = 0;
-  for (std::size_t i = 5; i < 13; ++i) claimed = (claimed << 8) | static_cast<std::uint8_t>(bytes[i]);
+  for (std::size_t i = 5; i < 13; ++i)
+    claimed = (claimed << 8) | static_cast<std::uint8_t>(bytes[i]);
   Hash prev_hash, hash;
   std::memcpy(prev_hash.data(), bytes.data() + bytes.size() - 64, 32);
   std::memcpy(hash.data(), bytes.data() + bytes.size() - 32, 32);
@@ -69,8 +70,8 @@ void ChainChecker::Add(std::uint64_t key_position, std::string_view bytes) {
              (prev_hash == s.stored || prev_hash == s.recomputed);
     });
     if (!links) {
-      Fault(key_position, "prev-hash does not match the hash of position " +
-                              std::to_string(key_position - 1));
+      Fault(key_position,
+            "prev-hash does not match the hash of position " + std::to_string(key_position - 1));
     }
   }
   if (recent_.size() == kRecent) recent_.erase(recent_.begin());

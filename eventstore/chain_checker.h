@@ -21,11 +21,11 @@ struct ChainFault {
 };
 
 struct VerifyReport {
-  std::uint64_t first = 0;    // first position examined
-  std::uint64_t last = 0;     // last position examined
-  std::uint64_t checked = 0;  // records examined
-  std::uint64_t bytes = 0;    // their stored size
-  std::uint64_t head = 0;     // the head position the store recorded
+  std::uint64_t first = 0;         // first position examined
+  std::uint64_t last = 0;          // last position examined
+  std::uint64_t checked = 0;       // records examined
+  std::uint64_t bytes = 0;         // their stored size
+  std::uint64_t head = 0;          // the head position the store recorded
   std::vector<ChainFault> faults;  // in position order, at most one per position
   bool truncated_report = false;   // more faults existed than were kept
   bool ok() const { return faults.empty(); }
@@ -65,7 +65,8 @@ class ChainChecker {
   static constexpr std::size_t kRecent = 4;
   std::vector<Seen> recent_;
   bool link_known_ = true;
-  std::optional<Hash> last_stored_;  // stored hash of the last record fed  // false right after a gap or an unreadable record
+  std::optional<Hash> last_stored_;  // stored hash of the last record fed  // false right after a
+                                     // gap or an unreadable record
 };
 
 }  // namespace ecab::es

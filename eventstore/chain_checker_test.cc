@@ -34,8 +34,9 @@ Hash HashOf(const std::string& bytes) {
   return h;
 }
 
-std::vector<std::uint64_t> FaultPositions(const std::vector<std::pair<std::uint64_t, std::string>>& records,
-                                          std::uint64_t head, const Hash& head_hash) {
+std::vector<std::uint64_t> FaultPositions(
+    const std::vector<std::pair<std::uint64_t, std::string>>& records, std::uint64_t head,
+    const Hash& head_hash) {
   ChainChecker checker(1, Hash{});
   for (const auto& [pos, bytes] : records) checker.Add(pos, bytes);
   checker.Finish(head, head_hash);
@@ -68,7 +69,8 @@ TEST(ChainChecker, EveryFlippedByteIsReportedAtExactlyItsPosition) {
 TEST(ChainChecker, RemovedEventIsReportedAsMissing) {
   auto records = Keyed(Chain(6));
   records.erase(records.begin() + 3);  // position 4
-  EXPECT_EQ(FaultPositions(records, 6, HashOf(records.back().second)), std::vector<std::uint64_t>{4});
+  EXPECT_EQ(FaultPositions(records, 6, HashOf(records.back().second)),
+            std::vector<std::uint64_t>{4});
 }
 
 TEST(ChainChecker, SwappedPairIsReportedAtBothPositions) {

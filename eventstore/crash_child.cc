@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
         r.actor = {"loader", "admin", ""};
         const int n = 1 + static_cast<int>(i % 3);
         for (int e = 0; e < n; ++e) {
-          r.events.push_back({"test.load", 1, std::string(300, static_cast<char>('a' + e)), std::nullopt});
+          r.events.push_back(
+              {"test.load", 1, std::string(300, static_cast<char>('a' + e)), std::nullopt});
         }
         auto result = (*store)->Append(r);
         if (!result.ok()) {

@@ -3,11 +3,10 @@
 // times over. Every acknowledged event must survive, with no gap and the
 // chain intact.
 #include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <poll.h>
 
 #include <chrono>
 #include <random>

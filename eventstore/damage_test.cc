@@ -34,7 +34,8 @@ StoreOptions Options(const std::filesystem::path& dir, const std::filesystem::pa
 }
 
 // Signs the tree of the whole log and appends it to the witness, as the server does.
-void Witness(const EventStore& store, const std::filesystem::path& witness, const TreeHeadSigner& signer) {
+void Witness(const EventStore& store, const std::filesystem::path& witness,
+             const TreeHeadSigner& signer) {
   const std::uint64_t size = store.head_position();
   auto root = LogRoot(store, size);
   ASSERT_TRUE(root.ok());

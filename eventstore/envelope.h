@@ -33,9 +33,9 @@ struct Actor {
 
 // One event offered to Append.
 struct ProposedEvent {
-  std::string type;                  // explicit tag, e.g. "meeting.ballot_cast"
+  std::string type;  // explicit tag, e.g. "meeting.ballot_cast"
   std::uint16_t schema_version = 1;
-  std::string payload;               // plaintext bytes; encrypted before storage
+  std::string payload;  // plaintext bytes; encrypted before storage
   std::optional<Signature> signature;
   friend bool operator==(const ProposedEvent&, const ProposedEvent&) = default;
 };
@@ -56,8 +56,8 @@ struct ExpectedVersion {
 
 // Several events for one stream, stored all together or not at all.
 struct AppendRequest {
-  std::string body;        // tenant: the collegial body the stream belongs to
-  std::string stream;      // 1..256 bytes, no control characters
+  std::string body;    // tenant: the collegial body the stream belongs to
+  std::string stream;  // 1..256 bytes, no control characters
   ExpectedVersion expected;
   std::string command_id;  // idempotency key, required
   std::string correlation_id;

@@ -19,7 +19,8 @@ class LocalSubscription final : public Subscription {
   LocalSubscription(const EventStore& store, std::uint64_t from)
       : store_(store), next_(std::max<std::uint64_t>(from, 1)) {}
 
-  Result<std::vector<RecordedEvent>> Next(std::size_t max, std::chrono::milliseconds wait) override {
+  Result<std::vector<RecordedEvent>> Next(std::size_t max,
+                                          std::chrono::milliseconds wait) override {
     if (store_.head_position() < next_) {
       store_.WaitForPosition(next_, std::chrono::steady_clock::now() + wait);
     }
@@ -46,14 +47,15 @@ EventStore::Impl::~Impl() {
 }
 
 Result<std::unique_ptr<EventStore>> EventStore::Open(StoreOptions options) {
-  if (options.dir.empty()) return MakeError(ErrorCode::kInvalidArgument, "store directory is required");
+  if (options.dir.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "store directory is required");
   if (!options.keys) return MakeError(ErrorCode::kKeyUnavailable, "no key ring given");
   if (!options.clock) options.clock = std::make_shared<SystemClock>();
   if (options.max_batch == 0) options.max_batch = 1;
   if (options.read_only) options.recovery = StoreOptions::Recovery::kRefuse;
   ECAB_TRY_LET(impl, internal::OpenOrSalvage(std::move(options)));
-  for (auto step : {&internal::InitMeta, &internal::CheckKeys, &internal::CheckTail, &internal::CheckWitness,
-                    &internal::NoteKept}) {
+  for (auto step : {&internal::InitMeta, &internal::CheckKeys, &internal::CheckTail,
+                    &internal::CheckWitness, &internal::NoteKept}) {
     ECAB_TRY(step(**impl));
   }
   Impl* raw = impl->get();
@@ -87,11 +89,16 @@ const std::optional<SalvageNote>& EventStore::salvage() const { return impl_->sa
 
 Result<std::optional<CommandRecord>> EventStore::FindCommand(std::string_view command_id) const {
   std::string value;
-  const rocksdb::Status s = impl_->db->Get(rocksdb::ReadOptions(), impl_->commands, command_id, &value);
+  const rocksdb::Status s =
+      impl_->db->Get(rocksdb::ReadOptions(), impl_->commands, command_id, &value);
   if (s.IsNotFound()) return std::optional<CommandRecord>{};
-  if (!s.ok()) return MakeError(ErrorCode::kIoError, "reading command '" + std::string(command_id) + "': " + s.ToString());
+  if (!s.ok())
+    return MakeError(ErrorCode::kIoError,
+                     "reading command '" + std::string(command_id) + "': " + s.ToString());
   auto record = DecodeCommand(value);
-  if (!record) return MakeError(ErrorCode::kCorruption, "command record '" + std::string(command_id) + "' is malformed");
+  if (!record)
+    return MakeError(ErrorCode::kCorruption,
+                     "command record '" + std::string(command_id) + "' is malformed");
   return record;
 }
 
@@ -118,7 +125,9 @@ Result<std::string> EventStore::ReadRecord(std::uint64_t position) const {
   }
   std::string bytes;
   auto s = impl_->db->Get(rocksdb::ReadOptions(), impl_->events, U64Key(position), &bytes);
-  if (s.IsNotFound()) return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(position) + " is missing");
+  if (s.IsNotFound())
+    return MakeError(ErrorCode::kCorruption,
+                     "event at position " + std::to_string(position) + " is missing");
   if (!s.ok()) return FromRocks(s);
   return bytes;
 }
@@ -129,14 +138,19 @@ Result<std::vector<Hash>> EventStore::ReadHashes(std::uint64_t from, std::size_t
   std::vector<Hash> out;
   if (from > head) return out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, head - from + 1)));
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::uint64_t expected = from;
-  for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head; it->Next(), ++expected) {
+  for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head;
+       it->Next(), ++expected) {
     if (internal::ParseU64Key(it->key().ToStringView()) != expected) {
-      return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+      return MakeError(ErrorCode::kCorruption,
+                       "event at position " + std::to_string(expected) + " is missing");
     }
     const auto value = it->value().ToStringView();
-    if (value.size() < 32) return MakeError(ErrorCode::kCorruption, "record " + std::to_string(expected) + " is truncated");
+    if (value.size() < 32)
+      return MakeError(ErrorCode::kCorruption,
+                       "record " + std::to_string(expected) + " is truncated");
     Hash h;
     std::memcpy(h.data(), value.data() + value.size() - 32, 32);
     out.push_back(h);
@@ -171,8 +185,8 @@ Result<RecordedEvent> EventStore::Impl::Decode(std::string_view bytes) const {
   ECAB_TRY_LET(rec, ParseRecord(bytes));
   auto plain = options.keys->Open(rec->payload, PayloadAad(*rec));
   if (!plain.ok()) {
-    return MakeError(plain.error().code,
-                     "event at position " + std::to_string(rec->position) + ": " + plain.error().message);
+    return MakeError(plain.error().code, "event at position " + std::to_string(rec->position) +
+                                             ": " + plain.error().message);
   }
   RecordedEvent e;
   e.position = rec->position;
@@ -200,12 +214,14 @@ Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from, std::
   std::vector<RecordedEvent> out;
   if (from > head || max == 0) return out;
   out.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(max, head - from + 1)));
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->events));
   std::uint64_t expected = from;
   for (it->Seek(U64Key(from)); it->Valid() && out.size() < max && expected <= head; it->Next()) {
     const std::uint64_t position = internal::ParseU64Key(it->key().ToStringView());
     if (position != expected) {
-      return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+      return MakeError(ErrorCode::kCorruption,
+                       "event at position " + std::to_string(expected) + " is missing");
     }
     ECAB_TRY_LET(e, impl_->Decode(it->value().ToStringView()));
     out.push_back(std::move(e).value());
@@ -213,7 +229,8 @@ Result<std::vector<RecordedEvent>> EventStore::ReadAll(std::uint64_t from, std::
   }
   if (!it->status().ok()) return FromRocks(it->status());
   if (out.size() < max && expected <= head) {
-    return MakeError(ErrorCode::kCorruption, "event at position " + std::to_string(expected) + " is missing");
+    return MakeError(ErrorCode::kCorruption,
+                     "event at position " + std::to_string(expected) + " is missing");
   }
   return out;
 }
@@ -231,8 +248,9 @@ Result<std::vector<RecordedEvent>> EventStore::Impl::LoadPositions(
   out.reserve(positions.size());
   for (std::size_t i = 0; i < positions.size(); ++i) {
     if (statuses[i].IsNotFound()) {
-      return MakeError(ErrorCode::kCorruption,
-                       "stream index names position " + std::to_string(positions[i]) + ", which is missing");
+      return MakeError(
+          ErrorCode::kCorruption,
+          "stream index names position " + std::to_string(positions[i]) + ", which is missing");
     }
     if (!statuses[i].ok()) return FromRocks(statuses[i]);
     ECAB_TRY_LET(e, Decode(values[i]));
@@ -241,13 +259,15 @@ Result<std::vector<RecordedEvent>> EventStore::Impl::LoadPositions(
   return out;
 }
 
-Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream, std::uint64_t from,
-                                                          Direction direction, std::size_t max) const {
+Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view stream,
+                                                          std::uint64_t from, Direction direction,
+                                                          std::size_t max) const {
   std::string prefix(stream);
   prefix.push_back('\0');
   std::string start = prefix;
   internal::PutBigEndian<std::uint64_t>(start, from);
-  std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
+  std::unique_ptr<rocksdb::Iterator> it(
+      impl_->db->NewIterator(rocksdb::ReadOptions(), impl_->streams));
   std::vector<std::uint64_t> positions;
   const std::uint64_t head = head_position();
   auto take = [&] {
@@ -257,9 +277,11 @@ Result<std::vector<RecordedEvent>> EventStore::ReadStream(std::string_view strea
     return true;
   };
   if (direction == Direction::kForward) {
-    for (it->Seek(start); take(); it->Next()) {}
+    for (it->Seek(start); take(); it->Next()) {
+    }
   } else {
-    for (it->SeekForPrev(start); take(); it->Prev()) {}
+    for (it->SeekForPrev(start); take(); it->Prev()) {
+    }
   }
   if (!it->status().ok()) return FromRocks(it->status());
   return impl_->LoadPositions(positions);

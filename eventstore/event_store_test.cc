@@ -108,7 +108,7 @@ TEST(EventStore, AppendManyChainsVersionsOfOneStreamAndAnswersEachRequest) {
   requests.push_back(Request("s", "m2", ExpectedVersion::Exactly(2)));
   requests.push_back(Request("s", "m3", ExpectedVersion::Exactly(7)));  // stale: refused alone
   requests.push_back(Request("t", "m4", ExpectedVersion::NoStream()));
-  requests.push_back(Request("s", "", ExpectedVersion::Any()));           // invalid: no command id
+  requests.push_back(Request("s", "", ExpectedVersion::Any()));  // invalid: no command id
   auto results = store->AppendMany(std::move(requests));
   ASSERT_EQ(results.size(), 5u);
   ASSERT_TRUE(results[0].ok());
@@ -140,8 +140,9 @@ TEST(EventStore, ConcurrentWritersOnOneStreamGetExactlyOneWinnerPerVersion) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int round = 0; round < kRounds; ++round) {
-        auto r = store->Append(Request("contested", "t" + std::to_string(t) + "r" + std::to_string(round),
-                                       ExpectedVersion::Exactly(static_cast<std::uint64_t>(round) * 2), 2));
+        auto r = store->Append(
+            Request("contested", "t" + std::to_string(t) + "r" + std::to_string(round),
+                    ExpectedVersion::Exactly(static_cast<std::uint64_t>(round) * 2), 2));
         if (r.ok()) {
           ++wins;
         } else if (r.error().code == ErrorCode::kWrongExpectedVersion) {
@@ -278,8 +279,9 @@ TEST(EventStore, SubscriberFromZeroSeesEveryEventOnceInOrderWhileWritersCommit) 
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       for (int i = 0; i < kPerWriter; ++i) {
-        ASSERT_TRUE(store->Append(Request("w" + std::to_string(w), "w" + std::to_string(w) + "-" +
-                                                                       std::to_string(i)))
+        ASSERT_TRUE(store
+                        ->Append(Request("w" + std::to_string(w),
+                                         "w" + std::to_string(w) + "-" + std::to_string(i)))
                         .ok());
       }
     });
@@ -334,7 +336,8 @@ TEST(EventStore, PositionAtFindsTheLastEventRecordedByATime) {
   auto store = OpenOrDie(StoreOptions{dir.path(), Ring(), clock});
   EXPECT_EQ(*store->PositionAt(June24()), 0u);
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(store->Append(Request("s", "c" + std::to_string(i), ExpectedVersion::Any(), 2)).ok());
+    ASSERT_TRUE(
+        store->Append(Request("s", "c" + std::to_string(i), ExpectedVersion::Any(), 2)).ok());
     clock->Advance(std::chrono::minutes(1));
   }
   EXPECT_EQ(*store->PositionAt(June24() - std::chrono::seconds(1)), 0u);
@@ -347,11 +350,13 @@ TEST(EventStore, KeyRotationSealsNewEventsWithTheNewKeyAndOldOnesStayReadable) {
   TempDir dir;
   {
     auto store = OpenOrDie(dir.path(), Ring({{"k1", FilledKey(1)}}));
-    ASSERT_TRUE(store->Append(Request("s", "old", ExpectedVersion::Any(), 1, "before rotation")).ok());
+    ASSERT_TRUE(
+        store->Append(Request("s", "old", ExpectedVersion::Any(), 1, "before rotation")).ok());
   }
   {
     auto store = OpenOrDie(dir.path(), Ring({{"k1", FilledKey(1)}, {"k2", FilledKey(2)}}));
-    ASSERT_TRUE(store->Append(Request("s", "new", ExpectedVersion::Any(), 1, "after rotation")).ok());
+    ASSERT_TRUE(
+        store->Append(Request("s", "new", ExpectedVersion::Any(), 1, "after rotation")).ok());
     auto events = store->ReadAll(1, 10);
     ASSERT_TRUE(events.ok()) << ToString(events.error());
     EXPECT_EQ((*events)[0].key_id, "k1");

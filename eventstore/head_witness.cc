@@ -20,7 +20,8 @@ Error Invalid(std::string m) { return MakeError(ErrorCode::kInvalidArgument, std
 // The value of `key` in `object` as a string, or the error naming it.
 Result<std::string> StringField(const json& object, const char* key) {
   auto it = object.find(key);
-  if (it == object.end() || !it->is_string()) return Invalid(std::string("'") + key + "' is missing or not a string");
+  if (it == object.end() || !it->is_string())
+    return Invalid(std::string("'") + key + "' is missing or not a string");
   return it->get<std::string>();
 }
 
@@ -79,7 +80,9 @@ Result<std::pair<WitnessClaim, bool>> ClaimOf(const json& j) {
 Status AppendLine(const std::filesystem::path& path, const std::string& line) {
   const bool existed = std::filesystem::exists(path);
   const int fd = ::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
-  if (fd < 0) return MakeError(ErrorCode::kIoError, "cannot open the witness " + path.string() + ": " + std::strerror(errno));
+  if (fd < 0)
+    return MakeError(ErrorCode::kIoError,
+                     "cannot open the witness " + path.string() + ": " + std::strerror(errno));
   const std::string text = line + "\n";
   std::size_t done = 0;
   while (done < text.size()) {
@@ -88,7 +91,8 @@ Status AppendLine(const std::filesystem::path& path, const std::string& line) {
     if (n <= 0) {
       const int err = errno;
       ::close(fd);
-      return MakeError(ErrorCode::kIoError, "cannot write the witness " + path.string() + ": " + std::strerror(err));
+      return MakeError(ErrorCode::kIoError,
+                       "cannot write the witness " + path.string() + ": " + std::strerror(err));
     }
     done += static_cast<std::size_t>(n);
   }
@@ -140,10 +144,13 @@ Result<std::optional<WitnessClaim>> ReadWitness(const std::filesystem::path& pat
     ++line_no;
     const json j = json::parse(std::string_view(text).substr(start, end - start), nullptr, false);
     start = end + 1;
-    auto claim = j.is_object() ? ClaimOf(j) : Result<std::pair<WitnessClaim, bool>>(Invalid("not a JSON object"));
+    auto claim = j.is_object()
+                     ? ClaimOf(j)
+                     : Result<std::pair<WitnessClaim, bool>>(Invalid("not a JSON object"));
     if (!claim.ok()) {
-      return MakeError(ErrorCode::kCorruption, "the witness " + path.string() + " is malformed at line " +
-                                                   std::to_string(line_no) + ": " + claim.error().message);
+      return MakeError(ErrorCode::kCorruption,
+                       "the witness " + path.string() + " is malformed at line " +
+                           std::to_string(line_no) + ": " + claim.error().message);
     }
     claim->first.line = line_no;
     if (claim->second || !best || claim->first.size >= best->size) best = claim->first;
@@ -151,13 +158,15 @@ Result<std::optional<WitnessClaim>> ReadWitness(const std::filesystem::path& pat
   return best;
 }
 
-Status AppendWitnessHead(const std::filesystem::path& path, const TreeHead& head, const Hash& last_hash) {
+Status AppendWitnessHead(const std::filesystem::path& path, const TreeHead& head,
+                         const Hash& last_hash) {
   json j = json::parse(TreeHeadJson(head));
   j["last_hash"] = ToHex(last_hash);
   return AppendLine(path, j.dump());
 }
 
-Status AppendWitnessSalvage(const std::filesystem::path& path, const SalvageNote& note, Timestamp time) {
+Status AppendWitnessSalvage(const std::filesystem::path& path, const SalvageNote& note,
+                            Timestamp time) {
   const json j = {{"salvage",
                    {{"kept", note.kept},
                     {"kept_hash", note.kept == 0 ? std::string() : ToHex(note.kept_hash)},

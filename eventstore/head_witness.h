@@ -65,9 +65,11 @@ Result<std::optional<WitnessClaim>> ReadWitness(const std::filesystem::path& pat
 
 // Appends a head line (creating the file, and syncing its directory, when it
 // is new) and fsyncs the file before returning. kIoError on any failure.
-Status AppendWitnessHead(const std::filesystem::path& path, const TreeHead& head, const Hash& last_hash);
+Status AppendWitnessHead(const std::filesystem::path& path, const TreeHead& head,
+                         const Hash& last_hash);
 
 // Appends a salvage line, synced likewise.
-Status AppendWitnessSalvage(const std::filesystem::path& path, const SalvageNote& note, Timestamp time);
+Status AppendWitnessSalvage(const std::filesystem::path& path, const SalvageNote& note,
+                            Timestamp time);
 
 }  // namespace ecab::es

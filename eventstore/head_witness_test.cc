@@ -70,7 +70,8 @@ TEST(HeadWitness, ASalvageLineReplacesEarlierClaims) {
   TempDir tmp;
   const auto w = tmp.path() / "w.jsonl";
   ASSERT_TRUE(AppendWitnessHead(w, Head(306, 2), Filled(2)).ok());
-  ASSERT_TRUE(AppendWitnessSalvage(w, SalvageNote{150, Filled(9), 306, "WAL cut"}, FromMicros(0)).ok());
+  ASSERT_TRUE(
+      AppendWitnessSalvage(w, SalvageNote{150, Filled(9), 306, "WAL cut"}, FromMicros(0)).ok());
   auto claim = ReadWitness(w);
   ASSERT_TRUE(claim.ok() && claim->has_value());
   EXPECT_EQ((*claim)->size, 150u);

@@ -61,14 +61,15 @@ Result<std::shared_ptr<const KeyRing>> KeyRing::FromKeys(
   std::shared_ptr<KeyRing> ring(new KeyRing());
   for (const auto& [id, key] : keys) {
     if (!ValidKeyId(id)) return KeyError("bad key id '" + id + "' (use 1-64 of [A-Za-z0-9._-])");
-    if (!ring->keys_.emplace(id, key).second) return KeyError("key id '" + id + "' is listed twice");
+    if (!ring->keys_.emplace(id, key).second)
+      return KeyError("key id '" + id + "' is listed twice");
     ring->active_id_ = id;
   }
   return std::shared_ptr<const KeyRing>(std::move(ring));
 }
 
 Result<std::shared_ptr<const KeyRing>> KeyRing::Load(const std::filesystem::path& path) {
-  struct stat st{};
+  struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return KeyError("cannot read key file " + path.string());
   if ((st.st_mode & 077) != 0) {
     return KeyError("key file " + path.string() +
@@ -80,7 +81,8 @@ Result<std::shared_ptr<const KeyRing>> KeyRing::Load(const std::filesystem::path
   return Parse(text, path.string());
 }
 
-Result<std::shared_ptr<const KeyRing>> KeyRing::Parse(std::string_view text, std::string_view name) {
+Result<std::shared_ptr<const KeyRing>> KeyRing::Parse(std::string_view text,
+                                                      std::string_view name) {
   std::vector<std::pair<std::string, AesKey>> keys;
   std::istringstream in{std::string(text)};
   std::string line;
@@ -92,7 +94,8 @@ Result<std::shared_ptr<const KeyRing>> KeyRing::Parse(std::string_view text, std
     AesKey key{};
     if (id.empty() && hex.empty()) continue;
     if (!extra.empty() || !ParseHexKey(hex, key)) {
-      return KeyError(std::string(name) + ":" + std::to_string(line_no) + ": expected '<key-id> <64 hex digits>'");
+      return KeyError(std::string(name) + ":" + std::to_string(line_no) +
+                      ": expected '<key-id> <64 hex digits>'");
     }
     keys.emplace_back(std::move(id), key);
   }
@@ -113,7 +116,8 @@ Status KeyRing::CreateKeyFile(const std::filesystem::path& path, std::string_vie
     const mode_t old = ::umask(077);
     std::ofstream out(tmp, std::ios::trunc);
     ::umask(old);
-    if (!(out << line) || !out.flush()) return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
+    if (!(out << line) || !out.flush())
+      return MakeError(ErrorCode::kIoError, "cannot write " + tmp);
   }
   std::error_code ec;
   if (std::filesystem::exists(path, ec)) {
@@ -121,7 +125,8 @@ Status KeyRing::CreateKeyFile(const std::filesystem::path& path, std::string_vie
     return MakeError(ErrorCode::kIoError, "key file " + path.string() + " already exists");
   }
   std::filesystem::rename(tmp, path, ec);
-  if (ec) return MakeError(ErrorCode::kIoError, "cannot create " + path.string() + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kIoError, "cannot create " + path.string() + ": " + ec.message());
   return Ok{};
 }
 
@@ -139,7 +144,8 @@ Result<SealedPayload> KeyRing::Seal(std::string_view plaintext, std::string_view
       nonce_counter_ = 0;
     }
     std::copy(nonce_field_.begin(), nonce_field_.end(), out.nonce.begin());
-    for (int i = 0; i < 4; ++i) out.nonce[8 + i] = static_cast<std::uint8_t>(nonce_counter_ >> (24 - 8 * i));
+    for (int i = 0; i < 4; ++i)
+      out.nonce[8 + i] = static_cast<std::uint8_t>(nonce_counter_ >> (24 - 8 * i));
     ++nonce_counter_;
   }
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
@@ -147,10 +153,13 @@ Result<SealedPayload> KeyRing::Seal(std::string_view plaintext, std::string_view
   int len = 0;
   auto* ct = reinterpret_cast<unsigned char*>(out.ciphertext.data());
   const bool ok =
-      ctx && EVP_EncryptInit_ex2(ctx.get(), Aes256Gcm(), key.data(), out.nonce.data(), nullptr) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      ctx &&
+      EVP_EncryptInit_ex2(ctx.get(), Aes256Gcm(), key.data(), out.nonce.data(), nullptr) == 1 &&
+      EVP_EncryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) == 1 &&
-      EVP_EncryptUpdate(ctx.get(), ct, &len, reinterpret_cast<const unsigned char*>(plaintext.data()),
+      EVP_EncryptUpdate(ctx.get(), ct, &len,
+                        reinterpret_cast<const unsigned char*>(plaintext.data()),
                         static_cast<int>(plaintext.size())) == 1 &&
       EVP_EncryptFinal_ex(ctx.get(), ct + len, &len) == 1 &&
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, 16, out.tag.data()) == 1;
@@ -161,7 +170,8 @@ Result<SealedPayload> KeyRing::Seal(std::string_view plaintext, std::string_view
 Result<std::string> KeyRing::Open(const SealedPayload& sealed, std::string_view aad) const {
   auto it = keys_.find(sealed.key_id);
   if (it == keys_.end()) {
-    return KeyError("payload is sealed with key '" + sealed.key_id + "', which is not in the key file");
+    return KeyError("payload is sealed with key '" + sealed.key_id +
+                    "', which is not in the key file");
   }
   CipherCtx ctx(EVP_CIPHER_CTX_new(), &EVP_CIPHER_CTX_free);
   std::string plain(sealed.ciphertext.size(), '\0');
@@ -170,8 +180,10 @@ Result<std::string> KeyRing::Open(const SealedPayload& sealed, std::string_view 
   auto* pt = reinterpret_cast<unsigned char*>(plain.data());
   const bool ok =
       ctx &&
-      EVP_DecryptInit_ex2(ctx.get(), Aes256Gcm(), it->second.data(), sealed.nonce.data(), nullptr) == 1 &&
-      EVP_DecryptUpdate(ctx.get(), nullptr, &len, reinterpret_cast<const unsigned char*>(aad.data()),
+      EVP_DecryptInit_ex2(ctx.get(), Aes256Gcm(), it->second.data(), sealed.nonce.data(),
+                          nullptr) == 1 &&
+      EVP_DecryptUpdate(ctx.get(), nullptr, &len,
+                        reinterpret_cast<const unsigned char*>(aad.data()),
                         static_cast<int>(aad.size())) == 1 &&
       EVP_DecryptUpdate(ctx.get(), pt, &len,
                         reinterpret_cast<const unsigned char*>(sealed.ciphertext.data()),

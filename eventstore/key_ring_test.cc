@@ -102,10 +102,11 @@ TEST(KeyRing, KeyFileReadableByOthersIsRefused) {
 TEST(KeyRing, MalformedOrDuplicateOrMissingKeysAreRefusedWithTheLine) {
   TempDir dir;
   const auto path = dir.path() / "keys";
-  for (const std::string& text : std::vector<std::string>{"k1 abc\n", "k1 " + std::string(64, 'g') + "\n",
-                                  "k1 " + std::string(64, 'a') + " extra\n",
-                                  "k1 " + std::string(64, 'a') + "\nk1 " + std::string(64, 'b') + "\n",
-                                  std::string("# nothing\n")}) {
+  for (const std::string& text : std::vector<std::string>{
+           "k1 abc\n", "k1 " + std::string(64, 'g') + "\n",
+           "k1 " + std::string(64, 'a') + " extra\n",
+           "k1 " + std::string(64, 'a') + "\nk1 " + std::string(64, 'b') + "\n",
+           std::string("# nothing\n")}) {
     std::ofstream(path, std::ios::trunc) << text;
     ::chmod(path.c_str(), 0600);
     auto ring = KeyRing::Load(path);
@@ -119,7 +120,7 @@ TEST(KeyRing, CreateKeyFileWritesAPrivateLoadableFileOnce) {
   TempDir dir;
   const auto path = dir.path() / "keys";
   ASSERT_TRUE(KeyRing::CreateKeyFile(path, "k2026").ok());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat(path.c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   auto ring = KeyRing::Load(path);

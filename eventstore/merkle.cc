@@ -52,7 +52,9 @@ void Subproof(std::uint64_t m, std::span<const Hash> leaves, bool whole, std::ve
 
 }  // namespace
 
-Hash MerkleLeaf(std::string_view entry) { return Sha256(std::string(1, '\x00') + std::string(entry)); }
+Hash MerkleLeaf(std::string_view entry) {
+  return Sha256(std::string(1, '\x00') + std::string(entry));
+}
 
 Hash MerkleNode(const Hash& left, const Hash& right) {
   std::array<char, 65> buf;
@@ -64,10 +66,12 @@ Hash MerkleNode(const Hash& left, const Hash& right) {
 
 Hash MerkleRoot(std::span<const Hash> leaves) { return Root(leaves); }
 
-Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaves, std::uint64_t index, std::uint64_t size) {
+Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaves, std::uint64_t index,
+                                         std::uint64_t size) {
   if (size > leaves.size() || index >= size) {
-    return MakeError(ErrorCode::kInvalidArgument, "no leaf " + std::to_string(index) + " in a tree of " +
-                                                      std::to_string(size) + " leaves");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "no leaf " + std::to_string(index) + " in a tree of " + std::to_string(size) + " leaves");
   }
   std::vector<Hash> out;
   Path(leaves.subspan(0, size), index, out);
@@ -77,7 +81,8 @@ Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaves, std::uint
 Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaves, std::uint64_t old_size,
                                            std::uint64_t new_size) {
   if (old_size == 0 || old_size > new_size || new_size > leaves.size()) {
-    return MakeError(ErrorCode::kInvalidArgument, "no consistency proof from " + std::to_string(old_size) + " to " +
+    return MakeError(ErrorCode::kInvalidArgument, "no consistency proof from " +
+                                                      std::to_string(old_size) + " to " +
                                                       std::to_string(new_size) + " leaves");
   }
   std::vector<Hash> out;
@@ -85,8 +90,8 @@ Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaves, std::ui
   return out;
 }
 
-bool VerifyInclusion(const Hash& leaf, std::uint64_t index, std::uint64_t size, std::span<const Hash> proof,
-                     const Hash& root) {
+bool VerifyInclusion(const Hash& leaf, std::uint64_t index, std::uint64_t size,
+                     std::span<const Hash> proof, const Hash& root) {
   if (index >= size) return false;
   std::uint64_t fn = index;
   std::uint64_t sn = size - 1;
@@ -110,8 +115,8 @@ bool VerifyInclusion(const Hash& leaf, std::uint64_t index, std::uint64_t size, 
   return sn == 0 && r == root;
 }
 
-bool VerifyConsistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root, const Hash& new_root,
-                       std::span<const Hash> proof) {
+bool VerifyConsistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root,
+                       const Hash& new_root, std::span<const Hash> proof) {
   if (old_size == 0 || old_size > new_size) return false;
   if (old_size == new_size) return proof.empty() && old_root == new_root;
   if (proof.empty()) return false;

@@ -34,7 +34,8 @@ Hash MerkleRoot(std::span<const Hash> leaves);
 // PATH(index, D[n]) of RFC 6962 §2.1.1: the audit path proving that leaf
 // `index` is in the tree of the first `size` leaves. kInvalidArgument unless
 // index < size <= leaves.size().
-Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaves, std::uint64_t index, std::uint64_t size);
+Result<std::vector<Hash>> InclusionProof(std::span<const Hash> leaves, std::uint64_t index,
+                                         std::uint64_t size);
 
 // PROOF(m, D[n]) of RFC 6962 §2.1.2: proves that the tree of the first
 // `old_size` leaves is a prefix of the tree of the first `new_size`.
@@ -45,12 +46,12 @@ Result<std::vector<Hash>> ConsistencyProof(std::span<const Hash> leaves, std::ui
 
 // RFC 9162 §2.1.3.2: true when `proof` shows `leaf` at `index` in a tree of
 // `size` leaves whose root is `root`.
-bool VerifyInclusion(const Hash& leaf, std::uint64_t index, std::uint64_t size, std::span<const Hash> proof,
-                     const Hash& root);
+bool VerifyInclusion(const Hash& leaf, std::uint64_t index, std::uint64_t size,
+                     std::span<const Hash> proof, const Hash& root);
 
 // RFC 9162 §2.1.4.2: true when `proof` shows the tree (old_size, old_root)
 // is a prefix of the tree (new_size, new_root).
-bool VerifyConsistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root, const Hash& new_root,
-                       std::span<const Hash> proof);
+bool VerifyConsistency(std::uint64_t old_size, std::uint64_t new_size, const Hash& old_root,
+                       const Hash& new_root, std::span<const Hash> proof);
 
 }  // namespace ecab::es

@@ -14,13 +14,15 @@ namespace {
 
 std::string Unhex(std::string_view hex) {
   std::string out;
-  for (std::size_t i = 0; i + 1 < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
+  for (std::size_t i = 0; i + 1 < hex.size(); i += 2)
+    out.push_back(static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16)));
   return out;
 }
 
 std::vector<Hash> Leaves(std::uint64_t n) {
   std::vector<Hash> out;
-  for (std::uint64_t i = 0; i < n; ++i) out.push_back(MerkleLeaf(Sha256("event " + std::to_string(i))));
+  for (std::uint64_t i = 0; i < n; ++i)
+    out.push_back(MerkleLeaf(Sha256("event " + std::to_string(i))));
   return out;
 }
 
@@ -42,7 +44,13 @@ Hash StackRoot(const std::vector<Hash>& leaves) {
 }
 
 TEST(Merkle, TheCertificateTransparencyTestVectors) {
-  const std::vector<std::string> data = {"", "00", "10", "2021", "3031", "40414243", "5051525354555657",
+  const std::vector<std::string> data = {"",
+                                         "00",
+                                         "10",
+                                         "2021",
+                                         "3031",
+                                         "40414243",
+                                         "5051525354555657",
                                          "606162636465666768696a6b6c6d6e6f"};
   const std::vector<std::string> roots = {
       "6e340b9cffb37a989ca544e6bb780a2c78901d3fb33738768511a30617afa01d",
@@ -58,7 +66,8 @@ TEST(Merkle, TheCertificateTransparencyTestVectors) {
     leaves.push_back(MerkleLeaf(Unhex(data[i])));
     EXPECT_EQ(ToHex(MerkleRoot(leaves)), roots[i]) << "size " << i + 1;
   }
-  EXPECT_EQ(ToHex(MerkleRoot({})), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  EXPECT_EQ(ToHex(MerkleRoot({})),
+            "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 }
 
 TEST(Merkle, EverySizeFromOneToAThousandAgreesWithTheStackAlgorithm) {
@@ -107,7 +116,8 @@ TEST(Merkle, InclusionProofsVerifyAndAnyTamperingFails) {
       // (A proof cannot tell which size a root belongs to: a signed tree
       // head binds the two. Against the bigger tree's own root it fails.)
       if (n < 1000) {
-        EXPECT_FALSE(VerifyInclusion(leaves[i], i, n + 1, *proof, MerkleRoot(std::span(leaves).subspan(0, n + 1))))
+        EXPECT_FALSE(VerifyInclusion(leaves[i], i, n + 1, *proof,
+                                     MerkleRoot(std::span(leaves).subspan(0, n + 1))))
             << "the root of another size";
       }
       EXPECT_FALSE(VerifyInclusion(leaves[i], i, i, *proof, root)) << "index not below size";
@@ -145,13 +155,16 @@ TEST(Merkle, ConsistencyProofsVerifyAndAnyTamperingFails) {
       if (m == n) {
         EXPECT_TRUE(proof->empty()) << "the same tree needs no proof";
         const std::vector<Hash> extra = {roots[1]};
-        EXPECT_FALSE(VerifyConsistency(m, n, roots[m], roots[n], extra)) << "a proof where none is due";
+        EXPECT_FALSE(VerifyConsistency(m, n, roots[m], roots[n], extra))
+            << "a proof where none is due";
         continue;
       }
-      EXPECT_FALSE(VerifyConsistency(m, n, roots[m], roots[n], std::vector<Hash>{})) << "an empty proof";
+      EXPECT_FALSE(VerifyConsistency(m, n, roots[m], roots[n], std::vector<Hash>{}))
+          << "an empty proof";
       EXPECT_FALSE(VerifyConsistency(m, n, roots[n], roots[m], *proof)) << "roots swapped";
       if (m > 1) {
-        EXPECT_FALSE(VerifyConsistency(m - 1, n, roots[m - 1], roots[n], *proof)) << "another old size";
+        EXPECT_FALSE(VerifyConsistency(m - 1, n, roots[m - 1], roots[n], *proof))
+            << "another old size";
       }
       auto flipped = *proof;
       flipped.back()[31] ^= 1;

@@ -77,7 +77,8 @@ Result<StoredRecord> ParseRecord(std::string_view bytes) {
   StoredRecord r;
   ByteReader in(bytes);
   std::uint8_t format = 0;
-  if (!in.Literal(kMagic)) return MakeError(ErrorCode::kCorruption, "record does not start with ECEV");
+  if (!in.Literal(kMagic))
+    return MakeError(ErrorCode::kCorruption, "record does not start with ECEV");
   if (!in.U8(format) || format != kFormat) {
     return MakeError(ErrorCode::kCorruption, "unknown record format " + std::to_string(format));
   }
@@ -159,7 +160,8 @@ std::optional<Hash> HashFromHex(std::string_view hex) {
 std::string ToBase64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3), '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -167,11 +169,13 @@ std::string ToBase64(std::string_view bytes) {
 std::optional<std::string> FromBase64(std::string_view text) {
   if (text.size() % 4 != 0) return std::nullopt;
   for (char c : text) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=') return std::nullopt;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '+' && c != '/' && c != '=')
+      return std::nullopt;
   }
   std::string out(3 * (text.size() / 4), '\0');
   const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(text.data()), static_cast<int>(text.size()));
+                                reinterpret_cast<const unsigned char*>(text.data()),
+                                static_cast<int>(text.size()));
   if (n < 0) return std::nullopt;
   std::size_t size = static_cast<std::size_t>(n);
   if (!text.empty() && text.back() == '=') --size;  // EVP_DecodeBlock counts padding as zero bytes

@@ -29,11 +29,13 @@ class Raw {
   }
   std::string Get(std::uint64_t p) {
     std::string v;
-    if (!db_->Get(rocksdb::ReadOptions(), handles_[1], internal::U64Key(p), &v).ok()) throw std::runtime_error("no record");
+    if (!db_->Get(rocksdb::ReadOptions(), handles_[1], internal::U64Key(p), &v).ok())
+      throw std::runtime_error("no record");
     return v;
   }
   void Put(std::uint64_t p, const std::string& v) {
-    if (!db_->Put(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p), v).ok()) throw std::runtime_error("put");
+    if (!db_->Put(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p), v).ok())
+      throw std::runtime_error("put");
   }
   bool AnyValueContains(const std::string& needle) {
     for (auto* h : handles_) {
@@ -50,7 +52,8 @@ class Raw {
     }
   }
   void Delete(std::uint64_t p) {
-    if (!db_->Delete(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p)).ok()) throw std::runtime_error("delete");
+    if (!db_->Delete(rocksdb::WriteOptions(), handles_[1], internal::U64Key(p)).ok())
+      throw std::runtime_error("delete");
   }
 
  private:
@@ -62,7 +65,8 @@ class Raw {
 
 void FlushAll(const std::filesystem::path& dir) { Raw(dir).Flush(); }
 
-std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir, const std::string& extension) {
+std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir,
+                                              const std::string& extension) {
   std::vector<std::filesystem::path> out;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.path().extension() == extension) out.push_back(entry.path());
@@ -74,12 +78,15 @@ std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir, 
 void FlipByte(const std::filesystem::path& dir, std::uint64_t position, long offset) {
   Raw raw(dir);
   std::string v = raw.Get(position);
-  const std::size_t at = offset < 0 ? v.size() - static_cast<std::size_t>(-offset) : static_cast<std::size_t>(offset);
+  const std::size_t at =
+      offset < 0 ? v.size() - static_cast<std::size_t>(-offset) : static_cast<std::size_t>(offset);
   v.at(at) ^= 0x01;
   raw.Put(position, v);
 }
 
-void RemoveRecord(const std::filesystem::path& dir, std::uint64_t position) { Raw(dir).Delete(position); }
+void RemoveRecord(const std::filesystem::path& dir, std::uint64_t position) {
+  Raw(dir).Delete(position);
+}
 
 void SwapRecords(const std::filesystem::path& dir, std::uint64_t a, std::uint64_t b) {
   Raw raw(dir);
@@ -89,7 +96,9 @@ void SwapRecords(const std::filesystem::path& dir, std::uint64_t a, std::uint64_
   raw.Put(b, va);
 }
 
-std::string RawRecord(const std::filesystem::path& dir, std::uint64_t position) { return Raw(dir).Get(position); }
+std::string RawRecord(const std::filesystem::path& dir, std::uint64_t position) {
+  return Raw(dir).Get(position);
+}
 
 bool AnyStoredValueContains(const std::filesystem::path& dir, const std::string& needle) {
   return Raw(dir).AnyValueContains(needle);

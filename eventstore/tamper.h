@@ -21,7 +21,8 @@ std::string RawRecord(const std::filesystem::path& dir, std::uint64_t position);
 void FlushAll(const std::filesystem::path& dir);
 // The store's files whose names end in `extension` (".log": the write-ahead
 // log, ".sst": table files), oldest (lowest number) first.
-std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir, const std::string& extension);
+std::vector<std::filesystem::path> StoreFiles(const std::filesystem::path& dir,
+                                              const std::string& extension);
 // True when `needle` appears in any stored value of any column family.
 bool AnyStoredValueContains(const std::filesystem::path& dir, const std::string& needle);
 

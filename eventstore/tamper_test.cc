@@ -1,4 +1,6 @@
 // Tampering with the database behind the store's back, with RocksDB itself.
+#include "eventstore/tamper.h"
+
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -6,7 +8,6 @@
 
 #include "eventstore/internal/bytes.h"
 #include "eventstore/record.h"
-#include "eventstore/tamper.h"
 #include "eventstore/testing.h"
 
 namespace ecab::es {
@@ -32,7 +33,8 @@ std::vector<std::uint64_t> FaultPositions(const EventStore& store) {
   return out;
 }
 
-std::unique_ptr<EventStore> OpenWithTailCheck(const std::filesystem::path& dir, std::uint64_t tail) {
+std::unique_ptr<EventStore> OpenWithTailCheck(const std::filesystem::path& dir,
+                                              std::uint64_t tail) {
   StoreOptions o{dir, Ring(), nullptr};
   o.tail_check = tail;
   return OpenOrDie(o);
@@ -41,7 +43,8 @@ std::unique_ptr<EventStore> OpenWithTailCheck(const std::filesystem::path& dir, 
 TEST(Tamper, OneFlippedByteInTheMiddleIsReportedAtExactlyThatPosition) {
   TempDir dir;
   Fill(dir.path(), 50);
-  testing::FlipByte(dir.path(), 17, static_cast<long>(testing::RawRecord(dir.path(), 17).size() / 2));
+  testing::FlipByte(dir.path(), 17,
+                    static_cast<long>(testing::RawRecord(dir.path(), 17).size() / 2));
   auto store = OpenWithTailCheck(dir.path(), 10);  // the tail is intact: it opens
   EXPECT_EQ(FaultPositions(*store), std::vector<std::uint64_t>{17});
 }
@@ -93,7 +96,8 @@ TEST(Tamper, PayloadsAreNotStoredInTheClear) {
   TempDir dir;
   {
     auto store = OpenOrDie(dir.path());
-    ASSERT_TRUE(store->Append(Request("s", "c", ExpectedVersion::Any(), 1, "TOP-SECRET-DRAFT")).ok());
+    ASSERT_TRUE(
+        store->Append(Request("s", "c", ExpectedVersion::Any(), 1, "TOP-SECRET-DRAFT")).ok());
   }
   EXPECT_FALSE(testing::AnyStoredValueContains(dir.path(), "TOP-SECRET-DRAFT"));
 }

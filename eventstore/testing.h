@@ -73,7 +73,8 @@ inline AppendRequest Request(std::string stream, std::string command_id,
   r.correlation_id = "corr-" + r.command_id;
   r.actor = Actor{"min-ict", "member", ""};
   for (int i = 0; i < n; ++i) {
-    r.events.push_back(ProposedEvent{"test.noted", 1, payload + "#" + std::to_string(i), std::nullopt});
+    r.events.push_back(
+        ProposedEvent{"test.noted", 1, payload + "#" + std::to_string(i), std::nullopt});
   }
   return r;
 }

@@ -36,24 +36,27 @@ struct TreeHeadSigner::Key {
 TreeHeadSigner::~TreeHeadSigner() = default;
 
 std::string TreeHeadPayload(std::uint64_t size, const Hash& root, Timestamp time) {
-  return "e-Cabinet tree head v1\nsize " + std::to_string(size) + "\nroot " + ToHex(root) + "\ntime " +
-         FormatRfc3339(time) + "\n";
+  return "e-Cabinet tree head v1\nsize " + std::to_string(size) + "\nroot " + ToHex(root) +
+         "\ntime " + FormatRfc3339(time) + "\n";
 }
 
-Result<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::LoadOrCreate(const std::filesystem::path& pem) {
+Result<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::LoadOrCreate(
+    const std::filesystem::path& pem) {
   std::unique_ptr<TreeHeadSigner> signer(new TreeHeadSigner());
   signer->key_ = std::make_unique<Key>();
   if (!std::filesystem::exists(pem)) {
     signer->key_->pkey.reset(EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519"));
     BioPtr bio(BIO_new(BIO_s_mem()), &BIO_free);
-    if (!signer->key_->pkey || PEM_write_bio_PrivateKey(bio.get(), signer->key_->pkey.get(), nullptr, nullptr, 0,
-                                                        nullptr, nullptr) != 1) {
+    if (!signer->key_->pkey ||
+        PEM_write_bio_PrivateKey(bio.get(), signer->key_->pkey.get(), nullptr, nullptr, 0, nullptr,
+                                 nullptr) != 1) {
       return MakeError(ErrorCode::kIoError, "cannot make a tree-head key");
     }
     const mode_t old = ::umask(077);
     std::ofstream out(pem);
     ::umask(old);
-    if (!(out << BioString(bio.get()))) return MakeError(ErrorCode::kIoError, "cannot write " + pem.string());
+    if (!(out << BioString(bio.get())))
+      return MakeError(ErrorCode::kIoError, "cannot write " + pem.string());
   } else {
     std::ifstream in(pem);
     std::stringstream text;
@@ -62,7 +65,8 @@ Result<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::LoadOrCreate(const std::
     BioPtr bio(BIO_new_mem_buf(s.data(), static_cast<int>(s.size())), &BIO_free);
     signer->key_->pkey.reset(PEM_read_bio_PrivateKey(bio.get(), nullptr, nullptr, nullptr));
     if (!signer->key_->pkey || EVP_PKEY_get_base_id(signer->key_->pkey.get()) != EVP_PKEY_ED25519) {
-      return MakeError(ErrorCode::kKeyUnavailable, pem.string() + " does not hold an Ed25519 private key");
+      return MakeError(ErrorCode::kKeyUnavailable,
+                       pem.string() + " does not hold an Ed25519 private key");
     }
   }
   BioPtr pub(BIO_new(BIO_s_mem()), &BIO_free);
@@ -70,7 +74,9 @@ Result<std::unique_ptr<TreeHeadSigner>> TreeHeadSigner::LoadOrCreate(const std::
   signer->public_pem_ = BioString(pub.get());
   unsigned char* der = nullptr;
   const int len = i2d_PUBKEY(signer->key_->pkey.get(), &der);
-  signer->key_id_ = "sha256:" + ToHex(Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len))));
+  signer->key_id_ =
+      "sha256:" +
+      ToHex(Sha256(std::string_view(reinterpret_cast<char*>(der), static_cast<std::size_t>(len))));
   OPENSSL_free(der);
   return signer;
 }
@@ -96,9 +102,12 @@ Status VerifyTreeHead(const TreeHead& head, std::string_view public_pem) {
   const std::string payload = TreeHeadPayload(head.size, head.root, head.time);
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   if (!ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1 ||
-      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(head.signature.data()), head.signature.size(),
-                       reinterpret_cast<const unsigned char*>(payload.data()), payload.size()) != 1) {
-    return Bad("the tree head of size " + std::to_string(head.size) + " is not signed by the log's key");
+      EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(head.signature.data()),
+                       head.signature.size(),
+                       reinterpret_cast<const unsigned char*>(payload.data()),
+                       payload.size()) != 1) {
+    return Bad("the tree head of size " + std::to_string(head.size) +
+               " is not signed by the log's key");
   }
   return Ok{};
 }
@@ -107,8 +116,11 @@ Result<std::vector<Hash>> LogLeaves(const EventStore& store, std::uint64_t size)
   std::vector<Hash> leaves;
   leaves.reserve(size);
   for (std::uint64_t next = 1; next <= size;) {
-    ECAB_TRY_LET(hashes, store.ReadHashes(next, static_cast<std::size_t>(std::min<std::uint64_t>(65536, size - next + 1))));
-    if (hashes->empty()) return MakeError(ErrorCode::kInvalidArgument, "the log has fewer than " + std::to_string(size) + " events");
+    ECAB_TRY_LET(hashes, store.ReadHashes(next, static_cast<std::size_t>(std::min<std::uint64_t>(
+                                                    65536, size - next + 1))));
+    if (hashes->empty())
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "the log has fewer than " + std::to_string(size) + " events");
     for (const Hash& h : *hashes) leaves.push_back(MerkleLeaf(h));
     next += hashes->size();
   }

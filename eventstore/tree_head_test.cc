@@ -17,7 +17,7 @@ TEST(TreeHead, SignedHeadsVerifyWithThePublicKeyAndNothingElse) {
   TempDir dir;
   auto signer = TreeHeadSigner::LoadOrCreate(dir.path() / "log-key.pem");
   ASSERT_TRUE(signer.ok()) << ToString(signer.error());
-  struct stat st{};
+  struct stat st {};
   ASSERT_EQ(::stat((dir.path() / "log-key.pem").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);
   const Hash root = Sha256("root");
@@ -36,13 +36,15 @@ TEST(TreeHead, SignedHeadsVerifyWithThePublicKeyAndNothingElse) {
   auto stranger = TreeHeadSigner::LoadOrCreate(dir.path() / "other.pem");
   EXPECT_FALSE(VerifyTreeHead(*head, (*stranger)->public_pem()).ok());
   EXPECT_EQ(TreeHeadPayload(42, root, FromMicros(1561363200000000)),
-            "e-Cabinet tree head v1\nsize 42\nroot " + ToHex(root) + "\ntime 2019-06-24T08:00:00.000000Z\n");
+            "e-Cabinet tree head v1\nsize 42\nroot " + ToHex(root) +
+                "\ntime 2019-06-24T08:00:00.000000Z\n");
 }
 
 TEST(TreeHead, TheLogRootCoversTheStoredEventHashesInOrder) {
   TempDir dir;
   auto store = testing::OpenOrDie(dir.path());
-  for (int i = 0; i < 9; ++i) ASSERT_TRUE(store->Append(testing::Request("s", "c" + std::to_string(i))).ok());
+  for (int i = 0; i < 9; ++i)
+    ASSERT_TRUE(store->Append(testing::Request("s", "c" + std::to_string(i))).ok());
   auto events = store->ReadAll(1, 100);
   std::vector<Hash> leaves;
   for (const auto& e : *events) leaves.push_back(MerkleLeaf(e.hash));

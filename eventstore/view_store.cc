@@ -28,7 +28,8 @@ Result<SealedPayload> DecodeSealed(std::string_view bytes) {
   in.Fixed(p.nonce);
   in.Str(p.ciphertext);
   in.Fixed(p.tag);
-  if (in.failed() || in.remaining() != 0) return MakeError(ErrorCode::kCorruption, "malformed view value");
+  if (in.failed() || in.remaining() != 0)
+    return MakeError(ErrorCode::kCorruption, "malformed view value");
   return p;
 }
 
@@ -49,7 +50,8 @@ struct ViewStore::Impl {
 ViewStore::ViewStore(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 ViewStore::~ViewStore() {
-  if (impl_ && impl_->db) impl_->db->Close().PermitUncheckedError();  // closing: nothing left to report to
+  if (impl_ && impl_->db)
+    impl_->db->Close().PermitUncheckedError();  // closing: nothing left to report to
 }
 
 Result<std::unique_ptr<ViewStore>> ViewStore::Open(const std::filesystem::path& dir,
@@ -78,8 +80,8 @@ Result<std::optional<std::string>> ViewStore::Get(std::string_view key) const {
   return std::optional<std::string>(std::move(plain).value());
 }
 
-Result<std::vector<std::pair<std::string, std::string>>> ViewStore::Scan(std::string_view prefix, std::size_t limit,
-                                                                         std::string_view start_after) const {
+Result<std::vector<std::pair<std::string, std::string>>> ViewStore::Scan(
+    std::string_view prefix, std::size_t limit, std::string_view start_after) const {
   std::vector<std::pair<std::string, std::string>> out;
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   if (start_after.empty()) {
@@ -96,14 +98,16 @@ Result<std::vector<std::pair<std::string, std::string>>> ViewStore::Scan(std::st
   return out;
 }
 
-Result<std::optional<std::pair<std::string, std::string>>> ViewStore::Floor(std::string_view prefix,
-                                                                             std::string_view key) const {
+Result<std::optional<std::pair<std::string, std::string>>> ViewStore::Floor(
+    std::string_view prefix, std::string_view key) const {
   std::unique_ptr<rocksdb::Iterator> it(impl_->db->NewIterator(rocksdb::ReadOptions()));
   it->SeekForPrev(key);
   if (!it->status().ok()) return FromRocks(it->status());
-  if (!it->Valid() || !it->key().starts_with(prefix)) return std::optional<std::pair<std::string, std::string>>();
+  if (!it->Valid() || !it->key().starts_with(prefix))
+    return std::optional<std::pair<std::string, std::string>>();
   ECAB_TRY_LET(plain, impl_->Open(it->key().ToStringView(), it->value().ToStringView()));
-  return std::optional<std::pair<std::string, std::string>>(std::pair{it->key().ToString(), std::move(plain).value()});
+  return std::optional<std::pair<std::string, std::string>>(
+      std::pair{it->key().ToString(), std::move(plain).value()});
 }
 
 Status ViewStore::Write(const ViewBatch& batch, bool sync) {

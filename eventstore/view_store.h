@@ -23,11 +23,15 @@ namespace ecab::es {
 // Puts and deletes applied together or not at all.
 class ViewBatch {
  public:
-  void Put(std::string key, std::string value) { ops_.emplace_back(std::move(key), std::move(value)); }
+  void Put(std::string key, std::string value) {
+    ops_.emplace_back(std::move(key), std::move(value));
+  }
   void Delete(std::string key) { ops_.emplace_back(std::move(key), std::nullopt); }
   bool empty() const { return ops_.empty(); }
   std::size_t size() const { return ops_.size(); }
-  const std::vector<std::pair<std::string, std::optional<std::string>>>& ops() const { return ops_; }
+  const std::vector<std::pair<std::string, std::optional<std::string>>>& ops() const {
+    return ops_;
+  }
 
  private:
   std::vector<std::pair<std::string, std::optional<std::string>>> ops_;
@@ -47,12 +51,12 @@ class ViewStore {
 
   // Entries whose key starts with `prefix`, in key order, from `start_after`
   // (exclusive; empty: the first), at most `limit`.
-  Result<std::vector<std::pair<std::string, std::string>>> Scan(std::string_view prefix, std::size_t limit,
-                                                                std::string_view start_after = {}) const;
+  Result<std::vector<std::pair<std::string, std::string>>> Scan(
+      std::string_view prefix, std::size_t limit, std::string_view start_after = {}) const;
 
   // The last entry whose key starts with `prefix` and is <= `key`, if any.
   Result<std::optional<std::pair<std::string, std::string>>> Floor(std::string_view prefix,
-                                                                    std::string_view key) const;
+                                                                   std::string_view key) const;
 
   // Applies `batch` atomically. With `sync`, durable before it returns;
   // without, it survives a process crash but maybe not a machine crash.

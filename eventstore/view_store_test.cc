@@ -34,7 +34,8 @@ TEST(ViewStore, ABatchIsAppliedWholeAndReadsBack) {
   ASSERT_TRUE(floor.ok() && floor->has_value());
   EXPECT_EQ((*floor)->first, "meeting/view/a");
   EXPECT_FALSE((*views)->Floor("meeting/view/", "meeting/view/")->has_value());
-  EXPECT_FALSE((*views)->Floor("zzz/", "zzz/9")->has_value()) << "an entry of another prefix is not returned";
+  EXPECT_FALSE((*views)->Floor("zzz/", "zzz/9")->has_value())
+      << "an entry of another prefix is not returned";
   ViewBatch del;
   del.Delete("meeting/view/a");
   ASSERT_TRUE((*views)->Write(del).ok());

@@ -25,7 +25,10 @@ struct ViewMeta {
   std::uint64_t position = 0;  // of the last event folded in
   std::uint64_t version = 0;   // stream version
   Timestamp updated_at;        // recorded-at of that event
-  template <class A> void serialize(A& ar) { ar(position, version, updated_at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(position, version, updated_at);
+  }
 };
 
 template <class State, class Event>
@@ -36,10 +39,16 @@ class AggregateProjection : public Projection {
 
   // A snapshot of a stream's state is kept every `snapshot_every` versions,
   // for time travel.
-  AggregateProjection(std::string name, std::string stream_prefix, const EventDecoder<Event>& decoder,
-                      Evolve evolve, Render render, const es::ViewStore& views, std::uint64_t snapshot_every = 256)
-      : name_(std::move(name)), prefix_(std::move(stream_prefix)), decoder_(decoder), evolve_(evolve),
-        render_(render), views_(views), snapshot_every_(snapshot_every) {}
+  AggregateProjection(std::string name, std::string stream_prefix,
+                      const EventDecoder<Event>& decoder, Evolve evolve, Render render,
+                      const es::ViewStore& views, std::uint64_t snapshot_every = 256)
+      : name_(std::move(name)),
+        prefix_(std::move(stream_prefix)),
+        decoder_(decoder),
+        evolve_(evolve),
+        render_(render),
+        views_(views),
+        snapshot_every_(snapshot_every) {}
 
   std::string_view name() const override { return name_; }
 
@@ -53,7 +62,8 @@ class AggregateProjection : public Projection {
     dirty_.insert(e.stream);
     if (e.version % snapshot_every_ == 0) {
       // The state exactly at this position: time travel starts from here.
-      snapshots_.emplace_back(name_ + "/snap/" + e.stream + "/" + PositionKey(e.position), EncodeState(current));
+      snapshots_.emplace_back(name_ + "/snap/" + e.stream + "/" + PositionKey(e.position),
+                              EncodeState(current));
     }
     return Ok{};
   }
@@ -61,9 +71,11 @@ class AggregateProjection : public Projection {
   // The view of `stream` as it was at global `position`: the latest snapshot
   // at or before it, plus the stream's events after the snapshot up to it.
   // Adds "as_of_position", "snapshot_position" and "replayed_events".
-  Result<nlohmann::json> AsOf(const es::EventStore& store, const std::string& stream, std::uint64_t position) const {
+  Result<nlohmann::json> AsOf(const es::EventStore& store, const std::string& stream,
+                              std::uint64_t position) const {
     Entry entry;
-    ECAB_TRY_LET(snap, views_.Floor(name_ + "/snap/" + stream + "/", name_ + "/snap/" + stream + "/" + PositionKey(position)));
+    ECAB_TRY_LET(snap, views_.Floor(name_ + "/snap/" + stream + "/",
+                                    name_ + "/snap/" + stream + "/" + PositionKey(position)));
     if (snap->has_value()) {
       ECAB_TRY_LET(decoded, DecodeState<Entry>((*snap)->second));
       entry = std::move(decoded).value();
@@ -83,8 +95,9 @@ class AggregateProjection : public Projection {
       from = events->back().version + 1;
     }
     if (entry.meta.version == 0) {
-      return MakeError(ErrorCode::kNotFound, "stream '" + stream + "' has no event at or before position " +
-                                                 std::to_string(position));
+      return MakeError(
+          ErrorCode::kNotFound,
+          "stream '" + stream + "' has no event at or before position " + std::to_string(position));
     }
     nlohmann::json view = RenderEntry(entry);
     view["stream"] = stream;
@@ -119,7 +132,10 @@ class AggregateProjection : public Projection {
   struct Entry {
     State state;
     ViewMeta meta;
-    template <class A> void serialize(A& ar) { ar(state, meta); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(state, meta);
+    }
   };
 
   nlohmann::json RenderEntry(const Entry& entry) const {

@@ -32,7 +32,8 @@ void EndItemSpan(MeetingClock& c, const std::string& item, Timestamp at) {
 }
 
 std::int64_t ItemMicros(const MeetingClock::Item& item, Timestamp now) {
-  return item.spent_us + (item.running ? std::max<std::int64_t>(0, Micros(now, item.open_since)) : 0);
+  return item.spent_us +
+         (item.running ? std::max<std::int64_t>(0, Micros(now, item.open_since)) : 0);
 }
 
 std::int64_t SpeechMicros(const MeetingClock::Speech& s, Timestamp now) {
@@ -48,7 +49,8 @@ std::optional<double> Median(std::vector<std::int64_t> values) {
   if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());
   const std::size_t n = values.size();
-  return n % 2 ? static_cast<double>(values[n / 2]) : (static_cast<double>(values[n / 2 - 1]) + values[n / 2]) / 2.0;
+  return n % 2 ? static_cast<double>(values[n / 2])
+               : (static_cast<double>(values[n / 2 - 1]) + values[n / 2]) / 2.0;
 }
 
 // Percent change of `value` against `base` (negative: shorter), or null.
@@ -79,7 +81,8 @@ Status ApplyToMeetingClock(MeetingClock& c, const es::RecordedEvent& e) {
           c.opened_at = at;
           c.members = static_cast<std::uint32_t>(ev.members.size());
         } else if constexpr (std::is_same_v<T, meeting::CheckedIn>) {
-          if (!c.arrivals.contains(ev.person)) c.arrivals[ev.person] = {meeting::AttendanceName(ev.attendance), at};
+          if (!c.arrivals.contains(ev.person))
+            c.arrivals[ev.person] = {meeting::AttendanceName(ev.attendance), at};
         } else if constexpr (std::is_same_v<T, meeting::ItemTakenUp>) {
           if (!c.current_item.empty()) EndItemSpan(c, c.current_item, at);
           auto& item = c.items[ev.item];
@@ -126,7 +129,8 @@ Status ApplyToFormClock(FormClock& c, const es::RecordedEvent& e) {
   return Ok{};
 }
 
-json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingClock>& earlier, Timestamp now) {
+json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingClock>& earlier,
+                            Timestamp now) {
   json items = json::array();
   std::int64_t items_us = 0;
   std::size_t items_held = 0;
@@ -139,13 +143,15 @@ json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingCloc
     }
     const std::int64_t spent = ItemMicros(item, now);
     if (item.started) items_us += spent, ++items_held;
-    items.push_back({{"item", id},
-                     {"title", item.title},
-                     {"started_at", item.started ? json(FormatRfc3339(item.first_start)) : json(nullptr)},
-                     {"ended_at", item.started && !item.running ? json(FormatRfc3339(item.last_end)) : json(nullptr)},
-                     {"duration_s", WholeSeconds(spent)},
-                     {"speaking_s", WholeSeconds(speaking)},
-                     {"speeches", turns}});
+    items.push_back(
+        {{"item", id},
+         {"title", item.title},
+         {"started_at", item.started ? json(FormatRfc3339(item.first_start)) : json(nullptr)},
+         {"ended_at",
+          item.started && !item.running ? json(FormatRfc3339(item.last_end)) : json(nullptr)},
+         {"duration_s", WholeSeconds(spent)},
+         {"speaking_s", WholeSeconds(speaking)},
+         {"speeches", turns}});
   }
   std::map<std::string, std::pair<std::int64_t, int>> by_person;
   std::map<std::string, std::map<std::string, std::int64_t>> by_person_item;
@@ -158,14 +164,16 @@ json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingCloc
   json speakers = json::array();
   for (const auto& [person, figures] : by_person) {
     json per_item = json::object();
-    for (const auto& [item, us] : by_person_item[person]) per_item[item.empty() ? "(none)" : item] = WholeSeconds(us);
+    for (const auto& [item, us] : by_person_item[person])
+      per_item[item.empty() ? "(none)" : item] = WholeSeconds(us);
     speakers.push_back({{"person", person},
                         {"speaking_s", WholeSeconds(figures.first)},
                         {"speeches", figures.second},
                         {"by_item", per_item}});
   }
-  std::sort(speakers.begin(), speakers.end(),
-            [](const json& a, const json& b) { return a["speaking_s"].get<std::int64_t>() > b["speaking_s"].get<std::int64_t>(); });
+  std::sort(speakers.begin(), speakers.end(), [](const json& a, const json& b) {
+    return a["speaking_s"].get<std::int64_t>() > b["speaking_s"].get<std::int64_t>();
+  });
 
   std::map<std::string, int> modes;
   std::vector<std::int64_t> arrival_us;
@@ -174,7 +182,8 @@ json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingCloc
     ++modes[a.attendance];
     if (a.attendance == "absent") continue;
     // Punctual: checked in by the scheduled start (or by the opening, if the session opened later).
-    const Timestamp due = c.opened && c.opened_at > c.scheduled_start ? c.opened_at : c.scheduled_start;
+    const Timestamp due =
+        c.opened && c.opened_at > c.scheduled_start ? c.opened_at : c.scheduled_start;
     arrival_us.push_back(Micros(a.at, c.scheduled_start));
     (a.at <= due ? on_time : late) += 1;
   }
@@ -190,36 +199,44 @@ json RenderMeetingAnalytics(const MeetingClock& c, const std::vector<MeetingCloc
   }
   auto mean = [](const std::vector<std::int64_t>& v) -> std::optional<double> {
     if (v.empty()) return std::nullopt;
-    return static_cast<double>(std::accumulate(v.begin(), v.end(), std::int64_t{0})) / static_cast<double>(v.size());
+    return static_cast<double>(std::accumulate(v.begin(), v.end(), std::int64_t{0})) /
+           static_cast<double>(v.size());
   };
   const auto mean_duration = mean(earlier_durations), mean_item = mean(earlier_items);
   const double duration_us = static_cast<double>(MeetingMicros(c, now));
-  return {{"meeting", c.meeting},
-          {"title", c.title},
-          {"status", c.closed ? "closed" : c.opened ? "open" : "scheduled"},
-          {"scheduled_start", FormatRfc3339(c.scheduled_start)},
-          {"opened_at", c.opened ? json(FormatRfc3339(c.opened_at)) : json(nullptr)},
-          {"closed_at", c.closed ? json(FormatRfc3339(c.closed_at)) : json(nullptr)},
-          {"duration_s", WholeSeconds(MeetingMicros(c, now))},
-          {"start_delay_s", c.opened ? json(WholeSeconds(Micros(c.opened_at, c.scheduled_start))) : json(nullptr)},
-          {"items", items},
-          {"speakers", speakers},
-          {"attendance",
-           {{"members", c.members},
-            {"in_room", modes["in_room"]},
-            {"remote", modes["remote"]},
-            {"substitute", modes["substitute"]},
-            {"absent", modes["absent"]},
-            {"on_time", on_time},
-            {"late", late},
-            {"median_arrival_s", median_arrival ? json(std::llround(*median_arrival / 1e6)) : json(nullptr)}}},
-          {"comparison",
-           {{"earlier_meetings", earlier_durations.size()},
-            {"mean_duration_s", mean_duration ? json(std::llround(*mean_duration / 1e6)) : json(nullptr)},
-            {"duration_change_pct", Change(duration_us, mean_duration)},
-            {"mean_item_s", mean_item ? json(std::llround(*mean_item / 1e6)) : json(nullptr)},
-            {"item_change_pct", Change(items_held ? static_cast<double>(items_us) / static_cast<double>(items_held) : 0.0,
-                                        items_held ? mean_item : std::nullopt)}}}};
+  return {
+      {"meeting", c.meeting},
+      {"title", c.title},
+      {"status", c.closed   ? "closed"
+                 : c.opened ? "open"
+                            : "scheduled"},
+      {"scheduled_start", FormatRfc3339(c.scheduled_start)},
+      {"opened_at", c.opened ? json(FormatRfc3339(c.opened_at)) : json(nullptr)},
+      {"closed_at", c.closed ? json(FormatRfc3339(c.closed_at)) : json(nullptr)},
+      {"duration_s", WholeSeconds(MeetingMicros(c, now))},
+      {"start_delay_s",
+       c.opened ? json(WholeSeconds(Micros(c.opened_at, c.scheduled_start))) : json(nullptr)},
+      {"items", items},
+      {"speakers", speakers},
+      {"attendance",
+       {{"members", c.members},
+        {"in_room", modes["in_room"]},
+        {"remote", modes["remote"]},
+        {"substitute", modes["substitute"]},
+        {"absent", modes["absent"]},
+        {"on_time", on_time},
+        {"late", late},
+        {"median_arrival_s",
+         median_arrival ? json(std::llround(*median_arrival / 1e6)) : json(nullptr)}}},
+      {"comparison",
+       {{"earlier_meetings", earlier_durations.size()},
+        {"mean_duration_s",
+         mean_duration ? json(std::llround(*mean_duration / 1e6)) : json(nullptr)},
+        {"duration_change_pct", Change(duration_us, mean_duration)},
+        {"mean_item_s", mean_item ? json(std::llround(*mean_item / 1e6)) : json(nullptr)},
+        {"item_change_pct",
+         Change(items_held ? static_cast<double>(items_us) / static_cast<double>(items_held) : 0.0,
+                items_held ? mean_item : std::nullopt)}}}};
 }
 
 json RenderBodyAnalytics(std::string_view body, const std::vector<MeetingClock>& meetings,
@@ -231,15 +248,16 @@ json RenderBodyAnalytics(std::string_view body, const std::vector<MeetingClock>&
     std::int64_t speaking = 0;
     for (const auto& s : m.speeches) speaking += SpeechMicros(s, now);
     if (m.closed) durations.push_back(MeetingMicros(m, now));
-    out_meetings.push_back({{"meeting", m.meeting},
-                            {"title", m.title},
-                            {"status", m.closed ? "closed" : "open"},
-                            {"opened_at", FormatRfc3339(m.opened_at)},
-                            {"duration_s", WholeSeconds(MeetingMicros(m, now))},
-                            {"items", std::count_if(m.items.begin(), m.items.end(),
-                                                    [](const auto& i) { return i.second.started; })},
-                            {"speaking_s", WholeSeconds(speaking)},
-                            {"speeches", m.speeches.size()}});
+    out_meetings.push_back(
+        {{"meeting", m.meeting},
+         {"title", m.title},
+         {"status", m.closed ? "closed" : "open"},
+         {"opened_at", FormatRfc3339(m.opened_at)},
+         {"duration_s", WholeSeconds(MeetingMicros(m, now))},
+         {"items", std::count_if(m.items.begin(), m.items.end(),
+                                 [](const auto& i) { return i.second.started; })},
+         {"speaking_s", WholeSeconds(speaking)},
+         {"speeches", m.speeches.size()}});
   }
   for (const auto& f : forms) {
     if (!f.issued) continue;
@@ -247,12 +265,13 @@ json RenderBodyAnalytics(std::string_view body, const std::vector<MeetingClock>&
     for (const auto& [member, at] : f.first_answers) times.push_back(Micros(at, f.issued_at));
     answer_times.insert(answer_times.end(), times.begin(), times.end());
     const auto median = Median(times);
-    out_forms.push_back({{"form", f.form},
-                         {"title", f.title},
-                         {"issued_at", FormatRfc3339(f.issued_at)},
-                         {"addressed", f.addressed},
-                         {"answered", f.first_answers.size()},
-                         {"median_answer_s", median ? json(std::llround(*median / 1e6)) : json(nullptr)}});
+    out_forms.push_back(
+        {{"form", f.form},
+         {"title", f.title},
+         {"issued_at", FormatRfc3339(f.issued_at)},
+         {"addressed", f.addressed},
+         {"answered", f.first_answers.size()},
+         {"median_answer_s", median ? json(std::llround(*median / 1e6)) : json(nullptr)}});
   }
   const auto median_duration = Median(durations), median_answer = Median(answer_times);
   return {{"body", body},
@@ -261,21 +280,25 @@ json RenderBodyAnalytics(std::string_view body, const std::vector<MeetingClock>&
           {"forms", out_forms},
           {"summary",
            {{"meetings_held", durations.size()},
-            {"median_meeting_s", median_duration ? json(std::llround(*median_duration / 1e6)) : json(nullptr)},
+            {"median_meeting_s",
+             median_duration ? json(std::llround(*median_duration / 1e6)) : json(nullptr)},
             {"answers", answer_times.size()},
-            {"median_answer_s", median_answer ? json(std::llround(*median_answer / 1e6)) : json(nullptr)}}}};
+            {"median_answer_s",
+             median_answer ? json(std::llround(*median_answer / 1e6)) : json(nullptr)}}}};
 }
 
 Status AnalyticsProjection::Apply(const es::RecordedEvent& e) {
   const std::optional<ObjectKind> kind = KindOfStream(e.stream);
   if (kind == ObjectKind::kMeeting) {
     ECAB_TRY_LET(clock, meetings_.Get(e.stream));
-    if ((*clock)->body.empty()) new_index_keys_.push_back("analytics/body/" + e.body + "/meeting/" + e.stream);
+    if ((*clock)->body.empty())
+      new_index_keys_.push_back("analytics/body/" + e.body + "/meeting/" + e.stream);
     if (auto s = ApplyToMeetingClock(**clock, e); !s.ok()) return s;
     dirty_meetings_.insert(e.stream);
   } else if (kind == ObjectKind::kForm) {
     ECAB_TRY_LET(clock, forms_.Get(e.stream));
-    if ((*clock)->body.empty()) new_index_keys_.push_back("analytics/body/" + e.body + "/form/" + e.stream);
+    if ((*clock)->body.empty())
+      new_index_keys_.push_back("analytics/body/" + e.body + "/form/" + e.stream);
     if (auto s = ApplyToFormClock(**clock, e); !s.ok()) return s;
     dirty_forms_.insert(e.stream);
   }
@@ -305,12 +328,14 @@ void AnalyticsProjection::Discard() {
 namespace {
 
 template <class Clock>
-Result<std::vector<Clock>> LoadClocks(const es::ViewStore& views, std::string_view body, std::string_view kind) {
+Result<std::vector<Clock>> LoadClocks(const es::ViewStore& views, std::string_view body,
+                                      std::string_view kind) {
   const std::string index = "analytics/body/" + std::string(body) + "/" + std::string(kind) + "/";
   ECAB_TRY_LET(keys, views.Scan(index, 100'000));
   std::vector<Clock> clocks;
   for (const auto& [key, value] : *keys) {
-    ECAB_TRY_LET(stored, views.Get("analytics/" + std::string(kind) + "/" + key.substr(index.size())));
+    ECAB_TRY_LET(stored,
+                 views.Get("analytics/" + std::string(kind) + "/" + key.substr(index.size())));
     if (!stored->has_value()) continue;
     ECAB_TRY_LET(decoded, DecodeState<Clock>(**stored));
     clocks.push_back(std::move(decoded).value());
@@ -320,17 +345,19 @@ Result<std::vector<Clock>> LoadClocks(const es::ViewStore& views, std::string_vi
 
 }  // namespace
 
-Result<json> MeetingAnalytics(const es::ViewStore& views, std::string_view body, std::string_view meeting_stream,
-                              Timestamp now) {
+Result<json> MeetingAnalytics(const es::ViewStore& views, std::string_view body,
+                              std::string_view meeting_stream, Timestamp now) {
   ECAB_TRY_LET(meetings, LoadClocks<MeetingClock>(views, body, "meeting"));
   const MeetingClock* self = nullptr;
   for (const auto& m : *meetings) {
     if (StreamOf(ObjectKind::kMeeting, m.meeting) == meeting_stream) self = &m;
   }
-  if (!self) return MakeError(ErrorCode::kNotFound, "no analytics for " + std::string(meeting_stream));
+  if (!self)
+    return MakeError(ErrorCode::kNotFound, "no analytics for " + std::string(meeting_stream));
   std::vector<MeetingClock> earlier;
   for (const auto& m : *meetings) {
-    if (&m != self && m.closed && (!self->opened || m.closed_at <= self->opened_at)) earlier.push_back(m);
+    if (&m != self && m.closed && (!self->opened || m.closed_at <= self->opened_at))
+      earlier.push_back(m);
   }
   return RenderMeetingAnalytics(*self, earlier, now);
 }
@@ -340,7 +367,8 @@ Result<json> BodyAnalytics(const es::ViewStore& views, std::string_view body, Ti
   ECAB_TRY_LET(forms, LoadClocks<FormClock>(views, body, "form"));
   std::sort(meetings->begin(), meetings->end(),
             [](const MeetingClock& a, const MeetingClock& b) { return a.opened_at < b.opened_at; });
-  std::sort(forms->begin(), forms->end(), [](const FormClock& a, const FormClock& b) { return a.issued_at < b.issued_at; });
+  std::sort(forms->begin(), forms->end(),
+            [](const FormClock& a, const FormClock& b) { return a.issued_at < b.issued_at; });
   return RenderBodyAnalytics(body, *meetings, *forms, now);
 }
 

@@ -16,15 +16,14 @@
 // api/read_models.cc), so a node that gains it builds it from the whole log.
 #pragma once
 
+#include <cereal/types/map.hpp>
+#include <cereal/types/string.hpp>
+#include <cereal/types/vector.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <cereal/types/map.hpp>
-#include <cereal/types/string.hpp>
-#include <cereal/types/vector.hpp>
 
 #include "domain/base/time_serialization.h"
 #include "eventstore/event_store.h"
@@ -38,10 +37,11 @@ struct MeetingClock {
   struct Item {
     std::string title;
     Timestamp first_start{}, last_end{};
-    Timestamp open_since{};         // the running span's start, when `running`
-    std::int64_t spent_us = 0;      // closed spans
+    Timestamp open_since{};     // the running span's start, when `running`
+    std::int64_t spent_us = 0;  // closed spans
     bool started = false, running = false, closed = false;
-    template <class A> void serialize(A& ar) {
+    template <class A>
+    void serialize(A& ar) {
       ar(title, first_start, last_end, open_since, spent_us, started, running, closed);
     }
   };
@@ -49,12 +49,18 @@ struct MeetingClock {
     std::string person, item;
     Timestamp start{}, end{};
     bool ended = false;
-    template <class A> void serialize(A& ar) { ar(person, item, start, end, ended); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(person, item, start, end, ended);
+    }
   };
   struct Arrival {
     std::string attendance;  // in_room, remote, substitute, absent
     Timestamp at{};
-    template <class A> void serialize(A& ar) { ar(attendance, at); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(attendance, at);
+    }
   };
   std::string body, meeting, title;
   Timestamp scheduled_start{}, scheduled_end{};
@@ -66,9 +72,10 @@ struct MeetingClock {
   std::string current_item;
   std::vector<Speech> speeches;
   std::map<std::string, Arrival> arrivals;  // each person's first check-in
-  template <class A> void serialize(A& ar) {
-    ar(body, meeting, title, scheduled_start, scheduled_end, opened_at, closed_at, opened, closed, members, agenda,
-       items, current_item, speeches, arrivals);
+  template <class A>
+  void serialize(A& ar) {
+    ar(body, meeting, title, scheduled_start, scheduled_end, opened_at, closed_at, opened, closed,
+       members, agenda, items, current_item, speeches, arrivals);
   }
 };
 
@@ -78,7 +85,10 @@ struct FormClock {
   bool issued = false;
   std::uint32_t addressed = 0;
   std::map<std::string, Timestamp> first_answers;  // member -> first answer's time
-  template <class A> void serialize(A& ar) { ar(body, form, title, issued_at, issued, addressed, first_answers); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(body, form, title, issued_at, issued, addressed, first_answers);
+  }
 };
 
 // Folds one meeting (or form) event into its clock.
@@ -87,8 +97,8 @@ Status ApplyToFormClock(FormClock& clock, const es::RecordedEvent& event);
 
 // A meeting's figures as of `now`, compared with `earlier` (the body's
 // meetings closed before this one opened).
-nlohmann::json RenderMeetingAnalytics(const MeetingClock& clock, const std::vector<MeetingClock>& earlier,
-                                      Timestamp now);
+nlohmann::json RenderMeetingAnalytics(const MeetingClock& clock,
+                                      const std::vector<MeetingClock>& earlier, Timestamp now);
 // The same as CSV: one row for the meeting, one per item, one per speaker.
 std::string MeetingAnalyticsCsv(const nlohmann::json& analytics);
 // The body's meetings and forms, with averages.
@@ -116,6 +126,7 @@ class AnalyticsProjection final : public Projection {
 // A meeting's figures from the stored clocks (kNotFound: no such meeting).
 Result<nlohmann::json> MeetingAnalytics(const es::ViewStore& views, std::string_view body,
                                         std::string_view meeting_stream, Timestamp now);
-Result<nlohmann::json> BodyAnalytics(const es::ViewStore& views, std::string_view body, Timestamp now);
+Result<nlohmann::json> BodyAnalytics(const es::ViewStore& views, std::string_view body,
+                                     Timestamp now);
 
 }  // namespace ecab::proj

@@ -44,7 +44,8 @@ class Analytics : public ::testing::Test {
   }
 
   const Timestamp t0 = FromMicros(1561338000000000);  // 24/06/2019 08:00 in Hà Nội
-  std::shared_ptr<es::ManualClock> clock = std::make_shared<es::ManualClock>(t0 - std::chrono::days(3));
+  std::shared_ptr<es::ManualClock> clock =
+      std::make_shared<es::ManualClock>(t0 - std::chrono::days(3));
   es::testing::TempDir dir;
   std::unique_ptr<es::EventStore> store;
   std::unique_ptr<es::ViewStore> views;
@@ -56,7 +57,8 @@ using meeting::MeetingEvent;
 TEST_F(Analytics, ItemTimesSpeakingTimePunctualityAndTheEarlierMeetingMatchToTheSecond) {
   // An earlier meeting: 880 s long.
   const std::int64_t before = -2 * 86400;
-  At(before - 60, "meeting-m0", MeetingEvent{meeting::MeetingScheduled{"m0", "Earlier", t0 + seconds(before), t0, "", ""}});
+  At(before - 60, "meeting-m0",
+     MeetingEvent{meeting::MeetingScheduled{"m0", "Earlier", t0 + seconds(before), t0, "", ""}});
   At(before - 50, "meeting-m0", MeetingEvent{meeting::AgendaItemAdded{"x", "X", {}}});
   At(before, "meeting-m0", MeetingEvent{meeting::SessionOpened{"a", {"a", "b", "c"}, {}}});
   At(before + 40, "meeting-m0", MeetingEvent{meeting::ItemTakenUp{"x"}});
@@ -64,13 +66,16 @@ TEST_F(Analytics, ItemTimesSpeakingTimePunctualityAndTheEarlierMeetingMatchToThe
 
   // This meeting, scheduled for t0.
   At(-86400, "meeting-m1",
-     MeetingEvent{meeting::MeetingScheduled{"m1", "Today", t0, t0 + std::chrono::hours(4), "Hà Nội", ""}});
+     MeetingEvent{
+         meeting::MeetingScheduled{"m1", "Today", t0, t0 + std::chrono::hours(4), "Hà Nội", ""}});
   At(-86300, "meeting-m1", MeetingEvent{meeting::AgendaItemAdded{"i1", "Item one", {}}});
   At(-86200, "meeting-m1", MeetingEvent{meeting::AgendaItemAdded{"i2", "Item two", {}}});
   At(0, "meeting-m1", MeetingEvent{meeting::CheckedIn{"a", meeting::Attendance::kInRoom, "", "a"}});
   At(60, "meeting-m1", MeetingEvent{meeting::SessionOpened{"a", {"a", "b", "c"}, {}}});
-  At(90, "meeting-m1", MeetingEvent{meeting::CheckedIn{"b", meeting::Attendance::kRemote, "", "b"}});
-  At(100, "meeting-m1", MeetingEvent{meeting::CheckedIn{"c", meeting::Attendance::kAbsent, "", "staff"}});
+  At(90, "meeting-m1",
+     MeetingEvent{meeting::CheckedIn{"b", meeting::Attendance::kRemote, "", "b"}});
+  At(100, "meeting-m1",
+     MeetingEvent{meeting::CheckedIn{"c", meeting::Attendance::kAbsent, "", "staff"}});
   At(120, "meeting-m1", MeetingEvent{meeting::ItemTakenUp{"i1"}});
   At(130, "meeting-m1", MeetingEvent{meeting::FloorGranted{"a"}});
   At(250, "meeting-m1", MeetingEvent{meeting::FloorGranted{"b"}});  // ends a's speech: 120 s
@@ -78,7 +83,8 @@ TEST_F(Analytics, ItemTimesSpeakingTimePunctualityAndTheEarlierMeetingMatchToThe
   At(400, "meeting-m1", MeetingEvent{meeting::ItemClosed{"i1"}});   // i1: 280 s
   At(410, "meeting-m1", MeetingEvent{meeting::ItemTakenUp{"i2"}});
   At(420, "meeting-m1", MeetingEvent{meeting::FloorGranted{"a"}});
-  At(500, "meeting-m1", MeetingEvent{meeting::SessionClosed{"a"}});  // a: 80 s, i2: 90 s, meeting: 440 s
+  At(500, "meeting-m1",
+     MeetingEvent{meeting::SessionClosed{"a"}});  // a: 80 s, i2: 90 s, meeting: 440 s
   Project();
 
   auto a = MeetingAnalytics(*views, "gov-vn", "meeting-m1", t0 + std::chrono::hours(10));
@@ -109,19 +115,26 @@ TEST_F(Analytics, ItemTimesSpeakingTimePunctualityAndTheEarlierMeetingMatchToThe
   EXPECT_EQ(cmp["mean_item_s"], 840);
 
   const std::string csv = MeetingAnalyticsCsv(*a);
-  EXPECT_NE(csv.find("kind,id,name,started_at,ended_at,duration_s,speaking_s,speeches\r\n"), std::string::npos) << csv;
-  EXPECT_NE(csv.find("item,i1,Item one,2019-06-24T01:02:00.000000Z,2019-06-24T01:06:40.000000Z,280,170,2\r\n"),
+  EXPECT_NE(csv.find("kind,id,name,started_at,ended_at,duration_s,speaking_s,speeches\r\n"),
             std::string::npos)
+      << csv;
+  EXPECT_NE(
+      csv.find(
+          "item,i1,Item one,2019-06-24T01:02:00.000000Z,2019-06-24T01:06:40.000000Z,280,170,2\r\n"),
+      std::string::npos)
       << csv;
 
   auto earlier = MeetingAnalytics(*views, "gov-vn", "meeting-m0", t0);
   ASSERT_TRUE(earlier.ok());
-  EXPECT_EQ((*earlier)["comparison"]["earlier_meetings"], 0) << "nothing came before the first meeting";
-  EXPECT_EQ(MeetingAnalytics(*views, "gov-vn", "meeting-none", t0).error().code, ErrorCode::kNotFound);
+  EXPECT_EQ((*earlier)["comparison"]["earlier_meetings"], 0)
+      << "nothing came before the first meeting";
+  EXPECT_EQ(MeetingAnalytics(*views, "gov-vn", "meeting-none", t0).error().code,
+            ErrorCode::kNotFound);
 }
 
 TEST_F(Analytics, WhatIsStillRunningCountsUpToNow) {
-  At(-100, "meeting-m2", MeetingEvent{meeting::MeetingScheduled{"m2", "Live", t0, t0 + std::chrono::hours(1), "", ""}});
+  At(-100, "meeting-m2",
+     MeetingEvent{meeting::MeetingScheduled{"m2", "Live", t0, t0 + std::chrono::hours(1), "", ""}});
   At(-90, "meeting-m2", MeetingEvent{meeting::AgendaItemAdded{"i1", "Item one", {}}});
   At(0, "meeting-m2", MeetingEvent{meeting::SessionOpened{"a", {"a"}, {}}});
   At(10, "meeting-m2", MeetingEvent{meeting::ItemTakenUp{"i1"}});
@@ -137,12 +150,16 @@ TEST_F(Analytics, WhatIsStillRunningCountsUpToNow) {
 }
 
 TEST_F(Analytics, FormsTellHowLongMembersTookToAnswerCountingEachMembersFirstAnswer) {
-  forms::FormContent content{"Budget", "Agree?", {}, {"m1", "m2", "m3"}, t0 + std::chrono::days(2), Urgency::kNormal};
+  forms::FormContent content{
+      "Budget", "Agree?", {}, {"m1", "m2", "m3"}, t0 + std::chrono::days(2), Urgency::kNormal};
   At(-600, "form-f1", forms::FormEvent{forms::FormDrafted{"f1", content}});
-  At(0, "form-f1", forms::FormEvent{forms::FormIssued{{"m1", "m2", "m3"}, t0 + std::chrono::days(2)}});
+  At(0, "form-f1",
+     forms::FormEvent{forms::FormIssued{{"m1", "m2", "m3"}, t0 + std::chrono::days(2)}});
   At(3600, "form-f1", forms::FormEvent{forms::AnswerGiven{"m1", forms::Answer::kAgree, "", 1, {}}});
-  At(7200, "form-f1", forms::FormEvent{forms::AnswerGiven{"m2", forms::Answer::kDisagree, "no", 1, {}}});
-  At(9000, "form-f1", forms::FormEvent{forms::AnswerGiven{"m1", forms::Answer::kOther, "revised", 2, {}}});
+  At(7200, "form-f1",
+     forms::FormEvent{forms::AnswerGiven{"m2", forms::Answer::kDisagree, "no", 1, {}}});
+  At(9000, "form-f1",
+     forms::FormEvent{forms::AnswerGiven{"m1", forms::Answer::kOther, "revised", 2, {}}});
   Project();
   auto body = BodyAnalytics(*views, "gov-vn", t0 + std::chrono::days(1));
   ASSERT_TRUE(body.ok()) << ToString(body.error());
@@ -152,8 +169,9 @@ TEST_F(Analytics, FormsTellHowLongMembersTookToAnswerCountingEachMembersFirstAns
   EXPECT_EQ(f["answered"], 2);
   EXPECT_EQ(f["median_answer_s"], 5400) << "1 h and 2 h: a revision is not a later answer";
   EXPECT_EQ((*body)["summary"]["median_answer_s"], 5400);
-  EXPECT_NE(BodyAnalyticsCsv(*body).find("form,f1,Budget,2019-06-24T01:00:00.000000Z,,,,3,2,5400\r\n"),
-            std::string::npos)
+  EXPECT_NE(
+      BodyAnalyticsCsv(*body).find("form,f1,Budget,2019-06-24T01:00:00.000000Z,,,,3,2,5400\r\n"),
+      std::string::npos)
       << BodyAnalyticsCsv(*body);
 }
 

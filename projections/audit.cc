@@ -23,7 +23,8 @@ std::optional<SignedAct> SignedActOf(const es::RecordedEvent& e) {
         *decoded);
   };
   if (e.type == meeting::BallotCast::kType) return from(meeting::MeetingDecoder());
-  if (e.type == forms::AnswerGiven::kType || e.type == forms::FormApproved::kType) return from(forms::FormDecoder());
+  if (e.type == forms::AnswerGiven::kType || e.type == forms::FormApproved::kType)
+    return from(forms::FormDecoder());
   if (e.type == resolution::ResolutionSigned::kType) return from(resolution::ResolutionDecoder());
   return std::nullopt;
 }
@@ -34,10 +35,13 @@ Status AuditProjection::Apply(const es::RecordedEvent& e) {
   nlohmann::json signature = {{"status", "unsigned"}};
   if (auto act = SignedActOf(e)) {
     // Bad signatures are refused on arrival and never reach the log; replay re-checks.
-    signature = {{"status", "verified on arrival"}, {"algorithm", act->algorithm},
-                 {"certificate", act->certificate}, {"signed_at", FormatRfc3339(act->signed_at)}};
+    signature = {{"status", "verified on arrival"},
+                 {"algorithm", act->algorithm},
+                 {"certificate", act->certificate},
+                 {"signed_at", FormatRfc3339(act->signed_at)}};
   } else if (e.signature) {
-    signature = {{"status", "verified on arrival"}, {"algorithm", e.signature->algorithm},
+    signature = {{"status", "verified on arrival"},
+                 {"algorithm", e.signature->algorithm},
                  {"certificate", e.signature->certificate_ref}};
   }
   const nlohmann::json entry = {{"position", e.position},
@@ -64,13 +68,15 @@ Status AuditProjection::Flush(es::ViewBatch& batch) {
   return Ok{};
 }
 
-Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::string_view trail, std::string_view id,
-                                               std::uint64_t after, std::size_t limit, std::uint64_t up_to) {
+Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::string_view trail,
+                                               std::string_view id, std::uint64_t after,
+                                               std::size_t limit, std::uint64_t up_to) {
   if (trail != "actor" && trail != "object") {
     return MakeError(ErrorCode::kInvalidArgument, "a trail is by 'actor' or by 'object'");
   }
   const std::string prefix = "audit/" + std::string(trail) + "/" + std::string(id) + "/";
-  ECAB_TRY_LET(entries, views.Scan(prefix, limit, after == 0 ? std::string() : prefix + PositionKey(after)));
+  ECAB_TRY_LET(entries,
+               views.Scan(prefix, limit, after == 0 ? std::string() : prefix + PositionKey(after)));
   std::vector<nlohmann::json> out;
   for (const auto& [key, value] : *entries) {
     nlohmann::json entry = nlohmann::json::parse(value);

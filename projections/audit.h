@@ -26,8 +26,9 @@ class AuditProjection final : public Projection {
 // The trail of `id` ("actor" or "object" trail): entries after position
 // `after` (0: from the start) and at or before `up_to` (as of that position),
 // at most `limit`.
-Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::string_view trail, std::string_view id,
-                                               std::uint64_t after = 0, std::size_t limit = 100,
+Result<std::vector<nlohmann::json>> AuditTrail(const es::ViewStore& views, std::string_view trail,
+                                               std::string_view id, std::uint64_t after = 0,
+                                               std::size_t limit = 100,
                                                std::uint64_t up_to = UINT64_MAX);
 
 }  // namespace ecab::proj

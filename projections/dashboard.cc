@@ -1,15 +1,16 @@
 #include "projections/dashboard.h"
 
+#include "domain/base/streams.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/resolution/resolution.h"
-#include "domain/base/streams.h"
 
 namespace ecab::proj {
 namespace {
 
 std::int32_t YearOf(Timestamp t) {
-  return static_cast<std::int32_t>(std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t)).year());
+  return static_cast<std::int32_t>(
+      std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(t)).year());
 }
 
 }  // namespace
@@ -18,7 +19,8 @@ bool AffectsDashboard(const es::RecordedEvent& e) {
   return e.type == forms::FormDrafted::kType || e.type == forms::FormIssued::kType ||
          e.type == forms::FormClosed::kType || e.type == meeting::MeetingScheduled::kType ||
          e.type == meeting::SessionOpened::kType || e.type == meeting::SessionClosed::kType ||
-         e.type == resolution::ResolutionDrafted::kType || e.type == resolution::ResolutionPromulgated::kType;
+         e.type == resolution::ResolutionDrafted::kType ||
+         e.type == resolution::ResolutionPromulgated::kType;
 }
 
 Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
@@ -40,7 +42,8 @@ Status ApplyToDashboard(DashboardState& s, const es::RecordedEvent& e) {
     if (std::holds_alternative<meeting::SessionOpened>(*decoded)) entry.status = 2;
     if (std::holds_alternative<meeting::SessionClosed>(*decoded)) entry.status = 3;
   } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
-    ECAB_TRY_LET(decoded, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
+    ECAB_TRY_LET(decoded,
+                 resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
     auto& entry = s.resolutions[e.stream];
     if (const auto* p = std::get_if<resolution::ResolutionPromulgated>(&*decoded)) {
       entry.promulgated = true;
@@ -57,7 +60,8 @@ Status DashboardProjection::Apply(const es::RecordedEvent& e) {
   if (auto applied = ApplyToDashboard(s, e); !applied.ok()) return applied;
   if (e.position >= s.snapshot_at + snapshot_every_) {
     s.snapshot_at = e.position;
-    snapshots_.emplace_back("dashboard/snap/" + e.body + "/" + PositionKey(e.position), EncodeState(s));
+    snapshots_.emplace_back("dashboard/snap/" + e.body + "/" + PositionKey(e.position),
+                            EncodeState(s));
   }
   dirty_.insert(e.body);
   return Ok{};
@@ -88,7 +92,8 @@ nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timesta
     if (!f.issued || f.closed) continue;
     const bool late = f.deadline <= now;
     overdue += late;
-    forms.push_back({{"form", IdOfStream(stream)}, {"deadline", FormatRfc3339(f.deadline)}, {"overdue", late}});
+    forms.push_back(
+        {{"form", IdOfStream(stream)}, {"deadline", FormatRfc3339(f.deadline)}, {"overdue", late}});
   }
   for (const auto& [stream, m] : s.meetings) {
     const bool is_upcoming = m.status == 1 && m.starts_at >= now, is_live = m.status == 2;
@@ -115,7 +120,9 @@ nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timesta
       {"forms", {{"outstanding", outstanding}, {"overdue", overdue}, {"items", std::move(forms)}}},
       {"meetings", {{"upcoming", upcoming}, {"live", live}, {"items", std::move(meetings)}}},
       {"resolutions",
-       {{"in_progress", in_progress}, {"promulgated_this_year", promulgated}, {"items", std::move(resolutions)}}}};
+       {{"in_progress", in_progress},
+        {"promulgated_this_year", promulgated},
+        {"items", std::move(resolutions)}}}};
 }
 
 Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
@@ -128,8 +135,8 @@ Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view bo
   return Summarize(body, s, now);
 }
 
-Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views, std::string_view body,
-                                     std::uint64_t position, Timestamp now) {
+Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views,
+                                     std::string_view body, std::uint64_t position, Timestamp now) {
   const std::string prefix = "dashboard/snap/" + std::string(body) + "/";
   ECAB_TRY_LET(snap, views.Floor(prefix, prefix + PositionKey(position)));
   DashboardState s;

@@ -7,13 +7,12 @@
 // Key: "dashboard/state/<body>"
 #pragma once
 
+#include <cereal/types/map.hpp>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <cereal/types/map.hpp>
 
 #include "domain/base/time_serialization.h"
 #include "eventstore/event_store.h"
@@ -27,23 +26,35 @@ struct DashboardState {
     bool issued = false;
     bool closed = false;
     Timestamp deadline;
-    template <class A> void serialize(A& ar) { ar(issued, closed, deadline); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(issued, closed, deadline);
+    }
   };
   struct MeetingEntry {
     std::uint8_t status = 0;  // 1 scheduled, 2 live, 3 closed
     Timestamp starts_at;
-    template <class A> void serialize(A& ar) { ar(status, starts_at); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(status, starts_at);
+    }
   };
   struct ResolutionEntry {
     bool promulgated = false;
     std::int32_t year = 0;
-    template <class A> void serialize(A& ar) { ar(promulgated, year); }
+    template <class A>
+    void serialize(A& ar) {
+      ar(promulgated, year);
+    }
   };
   std::map<std::string, FormEntry> forms;
   std::map<std::string, MeetingEntry> meetings;
   std::map<std::string, ResolutionEntry> resolutions;
   std::uint64_t snapshot_at = 0;  // position of the last snapshot taken
-  template <class A> void serialize(A& ar) { ar(forms, meetings, resolutions, snapshot_at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(forms, meetings, resolutions, snapshot_at);
+  }
 };
 
 // True when `event` changes a dashboard.
@@ -79,7 +90,7 @@ Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view bo
 // Time travel: the summary of `body` as the log stood at `position`, seen at
 // `now` (usually the recorded-at of that position): the latest snapshot at or
 // before it plus the log's events after the snapshot.
-Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views, std::string_view body,
-                                     std::uint64_t position, Timestamp now);
+Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views,
+                                     std::string_view body, std::uint64_t position, Timestamp now);
 
 }  // namespace ecab::proj

@@ -6,20 +6,25 @@ namespace ecab::proj {
 namespace {
 
 // The reminders of one task book due at `now` and not yet recorded.
-void DueOf(const TaskBook& book, Timestamp now, const ReminderPolicy& policy, std::vector<DueReminder>& out) {
-  if (!book.open || !book.has_deadline || (book.kind != "answer_form" && book.kind != "rsvp")) return;
-  const auto kind = book.kind == "rsvp" ? reminders::TaskKind::kRsvp : reminders::TaskKind::kAnswerForm;
+void DueOf(const TaskBook& book, Timestamp now, const ReminderPolicy& policy,
+           std::vector<DueReminder>& out) {
+  if (!book.open || !book.has_deadline || (book.kind != "answer_form" && book.kind != "rsvp"))
+    return;
+  const auto kind =
+      book.kind == "rsvp" ? reminders::TaskKind::kRsvp : reminders::TaskKind::kAnswerForm;
   for (const auto& [person, task] : book.people) {
     if (task.done) continue;
     std::vector<reminders::RecordReminder> due;
     if (now >= book.deadline) {
-      due.push_back({kind, book.object, book.title, person, "overdue", 0, book.deadline, book.deadline, book.responsible});
+      due.push_back({kind, book.object, book.title, person, "overdue", 0, book.deadline,
+                     book.deadline, book.responsible});
     } else {
       for (auto offset : policy.before) {
         const Timestamp at = book.deadline - offset;
         if (now >= at) {
-          due.push_back({kind, book.object, book.title, person, "before", static_cast<std::uint32_t>(offset.count()),
-                         at, book.deadline, book.responsible});
+          due.push_back({kind, book.object, book.title, person, "before",
+                         static_cast<std::uint32_t>(offset.count()), at, book.deadline,
+                         book.responsible});
         }
       }
     }

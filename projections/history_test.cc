@@ -22,7 +22,8 @@ TEST_F(History, AMeetingViewAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterI
   EXPECT_EQ(vote["final"], false);
   EXPECT_EQ(vote["passed"], false) << "10 of 27 would not pass yet";
   EXPECT_EQ((*then)["position"], tenth_ballot);
-  EXPECT_GT((*then)["snapshot_position"].get<std::uint64_t>(), 0u) << "started from a snapshot, not from 0";
+  EXPECT_GT((*then)["snapshot_position"].get<std::uint64_t>(), 0u)
+      << "started from a snapshot, not from 0";
   EXPECT_LT((*then)["replayed_events"].get<std::uint64_t>(), 16u);
 
   const std::uint64_t opened = PositionOf("meeting.session_opened", 1);
@@ -36,7 +37,8 @@ TEST_F(History, AMeetingViewAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterI
   ASSERT_TRUE(now.ok());
   auto current = views->Get("meeting/view/meeting-1");
   auto stored = nlohmann::json::parse(**current);
-  for (const char* key : {"as_of_position", "snapshot_position", "replayed_events"}) now->erase(key);
+  for (const char* key : {"as_of_position", "snapshot_position", "replayed_events"})
+    now->erase(key);
   EXPECT_EQ(*now, stored) << "time travel to the head equals the live view";
 
   auto nothing = projections.resolutions.AsOf(*store, "resolution-nq-eid", 1);
@@ -76,14 +78,17 @@ TEST_F(History, TheDashboardAsOfAnyPositionComesFromASnapshotPlusTheEventsAfterI
   ASSERT_TRUE(live.ok()) << ToString(live.error());
   EXPECT_EQ((*live)["meetings"]["live"], 1) << "the session was open then";
   EXPECT_EQ((*live)["meetings"]["items"],
-            nlohmann::json::parse(R"([{"meeting":"1","status":"live","starts_at":"2019-06-24T08:00:00.000000Z"}])"));
+            nlohmann::json::parse(
+                R"([{"meeting":"1","status":"live","starts_at":"2019-06-24T08:00:00.000000Z"}])"));
   EXPECT_EQ((*live)["resolutions"]["promulgated_this_year"], 0);
   EXPECT_GT((*live)["snapshot_position"].get<std::uint64_t>(), 0u);
-  EXPECT_LE((*live)["replayed_events"].get<std::uint64_t>(), opened - (*live)["snapshot_position"].get<std::uint64_t>());
+  EXPECT_LE((*live)["replayed_events"].get<std::uint64_t>(),
+            opened - (*live)["snapshot_position"].get<std::uint64_t>());
   auto at_head = DashboardAsOf(*store, *views, "gov-vn", store->head_position(), june25);
   ASSERT_TRUE(at_head.ok());
   auto current = Dashboard(*views, "gov-vn", june25);
-  for (const char* key : {"as_of_position", "snapshot_position", "replayed_events"}) at_head->erase(key);
+  for (const char* key : {"as_of_position", "snapshot_position", "replayed_events"})
+    at_head->erase(key);
   EXPECT_EQ(*at_head, *current);
 }
 
@@ -106,26 +111,31 @@ TEST_F(History, TheDashboardCountsAgainstTheTimeAsked) {
   EXPECT_EQ((*summary)["meetings"]["live"], 0);
   EXPECT_EQ((*summary)["resolutions"]["promulgated_this_year"], 1);
   EXPECT_EQ((*summary)["resolutions"]["in_progress"], 0);
-  EXPECT_EQ((*summary)["resolutions"]["items"], nlohmann::json::parse(R"([{"resolution":"nq-eid","promulgated":true}])"))
+  EXPECT_EQ((*summary)["resolutions"]["items"],
+            nlohmann::json::parse(R"([{"resolution":"nq-eid","promulgated":true}])"))
       << "this year's promulgated resolutions are listed for the auditors";
   auto next_year = Dashboard(*views, "gov-vn", june25 + std::chrono::days(365));
   EXPECT_EQ((*next_year)["resolutions"]["promulgated_this_year"], 0);
 
   forms::FormContent content{"Budget", "Agree?", {}, {"m02"}, june25, Urgency::kNormal};
-  testing::AppendAll(*store, "form-b", std::vector<forms::FormEvent>{
-                                           forms::FormDrafted{"b", content},
-                                           forms::FormIssued{{"m02"}, june25, Urgency::kNormal, Silence::kNotCounted, {1, 2}}});
+  testing::AppendAll(
+      *store, "form-b",
+      std::vector<forms::FormEvent>{
+          forms::FormDrafted{"b", content},
+          forms::FormIssued{{"m02"}, june25, Urgency::kNormal, Silence::kNotCounted, {1, 2}}});
   testing::ProjectAll(*store, *views, {&dashboard}, 100);
   auto before = Dashboard(*views, "gov-vn", june25 - std::chrono::hours(1));
   EXPECT_EQ((*before)["forms"]["outstanding"], 1);
   EXPECT_EQ((*before)["forms"]["overdue"], 0);
   EXPECT_EQ((*before)["forms"]["items"],
-            nlohmann::json::parse(R"([{"form":"b","deadline":")" + FormatRfc3339(june25) + R"(","overdue":false}])"))
+            nlohmann::json::parse(R"([{"form":"b","deadline":")" + FormatRfc3339(june25) +
+                                  R"(","overdue":false}])"))
       << "the dashboard names the form behind its count";
   auto after = Dashboard(*views, "gov-vn", june25 + std::chrono::hours(1));
   EXPECT_EQ((*after)["forms"]["overdue"], 1);
   EXPECT_EQ((*after)["forms"]["items"][0]["overdue"], true);
-  EXPECT_TRUE((*after)["meetings"]["items"].empty()) << "the 24 June session is closed: neither upcoming nor live";
+  EXPECT_TRUE((*after)["meetings"]["items"].empty())
+      << "the 24 June session is closed: neither upcoming nor live";
 }
 
 }  // namespace

@@ -30,12 +30,13 @@ class NotificationsProjection final : public Projection {
 
 // The latest `limit` in-app notifications of `person` in `body`, newest
 // first: {position, kind, params, subject, text, reference, urgent, at}.
-Result<nlohmann::json> InAppNotifications(const es::ViewStore& views, std::string_view body, std::string_view person,
-                                          std::size_t limit);
+Result<nlohmann::json> InAppNotifications(const es::ViewStore& views, std::string_view body,
+                                          std::string_view person, std::size_t limit);
 
 // The notifications of `body` given up on, newest first: {notification,
 // recipient, channel, attempts, reason, at}. The reason has addresses and
 // phone numbers left out (the dashboard is not for personal data).
-Result<nlohmann::json> FailedNotifications(const es::ViewStore& views, std::string_view body, std::size_t limit);
+Result<nlohmann::json> FailedNotifications(const es::ViewStore& views, std::string_view body,
+                                           std::size_t limit);
 
 }  // namespace ecab::proj

@@ -2,7 +2,8 @@
 
 namespace ecab::proj {
 
-Prefetcher::Prefetcher(std::unique_ptr<es::Subscription> inner, std::size_t batch, std::size_t depth)
+Prefetcher::Prefetcher(std::unique_ptr<es::Subscription> inner, std::size_t batch,
+                       std::size_t depth)
     : inner_(std::move(inner)), batch_(batch), depth_(depth), next_(inner_->next_position()) {
   thread_ = std::thread([this] { Loop(); });
 }
@@ -37,7 +38,8 @@ void Prefetcher::Loop() {
   }
 }
 
-Result<std::vector<es::RecordedEvent>> Prefetcher::Next(std::size_t max, std::chrono::milliseconds wait) {
+Result<std::vector<es::RecordedEvent>> Prefetcher::Next(std::size_t max,
+                                                        std::chrono::milliseconds wait) {
   std::unique_lock lock(mu_);
   ready_.wait_for(lock, wait, [&] { return !queue_.empty() || error_.has_value(); });
   if (queue_.empty()) {
@@ -51,7 +53,8 @@ Result<std::vector<es::RecordedEvent>> Prefetcher::Next(std::size_t max, std::ch
     queue_.pop_front();
     room_.notify_all();
   } else {
-    out.assign(std::make_move_iterator(front.begin()), std::make_move_iterator(front.begin() + static_cast<std::ptrdiff_t>(max)));
+    out.assign(std::make_move_iterator(front.begin()),
+               std::make_move_iterator(front.begin() + static_cast<std::ptrdiff_t>(max)));
     front.erase(front.begin(), front.begin() + static_cast<std::ptrdiff_t>(max));
   }
   if (!out.empty()) next_ = out.back().position + 1;

@@ -18,12 +18,14 @@ class Prefetcher final : public es::Subscription {
  public:
   // Reads batches of `batch` events from `inner`, keeping at most `depth`
   // batches ready.
-  Prefetcher(std::unique_ptr<es::Subscription> inner, std::size_t batch = 10'000, std::size_t depth = 2);
+  Prefetcher(std::unique_ptr<es::Subscription> inner, std::size_t batch = 10'000,
+             std::size_t depth = 2);
   ~Prefetcher() override;
   Prefetcher(const Prefetcher&) = delete;
   Prefetcher& operator=(const Prefetcher&) = delete;
 
-  Result<std::vector<es::RecordedEvent>> Next(std::size_t max, std::chrono::milliseconds wait) override;
+  Result<std::vector<es::RecordedEvent>> Next(std::size_t max,
+                                              std::chrono::milliseconds wait) override;
   std::uint64_t next_position() const override;
 
  private:

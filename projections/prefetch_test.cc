@@ -14,11 +14,15 @@ using namespace std::chrono_literals;
 TEST(Prefetcher, DeliversEveryEventOnceInOrderWhileWritersAppend) {
   es::testing::TempDir dir;
   auto store = es::testing::OpenOrDie(dir.path());
-  for (int i = 0; i < 50; ++i) ASSERT_TRUE(store->Append(es::testing::Request("s", "pre" + std::to_string(i))).ok());
+  for (int i = 0; i < 50; ++i)
+    ASSERT_TRUE(store->Append(es::testing::Request("s", "pre" + std::to_string(i))).ok());
   Prefetcher source(store->Subscribe(1), 16, 2);
   std::thread writer([&] {
     for (int i = 0; i < 300; ++i) {
-      ASSERT_TRUE(store->Append(es::testing::Request("w", "w" + std::to_string(i), es::ExpectedVersion::Any(), 2)).ok());
+      ASSERT_TRUE(store
+                      ->Append(es::testing::Request("w", "w" + std::to_string(i),
+                                                    es::ExpectedVersion::Any(), 2))
+                      .ok());
     }
   });
   std::vector<std::uint64_t> seen;

@@ -19,7 +19,8 @@ namespace ecab::proj {
 inline std::string PositionKey(std::uint64_t position) {
   static constexpr char kDigits[] = "0123456789abcdef";
   std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, position >>= 4) out[static_cast<std::size_t>(i)] = kDigits[position & 0xF];
+  for (int i = 15; i >= 0; --i, position >>= 4)
+    out[static_cast<std::size_t>(i)] = kDigits[position & 0xF];
   return out;
 }
 
@@ -29,8 +30,9 @@ Result<Variant> DecodeEvent(const EventDecoder<Variant>& decoder, const es::Reco
                             std::string_view projection) {
   auto decoded = decoder.Decode(e.type, e.schema_version, e.payload);
   if (!decoded.ok()) {
-    return MakeError(decoded.error().code, std::string(projection) + " at position " + std::to_string(e.position) +
-                                               ": " + decoded.error().message);
+    return MakeError(decoded.error().code, std::string(projection) + " at position " +
+                                               std::to_string(e.position) + ": " +
+                                               decoded.error().message);
   }
   return decoded;
 }

@@ -3,7 +3,9 @@
 namespace ecab::proj {
 
 Runner::Runner(std::string name, es::ViewStore& views, std::vector<Projection*> projections)
-    : checkpoint_key_("checkpoint/" + std::move(name)), views_(views), projections_(std::move(projections)) {
+    : checkpoint_key_("checkpoint/" + std::move(name)),
+      views_(views),
+      projections_(std::move(projections)) {
   if (auto stored = StoredCheckpoint(); stored.ok()) position_ = *stored;
 }
 
@@ -19,10 +21,12 @@ Result<std::uint64_t> Runner::StoredCheckpoint() const {
   }
 }
 
-Result<std::size_t> Runner::Step(es::Subscription& source, std::size_t max, std::chrono::milliseconds wait) {
+Result<std::size_t> Runner::Step(es::Subscription& source, std::size_t max,
+                                 std::chrono::milliseconds wait) {
   if (source.next_position() != position_.load() + 1) {
-    return MakeError(ErrorCode::kInvalidArgument, "the source starts at " + std::to_string(source.next_position()) +
-                                                      ", the views are at " + std::to_string(position_.load()));
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the source starts at " + std::to_string(source.next_position()) +
+                         ", the views are at " + std::to_string(position_.load()));
   }
   ECAB_TRY_LET(events, source.Next(max, wait));
   if (events->empty()) return std::size_t{0};
@@ -83,9 +87,9 @@ bool Runner::WaitFor(std::uint64_t target, std::chrono::steady_clock::time_point
   if (position_.load() >= target) return true;
   ++urgent_;
   wake_.notify_all();
-  const bool reached =
-      cv_.wait_until(lock, deadline, [&] { return position_.load() >= target || error_.has_value(); }) &&
-      position_.load() >= target;
+  const bool reached = cv_.wait_until(lock, deadline, [&] {
+    return position_.load() >= target || error_.has_value();
+  }) && position_.load() >= target;
   --urgent_;
   return reached;
 }

@@ -30,7 +30,8 @@ class Runner {
   // `source`, which must start at StoredCheckpoint() + 1, and commits them.
   // Returns how many were applied. On any error nothing of the batch is
   // committed and the in-memory state is dropped.
-  Result<std::size_t> Step(es::Subscription& source, std::size_t max, std::chrono::milliseconds wait);
+  Result<std::size_t> Step(es::Subscription& source, std::size_t max,
+                           std::chrono::milliseconds wait);
 
   // Runs Step on a thread until Stop(); the first error stops it (error()).
   // `source` must outlive the loop: call Stop() before destroying it.

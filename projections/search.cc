@@ -2,11 +2,11 @@
 
 #include <algorithm>
 
+#include "domain/base/streams.h"
 #include "domain/documents/document.h"
 #include "domain/forms/events.h"
 #include "domain/resolution/resolution.h"
 #include "domain/text/fold.h"
-#include "domain/base/streams.h"
 
 namespace ecab::proj {
 namespace {
@@ -96,13 +96,15 @@ void SearchProjection::Discard() {
   dirty_.clear();
 }
 
-Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query, std::string_view person,
-                                      std::size_t limit, const SearchFilter& visible) {
+Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query,
+                                      std::string_view person, std::size_t limit,
+                                      const SearchFilter& visible) {
   std::vector<std::string> words = text::Words(query);
   std::sort(words.begin(), words.end());
   words.erase(std::unique(words.begin(), words.end()), words.end());
   if (words.empty()) return std::vector<SearchHit>{};
-  std::map<std::string, std::uint32_t> scores;  // object -> score, over objects holding every word so far
+  std::map<std::string, std::uint32_t>
+      scores;  // object -> score, over objects holding every word so far
   for (std::size_t i = 0; i < words.size(); ++i) {
     const std::string prefix = "search/term/" + words[i] + "/";
     std::map<std::string, std::uint32_t> found;
@@ -111,7 +113,8 @@ Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_vi
       ECAB_TRY_LET(postings, views.Scan(prefix, 1024, after));
       for (const auto& [key, weight] : *postings) {
         const std::string object = key.substr(prefix.size());
-        if (i == 0 || scores.contains(object)) found[object] = (i == 0 ? 0 : scores[object]) + std::stoul(weight);
+        if (i == 0 || scores.contains(object))
+          found[object] = (i == 0 ? 0 : scores[object]) + std::stoul(weight);
       }
       if (postings->size() < 1024) break;
       after = postings->back().first;

@@ -7,14 +7,13 @@
 //       "search/term/<word>/<object>"   the word's weight in that object
 #pragma once
 
+#include <cereal/types/map.hpp>
+#include <cereal/types/set.hpp>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
-
-#include <cereal/types/map.hpp>
-#include <cereal/types/set.hpp>
 
 #include "domain/directory/policy.h"
 #include "projections/projection.h"
@@ -28,9 +27,12 @@ struct SearchDoc {
   std::string title;
   std::string text;
   Classification classification = Classification::kNormal;
-  std::set<std::string> readers;  // for a classified document
+  std::set<std::string> readers;                 // for a classified document
   std::map<std::string, std::uint32_t> indexed;  // word -> weight, as last written
-  template <class A> void serialize(A& ar) { ar(kind, body, title, text, classification, readers, indexed); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(kind, body, title, text, classification, readers, indexed);
+  }
 };
 
 struct SearchHit {
@@ -59,7 +61,8 @@ class SearchProjection final : public Projection {
 // stream, before the limit applies), best first (a word in the title weighs
 // 3, in the text 1), at most `limit`. `visible` may fail; its error is returned.
 using SearchFilter = std::function<Result<bool>(const std::string& object)>;
-Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query, std::string_view person,
-                                      std::size_t limit = 20, const SearchFilter& visible = {});
+Result<std::vector<SearchHit>> Search(const es::ViewStore& views, std::string_view query,
+                                      std::string_view person, std::size_t limit = 20,
+                                      const SearchFilter& visible = {});
 
 }  // namespace ecab::proj

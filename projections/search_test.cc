@@ -41,7 +41,8 @@ class SearchTest : public ::testing::Test {
     SearchProjection search(*views);
     Runner runner("search", *views, {&search});
     auto source = store->Subscribe(runner.position() + 1);
-    while (runner.position() < store->head_position()) ASSERT_TRUE(runner.Step(*source, 100, 10ms).ok());
+    while (runner.position() < store->head_position())
+      ASSERT_TRUE(runner.Step(*source, 100, 10ms).ok());
   }
 
   std::vector<std::string> Find(std::string_view query, std::string_view person = "m02") {
@@ -59,20 +60,28 @@ class SearchTest : public ::testing::Test {
 };
 
 TEST_F(SearchTest, VietnameseFoldingFindsTextWrittenWithDiacritics) {
-  Append("resolution-eid", resolution::ResolutionDrafted{
-                               "eid", "Nghị quyết về đề nghị xây dựng Nghị định quy định định danh và xác thực điện tử",
-                               "Chính phủ quyết nghị ...", "", "", "staff"});
-  Append("document-budget", documents::DocumentRegistered{"budget", "Báo cáo ngân sách", Classification::kNormal,
-                                                          Urgency::kNormal});
-  Append("document-budget", documents::DocumentVersionAdded{1, std::string(64, 'a'), 10, "application/pdf", "b.pdf",
-                                                            "staff", "Tổng thu ngân sách nhà nước năm 2019"});
+  Append(
+      "resolution-eid",
+      resolution::ResolutionDrafted{
+          "eid", "Nghị quyết về đề nghị xây dựng Nghị định quy định định danh và xác thực điện tử",
+          "Chính phủ quyết nghị ...", "", "", "staff"});
+  Append("document-budget",
+         documents::DocumentRegistered{"budget", "Báo cáo ngân sách", Classification::kNormal,
+                                       Urgency::kNormal});
+  Append("document-budget",
+         documents::DocumentVersionAdded{1, std::string(64, 'a'), 10, "application/pdf", "b.pdf",
+                                         "staff", "Tổng thu ngân sách nhà nước năm 2019"});
   Append("form-eid", forms::FormDrafted{"eid", forms::FormContent{"Lấy ý kiến về định danh điện tử",
-                                                                   "Đồng ý với dự thảo Nghị định?", {}, {"m02"},
-                                                                   {}, Urgency::kUrgent}});
+                                                                  "Đồng ý với dự thảo Nghị định?",
+                                                                  {},
+                                                                  {"m02"},
+                                                                  {},
+                                                                  Urgency::kUrgent}});
   Index();
   EXPECT_EQ(Find("nghi quyet dinh danh"), std::vector<std::string>{"resolution-eid"});
   EXPECT_EQ(Find("NGHỊ QUYẾT định danh"), std::vector<std::string>{"resolution-eid"});
-  EXPECT_EQ(Find("ngan sach 2019"), std::vector<std::string>{"document-budget"}) << "title and text";
+  EXPECT_EQ(Find("ngan sach 2019"), std::vector<std::string>{"document-budget"})
+      << "title and text";
   // Ranked: the resolution's title says "định" three times, the form's once.
   EXPECT_EQ(Find("dinh danh dien tu"), (std::vector<std::string>{"resolution-eid", "form-eid"}));
   auto hits = Search(*views, "dinh danh dien tu", "m02");
@@ -84,8 +93,9 @@ TEST_F(SearchTest, VietnameseFoldingFindsTextWrittenWithDiacritics) {
 }
 
 TEST_F(SearchTest, AConfidentialDocumentIsInvisibleToAPersonWithoutAccess) {
-  Append("document-annex", documents::DocumentRegistered{"annex", "Phụ lục mật về định danh",
-                                                         Classification::kConfidential, Urgency::kNormal});
+  Append("document-annex",
+         documents::DocumentRegistered{"annex", "Phụ lục mật về định danh",
+                                       Classification::kConfidential, Urgency::kNormal});
   Append("document-annex", documents::DocumentAccessGranted{"staff"});
   Append("document-annex", documents::DocumentAccessGranted{"min-security"});
   Index();
@@ -97,7 +107,8 @@ TEST_F(SearchTest, AConfidentialDocumentIsInvisibleToAPersonWithoutAccess) {
 }
 
 TEST_F(SearchTest, ARevisedTextIsFoundByItsNewWordsOnly) {
-  Append("resolution-r", resolution::ResolutionDrafted{"r", "Nghị quyết", "về thuế", "", "", "staff"});
+  Append("resolution-r",
+         resolution::ResolutionDrafted{"r", "Nghị quyết", "về thuế", "", "", "staff"});
   Index();
   EXPECT_EQ(Find("thue"), std::vector<std::string>{"resolution-r"});
   Append("resolution-r", resolution::ResolutionRevised{2, "về hải quan", "staff"});

@@ -15,7 +15,8 @@ namespace ecab::proj {
 template <class T>
 class StateCache {
  public:
-  StateCache(const es::ViewStore& views, std::string prefix) : views_(views), prefix_(std::move(prefix)) {}
+  StateCache(const es::ViewStore& views, std::string prefix)
+      : views_(views), prefix_(std::move(prefix)) {}
 
   // The state under `key`: cached, else stored, else `fresh`.
   Result<T*> Get(const std::string& key, T fresh = T{}) {

@@ -2,10 +2,10 @@
 
 #include <nlohmann/json.hpp>
 
+#include "domain/base/streams.h"
 #include "domain/forms/events.h"
 #include "domain/meeting/events.h"
 #include "domain/reminders/reminders.h"
-#include "domain/base/streams.h"
 
 namespace ecab::proj {
 Result<TaskBook*> TasksProjection::Book(const std::string& object) {
@@ -126,12 +126,13 @@ Status TasksProjection::Flush(es::ViewBatch& batch) {
         batch.Delete(key);
         continue;
       }
-      nlohmann::json entry = {{"kind", b.kind},
-                              {"object", b.object},
-                              {"title", b.title},
-                              {"urgency", UrgencyName(b.urgency)},
-                              {"deadline", b.has_deadline ? nlohmann::json(FormatRfc3339(b.deadline)) : nullptr},
-                              {"reminders", it->second.reminded}};
+      nlohmann::json entry = {
+          {"kind", b.kind},
+          {"object", b.object},
+          {"title", b.title},
+          {"urgency", UrgencyName(b.urgency)},
+          {"deadline", b.has_deadline ? nlohmann::json(FormatRfc3339(b.deadline)) : nullptr},
+          {"reminders", it->second.reminded}};
       batch.Put(key, entry.dump());
     }
   }

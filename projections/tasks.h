@@ -22,7 +22,10 @@ namespace ecab::proj {
 struct PersonTask {
   bool done = false;
   std::set<std::string> reminded;  // "before:1440", "overdue:0"
-  template <class A> void serialize(A& ar) { ar(done, reminded); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(done, reminded);
+  }
 };
 
 struct TaskBook {
@@ -37,7 +40,9 @@ struct TaskBook {
   Urgency urgency = Urgency::kNormal;
   std::map<std::string, PersonTask> people;
   template <class A>
-  void serialize(A& ar) { ar(body, object, kind, title, responsible, open, has_deadline, deadline, urgency, people); }
+  void serialize(A& ar) {
+    ar(body, object, kind, title, responsible, open, has_deadline, deadline, urgency, people);
+  }
 };
 
 class TasksProjection final : public Projection {
@@ -55,7 +60,8 @@ class TasksProjection final : public Projection {
   Status ApplyReminder(const es::RecordedEvent& e);
 
   StateCache<TaskBook> books_;
-  std::map<std::string, std::set<std::string>> dirty_;  // object -> people whose inbox entry changed
+  std::map<std::string, std::set<std::string>>
+      dirty_;  // object -> people whose inbox entry changed
 };
 
 }  // namespace ecab::proj

@@ -9,9 +9,9 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/meeting/testing.h"
-#include "eventstore/testing.h"
 #include "domain/resolution/resolution.h"
 #include "eventstore/event_store.h"
+#include "eventstore/testing.h"
 #include "projections/runner.h"
 
 namespace ecab::proj::testing {
@@ -33,7 +33,9 @@ void AppendAll(es::EventStore& store, const std::string& stream, const std::vect
       const CommandContext& ctx = contexts[i];
       r.command_id = ctx.command_id;
       r.actor = {ctx.actor, std::string(RoleName(ctx.role)), ctx.on_behalf_of};
-      while (end < events.size() && end < contexts.size() && contexts[end].command_id == ctx.command_id) ++end;
+      while (end < events.size() && end < contexts.size() &&
+             contexts[end].command_id == ctx.command_id)
+        ++end;
     }
     for (std::size_t k = i; k < end; ++k) {
       const EncodedEvent encoded = EncodeVariant(events[k]);
@@ -82,7 +84,8 @@ inline void RecordJune24(es::EventStore& store, const Tamper& tamper = {}) {
   std::vector<CommandContext> contexts;
   const meeting::VoteOutcome outcome = *d.m.votes.at("vote-1").outcome;
   auto apply = [&](const resolution::ResolutionCommand& c, const std::string& actor, Role role) {
-    const CommandContext ctx = w.Ctx(actor, role, d.now, "res-" + std::to_string(contexts.size() + log.size()));
+    const CommandContext ctx =
+        w.Ctx(actor, role, d.now, "res-" + std::to_string(contexts.size() + log.size()));
     auto events = resolution::Decide(r, c, ctx, w.body, &outcome);
     ASSERT_TRUE(events.ok()) << ToString(events.error());
     for (const auto& e : *events) {
@@ -91,24 +94,28 @@ inline void RecordJune24(es::EventStore& store, const Tamper& tamper = {}) {
       contexts.push_back(ctx);
     }
   };
-  apply(resolution::DraftResolution{"nq-eid", session["question_vi"], "Text", "meeting-1", "vote-1"}, "staff",
-        Role::kSecretariat);
+  apply(
+      resolution::DraftResolution{"nq-eid", session["question_vi"], "Text", "meeting-1", "vote-1"},
+      "staff", Role::kSecretariat);
   apply(resolution::SubmitResolution{}, "staff", Role::kSecretariat);
   const std::string sign_id = "res-" + std::to_string(contexts.size() + log.size());
-  apply(resolution::SignResolution{w.SignAs("pm", resolution::SignaturePayload("gov-vn", r, "pm", sign_id, d.now))},
+  apply(resolution::SignResolution{w.SignAs(
+            "pm", resolution::SignaturePayload("gov-vn", r, "pm", sign_id, d.now))},
         "pm", Role::kChair);
-  w.Apply(directory::AssignResolutionNumber{"nq-eid", 2019}, w.Ctx("staff", Role::kSecretariat, d.now, "number-nq-eid"));
+  w.Apply(directory::AssignResolutionNumber{"nq-eid", 2019},
+          w.Ctx("staff", Role::kSecretariat, d.now, "number-nq-eid"));
   apply(resolution::PromulgateResolution{}, "staff", Role::kSecretariat);
   const std::vector<directory::DirectoryEvent> numbering(w.log.begin() + body_events, w.log.end());
-  const std::vector<CommandContext> numbering_contexts(w.log_contexts.begin() + body_events, w.log_contexts.end());
+  const std::vector<CommandContext> numbering_contexts(w.log_contexts.begin() + body_events,
+                                                       w.log_contexts.end());
   AppendAll(store, "body-gov-vn", numbering, numbering_contexts);
   AppendAll(store, "resolution-nq-eid", log, contexts);
 }
 
 // Runs `projections` over the whole log in batches of `batch`, from the
 // runner's stored checkpoint.
-inline void ProjectAll(es::EventStore& store, es::ViewStore& views, std::vector<Projection*> projections,
-                       std::size_t batch) {
+inline void ProjectAll(es::EventStore& store, es::ViewStore& views,
+                       std::vector<Projection*> projections, std::size_t batch) {
   Runner runner("main", views, std::move(projections));
   auto source = store.Subscribe(runner.position() + 1);
   while (runner.position() < store.head_position()) {

@@ -35,16 +35,19 @@ Status CopyCheckpoint(const std::filesystem::path& from, const std::filesystem::
     } else {
       std::filesystem::copy_file(entry.path(), target, ec);
     }
-    if (ec) return MakeError(ErrorCode::kIoError, "cannot copy " + entry.path().string() + ": " + ec.message());
+    if (ec)
+      return MakeError(ErrorCode::kIoError,
+                       "cannot copy " + entry.path().string() + ": " + ec.message());
   }
-  if (ec) return MakeError(ErrorCode::kIoError, "cannot read " + from.string() + ": " + ec.message());
+  if (ec)
+    return MakeError(ErrorCode::kIoError, "cannot read " + from.string() + ": " + ec.message());
   return Ok{};
 }
 
 }  // namespace
 
-PastViews::PastViews(std::filesystem::path dir, std::unique_ptr<es::ViewStore> views, std::uint64_t position,
-                     std::uint64_t replayed)
+PastViews::PastViews(std::filesystem::path dir, std::unique_ptr<es::ViewStore> views,
+                     std::uint64_t position, std::uint64_t replayed)
     : dir_(std::move(dir)), views_(std::move(views)), position_(position), replayed_(replayed) {}
 
 PastViews::~PastViews() {
@@ -53,9 +56,12 @@ PastViews::~PastViews() {
   std::filesystem::remove_all(dir_, ec);
 }
 
-TimeMachine::TimeMachine(std::filesystem::path dir, std::shared_ptr<const es::KeyRing> keys, std::string runner,
-                         Factory factory, std::uint64_t every)
-    : dir_(std::move(dir)), keys_(std::move(keys)), runner_(std::move(runner)), factory_(std::move(factory)),
+TimeMachine::TimeMachine(std::filesystem::path dir, std::shared_ptr<const es::KeyRing> keys,
+                         std::string runner, Factory factory, std::uint64_t every)
+    : dir_(std::move(dir)),
+      keys_(std::move(keys)),
+      runner_(std::move(runner)),
+      factory_(std::move(factory)),
       every_(every) {
   std::error_code ec;
   std::filesystem::create_directories(dir_, ec);
@@ -81,13 +87,16 @@ Status TimeMachine::MaybeCheckpoint(const es::ViewStore& live, std::uint64_t pos
   return Ok{};
 }
 
-Result<std::unique_ptr<PastViews>> TimeMachine::At(const es::EventStore& store, std::uint64_t position) const {
+Result<std::unique_ptr<PastViews>> TimeMachine::At(const es::EventStore& store,
+                                                   std::uint64_t position) const {
   if (position > store.head_position()) {
-    return MakeError(ErrorCode::kInvalidArgument, "position " + std::to_string(position) + " is past the head " +
+    return MakeError(ErrorCode::kInvalidArgument, "position " + std::to_string(position) +
+                                                      " is past the head " +
                                                       std::to_string(store.head_position()));
   }
   std::string pattern = (dir_ / "past-XXXXXX").string();
-  if (::mkdtemp(pattern.data()) == nullptr) return MakeError(ErrorCode::kIoError, "cannot make a scratch directory");
+  if (::mkdtemp(pattern.data()) == nullptr)
+    return MakeError(ErrorCode::kIoError, "cannot make a scratch directory");
   const std::filesystem::path scratch = pattern;
   std::optional<std::uint64_t> base;
   for (std::uint64_t at : Checkpoints(dir_)) {
@@ -106,9 +115,12 @@ Result<std::unique_ptr<PastViews>> TimeMachine::At(const es::EventStore& store, 
     Runner runner(runner_, **views, raw);
     auto source = store.Subscribe(runner.position() + 1);
     while (runner.position() < position) {
-      ECAB_TRY_LET(applied, runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
-                                 std::chrono::milliseconds(0)));
-      if (*applied == 0) return MakeError(ErrorCode::kCorruption, "the log ended before the asked position");
+      ECAB_TRY_LET(
+          applied,
+          runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
+                      std::chrono::milliseconds(0)));
+      if (*applied == 0)
+        return MakeError(ErrorCode::kCorruption, "the log ended before the asked position");
       replayed += *applied;
     }
   }

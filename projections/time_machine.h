@@ -46,8 +46,8 @@ class TimeMachine {
   using Factory = std::function<std::vector<std::unique_ptr<Projection>>(const es::ViewStore&)>;
 
   // Checkpoints live under `dir`.
-  TimeMachine(std::filesystem::path dir, std::shared_ptr<const es::KeyRing> keys, std::string runner, Factory factory,
-              std::uint64_t every = 50'000);
+  TimeMachine(std::filesystem::path dir, std::shared_ptr<const es::KeyRing> keys,
+              std::string runner, Factory factory, std::uint64_t every = 50'000);
 
   // Checkpoints `live` (whose views stand at `position`) if `every` positions
   // have passed since the last checkpoint.

@@ -71,7 +71,8 @@ TEST_F(TimeMachineTest, InboxesAndSearchAsOfPastPositionsFromTheNearestCheckpoin
   EXPECT_TRUE(Search((*before_draft)->views(), "nghi quyet dinh danh", "pm")->empty());
   EXPECT_EQ(Search((*now)->views(), "nghi quyet dinh danh", "pm")->size(), 1u);
 
-  EXPECT_EQ(machine.At(*store, store->head_position() + 1).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(machine.At(*store, store->head_position() + 1).error().code,
+            ErrorCode::kInvalidArgument);
 }
 
 TEST_F(TimeMachineTest, ScratchCopiesLeaveTheCheckpointsIntact) {
@@ -86,7 +87,8 @@ TEST_F(TimeMachineTest, ScratchCopiesLeaveTheCheckpointsIntact) {
   }
   auto again = machine.At(*store, p);
   ASSERT_TRUE(again.ok());
-  EXPECT_EQ(*(*again)->views().Scan("", 100'000), first) << "the same answer twice: replay did not alter the checkpoint";
+  EXPECT_EQ(*(*again)->views().Scan("", 100'000), first)
+      << "the same answer twice: replay did not alter the checkpoint";
 }
 
 }  // namespace

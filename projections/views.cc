@@ -1,4 +1,5 @@
 #include "projections/views.h"
+
 #include "domain/base/streams.h"
 
 namespace ecab::proj {
@@ -8,16 +9,23 @@ using nlohmann::json;
 
 std::string RsvpName(meeting::RsvpResponse r) {
   switch (r) {
-    case meeting::RsvpResponse::kInRoom: return "in_room";
-    case meeting::RsvpResponse::kRemote: return "remote";
-    case meeting::RsvpResponse::kDecline: return "decline";
-    case meeting::RsvpResponse::kSubstitute: return "substitute";
+    case meeting::RsvpResponse::kInRoom:
+      return "in_room";
+    case meeting::RsvpResponse::kRemote:
+      return "remote";
+    case meeting::RsvpResponse::kDecline:
+      return "decline";
+    case meeting::RsvpResponse::kSubstitute:
+      return "substitute";
   }
   return "unknown";
 }
 
 json Quorum(const meeting::QuorumStatus& q) {
-  return {{"members", q.members}, {"present", q.present}, {"required", q.required}, {"met", q.met},
+  return {{"members", q.members},
+          {"present", q.present},
+          {"required", q.required},
+          {"met", q.met},
           {"reasoning", q.reasoning}};
 }
 
@@ -26,7 +34,8 @@ json Participants(const meeting::Meeting& m) {
   for (const auto& [person, inv] : m.invited) {
     json p = {{"guest", inv.guest}, {"rsvp", nullptr}, {"attendance", nullptr}};
     if (inv.rsvp) {
-      p["rsvp"] = {{"response", RsvpName(inv.rsvp->response)}, {"reason", inv.rsvp->reason},
+      p["rsvp"] = {{"response", RsvpName(inv.rsvp->response)},
+                   {"reason", inv.rsvp->reason},
                    {"substitute", inv.rsvp->substitute}};
     }
     if (auto it = m.presence.find(person); it != m.presence.end()) {
@@ -36,7 +45,9 @@ json Participants(const meeting::Meeting& m) {
   }
   for (const auto& [person, presence] : m.presence) {
     if (out.contains(person)) continue;
-    out[person] = {{"guest", false}, {"rsvp", nullptr}, {"attendance", meeting::AttendanceName(presence.attendance)},
+    out[person] = {{"guest", false},
+                   {"rsvp", nullptr},
+                   {"attendance", meeting::AttendanceName(presence.attendance)},
                    {"for_member", presence.for_member}};
   }
   return out;
@@ -44,7 +55,10 @@ json Participants(const meeting::Meeting& m) {
 
 json AttendanceCounts(const meeting::Meeting& m) {
   const meeting::AttendanceSummary a = m.Attendees();
-  return {{"in_room", a.in_room}, {"remote", a.remote}, {"substitute", a.substitute}, {"absent", a.absent}};
+  return {{"in_room", a.in_room},
+          {"remote", a.remote},
+          {"substitute", a.substitute},
+          {"absent", a.absent}};
 }
 
 }  // namespace
@@ -53,11 +67,15 @@ json RenderVote(const meeting::Meeting& m, const meeting::Vote& v) {
   const meeting::Count c = m.CountVote(v);
   std::optional<meeting::Choice> chair;
   if (auto b = v.ballots.find(v.opened.chair); b != v.ballots.end()) chair = b->second.choice;
-  const meeting::VoteOutcome projected = v.outcome ? *v.outcome : meeting::DecideOutcome(c, v.opened.policy, chair);
+  const meeting::VoteOutcome projected =
+      v.outcome ? *v.outcome : meeting::DecideOutcome(c, v.opened.policy, chair);
   json ballots = json::object();
   for (const auto& [voter, b] : v.ballots) {
-    ballots[voter] = {{"choice", meeting::ChoiceName(b.choice)}, {"mode", meeting::AttendanceName(b.mode)},
-                      {"cast_by", b.cast_by}, {"changes", b.changes}, {"signed", true}};
+    ballots[voter] = {{"choice", meeting::ChoiceName(b.choice)},
+                      {"mode", meeting::AttendanceName(b.mode)},
+                      {"cast_by", b.cast_by},
+                      {"changes", b.changes},
+                      {"signed", true}};
   }
   std::vector<std::string> not_voted;
   for (const auto& member : v.opened.electorate) {
@@ -90,23 +108,34 @@ json RenderMeeting(const meeting::Meeting& m) {
   static constexpr const char* kStatus[] = {"none", "scheduled", "open", "closed"};
   json agenda = json::array();
   for (const auto& item : m.agenda) {
-    agenda.push_back({{"item", item.id}, {"title", item.title}, {"documents", item.documents},
-                      {"closed", item.closed}, {"current", item.id == m.current_item}});
+    agenda.push_back({{"item", item.id},
+                      {"title", item.title},
+                      {"documents", item.documents},
+                      {"closed", item.closed},
+                      {"current", item.id == m.current_item}});
   }
   json votes = json::array();
   for (const auto& [id, v] : m.votes) votes.push_back(RenderVote(m, v));
   json queue = json::array();
-  for (const auto& r : m.floor_queue) queue.push_back({{"person", r.person}, {"on_behalf_of", r.on_behalf_of}});
+  for (const auto& r : m.floor_queue)
+    queue.push_back({{"person", r.person}, {"on_behalf_of", r.on_behalf_of}});
   json comments = json::array();
   for (const auto& c : m.comments) {
-    comments.push_back({{"item", c.item}, {"person", c.person}, {"on_behalf_of", c.on_behalf_of}, {"text", c.text}});
+    comments.push_back({{"item", c.item},
+                        {"person", c.person},
+                        {"on_behalf_of", c.on_behalf_of},
+                        {"text", c.text}});
   }
   json opinions = json::array();
   for (const auto& o : m.opinions) {
-    opinions.push_back({{"item", o.item}, {"person", o.person}, {"on_behalf_of", o.on_behalf_of}, {"text", o.text}});
+    opinions.push_back({{"item", o.item},
+                        {"person", o.person},
+                        {"on_behalf_of", o.on_behalf_of},
+                        {"text", o.text}});
   }
   json speakers = json::array();
-  for (const auto& s : m.pre_registered) speakers.push_back({{"item", s.item}, {"person", s.person}});
+  for (const auto& s : m.pre_registered)
+    speakers.push_back({{"item", s.item}, {"person", s.person}});
   return {{"meeting", m.schedule.meeting},
           {"title", m.schedule.title},
           {"starts_at", FormatRfc3339(m.schedule.starts_at)},
@@ -132,7 +161,8 @@ json RenderForm(const forms::Form& f) {
   const forms::FormResult tally = f.result ? *f.result : forms::Tally(f);
   json answers = json::object();
   for (const auto& [member, a] : f.answers) {
-    answers[member] = {{"answer", forms::AnswerName(a.answer)}, {"text", a.text}, {"revision", a.revision}};
+    answers[member] = {
+        {"answer", forms::AnswerName(a.answer)}, {"text", a.text}, {"revision", a.revision}};
   }
   std::vector<std::string> outstanding;
   if (f.issued) {
@@ -162,34 +192,45 @@ json RenderForm(const forms::Form& f) {
             {"adopted", tally.adopted},
             {"reasoning", tally.reasoning},
             {"final", f.result.has_value()}}},
-          {"decision", f.decision ? json{{"adopted", f.decision->adopted}, {"text", f.decision->decision},
+          {"decision", f.decision ? json{{"adopted", f.decision->adopted},
+                                         {"text", f.decision->decision},
                                          {"by", f.decision->by}}
                                   : json(nullptr)}};
 }
 
 json RenderResolution(const resolution::Resolution& r) {
-  static constexpr const char* kStatus[] = {"none", "draft", "circulated", "submitted", "signed", "promulgated",
-                                            "distributed"};
+  static constexpr const char* kStatus[] = {"none",   "draft",       "circulated", "submitted",
+                                            "signed", "promulgated", "distributed"};
   json versions = json::array();
-  for (const auto& v : r.versions) versions.push_back({{"version", v.version}, {"author", v.author}, {"text", v.text}});
+  for (const auto& v : r.versions)
+    versions.push_back({{"version", v.version}, {"author", v.author}, {"text", v.text}});
   json signature = nullptr;
   if (r.signature) {
-    signature = {{"signer", r.signature->signer}, {"version", r.signature->version},
+    signature = {{"signer", r.signature->signer},
+                 {"version", r.signature->version},
                  {"algorithm", r.signature->signature.algorithm},
                  {"certificate", r.signature->signature.certificate},
                  {"signed_at", FormatRfc3339(r.signature->signature.signed_at)}};
   }
-  return {{"resolution", r.id},   {"title", r.title},          {"status", kStatus[static_cast<int>(r.status)]},
-          {"meeting", r.meeting}, {"vote", r.vote},            {"versions", versions},
-          {"circulated_forms", r.circulated_forms},            {"signature", signature},
-          {"number", r.number},   {"recipients", r.recipients}};
+  return {{"resolution", r.id},
+          {"title", r.title},
+          {"status", kStatus[static_cast<int>(r.status)]},
+          {"meeting", r.meeting},
+          {"vote", r.vote},
+          {"versions", versions},
+          {"circulated_forms", r.circulated_forms},
+          {"signature", signature},
+          {"number", r.number},
+          {"recipients", r.recipients}};
 }
 
 AggregateViews::AggregateViews(const es::ViewStore& views, std::uint64_t snapshot_every)
-    : meetings("meeting", StreamOf(ObjectKind::kMeeting, ""), meeting::MeetingDecoder(), &meeting::Evolve, &RenderMeeting, views,
-               snapshot_every),
-      forms("form", StreamOf(ObjectKind::kForm, ""), forms::FormDecoder(), &forms::Evolve, &RenderForm, views, snapshot_every),
-      resolutions("resolution", StreamOf(ObjectKind::kResolution, ""), resolution::ResolutionDecoder(), &resolution::Evolve,
-                  &RenderResolution, views, snapshot_every) {}
+    : meetings("meeting", StreamOf(ObjectKind::kMeeting, ""), meeting::MeetingDecoder(),
+               &meeting::Evolve, &RenderMeeting, views, snapshot_every),
+      forms("form", StreamOf(ObjectKind::kForm, ""), forms::FormDecoder(), &forms::Evolve,
+            &RenderForm, views, snapshot_every),
+      resolutions("resolution", StreamOf(ObjectKind::kResolution, ""),
+                  resolution::ResolutionDecoder(), &resolution::Evolve, &RenderResolution, views,
+                  snapshot_every) {}
 
 }  // namespace ecab::proj

@@ -27,7 +27,8 @@ nlohmann::json RenderVote(const meeting::Meeting& m, const meeting::Vote& v);
 
 using MeetingProjection = AggregateProjection<meeting::Meeting, meeting::MeetingEvent>;
 using FormProjection = AggregateProjection<forms::Form, forms::FormEvent>;
-using ResolutionProjection = AggregateProjection<resolution::Resolution, resolution::ResolutionEvent>;
+using ResolutionProjection =
+    AggregateProjection<resolution::Resolution, resolution::ResolutionEvent>;
 
 // The three aggregate views over one view store.
 struct AggregateViews {

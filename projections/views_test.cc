@@ -59,7 +59,8 @@ TEST(Views, The24June2019SessionReplaysIntoTheMeetingTallyAndResolutionViews) {
   EXPECT_EQ(vote["passed"], true);
   EXPECT_EQ(vote["final"], true);
   EXPECT_EQ(vote["rule"], "more than half of all 27 members");
-  EXPECT_EQ(vote["reasoning"], "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
+  EXPECT_EQ(vote["reasoning"],
+            "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   int remote = 0;
   for (const auto& [voter, ballot] : vote["ballots"].items()) {
     EXPECT_EQ(ballot["signed"], true) << voter;
@@ -143,7 +144,9 @@ class LiveViews : public ::testing::Test {
         projections_(*views_),
         runner_("main", *views_, projections_.all()) {}
 
-  int ForVotes() { return View(*views_, "meeting/view/meeting-1")["votes"][0]["tally"]["for"].get<int>(); }
+  int ForVotes() {
+    return View(*views_, "meeting/view/meeting-1")["votes"][0]["tally"]["for"].get<int>();
+  }
 
   TempDir dir_;
   std::unique_ptr<es::EventStore> store_;
@@ -154,7 +157,8 @@ class LiveViews : public ::testing::Test {
 };
 
 TEST_F(LiveViews, AQueryCanWaitForItsOwnWriteOrIsToldItIsNotThereYet) {
-  EXPECT_FALSE(runner_.WaitFor(1, std::chrono::steady_clock::now() + 20ms)) << "nothing written yet";
+  EXPECT_FALSE(runner_.WaitFor(1, std::chrono::steady_clock::now() + 20ms))
+      << "nothing written yet";
   source_ = store_->Subscribe(1);
   runner_.Start(*source_, 100);
   RecordJune24(*store_);
@@ -166,10 +170,12 @@ TEST_F(LiveViews, AQueryCanWaitForItsOwnWriteOrIsToldItIsNotThereYet) {
 
 TEST_F(LiveViews, ARunnerLingeringForMoreEventsStillAnswersAReadYourWritesWaitAndStopsAtOnce) {
   source_ = store_->Subscribe(1);
-  runner_.Start(*source_, 1000, std::chrono::hours(1));  // left alone, it would wait an hour between commits
+  runner_.Start(*source_, 1000,
+                std::chrono::hours(1));  // left alone, it would wait an hour between commits
   const auto started = std::chrono::steady_clock::now();
   RecordJune24(*store_);
-  EXPECT_TRUE(runner_.WaitFor(store_->head_position(), started + 20s)) << "a waiter cuts the linger short";
+  EXPECT_TRUE(runner_.WaitFor(store_->head_position(), started + 20s))
+      << "a waiter cuts the linger short";
   EXPECT_EQ(ForVotes(), 25);
   runner_.Stop();
   EXPECT_LT(std::chrono::steady_clock::now() - started, 20s) << "Stop does not wait out the linger";

@@ -1,6 +1,6 @@
 // ecab-audit — the auditor's and archivist's tool, on a store directory.
-//   ecab-audit verify  [--log-public-key F] [--against-head F] [--witness F] [--threads N] [--json] [--quiet]
-//   ecab-audit explain (--resolution ID | --vote MEETING/VOTE | --form ID) [--json]
+//   ecab-audit verify  [--log-public-key F] [--against-head F] [--witness F] [--threads N] [--json]
+//   [--quiet] ecab-audit explain (--resolution ID | --vote MEETING/VOTE | --form ID) [--json]
 //   ecab-audit export  --meeting ID --as PERSON --out DIR|FILE.tar [--log-public-key F]
 //   ecab-audit prove   --position P [--tree-size N]
 //   ecab-audit consistency --from N --to M
@@ -18,9 +18,9 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <sstream>
-#include <nlohmann/json.hpp>
 
 #include "eventstore/merkle.h"
 #include "eventstore/tree_head.h"
@@ -68,7 +68,8 @@ Result<std::unique_ptr<es::EventStore>> OpenStore(const Common& c, bool writes) 
 // The log's public key: the file given, else the one of <data-dir>/log-key.pem.
 Result<std::string> LogPublicKey(const Common& c, const std::filesystem::path& given) {
   if (!given.empty()) {
-    if (!std::filesystem::exists(given)) return MakeError(ErrorCode::kNotFound, "no file " + given.string());
+    if (!std::filesystem::exists(given))
+      return MakeError(ErrorCode::kNotFound, "no file " + given.string());
     std::ifstream in(given);
     std::stringstream text;
     text << in.rdbuf();
@@ -83,24 +84,31 @@ Result<std::string> LogPublicKey(const Common& c, const std::filesystem::path& g
 }
 
 // verify --against-head: today's log is an extension of a head published earlier.
-int AgainstHead(const es::EventStore& store, const std::filesystem::path& file, const std::string& pem, bool json) {
+int AgainstHead(const es::EventStore& store, const std::filesystem::path& file,
+                const std::string& pem, bool json) {
   std::ifstream in(file);
   if (!in) return Fail(MakeError(ErrorCode::kNotFound, "cannot read " + file.string()));
   std::stringstream text;
   text << in.rdbuf();
   auto head = es::ParseTreeHeadJson(text.str());
-  if (!head.ok()) return Fail(MakeError(head.error().code, file.string() + ": " + head.error().message));
+  if (!head.ok())
+    return Fail(MakeError(head.error().code, file.string() + ": " + head.error().message));
   auto check = replay::CheckAgainstHead(store, *head, pem);
   if (!check.ok()) return Fail(check.error());
   if (json) {
-    nlohmann::json out = {{"ok", check->ok}, {"old_size", check->old_size}, {"new_size", check->new_size},
-                          {"old_root", es::ToHex(check->old_root)}, {"new_root", es::ToHex(check->new_root)},
-                          {"proof", nlohmann::json::array()}, {"reason", check->reason}};
+    nlohmann::json out = {{"ok", check->ok},
+                          {"old_size", check->old_size},
+                          {"new_size", check->new_size},
+                          {"old_root", es::ToHex(check->old_root)},
+                          {"new_root", es::ToHex(check->new_root)},
+                          {"proof", nlohmann::json::array()},
+                          {"reason", check->reason}};
     for (const auto& h : check->proof) out["proof"].push_back(es::ToHex(h));
     std::cout << out.dump(2) << "\n";
   } else if (check->ok) {
-    std::cout << "the log of " << check->new_size << " events is consistent with the tree head of size "
-              << check->old_size << " (RFC 9162 consistency proof of " << check->proof.size() << " hashes holds)\n";
+    std::cout << "the log of " << check->new_size
+              << " events is consistent with the tree head of size " << check->old_size
+              << " (RFC 9162 consistency proof of " << check->proof.size() << " hashes holds)\n";
   } else {
     std::cout << "NOT consistent: " << check->reason << "\n";
   }
@@ -113,13 +121,15 @@ class ProgressBar {
   explicit ProgressBar(bool enabled) : enabled_(enabled && ::isatty(STDERR_FILENO)) {}
   void operator()(std::uint64_t done, std::uint64_t total) {
     if (!enabled_ || total == 0) return;
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     const double rate = secs > 0 ? done / secs : 0;
     const int width = 30;
     const int filled = static_cast<int>(width * done / total);
     std::fprintf(stderr, "\r[%.*s%*s] %3d%%  %llu/%llu events  %.0f ev/s  ETA %.0fs ", filled,
-                 "##############################", width - filled, "", static_cast<int>(100 * done / total),
-                 static_cast<unsigned long long>(done), static_cast<unsigned long long>(total), rate,
+                 "##############################", width - filled, "",
+                 static_cast<int>(100 * done / total), static_cast<unsigned long long>(done),
+                 static_cast<unsigned long long>(total), rate,
                  rate > 0 ? (total - done) / rate : 0.0);
     if (done >= total) std::fprintf(stderr, "\n");
   }
@@ -147,7 +157,9 @@ int Prove(const es::EventStore& store, std::uint64_t position, std::uint64_t siz
     auto covering = replay::LatestHeadCovering(store, position);
     if (!covering.ok()) return Fail(covering.error());
     head = *covering;
-    if (!head) return Fail(MakeError(ErrorCode::kNotFound, "no signed tree head covers position " + std::to_string(position)));
+    if (!head)
+      return Fail(MakeError(ErrorCode::kNotFound,
+                            "no signed tree head covers position " + std::to_string(position)));
     size = head->size;
   }
   auto leaves = es::LogLeaves(store, size);
@@ -155,8 +167,12 @@ int Prove(const es::EventStore& store, std::uint64_t position, std::uint64_t siz
   auto path = es::InclusionProof(*leaves, position - 1, size);
   if (!path.ok()) return Fail(path.error());
   const es::Hash root = head ? head->root : es::MerkleRoot(*leaves);
-  nlohmann::json out = {{"position", position}, {"leaf_index", position - 1}, {"tree_size", size},
-                        {"root", es::ToHex(root)}, {"signed_tree_head", head.has_value()}, {"path", nlohmann::json::array()}};
+  nlohmann::json out = {{"position", position},
+                        {"leaf_index", position - 1},
+                        {"tree_size", size},
+                        {"root", es::ToHex(root)},
+                        {"signed_tree_head", head.has_value()},
+                        {"path", nlohmann::json::array()}};
   for (const auto& h : *path) out["path"].push_back(es::ToHex(h));
   const bool ok = es::VerifyInclusion((*leaves)[position - 1], position - 1, size, *path, root);
   out["verified"] = ok;
@@ -171,8 +187,11 @@ int Consistency(const es::EventStore& store, std::uint64_t from, std::uint64_t t
   if (!proof.ok()) return Fail(proof.error());
   const es::Hash old_root = es::MerkleRoot(std::span(*leaves).subspan(0, from));
   const es::Hash new_root = es::MerkleRoot(*leaves);
-  nlohmann::json out = {{"old_size", from}, {"new_size", to}, {"old_root", es::ToHex(old_root)},
-                        {"new_root", es::ToHex(new_root)}, {"proof", nlohmann::json::array()}};
+  nlohmann::json out = {{"old_size", from},
+                        {"new_size", to},
+                        {"old_root", es::ToHex(old_root)},
+                        {"new_root", es::ToHex(new_root)},
+                        {"proof", nlohmann::json::array()}};
   for (const auto& h : *proof) out["proof"].push_back(es::ToHex(h));
   const bool ok = es::VerifyConsistency(from, to, old_root, new_root, *proof);
   out["verified"] = ok;
@@ -181,9 +200,11 @@ int Consistency(const es::EventStore& store, std::uint64_t from, std::uint64_t t
 }
 
 // Rebuilds every read model up to `position` into `out` and shows one.
-int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys, std::uint64_t position,
-           const std::filesystem::path& out, const std::string& show, ProgressBar& bar) {
-  if (std::filesystem::exists(out)) return Fail(MakeError(ErrorCode::kAlreadyExists, out.string() + " already exists"));
+int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
+           std::uint64_t position, const std::filesystem::path& out, const std::string& show,
+           ProgressBar& bar) {
+  if (std::filesystem::exists(out))
+    return Fail(MakeError(ErrorCode::kAlreadyExists, out.string() + " already exists"));
   auto views = es::ViewStore::Open(out, std::move(keys));
   if (!views.ok()) return Fail(views.error());
   proj::AggregateViews aggregates(**views);
@@ -192,17 +213,21 @@ int Replay(const es::EventStore& store, std::shared_ptr<const es::KeyRing> keys,
   proj::DashboardProjection dashboard(**views);
   proj::AuditProjection audit;
   auto all = aggregates.all();
-  for (proj::Projection* p : std::initializer_list<proj::Projection*>{&tasks, &search, &dashboard, &audit}) all.push_back(p);
+  for (proj::Projection* p :
+       std::initializer_list<proj::Projection*>{&tasks, &search, &dashboard, &audit})
+    all.push_back(p);
   proj::Runner runner("replay", **views, all);
   auto source = store.Subscribe(1);
   while (runner.position() < position) {
-    auto applied = runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
-                               std::chrono::milliseconds(0));
+    auto applied =
+        runner.Step(*source, std::min<std::uint64_t>(10'000, position - runner.position()),
+                    std::chrono::milliseconds(0));
     if (!applied.ok()) return Fail(applied.error());
     if (*applied == 0) break;
     bar(runner.position(), position);
   }
-  std::cout << "read models as of position " << runner.position() << " written to " << out.string() << "\n";
+  std::cout << "read models as of position " << runner.position() << " written to " << out.string()
+            << "\n";
   if (!show.empty()) {
     auto value = (*views)->Get(show);
     if (!value.ok()) return Fail(value.error());
@@ -219,7 +244,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   Common c;
   auto add_common = [&](CLI::App* sub) {
-    sub->add_option("--data-dir", c.data_dir, "directory holding store/ and keys")->capture_default_str();
+    sub->add_option("--data-dir", c.data_dir, "directory holding store/ and keys")
+        ->capture_default_str();
     sub->add_option("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
     sub->add_flag("--json", c.json, "print JSON");
     sub->add_flag("--quiet", c.quiet, "no progress bar");
@@ -229,7 +255,8 @@ int main(int argc, char** argv) {
   add_common(verify);
   verify->add_option("--threads", threads, "signature-checking threads (default: one per core)");
   std::string resolution, vote, form;
-  auto* explain = app.add_subcommand("explain", "tell how a resolution, vote or opinion form came about");
+  auto* explain =
+      app.add_subcommand("explain", "tell how a resolution, vote or opinion form came about");
   add_common(explain);
   auto* group = explain->add_option_group("what")->require_option(1);
   group->add_option("--resolution", resolution, "resolution id");
@@ -239,9 +266,11 @@ int main(int argc, char** argv) {
   verify->add_option("--log-public-key", log_public_key,
                      "the log's tree-head public key (PEM; default: from <data-dir>/log-key.pem)");
   std::filesystem::path against_head;
-  verify->add_option("--against-head", against_head,
-                     "a tree head published earlier (JSON with its signature): prove the log consistent with it");
-  verify->add_option("--witness", c.witness, "the tree-head witness file (default: <data-dir>/tree-heads.jsonl)");
+  verify->add_option(
+      "--against-head", against_head,
+      "a tree head published earlier (JSON with its signature): prove the log consistent with it");
+  verify->add_option("--witness", c.witness,
+                     "the tree-head witness file (default: <data-dir>/tree-heads.jsonl)");
   std::string meeting, as;
   std::filesystem::path out;
   auto* exp = app.add_subcommand("export", "write a meeting's complete record as a BagIt bag");
@@ -249,20 +278,25 @@ int main(int argc, char** argv) {
   exp->add_option("--meeting", meeting, "meeting id")->required();
   exp->add_option("--as", as, "the person asking; they must be allowed to see it all")->required();
   exp->add_option("--out", out, "a directory to create, or a file ending in .tar")->required();
-  exp->add_option("--log-public-key", log_public_key, "the log's tree-head public key (PEM), included in the bag");
+  exp->add_option("--log-public-key", log_public_key,
+                  "the log's tree-head public key (PEM), included in the bag");
   std::uint64_t position = 0, tree_size = 0, from = 0, to = 0;
   auto* prove = app.add_subcommand("prove", "an inclusion proof of one event against a tree head");
   add_common(prove);
   prove->add_option("--position", position, "the event's position")->required();
-  prove->add_option("--tree-size", tree_size, "the tree size (default: the latest signed head covering it)");
-  auto* consistency = app.add_subcommand("consistency", "a consistency proof between two tree sizes");
+  prove->add_option("--tree-size", tree_size,
+                    "the tree size (default: the latest signed head covering it)");
+  auto* consistency =
+      app.add_subcommand("consistency", "a consistency proof between two tree sizes");
   add_common(consistency);
   consistency->add_option("--from", from, "the older size")->required();
   consistency->add_option("--to", to, "the newer size")->required();
   std::filesystem::path log_key;
-  auto* sign = app.add_subcommand("sign-tree-head", "sign the log's tree head now and record it (operators)");
+  auto* sign = app.add_subcommand("sign-tree-head",
+                                  "sign the log's tree head now and record it (operators)");
   add_common(sign);
-  sign->add_option("--log-key", log_key, "the log's Ed25519 private key (PEM); created if missing")->required();
+  sign->add_option("--log-key", log_key, "the log's Ed25519 private key (PEM); created if missing")
+      ->required();
   std::string to_time, show;
   auto* rep = app.add_subcommand("replay", "rebuild every read model up to a position or a time");
   add_common(rep);
@@ -280,9 +314,11 @@ int main(int argc, char** argv) {
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
     ProgressBar bar(!c.quiet && !c.json);
     auto summary = replay::ExportMeeting(
-        **store, replay::ExportRequest{meeting, as, out, pem, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }});
+        **store, replay::ExportRequest{meeting, as, out, pem,
+                                       [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }});
     if (!summary.ok()) return Fail(summary.error());
-    std::cout << "exported " << summary->events << " events (" << summary->signed_acts << " signed acts) against the "
+    std::cout << "exported " << summary->events << " events (" << summary->signed_acts
+              << " signed acts) against the "
               << "tree head of size " << summary->tree_size << " to " << out.string() << "\n";
     return 0;
   }
@@ -293,8 +329,9 @@ int main(int argc, char** argv) {
     if (!signer.ok()) return Fail(signer.error());
     auto head = replay::RecordTreeHead(**store, **signer, es::SystemClock().Now(), c.witness);
     if (!head.ok()) return Fail(head.error());
-    std::cout << (head->has_value() ? "signed the tree head of size " + std::to_string((*head)->size)
-                                    : std::string("the last signed tree head already covers the log"))
+    std::cout << (head->has_value()
+                      ? "signed the tree head of size " + std::to_string((*head)->size)
+                      : std::string("the last signed tree head already covers the log"))
               << "\n";
     return 0;
   }
@@ -320,25 +357,31 @@ int main(int argc, char** argv) {
     ProgressBar bar(!c.quiet && !c.json);
     const auto start = std::chrono::steady_clock::now();
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
-    auto report = replay::VerifyLog(**store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, pem,
-                                    c.witness);
+    auto report = replay::VerifyLog(
+        **store, threads, [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, pem, c.witness);
     if (!report.ok()) return Fail(report.error());
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double secs =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (c.json) {
-      nlohmann::json result = {{"events", report->events}, {"signed_acts", report->signed_acts},
-                               {"tree_heads", report->tree_heads}, {"ok", report->ok()},
-                            {"seconds", secs}, {"findings", nlohmann::json::array()}};
+      nlohmann::json result = {{"events", report->events},
+                               {"signed_acts", report->signed_acts},
+                               {"tree_heads", report->tree_heads},
+                               {"ok", report->ok()},
+                               {"seconds", secs},
+                               {"findings", nlohmann::json::array()}};
       for (const auto& f : report->findings) {
-        result["findings"].push_back({{"position", f.position}, {"check", f.check}, {"reason", f.reason}});
+        result["findings"].push_back(
+            {{"position", f.position}, {"check", f.check}, {"reason", f.reason}});
       }
       std::cout << result.dump(2) << "\n";
     } else {
       for (const auto& f : report->findings) {
         std::cout << "position " << f.position << ": " << f.check << ": " << f.reason << "\n";
       }
-      std::cout << report->events << " events, " << report->signed_acts << " signed acts, " << report->tree_heads
-                << " tree heads checked in " << secs
-                << " s: " << (report->ok() ? "all hold" : std::to_string(report->findings.size()) + " findings")
+      std::cout << report->events << " events, " << report->signed_acts << " signed acts, "
+                << report->tree_heads << " tree heads checked in " << secs << " s: "
+                << (report->ok() ? "all hold"
+                                 : std::to_string(report->findings.size()) + " findings")
                 << "\n";
     }
     return report->ok() ? 0 : 1;

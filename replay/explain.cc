@@ -31,17 +31,20 @@ class StoryLog {
   // Reads the streams of the bodies seen so far, then checks every signed
   // act in log order (the certificates as they stood then).
   Status CheckSignatures(const es::EventStore& store) {
-    for (const auto& body : std::set<std::string>(bodies_)) ECAB_TRY(Read(store, StreamOf(ObjectKind::kBody, body)));
+    for (const auto& body : std::set<std::string>(bodies_))
+      ECAB_TRY(Read(store, StreamOf(ObjectKind::kBody, body)));
     std::vector<const es::RecordedEvent*> all;
     for (const auto& [stream, events] : streams_) {
       for (const auto& e : events) all.push_back(&e);
     }
-    std::sort(all.begin(), all.end(), [](const auto* a, const auto* b) { return a->position < b->position; });
+    std::sort(all.begin(), all.end(),
+              [](const auto* a, const auto* b) { return a->position < b->position; });
     ActCollector collector;
     for (const auto* e : all) {
       auto check = collector.Feed(*e);
       if (!check.ok()) {
-        unreadable_.push_back({e->position, e->stream, e->type, "cannot read: " + check.error().message});
+        unreadable_.push_back(
+            {e->position, e->stream, e->type, "cannot read: " + check.error().message});
         signatures_[e->position] = "cannot be checked: " + check.error().message;
       } else if (check->has_value()) {
         auto verdict = Check(**check);
@@ -79,7 +82,8 @@ class StoryLog {
 // The stream of meeting or form `id`: "<kind>-<id>" as the command side
 // names it, or a stream named `id` itself (logs recorded before streams.h),
 // whichever holds the object's first event naming it; "" when neither does.
-Result<std::string> ObjectStream(StoryLog& log, const es::EventStore& store, ObjectKind kind, const std::string& id) {
+Result<std::string> ObjectStream(StoryLog& log, const es::EventStore& store, ObjectKind kind,
+                                 const std::string& id) {
   for (const std::string& stream : {StreamOf(kind, id), id}) {
     ECAB_TRY(log.Read(store, stream));
     const auto& events = log.Events(stream);
@@ -105,7 +109,8 @@ StoryFinding DecodeFinding(const es::RecordedEvent& e, const Error& error) {
 // Each person once, as the meeting stood (the views and minutes use the same state).
 AttendanceStory AttendanceOf(const meeting::Meeting& m) {
   AttendanceStory out;
-  for (const auto& [person, p] : m.presence) out.people.push_back({person, p.for_member, p.attendance, {}, 0});
+  for (const auto& [person, p] : m.presence)
+    out.people.push_back({person, p.for_member, p.attendance, {}, 0});
   out.counts = m.Attendees();
   return out;
 }
@@ -127,16 +132,17 @@ VoteStory TellVote(const StoryLog& log, const std::string& stream, const std::st
     if (const auto* s = std::get_if<meeting::MeetingScheduled>(&ev)) {
       story.schedule = *s;
     } else if (const auto* c = std::get_if<meeting::CheckedIn>(&ev)) {
-      story.check_ins.push_back({c->person, c->for_member, c->attendance, e.recorded_at, e.position});
+      story.check_ins.push_back(
+          {c->person, c->for_member, c->attendance, e.recorded_at, e.position});
     } else if (const auto* o = std::get_if<meeting::VoteOpened>(&ev); o && o->vote == vote) {
       story.opened = *o;
       story.opened_at = e.recorded_at;
-      story.quorum_at_opening =
-          meeting::EvaluateQuorum(static_cast<std::uint32_t>(o->electorate.size()), o->present, o->policy.quorum);
+      story.quorum_at_opening = meeting::EvaluateQuorum(
+          static_cast<std::uint32_t>(o->electorate.size()), o->present, o->policy.quorum);
     } else if (const auto* b = std::get_if<meeting::BallotCast>(&ev); b && b->vote == vote) {
       const bool change = ballots_by_voter[b->voter]++ > 0;
-      story.ballots.push_back(
-          {b->voter, b->cast_by, b->choice, b->mode, e.recorded_at, e.position, change, log.Signature(e.position)});
+      story.ballots.push_back({b->voter, b->cast_by, b->choice, b->mode, e.recorded_at, e.position,
+                               change, log.Signature(e.position)});
     } else if (const auto* cl = std::get_if<meeting::VoteClosed>(&ev); cl && cl->vote == vote) {
       story.closed_at = e.recorded_at;
       story.outcome = cl->outcome;
@@ -193,7 +199,8 @@ Result<ResolutionStory> TellResolution(const es::EventStore& store, const std::s
       story.findings.push_back(DecodeFinding(e, decoded.error()));
       continue;
     }
-    if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&*decoded); d && !d->vote.empty()) {
+    if (const auto* d = std::get_if<resolution::ResolutionDrafted>(&*decoded);
+        d && !d->vote.empty()) {
       ECAB_TRY_LET(found, ObjectStream(log, store, ObjectKind::kMeeting, d->meeting));
       meeting_stream = *found;
       vote = d->vote;
@@ -217,12 +224,14 @@ Result<ResolutionStory> TellResolution(const es::EventStore& store, const std::s
     } else if (const auto* r = std::get_if<resolution::ResolutionRevised>(&ev)) {
       story.versions.push_back({r->version, r->author, e.recorded_at});
     } else if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&ev)) {
-      auto form = std::find_if(form_streams.begin(), form_streams.end(),
-                               [&](const std::string& s) { return IdOfStream(s) == c->form || s == c->form; });
+      auto form = std::find_if(form_streams.begin(), form_streams.end(), [&](const std::string& s) {
+        return IdOfStream(s) == c->form || s == c->form;
+      });
       if (form != form_streams.end()) story.opinions_on_drafts.push_back(TellForm(log, *form));
     } else if (const auto* s = std::get_if<resolution::ResolutionSigned>(&ev)) {
-      story.signature = SignatureStory{s->signer, s->signature.algorithm, s->signature.certificate, s->version,
-                                       e.recorded_at, log.Signature(e.position)};
+      story.signature =
+          SignatureStory{s->signer,  s->signature.algorithm, s->signature.certificate,
+                         s->version, e.recorded_at,          log.Signature(e.position)};
     } else if (const auto* p = std::get_if<resolution::ResolutionPromulgated>(&ev)) {
       story.promulgated = {p->number, e.recorded_at};
     } else if (const auto* dist = std::get_if<resolution::ResolutionDistributed>(&ev)) {
@@ -235,7 +244,8 @@ Result<ResolutionStory> TellResolution(const es::EventStore& store, const std::s
 json FindingsJson(const std::vector<StoryFinding>& findings) {
   json out = json::array();
   for (const auto& f : findings) {
-    out.push_back({{"position", f.position}, {"stream", f.stream}, {"type", f.type}, {"reason", f.reason}});
+    out.push_back(
+        {{"position", f.position}, {"stream", f.stream}, {"type", f.type}, {"reason", f.reason}});
   }
   return out;
 }
@@ -243,12 +253,17 @@ json FindingsJson(const std::vector<StoryFinding>& findings) {
 json AttendanceJson(const AttendanceStory& a) {
   json people = json::array();
   for (const auto& p : a.people) {
-    people.push_back({{"person", p.person}, {"attendance", meeting::AttendanceName(p.attendance)},
+    people.push_back({{"person", p.person},
+                      {"attendance", meeting::AttendanceName(p.attendance)},
                       {"for_member", p.for_member}});
   }
   const auto& c = a.counts;
   return {{"people", people},
-          {"counts", {{"in_room", c.in_room}, {"remote", c.remote}, {"substitute", c.substitute}, {"absent", c.absent}}},
+          {"counts",
+           {{"in_room", c.in_room},
+            {"remote", c.remote},
+            {"substitute", c.substitute},
+            {"absent", c.absent}}},
           {"summary", c.Sentence()}};
 }
 
@@ -264,15 +279,23 @@ json VoteJson(const VoteStory& v) {
     out["question"] = v.opened->question;
     out["opened_at"] = FormatRfc3339(*v.opened_at);
     out["opened_by"] = v.opened->chair;
-    out["quorum_at_opening"] = {{"members", q.members}, {"present", q.present}, {"required", q.required},
-                                {"met", q.met}, {"reasoning", q.reasoning}};
+    out["quorum_at_opening"] = {{"members", q.members},
+                                {"present", q.present},
+                                {"required", q.required},
+                                {"met", q.met},
+                                {"reasoning", q.reasoning}};
   }
   if (v.outcome) {
     const auto& r = *v.outcome;
     out["closed_at"] = FormatRfc3339(*v.closed_at);
-    out["tally"] = {{"for", r.for_votes},         {"against", r.against},       {"abstain", r.abstain},
-                    {"not_voted", r.not_voted},   {"for_in_room", r.for_in_room}, {"for_remote", r.for_remote},
-                    {"for_substitute", r.for_substitute}, {"electorate", r.electorate}};
+    out["tally"] = {{"for", r.for_votes},
+                    {"against", r.against},
+                    {"abstain", r.abstain},
+                    {"not_voted", r.not_voted},
+                    {"for_in_room", r.for_in_room},
+                    {"for_remote", r.for_remote},
+                    {"for_substitute", r.for_substitute},
+                    {"electorate", r.electorate}};
     out["rule"] = r.rule;
     out["reasoning"] = r.reasoning;
     out["passed"] = r.passed;
@@ -280,13 +303,21 @@ json VoteJson(const VoteStory& v) {
   out["attendance"] = AttendanceJson(v.attendance);
   json check_ins = json::array(), ballots = json::array();
   for (const auto& c : v.check_ins) {
-    check_ins.push_back({{"person", c.person}, {"attendance", meeting::AttendanceName(c.attendance)},
-                         {"for_member", c.for_member}, {"at", FormatRfc3339(c.at)}, {"position", c.position}});
+    check_ins.push_back({{"person", c.person},
+                         {"attendance", meeting::AttendanceName(c.attendance)},
+                         {"for_member", c.for_member},
+                         {"at", FormatRfc3339(c.at)},
+                         {"position", c.position}});
   }
   for (const auto& b : v.ballots) {
-    ballots.push_back({{"voter", b.voter}, {"cast_by", b.cast_by}, {"choice", meeting::ChoiceName(b.choice)},
-                       {"mode", meeting::AttendanceName(b.mode)}, {"at", FormatRfc3339(b.at)},
-                       {"position", b.position}, {"change", b.change}, {"signature", b.signature}});
+    ballots.push_back({{"voter", b.voter},
+                       {"cast_by", b.cast_by},
+                       {"choice", meeting::ChoiceName(b.choice)},
+                       {"mode", meeting::AttendanceName(b.mode)},
+                       {"at", FormatRfc3339(b.at)},
+                       {"position", b.position},
+                       {"change", b.change},
+                       {"signature", b.signature}});
   }
   out["check_ins"] = check_ins;
   out["ballots"] = ballots;
@@ -302,8 +333,11 @@ json FormJson(const FormStory& f) {
     out["drafted_by"] = f.drafted_by;
   }
   for (const auto& a : f.answers) {
-    answers.push_back({{"member", a.answer.member}, {"answer", forms::AnswerName(a.answer.answer)},
-                       {"text", a.answer.text}, {"revision", a.answer.revision}, {"at", FormatRfc3339(a.at)},
+    answers.push_back({{"member", a.answer.member},
+                       {"answer", forms::AnswerName(a.answer.answer)},
+                       {"text", a.answer.text},
+                       {"revision", a.answer.revision},
+                       {"at", FormatRfc3339(a.at)},
                        {"signature", a.signature}});
   }
   if (f.approved_by) {
@@ -311,17 +345,21 @@ json FormJson(const FormStory& f) {
     out["approval_signature"] = *f.approval_signature;
   }
   if (f.result) {
-    out["result"] = {{"in_favour", f.result->in_favour}, {"base", f.result->base}, {"adopted", f.result->adopted},
+    out["result"] = {{"in_favour", f.result->in_favour},
+                     {"base", f.result->base},
+                     {"adopted", f.result->adopted},
                      {"reasoning", f.result->reasoning}};
   }
-  if (f.decision) out["decision"] = {{"by", f.decision->by}, {"adopted", f.decision->adopted}, {"text", f.decision->decision}};
+  if (f.decision)
+    out["decision"] = {
+        {"by", f.decision->by}, {"adopted", f.decision->adopted}, {"text", f.decision->decision}};
   out["answers"] = answers;
   return out;
 }
 
 json ResolutionJson(const ResolutionStory& r) {
-  json out = {{"resolution", r.resolution}, {"findings", FindingsJson(r.findings)}}, versions = json::array(),
-       opinions = json::array();
+  json out = {{"resolution", r.resolution}, {"findings", FindingsJson(r.findings)}},
+       versions = json::array(), opinions = json::array();
   if (r.title) out["title"] = *r.title;
   for (const auto& v : r.versions) {
     versions.push_back({{"version", v.version}, {"author", v.author}, {"at", FormatRfc3339(v.at)}});
@@ -330,10 +368,13 @@ json ResolutionJson(const ResolutionStory& r) {
   if (r.vote) out["vote"] = VoteJson(*r.vote);
   if (r.signature) {
     const auto& s = *r.signature;
-    out["signature"] = {{"signer", s.signer}, {"version", s.version}, {"algorithm", s.algorithm},
-                        {"certificate", s.certificate}, {"at", FormatRfc3339(s.at)}, {"status", s.status}};
+    out["signature"] = {{"signer", s.signer},        {"version", s.version},
+                        {"algorithm", s.algorithm},  {"certificate", s.certificate},
+                        {"at", FormatRfc3339(s.at)}, {"status", s.status}};
   }
-  if (r.promulgated) out["promulgated"] = {{"number", r.promulgated->first}, {"at", FormatRfc3339(r.promulgated->second)}};
+  if (r.promulgated)
+    out["promulgated"] = {{"number", r.promulgated->first},
+                          {"at", FormatRfc3339(r.promulgated->second)}};
   if (r.distributed_to) out["distributed_to"] = *r.distributed_to;
   out["versions"] = versions;
   out["opinions_on_drafts"] = opinions;
@@ -351,19 +392,21 @@ class Text {
     const std::string starts = v.schedule ? FormatRfc3339(v.schedule->starts_at) : "";
     Line("Meeting " + v.meeting + " \"" + title + "\", " + starts);
     Line("  attendance: " + v.attendance.counts.Sentence());
-    if (v.quorum_at_opening) Line("  quorum when the vote opened: " + v.quorum_at_opening->reasoning);
+    if (v.quorum_at_opening)
+      Line("  quorum when the vote opened: " + v.quorum_at_opening->reasoning);
     Line("  question: " + (v.opened ? v.opened->question : std::string()));
     for (const auto& b : v.ballots) {
-      Line("  ballot " + FormatRfc3339(b.at) + "  " + b.voter + (b.cast_by != b.voter ? " (by " + b.cast_by + ")" : "") +
-           ": " + meeting::ChoiceName(b.choice) + ", " + meeting::AttendanceName(b.mode) +
+      Line("  ballot " + FormatRfc3339(b.at) + "  " + b.voter +
+           (b.cast_by != b.voter ? " (by " + b.cast_by + ")" : "") + ": " +
+           meeting::ChoiceName(b.choice) + ", " + meeting::AttendanceName(b.mode) +
            (b.change ? ", changed" : "") + ", signature " + b.signature);
     }
     if (v.outcome) {
       const auto& t = *v.outcome;
-      Line("  tally: " + std::to_string(t.for_votes) + " in favour (" + std::to_string(t.for_in_room) +
-           " in the room, " + std::to_string(t.for_remote) + " remote), " + std::to_string(t.against) +
-           " against, " + std::to_string(t.abstain) + " abstaining, " + std::to_string(t.not_voted) +
-           " not voting");
+      Line("  tally: " + std::to_string(t.for_votes) + " in favour (" +
+           std::to_string(t.for_in_room) + " in the room, " + std::to_string(t.for_remote) +
+           " remote), " + std::to_string(t.against) + " against, " + std::to_string(t.abstain) +
+           " abstaining, " + std::to_string(t.not_voted) + " not voting");
       Line("  rule: " + t.rule);
       Line("  outcome: " + t.reasoning);
     }
@@ -372,13 +415,14 @@ class Text {
   void Resolution(const ResolutionStory& r) {
     Line("Resolution " + r.resolution + ": " + r.title.value_or(""));
     for (const auto& v : r.versions) {
-      Line("  draft version " + std::to_string(v.version) + " by " + v.author + ", " + FormatRfc3339(v.at));
+      Line("  draft version " + std::to_string(v.version) + " by " + v.author + ", " +
+           FormatRfc3339(v.at));
     }
     for (const auto& f : r.opinions_on_drafts) {
       Line("  opinions on the draft (" + f.form + "):");
       for (const auto& a : f.answers) {
-        Line("    " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + " " + a.answer.text +
-             ", signature " + a.signature);
+        Line("    " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + " " +
+             a.answer.text + ", signature " + a.signature);
       }
     }
     if (r.vote) Vote(*r.vote);
@@ -387,14 +431,16 @@ class Text {
            FormatRfc3339(r.signature->at) + ", signature " + r.signature->status);
     }
     if (r.promulgated) {
-      Line("  promulgated as " + r.promulgated->first + ", " + FormatRfc3339(r.promulgated->second));
+      Line("  promulgated as " + r.promulgated->first + ", " +
+           FormatRfc3339(r.promulgated->second));
     }
   }
 
   void Form(const FormStory& f) {
     Line("Opinion form " + f.form + ": " + (f.content ? f.content->title : std::string()));
     for (const auto& a : f.answers) {
-      Line("  " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + ", signature " + a.signature);
+      Line("  " + a.answer.member + ": " + forms::AnswerName(a.answer.answer) + ", signature " +
+           a.signature);
     }
     if (f.result) Line("  result: " + f.result->reasoning);
   }
@@ -421,8 +467,9 @@ Result<Story> Explain(const es::EventStore& store, std::string_view what, std::s
   StoryLog log;
   ECAB_TRY_LET(stream, ObjectStream(log, store, kind, object));
   if (stream->empty()) {
-    return MakeError(ErrorCode::kNotFound,
-                     std::string(what == "vote" ? "no meeting '" : "no opinion form '") + object + "'");
+    return MakeError(
+        ErrorCode::kNotFound,
+        std::string(what == "vote" ? "no meeting '" : "no opinion form '") + object + "'");
   }
   ECAB_TRY(log.CheckSignatures(store));
   const auto unreadable = log.Unreadable({*stream});
@@ -458,14 +505,17 @@ std::string ExplainText(const Story& story) {
       },
       story);
   for (const auto& f : Findings(story)) {
-    text.Line("FINDING at position " + std::to_string(f.position) + " (" + f.stream + ", " + f.type + "): " + f.reason);
+    text.Line("FINDING at position " + std::to_string(f.position) + " (" + f.stream + ", " +
+              f.type + "): " + f.reason);
   }
   return std::move(text).str();
 }
 
 std::vector<StoryFinding> Findings(const Story& story) {
   std::vector<StoryFinding> all;
-  auto take = [&](const std::vector<StoryFinding>& part) { all.insert(all.end(), part.begin(), part.end()); };
+  auto take = [&](const std::vector<StoryFinding>& part) {
+    all.insert(all.end(), part.begin(), part.end());
+  };
   if (const auto* r = std::get_if<ResolutionStory>(&story)) {
     take(r->findings);
     if (r->vote) take(r->vote->findings);

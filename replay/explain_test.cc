@@ -1,11 +1,12 @@
 // Explain, the meeting view and the minutes tell one attendance, each person
 // once; an event explain cannot read is reported, never skipped.
+#include "replay/explain.h"
+
 #include <gtest/gtest.h>
 
 #include "domain/meeting/meeting.h"
-#include "projections/views.h"
 #include "projections/testing.h"
-#include "replay/explain.h"
+#include "projections/views.h"
 #include "replay/minutes.h"
 
 namespace ecab::replay {
@@ -17,11 +18,14 @@ using nlohmann::json;
 // Before the vote opens: an absent member joins remotely, a substitute stands
 // in for another absent member, and a member in the room checks in again.
 void MixedAttendance(ecab::testing::World&, std::vector<meeting::MeetingEvent>& events) {
-  auto opened = std::find_if(events.begin(), events.end(),
-                             [](const auto& e) { return std::holds_alternative<meeting::VoteOpened>(e); });
-  events.insert(opened, {meeting::CheckedIn{"min-education", meeting::Attendance::kRemote, "", "staff"},
-                         meeting::CheckedIn{"deputy-health", meeting::Attendance::kSubstitute, "min-health", "staff"},
-                         meeting::CheckedIn{"min-labour", meeting::Attendance::kInRoom, "", "staff"}});
+  auto opened = std::find_if(events.begin(), events.end(), [](const auto& e) {
+    return std::holds_alternative<meeting::VoteOpened>(e);
+  });
+  events.insert(
+      opened,
+      {meeting::CheckedIn{"min-education", meeting::Attendance::kRemote, "", "staff"},
+       meeting::CheckedIn{"deputy-health", meeting::Attendance::kSubstitute, "min-health", "staff"},
+       meeting::CheckedIn{"min-labour", meeting::Attendance::kInRoom, "", "staff"}});
 }
 
 meeting::Meeting Fold(const es::EventStore& store, const std::string& stream) {
@@ -54,7 +58,8 @@ TEST(ExplainAttendance, ExplainTheMeetingViewAndTheMinutesCountEachPersonOnce) {
   EXPECT_EQ(counts, expected);
   EXPECT_EQ(view, expected) << "the meeting view counts otherwise";
   const std::string sentence = "21 in the room, 1 remote, 1 substitute, 5 absent";
-  EXPECT_NE(ExplainText(*story).find("attendance: " + sentence), std::string::npos) << ExplainText(*story);
+  EXPECT_NE(ExplainText(*story).find("attendance: " + sentence), std::string::npos)
+      << ExplainText(*story);
   const std::string minutes = MinutesHtml(Fold(*store, "meeting-1"), {}, {});
   EXPECT_NE(minutes.find("Attendance: " + sentence), std::string::npos);
   EXPECT_TRUE(Findings(*story).empty());
@@ -77,8 +82,9 @@ TEST(ExplainAttendance, AnEventExplainCannotReadIsAFindingWithItsPosition) {
   const auto findings = Findings(*story);
   ASSERT_EQ(findings.size(), 1u);
   EXPECT_EQ(findings[0].position, appended->last_position);
-  EXPECT_NE(ExplainText(*story).find("FINDING at position " + std::to_string(appended->last_position)),
-            std::string::npos);
+  EXPECT_NE(
+      ExplainText(*story).find("FINDING at position " + std::to_string(appended->last_position)),
+      std::string::npos);
 }
 
 }  // namespace

@@ -12,18 +12,18 @@
 #include <set>
 
 #include "domain/base/ids.h"
+#include "domain/base/streams.h"
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
 #include "domain/signing/certificate_request.h"
+#include "domain/signing/signed_act.h"
 #include "eventstore/merkle.h"
 #include "eventstore/record.h"
-#include "domain/signing/signed_act.h"
 #include "replay/minutes.h"
 #include "replay/signed_acts.h"
 #include "replay/tree_heads.h"
-#include "domain/base/streams.h"
 
 namespace ecab::replay {
 namespace {
@@ -34,7 +34,8 @@ using Files = std::map<std::string, std::string>;  // bag path -> content
 std::string Base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
   const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
-                                reinterpret_cast<const unsigned char*>(bytes.data()), static_cast<int>(bytes.size()));
+                                reinterpret_cast<const unsigned char*>(bytes.data()),
+                                static_cast<int>(bytes.size()));
   out.resize(static_cast<std::size_t>(n));
   return out;
 }
@@ -77,30 +78,38 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
     for (const auto& e : *events) {
       if (e.type == meeting::MeetingScheduled::kType || e.type == meeting::AgendaItemAdded::kType) {
         ECAB_TRY_LET(d, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
-        if (const auto* s = std::get_if<meeting::MeetingScheduled>(&*d); s && s->meeting == meeting_id) {
+        if (const auto* s = std::get_if<meeting::MeetingScheduled>(&*d);
+            s && s->meeting == meeting_id) {
           scope.meeting_stream = e.stream;
           scope.body = e.body;
         }
-        if (const auto* a = std::get_if<meeting::AgendaItemAdded>(&*d); a && e.stream == scope.meeting_stream) {
+        if (const auto* a = std::get_if<meeting::AgendaItemAdded>(&*d);
+            a && e.stream == scope.meeting_stream) {
           documents.insert(a->documents.begin(), a->documents.end());
         }
-      } else if (e.type == resolution::ResolutionDrafted::kType || e.type == resolution::ResolutionCirculated::kType) {
-        ECAB_TRY_LET(d, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
-        if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*d)) resolution_meeting[e.stream] = r->meeting;
-        if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*d)) circulated[e.stream].push_back(c->form);
+      } else if (e.type == resolution::ResolutionDrafted::kType ||
+                 e.type == resolution::ResolutionCirculated::kType) {
+        ECAB_TRY_LET(d,
+                     resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
+        if (const auto* r = std::get_if<resolution::ResolutionDrafted>(&*d))
+          resolution_meeting[e.stream] = r->meeting;
+        if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*d))
+          circulated[e.stream].push_back(c->form);
       }
     }
     next = events->back().position + 1;
     if (progress) progress(next - 1, 2 * store.head_position());
   }
   if (scope.meeting_stream.empty()) {
-    return MakeError(ErrorCode::kNotFound, "no meeting '" + std::string(meeting_id) + "' in the log");
+    return MakeError(ErrorCode::kNotFound,
+                     "no meeting '" + std::string(meeting_id) + "' in the log");
   }
   scope.streams.insert(scope.meeting_stream);
   for (const auto& [stream, meeting] : resolution_meeting) {
     if (meeting != meeting_id) continue;
     scope.streams.insert(stream);
-    for (const auto& form : circulated[stream]) scope.streams.insert(StreamOf(ObjectKind::kForm, form));
+    for (const auto& form : circulated[stream])
+      scope.streams.insert(StreamOf(ObjectKind::kForm, form));
   }
   for (const auto& doc : documents) scope.streams.insert(StreamOf(ObjectKind::kDocument, doc));
   scope.streams.insert(StreamOf(ObjectKind::kBody, scope.body));
@@ -111,17 +120,20 @@ Status CheckAccess(const directory::Body& body, const meeting::Meeting& m,
                    const std::map<std::string, documents::Document>& docs, const std::string& who) {
   const auto role = body.RoleAt(who, FromMicros(std::numeric_limits<std::int64_t>::max() / 2));
   const bool record_keeper = role == Role::kArchivist || role == Role::kAuditor;
-  const bool participant = m.invited.contains(who) || m.substitutes.contains(who) ||
-                           (m.session && std::binary_search(m.session->members.begin(), m.session->members.end(), who));
+  const bool participant =
+      m.invited.contains(who) || m.substitutes.contains(who) ||
+      (m.session && std::binary_search(m.session->members.begin(), m.session->members.end(), who));
   if (!record_keeper && !participant) {
-    return MakeError(ErrorCode::kForbidden, "'" + who + "' may not see the record of meeting '" + m.schedule.meeting +
-                                                "': neither an archivist, an auditor nor a participant");
+    return MakeError(ErrorCode::kForbidden,
+                     "'" + who + "' may not see the record of meeting '" + m.schedule.meeting +
+                         "': neither an archivist, an auditor nor a participant");
   }
   for (const auto& [stream, d] : docs) {
     if (!documents::MayRead(d, who)) {
-      return MakeError(ErrorCode::kForbidden, "document '" + d.header.document + "' on the agenda is classified " +
-                                                  ClassificationName(d.header.classification) + " and '" + who +
-                                                  "' has no access to it");
+      return MakeError(ErrorCode::kForbidden, "document '" + d.header.document +
+                                                  "' on the agenda is classified " +
+                                                  ClassificationName(d.header.classification) +
+                                                  " and '" + who + "' has no access to it");
     }
   }
   return Ok{};
@@ -135,10 +147,12 @@ std::string UnsafeMember(const std::string& path) {
   std::size_t start = 0;
   for (;;) {
     const std::size_t slash = path.find('/', start);
-    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+    const std::string part =
+        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
     if (part.empty() || part == "." || part == "..") return "has an empty, '.' or '..' component";
     for (char c : part) {
-      if (c <= 0x20 || c >= 0x7f || c == '\\' || c == ':') return "has a character not allowed in a bag path";
+      if (c <= 0x20 || c >= 0x7f || c == '\\' || c == ':')
+        return "has a character not allowed in a bag path";
     }
     if (slash == std::string::npos) return "";
     start = slash + 1;
@@ -148,7 +162,8 @@ std::string UnsafeMember(const std::string& path) {
 Status CheckMembers(const Files& files) {
   for (const auto& [path, content] : files) {
     if (auto why = UnsafeMember(path); !why.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, "refusing to write bag member '" + path + "': it " + why);
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "refusing to write bag member '" + path + "': it " + why);
     }
   }
   return Ok{};
@@ -156,7 +171,8 @@ Status CheckMembers(const Files& files) {
 
 Status WriteDirectory(const std::filesystem::path& dir, const Files& files) {
   std::error_code ec;
-  if (std::filesystem::exists(dir, ec)) return MakeError(ErrorCode::kAlreadyExists, dir.string() + " already exists");
+  if (std::filesystem::exists(dir, ec))
+    return MakeError(ErrorCode::kAlreadyExists, dir.string() + " already exists");
   for (const auto& [path, content] : files) {
     const auto full = dir / path;
     std::filesystem::create_directories(full.parent_path(), ec);
@@ -167,13 +183,16 @@ Status WriteDirectory(const std::filesystem::path& dir, const Files& files) {
 }
 
 Status WriteTar(const std::filesystem::path& file, const std::string& root, const Files& files) {
-  std::unique_ptr<archive, decltype(&archive_write_free)> a(archive_write_new(), &archive_write_free);
+  std::unique_ptr<archive, decltype(&archive_write_free)> a(archive_write_new(),
+                                                            &archive_write_free);
   archive_write_set_format_pax_restricted(a.get());
   if (archive_write_open_filename(a.get(), file.c_str()) != ARCHIVE_OK) {
-    return MakeError(ErrorCode::kIoError, "cannot write " + file.string() + ": " + archive_error_string(a.get()));
+    return MakeError(ErrorCode::kIoError,
+                     "cannot write " + file.string() + ": " + archive_error_string(a.get()));
   }
   for (const auto& [path, content] : files) {
-    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(), &archive_entry_free);
+    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
+                                                                        &archive_entry_free);
     const std::string name = root + "/" + path;
     archive_entry_set_pathname(entry.get(), name.c_str());
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
@@ -184,7 +203,8 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
       return MakeError(ErrorCode::kIoError, std::string("tar: ") + archive_error_string(a.get()));
     }
   }
-  if (archive_write_close(a.get()) != ARCHIVE_OK) return MakeError(ErrorCode::kIoError, "cannot finish the tar");
+  if (archive_write_close(a.get()) != ARCHIVE_OK)
+    return MakeError(ErrorCode::kIoError, "cannot finish the tar");
   return Ok{};
 }
 
@@ -192,7 +212,8 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
 
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
   if (auto why = IdProblem(request.meeting); !why.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the meeting id '" + request.meeting + "' " + why);
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the meeting id '" + request.meeting + "' " + why);
   }
   ECAB_TRY_LET(scope, FindScope(store, request.meeting, request.progress));
   // Second pass: the record's events, the signed acts among them, the states.
@@ -215,7 +236,8 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
         if (const auto* g = std::get_if<meeting::FloorGranted>(&*d)) speakers.push_back(g->person);
         m = meeting::Evolve(std::move(m), *d);
       } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
-        ECAB_TRY_LET(d, resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
+        ECAB_TRY_LET(d,
+                     resolution::ResolutionDecoder().Decode(e.type, e.schema_version, e.payload));
         resolutions[e.stream] = resolution::Evolve(std::move(resolutions[e.stream]), *d);
       } else if (KindOfStream(e.stream) == ObjectKind::kDocument) {
         ECAB_TRY_LET(d, documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload));
@@ -224,7 +246,8 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
       events.push_back(std::move(e));
     }
     next = batch->back().position + 1;
-    if (request.progress) request.progress(store.head_position() + next - 1, 2 * store.head_position());
+    if (request.progress)
+      request.progress(store.head_position() + next - 1, 2 * store.head_position());
   }
   auto body = collector.body(scope->body);
   if (!body) return MakeError(ErrorCode::kNotFound, "the meeting's body is not in the log");
@@ -234,12 +257,15 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   for (const auto& e : events) {
     if (KindOfStream(e.stream) != ObjectKind::kBody) last = std::max(last, e.position);
   }
-  std::erase_if(events, [&](const es::RecordedEvent& e) { return KindOfStream(e.stream) == ObjectKind::kBody && e.position > last; });
+  std::erase_if(events, [&](const es::RecordedEvent& e) {
+    return KindOfStream(e.stream) == ObjectKind::kBody && e.position > last;
+  });
 
   ECAB_TRY_LET(covering, LatestHeadCovering(store, last));
   const std::optional<es::TreeHead>& head = *covering;
   if (!head) {
-    return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " + std::to_string(last) +
+    return MakeError(ErrorCode::kRuleViolation, "no signed tree head covers position " +
+                                                    std::to_string(last) +
                                                     " yet; the server signs one periodically");
   }
   ECAB_TRY_LET(leaves, es::LogLeaves(store, head->size));
@@ -248,31 +274,50 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   std::string jsonl, proofs;
   for (const auto& e : events) {
     ECAB_TRY_LET(record, store.ReadRecord(e.position));
-    json j = {{"position", e.position}, {"stream", e.stream}, {"version", e.version}, {"type", e.type},
-              {"schema_version", e.schema_version}, {"recorded_at", FormatRfc3339(e.recorded_at)}, {"body", e.body},
-              {"actor", e.actor.id}, {"role", e.actor.role}, {"on_behalf_of", e.actor.on_behalf_of},
-              {"command_id", e.command_id}, {"correlation_id", e.correlation_id}, {"causation_id", e.causation_id},
-              {"key_id", e.key_id}, {"prev_hash", es::ToHex(e.prev_hash)}, {"hash", es::ToHex(e.hash)},
-              {"payload_base64", Base64(e.payload)}, {"record_hex", es::ToHex(*record)}};
-    if (e.type == directory::ContactSet::kType) {  // personal data: the record (sealed) stays, the payload does not
+    json j = {{"position", e.position},
+              {"stream", e.stream},
+              {"version", e.version},
+              {"type", e.type},
+              {"schema_version", e.schema_version},
+              {"recorded_at", FormatRfc3339(e.recorded_at)},
+              {"body", e.body},
+              {"actor", e.actor.id},
+              {"role", e.actor.role},
+              {"on_behalf_of", e.actor.on_behalf_of},
+              {"command_id", e.command_id},
+              {"correlation_id", e.correlation_id},
+              {"causation_id", e.causation_id},
+              {"key_id", e.key_id},
+              {"prev_hash", es::ToHex(e.prev_hash)},
+              {"hash", es::ToHex(e.hash)},
+              {"payload_base64", Base64(e.payload)},
+              {"record_hex", es::ToHex(*record)}};
+    if (e.type == directory::ContactSet::kType) {  // personal data: the record (sealed) stays, the
+                                                   // payload does not
       j.erase("payload_base64");
       j["redacted"] = "personal data";
     }
     if (auto a = acts.find(e.position); a != acts.end()) {
-      j["signed_act"] = {{"signer", a->second.signer}, {"algorithm", a->second.act.algorithm},
-                         {"certificate", a->second.act.certificate}, {"signature_base64", Base64(a->second.act.value)},
+      j["signed_act"] = {{"signer", a->second.signer},
+                         {"algorithm", a->second.act.algorithm},
+                         {"certificate", a->second.act.certificate},
+                         {"signature_base64", Base64(a->second.act.value)},
                          {"payload", a->second.payload}};
       const std::string base = "data/signatures/" + std::to_string(e.position);
       files[base + ".payload"] = a->second.payload;
       // openssl reads ECDSA signatures as DER only: WebCrypto's r‖s goes in converted
       // (signature_base64 above keeps the bytes as recorded).
-      files[base + ".sig"] = a->second.act.algorithm == kEcdsaP256P1363 ? EcdsaP1363ToDer(a->second.act.value)
-                                                                        : a->second.act.value;
+      files[base + ".sig"] = a->second.act.algorithm == kEcdsaP256P1363
+                                 ? EcdsaP1363ToDer(a->second.act.value)
+                                 : a->second.act.value;
     }
     jsonl += j.dump() + "\n";
     ECAB_TRY_LET(path, es::InclusionProof(*leaves, e.position - 1, head->size));
-    json proof = {{"position", e.position}, {"leaf_index", e.position - 1}, {"tree_size", head->size},
-                  {"event_hash", es::ToHex(e.hash)}, {"path", json::array()}};
+    json proof = {{"position", e.position},
+                  {"leaf_index", e.position - 1},
+                  {"tree_size", head->size},
+                  {"event_hash", es::ToHex(e.hash)},
+                  {"path", json::array()}};
     for (const auto& h : *path) proof["path"].push_back(es::ToHex(h));
     proofs += proof.dump() + "\n";
   }
@@ -280,11 +325,17 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   files["data/proofs.jsonl"] = proofs;
   files["data/tree-head.txt"] = es::TreeHeadPayload(head->size, head->root, head->time);
   files["data/tree-head.sig"] = head->signature;
-  files["data/tree-head.json"] = json{{"size", head->size}, {"root", es::ToHex(head->root)}, {"time", FormatRfc3339(head->time)},
-                                      {"key_id", head->key_id}, {"signature_base64", Base64(head->signature)}}.dump(2) + "\n";
+  files["data/tree-head.json"] = json{{"size", head->size},
+                                      {"root", es::ToHex(head->root)},
+                                      {"time", FormatRfc3339(head->time)},
+                                      {"key_id", head->key_id},
+                                      {"signature_base64", Base64(head->signature)}}
+                                     .dump(2) +
+                                 "\n";
   if (!request.log_public_pem.empty()) files["data/log-public-key.pem"] = request.log_public_pem;
   files["data/certificates/trust-anchor.pem"] = Pem(body->anchor_der, false);
-  if (!body->crl_der.empty()) files["data/certificates/revocation-list.pem"] = Pem(body->crl_der, true);
+  if (!body->crl_der.empty())
+    files["data/certificates/revocation-list.pem"] = Pem(body->crl_der, true);
   std::set<std::string> used;
   for (const auto& [position, act] : acts) used.insert(act.act.certificate);
   for (const auto& [person, record] : body->people) {
@@ -292,8 +343,9 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
       if (used.contains(fingerprint)) {
         const std::string hex = fingerprint.substr(std::min<std::size_t>(7, fingerprint.size()));
         if (!fingerprint.starts_with("sha256:") || !es::HashFromHex(hex)) {
-          return MakeError(ErrorCode::kInvalidArgument, "certificate reference '" + fingerprint +
-                                                            "' is not sha256:<64 hex digits>: refusing to name a file after it");
+          return MakeError(ErrorCode::kInvalidArgument,
+                           "certificate reference '" + fingerprint +
+                               "' is not sha256:<64 hex digits>: refusing to name a file after it");
         }
         files["data/certificates/" + hex + ".pem"] = Pem(der, false);
       }
@@ -301,17 +353,26 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   for (const auto& [stream, d] : docs) {
     if (auto why = IdProblem(d.header.document); !why.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument, "document id '" + d.header.document + "' on the agenda " + why +
-                                                        ": refusing to name a file of the bag after it");
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "document id '" + d.header.document + "' on the agenda " + why +
+                           ": refusing to name a file of the bag after it");
     }
     json versions = json::array();
     for (const auto& v : d.versions) {
-      versions.push_back({{"version", v.version}, {"sha256", v.sha256}, {"size", v.size}, {"media_type", v.media_type},
-                          {"filename", v.filename}, {"author", v.author}});
+      versions.push_back({{"version", v.version},
+                          {"sha256", v.sha256},
+                          {"size", v.size},
+                          {"media_type", v.media_type},
+                          {"filename", v.filename},
+                          {"author", v.author}});
     }
     files["data/documents/" + d.header.document + ".json"] =
-        json{{"document", d.header.document}, {"title", d.header.title},
-             {"classification", ClassificationName(d.header.classification)}, {"versions", versions}}.dump(2) + "\n";
+        json{{"document", d.header.document},
+             {"title", d.header.title},
+             {"classification", ClassificationName(d.header.classification)},
+             {"versions", versions}}
+            .dump(2) +
+        "\n";
   }
   std::vector<resolution::Resolution> rs;
   for (const auto& [stream, r] : resolutions) rs.push_back(r);
@@ -326,16 +387,19 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   const std::uint64_t data_files = files.size();
   files["bagit.txt"] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-  files["bag-info.txt"] = "Source-Organization: " + body->name + "\nExternal-Identifier: " + m.schedule.meeting +
-                          "\nExternal-Description: Complete record of meeting \"" + m.schedule.title +
-                          "\"\nBagging-Date: " + FormatRfc3339(head->time).substr(0, 10) +
-                          "\nPayload-Oxum: " + std::to_string(octets) + "." + std::to_string(data_files) +
-                          "\nECabinet-Body: " + body->id + "\nECabinet-Meeting-Date: " +
-                          FormatRfc3339(m.schedule.starts_at).substr(0, 10) + "\nECabinet-Events: " +
-                          std::to_string(events.size()) + "\nECabinet-Signed-Acts: " + std::to_string(acts.size()) +
-                          "\nECabinet-Source-Store: " + store.store_id() + "\nECabinet-Tree-Head-Size: " +
-                          std::to_string(head->size) + "\nECabinet-Tree-Head-Root: " + es::ToHex(head->root) +
-                          "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n";
+  files["bag-info.txt"] =
+      "Source-Organization: " + body->name + "\nExternal-Identifier: " + m.schedule.meeting +
+      "\nExternal-Description: Complete record of meeting \"" + m.schedule.title +
+      "\"\nBagging-Date: " + FormatRfc3339(head->time).substr(0, 10) +
+      "\nPayload-Oxum: " + std::to_string(octets) + "." + std::to_string(data_files) +
+      "\nECabinet-Body: " + body->id +
+      "\nECabinet-Meeting-Date: " + FormatRfc3339(m.schedule.starts_at).substr(0, 10) +
+      "\nECabinet-Events: " + std::to_string(events.size()) +
+      "\nECabinet-Signed-Acts: " + std::to_string(acts.size()) +
+      "\nECabinet-Source-Store: " + store.store_id() +
+      "\nECabinet-Tree-Head-Size: " + std::to_string(head->size) +
+      "\nECabinet-Tree-Head-Root: " + es::ToHex(head->root) +
+      "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n";
   files["manifest-sha256.txt"] = manifest;
   std::string tagmanifest;
   for (const char* tag : {"bag-info.txt", "bagit.txt", "manifest-sha256.txt"}) {
@@ -347,9 +411,11 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   const std::string root = request.root.empty() ? request.out.stem().string() : request.root;
   ECAB_TRY(CheckMembers(files));
   if (tar && !UnsafeMember(root).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "the bag's top folder '" + root + "' is not a plain name");
+    return MakeError(ErrorCode::kInvalidArgument,
+                     "the bag's top folder '" + root + "' is not a plain name");
   }
-  ECAB_TRY_LET(written, tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files));
+  ECAB_TRY_LET(written,
+               tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files));
   return ExportSummary{events.size(), acts.size(), head->size, files.size()};
 }
 

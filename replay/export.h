@@ -12,10 +12,10 @@
 namespace ecab::replay {
 
 struct ExportRequest {
-  std::string meeting;          // the meeting id
-  std::string requester;        // who asks; must be allowed to see all of it
-  std::filesystem::path out;    // a directory to create, or a file ending in ".tar"
-  std::string log_public_pem;   // the log's tree-head key, included for checkers
+  std::string meeting;         // the meeting id
+  std::string requester;       // who asks; must be allowed to see all of it
+  std::filesystem::path out;   // a directory to create, or a file ending in ".tar"
+  std::string log_public_pem;  // the log's tree-head key, included for checkers
   // Called now and then with (work done, work in all); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // The top folder inside a .tar (an id; default: the stem of `out`).

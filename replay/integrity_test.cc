@@ -73,7 +73,8 @@ class Integrity : public ::testing::Test {
 TEST_F(Integrity, TheLogIsProvedConsistentWithAHeadPublishedEarlier) {
   const es::TreeHead head = RecordSession();
   auto store = OpenOrDie(Options(store_dir));
-  for (int i = 0; i < 10; ++i) ASSERT_TRUE(store->Append(Request("later", "later-" + std::to_string(i))).ok());
+  for (int i = 0; i < 10; ++i)
+    ASSERT_TRUE(store->Append(Request("later", "later-" + std::to_string(i))).ok());
   auto check = CheckAgainstHead(*store, head, log_key->public_pem());
   ASSERT_TRUE(check.ok());
   EXPECT_TRUE(check->ok) << check->reason;
@@ -87,11 +88,13 @@ TEST_F(Integrity, AShorterOrDivergingLogOrAForgedHeadIsNotConsistent) {
   TempDir other;
   {
     auto shorter = OpenOrDie(other.path() / "short");
-    for (int i = 0; i < 5; ++i) ASSERT_TRUE(shorter->Append(Request("s", "c" + std::to_string(i))).ok());
+    for (int i = 0; i < 5; ++i)
+      ASSERT_TRUE(shorter->Append(Request("s", "c" + std::to_string(i))).ok());
     auto check = CheckAgainstHead(*shorter, head, log_key->public_pem());
     ASSERT_TRUE(check.ok());
     EXPECT_FALSE(check->ok);
-    EXPECT_NE(check->reason.find("holds 5 events, fewer than the " + std::to_string(head.size)), std::string::npos)
+    EXPECT_NE(check->reason.find("holds 5 events, fewer than the " + std::to_string(head.size)),
+              std::string::npos)
         << check->reason;
   }
   auto diverging = OpenOrDie(other.path() / "long");
@@ -101,7 +104,8 @@ TEST_F(Integrity, AShorterOrDivergingLogOrAForgedHeadIsNotConsistent) {
   auto check = CheckAgainstHead(*diverging, head, log_key->public_pem());
   ASSERT_TRUE(check.ok());
   EXPECT_FALSE(check->ok);
-  EXPECT_NE(check->reason.find("diverges from the tree head of size " + std::to_string(head.size)), std::string::npos);
+  EXPECT_NE(check->reason.find("diverges from the tree head of size " + std::to_string(head.size)),
+            std::string::npos);
   auto stranger = es::TreeHeadSigner::LoadOrCreate(other.path() / "stranger.pem");
   auto forged = (*stranger)->Sign(head.size, head.root, head.time);
   auto store = OpenOrDie(Options(store_dir));
@@ -114,11 +118,14 @@ TEST_F(Integrity, AShorterOrDivergingLogOrAForgedHeadIsNotConsistent) {
 TEST_F(Integrity, NoHeadShorterThanAWitnessedOneIsEverSigned) {
   RecordSession();
   TempDir old;
-  auto rolled_back = OpenOrDie(old.path() / "store");  // opened without the witness, as a stale copy would be
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(rolled_back->Append(Request("s", "c" + std::to_string(i))).ok());
+  auto rolled_back =
+      OpenOrDie(old.path() / "store");  // opened without the witness, as a stale copy would be
+  for (int i = 0; i < 20; ++i)
+    ASSERT_TRUE(rolled_back->Append(Request("s", "c" + std::to_string(i))).ok());
   auto refused = RecordTreeHead(*rolled_back, *log_key, ecab::testing::June24(), witness);
   ASSERT_FALSE(refused.ok());
-  EXPECT_NE(refused.error().message.find("will not sign a tree head of size 20"), std::string::npos);
+  EXPECT_NE(refused.error().message.find("will not sign a tree head of size 20"),
+            std::string::npos);
   auto heads = RecordedTreeHeads(*rolled_back);
   ASSERT_TRUE(heads.ok());
   EXPECT_TRUE(heads->empty());
@@ -148,8 +155,9 @@ TEST_F(Integrity, ASalvagedLogSaysSoInTheLogTheWitnessAndEveryVerify) {
   const Finding& salvage = report->findings.back();
   EXPECT_EQ(salvage.check, "salvage");
   EXPECT_EQ(salvage.position, kept + 1);
-  EXPECT_NE(salvage.reason.find("events " + std::to_string(kept + 1) + ".." + std::to_string(head.size)),
-            std::string::npos)
+  EXPECT_NE(
+      salvage.reason.find("events " + std::to_string(kept + 1) + ".." + std::to_string(head.size)),
+      std::string::npos)
       << salvage.reason;
 }
 
@@ -158,18 +166,22 @@ TEST_F(Integrity, TheCommandLineChecksAHeadFileAndTheWitness) {
   std::ofstream(dir.path() / "head.json") << es::TreeHeadJson(head);
   auto [ok, said] = Shell(Tool("verify --against-head " + (dir.path() / "head.json").string()));
   EXPECT_EQ(ok, 0) << said;
-  EXPECT_NE(said.find("consistent with the tree head of size " + std::to_string(head.size)), std::string::npos);
+  EXPECT_NE(said.find("consistent with the tree head of size " + std::to_string(head.size)),
+            std::string::npos);
   // A witness that claims more than the log holds: verify names both sizes.
   es::TreeHead bigger = head;
   bigger.size = head.size + 50;
   ASSERT_TRUE(es::AppendWitnessHead(witness, bigger, es::Hash{}).ok());
   auto [lost, report] = Shell(Tool("verify"));
   EXPECT_EQ(lost, 1) << report;
-  EXPECT_NE(report.find("holds " + std::to_string(head.size + 1) + " events"), std::string::npos) << report;
+  EXPECT_NE(report.find("holds " + std::to_string(head.size + 1) + " events"), std::string::npos)
+      << report;
   EXPECT_NE(report.find("size " + std::to_string(head.size + 50)), std::string::npos) << report;
   // A head from a longer history than this log has.
-  std::ofstream(dir.path() / "bigger.json") << es::TreeHeadJson(*log_key->Sign(bigger.size, head.root, head.time));
-  auto [refused, why] = Shell(Tool("verify --against-head " + (dir.path() / "bigger.json").string()));
+  std::ofstream(dir.path() / "bigger.json")
+      << es::TreeHeadJson(*log_key->Sign(bigger.size, head.root, head.time));
+  auto [refused, why] =
+      Shell(Tool("verify --against-head " + (dir.path() / "bigger.json").string()));
   EXPECT_EQ(refused, 1) << why;
   EXPECT_NE(why.find("fewer than the " + std::to_string(head.size + 50)), std::string::npos) << why;
 }

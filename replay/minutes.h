@@ -11,7 +11,8 @@ namespace ecab::replay {
 
 // Attendance, agenda, speakers, votes with tallies, and each resolution's
 // text and signature.
-std::string MinutesHtml(const meeting::Meeting& m, const std::vector<resolution::Resolution>& resolutions,
+std::string MinutesHtml(const meeting::Meeting& m,
+                        const std::vector<resolution::Resolution>& resolutions,
                         const std::vector<std::string>& speakers);
 
 }  // namespace ecab::replay

@@ -1,21 +1,21 @@
 // The auditor's tools on the 24 June 2019 log: verify finds every kind of
 // tampering and passes an untouched store; explain tells how it passed.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <cstring>
 #include <fstream>
 #include <set>
-#include <sys/stat.h>
 
-#include "eventstore/tamper.h"
-#include "projections/testing.h"
+#include "domain/log/events.h"
 #include "eventstore/merkle.h"
 #include "eventstore/record.h"
+#include "eventstore/tamper.h"
 #include "eventstore/tree_head.h"
+#include "projections/testing.h"
 #include "replay/explain.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"
-#include "domain/log/events.h"
 #include "replay/verifier.h"
 
 namespace ecab::replay {
@@ -89,7 +89,8 @@ TEST_F(Audit, ASwappedPairIsFoundAtBothPositions) {
 TEST_F(Audit, AForgedSignatureIsFound) {
   Record([](testing::World&, std::vector<meeting::MeetingEvent>& log) {
     for (auto& e : log) {
-      if (auto* b = std::get_if<meeting::BallotCast>(&e); b && b->voter == "min-ict") b->signature.value[0] ^= 1;
+      if (auto* b = std::get_if<meeting::BallotCast>(&e); b && b->voter == "min-ict")
+        b->signature.value[0] ^= 1;
     }
   });
   const AuditReport r = Verify();
@@ -101,7 +102,8 @@ TEST_F(Audit, AForgedSignatureIsFound) {
 TEST_F(Audit, ABallotSignedWithACertificateRevokedBeforeTheActIsFound) {
   Record([](testing::World& w, std::vector<meeting::MeetingEvent>&) {
     const Timestamp before = testing::June24() - std::chrono::hours(24);
-    w.Admin(directory::PublishRevocationList{w.ca.Crl({{w.certs.at("min-ict").serial, before}}, before)},
+    w.Admin(directory::PublishRevocationList{w.ca.Crl({{w.certs.at("min-ict").serial, before}},
+                                                      before)},
             testing::June24() - std::chrono::hours(1));
   });
   const AuditReport r = Verify();
@@ -120,7 +122,8 @@ TEST_F(Audit, ExplainTellsHowThe24June2019ResolutionPassed) {
   EXPECT_EQ(vote["tally"]["for_in_room"], 21);
   EXPECT_EQ(vote["tally"]["for_remote"], 4);
   EXPECT_EQ(vote["rule"], "more than half of all 27 members");
-  EXPECT_EQ(vote["quorum_at_opening"]["reasoning"], "21 of 27 present; at least 18 needed; quorum met");
+  EXPECT_EQ(vote["quorum_at_opening"]["reasoning"],
+            "21 of 27 present; at least 18 needed; quorum met");
   EXPECT_EQ(vote["ballots"].size(), 25u);
   for (const auto& b : vote["ballots"]) EXPECT_EQ(b["signature"], "verified") << b["voter"];
   EXPECT_EQ(told["signature"]["signer"], "pm");
@@ -136,7 +139,9 @@ TEST_F(Audit, ExplainTellsHowThe24June2019ResolutionPassed) {
   EXPECT_EQ(StoryJson(*by_vote)["tally"]["for"], 25);
 }
 
-int ExitCode(const std::string& command) { return WEXITSTATUS(std::system((command + " >/dev/null 2>&1").c_str())); }
+int ExitCode(const std::string& command) {
+  return WEXITSTATUS(std::system((command + " >/dev/null 2>&1").c_str()));
+}
 
 TEST_F(Audit, TheCommandLineToolExitsByWhetherEverythingHeld) {
   Record();
@@ -146,9 +151,12 @@ TEST_F(Audit, TheCommandLineToolExitsByWhetherEverythingHeld) {
   for (int i = 0; i < 32; ++i) hex += "01";
   std::ofstream(key_file, std::ios::trunc) << "k1 " << hex << "\n";
   ::chmod(key_file.c_str(), 0600);
-  const std::string base = std::string(ECAB_AUDIT_TOOL) + " verify --quiet --data-dir " + dir.path().string();
+  const std::string base =
+      std::string(ECAB_AUDIT_TOOL) + " verify --quiet --data-dir " + dir.path().string();
   EXPECT_EQ(ExitCode(base), 0);
-  EXPECT_EQ(ExitCode(std::string(ECAB_AUDIT_TOOL) + " explain --resolution nq-eid --data-dir " + dir.path().string()), 0);
+  EXPECT_EQ(ExitCode(std::string(ECAB_AUDIT_TOOL) + " explain --resolution nq-eid --data-dir " +
+                     dir.path().string()),
+            0);
   es::testing::FlipByte(StoreDir(), ballots[0], -40);
   EXPECT_EQ(ExitCode(base), 1);
   EXPECT_EQ(ExitCode(base + "/nowhere"), 2);
@@ -163,13 +171,16 @@ class Archive : public Audit {
     log_key = std::move(signer).value();
   }
 
-  Result<ExportSummary> Export(const std::string& requester, const std::filesystem::path& out, bool sign_head = true) {
+  Result<ExportSummary> Export(const std::string& requester, const std::filesystem::path& out,
+                               bool sign_head = true) {
     auto store = es::testing::OpenOrDie(StoreDir());
     if (sign_head) {
-      auto signed_head = RecordTreeHead(*store, *log_key, testing::June24() + std::chrono::hours(12));
+      auto signed_head =
+          RecordTreeHead(*store, *log_key, testing::June24() + std::chrono::hours(12));
       EXPECT_TRUE(signed_head.ok());
     }
-    return ExportMeeting(*store, ExportRequest{"meeting-1", requester, out, log_key->public_pem(), {}});
+    return ExportMeeting(*store,
+                         ExportRequest{"meeting-1", requester, out, log_key->public_pem(), {}});
   }
 
   static int In(const std::filesystem::path& dir, const std::string& command) {
@@ -186,8 +197,11 @@ TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte)
   EXPECT_EQ(summary->signed_acts, 26u);
   EXPECT_EQ(In(bag, "sha256sum -c --quiet manifest-sha256.txt"), 0);
   EXPECT_EQ(In(bag, "sha256sum -c --quiet tagmanifest-sha256.txt"), 0);
-  EXPECT_EQ(In(bag, "openssl pkeyutl -verify -pubin -inkey data/log-public-key.pem -rawin -in data/tree-head.txt "
-                    "-sigfile data/tree-head.sig"), 0);
+  EXPECT_EQ(In(bag,
+               "openssl pkeyutl -verify -pubin -inkey data/log-public-key.pem -rawin -in "
+               "data/tree-head.txt "
+               "-sigfile data/tree-head.sig"),
+            0);
 
   // Every exported event: its hash recomputes from the stored record, and its
   // inclusion proof holds against the signed root.
@@ -197,13 +211,15 @@ TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte)
   const std::string root_bytes = [&] {
     std::string out;
     const std::string hex = tree_head["root"];
-    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+      out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return out;
   }();
   std::memcpy(root.data(), root_bytes.data(), 32);
   auto unhex = [](const std::string& hex) {
     std::string out;
-    for (std::size_t i = 0; i < hex.size(); i += 2) out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
+    for (std::size_t i = 0; i < hex.size(); i += 2)
+      out.push_back(static_cast<char>(std::stoi(hex.substr(i, 2), nullptr, 16)));
     return out;
   };
   std::ifstream events_in(bag / "data/events.jsonl"), proofs_in(bag / "data/proofs.jsonl");
@@ -214,7 +230,8 @@ TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte)
     const auto e = nlohmann::json::parse(event_line);
     const auto p = nlohmann::json::parse(proof_line);
     const std::string record = unhex(e["record_hex"]);
-    ASSERT_EQ(es::ToHex(es::Sha256(std::string_view(record).substr(0, record.size() - 32))), e["hash"]);
+    ASSERT_EQ(es::ToHex(es::Sha256(std::string_view(record).substr(0, record.size() - 32))),
+              e["hash"]);
     es::Hash hash;
     std::memcpy(hash.data(), unhex(e["hash"]).data(), 32);
     std::vector<es::Hash> path;
@@ -223,7 +240,8 @@ TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte)
       std::memcpy(x.data(), unhex(h).data(), 32);
       path.push_back(x);
     }
-    ASSERT_TRUE(es::VerifyInclusion(es::MerkleLeaf(hash), p["leaf_index"], p["tree_size"], path, root))
+    ASSERT_TRUE(
+        es::VerifyInclusion(es::MerkleLeaf(hash), p["leaf_index"], p["tree_size"], path, root))
         << "position " << e["position"];
     if (e["type"] == "meeting.ballot_cast") ballot_position = e["position"];
     ++checked;
@@ -235,13 +253,18 @@ TEST_F(Archive, ABagChecksItselfWithSha256sumAndOpensslAndCatchesAnyChangedByte)
   std::string fingerprint;
   while (std::getline(ev, event_line)) {
     const auto e = nlohmann::json::parse(event_line);
-    if (e["position"] == ballot_position) fingerprint = e["signed_act"]["certificate"].get<std::string>().substr(7);
+    if (e["position"] == ballot_position)
+      fingerprint = e["signed_act"]["certificate"].get<std::string>().substr(7);
   }
   const std::string sig = "data/signatures/" + std::to_string(ballot_position);
-  EXPECT_EQ(In(bag, "openssl x509 -in data/certificates/" + fingerprint + ".pem -pubkey -noout > ballot-key.pem && "
-                    "openssl pkeyutl -verify -pubin -inkey ballot-key.pem -rawin -in " + sig + ".payload -sigfile " +
-                    sig + ".sig"), 0);
-  EXPECT_EQ(In(bag, "openssl verify -CAfile data/certificates/trust-anchor.pem data/certificates/" + fingerprint + ".pem"), 0);
+  EXPECT_EQ(In(bag, "openssl x509 -in data/certificates/" + fingerprint +
+                        ".pem -pubkey -noout > ballot-key.pem && "
+                        "openssl pkeyutl -verify -pubin -inkey ballot-key.pem -rawin -in " +
+                        sig + ".payload -sigfile " + sig + ".sig"),
+            0);
+  EXPECT_EQ(In(bag, "openssl verify -CAfile data/certificates/trust-anchor.pem data/certificates/" +
+                        fingerprint + ".pem"),
+            0);
 
   // Any changed byte in a data file is caught.
   for (const char* file : {"data/minutes.html", "data/events.jsonl", "data/proofs.jsonl"}) {
@@ -266,10 +289,14 @@ TEST_F(Archive, ATarBagUnpacksAndChecksAndOutsidersAreRefused) {
   auto store_ok = Export("min-ict", tar, false);
   ASSERT_TRUE(store_ok.ok()) << ToString(store_ok.error());
   EXPECT_EQ(In(dir.path(), "tar -xf " + tar.string()), 0);
-  EXPECT_EQ(In(dir.path() / "meeting-1-record", "sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet "
-                                                  "tagmanifest-sha256.txt"), 0);
+  EXPECT_EQ(In(dir.path() / "meeting-1-record",
+               "sha256sum -c --quiet manifest-sha256.txt && sha256sum -c --quiet "
+               "tagmanifest-sha256.txt"),
+            0);
   auto unknown = es::testing::OpenOrDie(StoreDir());
-  EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", "", {}}).error().code,
+  EXPECT_EQ(ExportMeeting(*unknown, ExportRequest{"no-such", "min-ict", dir.path() / "x", "", {}})
+                .error()
+                .code,
             ErrorCode::kNotFound);
 }
 
@@ -287,8 +314,9 @@ TEST_F(Archive, VerifyChecksEverySignedTreeHeadAgainstTheLogAndItsKey) {
   // And a head whose root is not the log's.
   ASSERT_TRUE(store->Append(es::testing::Request("s", "two-more")).ok());
   auto wrong = log_key->Sign(store->head_position(), es::Sha256("not the root"), testing::June24());
-  const log::TreeHeadSigned forged{wrong->size, std::string(reinterpret_cast<const char*>(wrong->root.data()), 32),
-                                   wrong->time, wrong->key_id, wrong->signature};
+  const log::TreeHeadSigned forged{
+      wrong->size, std::string(reinterpret_cast<const char*>(wrong->root.data()), 32), wrong->time,
+      wrong->key_id, wrong->signature};
   const EncodedEvent encoded = Encode(forged);
   es::AppendRequest r;
   r.body = std::string(log::kBody);
@@ -316,25 +344,37 @@ TEST_F(Archive, TheCommandLineProvesReplaysAndExports) {
   std::ofstream(dir.path() / "log.pub") << log_key->public_pem();
   const std::string tool = std::string(ECAB_AUDIT_TOOL) + " ";
   const std::string data = " --data-dir " + dir.path().string();
-  EXPECT_EQ(ExitCode(tool + "verify --quiet --log-public-key " + (dir.path() / "log.pub").string() + data), 0);
+  EXPECT_EQ(ExitCode(tool + "verify --quiet --log-public-key " + (dir.path() / "log.pub").string() +
+                     data),
+            0);
   EXPECT_EQ(ExitCode(tool + "prove --position " + std::to_string(ballots[0]) + data), 0);
   EXPECT_EQ(ExitCode(tool + "consistency --from 10 --to " + std::to_string(head) + data), 0);
   EXPECT_EQ(ExitCode(tool + "consistency --from 0 --to 5" + data), 2) << "a bad request is refused";
   EXPECT_EQ(ExitCode(tool + "replay --to-position " + std::to_string(ballots[9]) + " --out " +
-                     (dir.path() / "past").string() + " --show meeting/view/meeting-1" + data), 0);
-  EXPECT_EQ(ExitCode(tool + "replay --to-time 2000-01-01T00:00:00Z --out " + (dir.path() / "empty").string() + data), 0);
-  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as min-ict --out " + (dir.path() / "bag").string() +
-                     " --log-public-key " + (dir.path() / "log.pub").string() + data), 0);
+                     (dir.path() / "past").string() + " --show meeting/view/meeting-1" + data),
+            0);
+  EXPECT_EQ(ExitCode(tool + "replay --to-time 2000-01-01T00:00:00Z --out " +
+                     (dir.path() / "empty").string() + data),
+            0);
+  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as min-ict --out " +
+                     (dir.path() / "bag").string() + " --log-public-key " +
+                     (dir.path() / "log.pub").string() + data),
+            0);
   EXPECT_EQ(In(dir.path() / "bag", "sha256sum -c --quiet manifest-sha256.txt"), 0);
-  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as nobody --out " + (dir.path() / "bag2").string() + data), 2);
-  EXPECT_EQ(ExitCode(tool + "sign-tree-head --log-key " + (dir.path() / "log-key.pem").string() + data), 0);
+  EXPECT_EQ(ExitCode(tool + "export --meeting meeting-1 --as nobody --out " +
+                     (dir.path() / "bag2").string() + data),
+            2);
+  EXPECT_EQ(
+      ExitCode(tool + "sign-tree-head --log-key " + (dir.path() / "log-key.pem").string() + data),
+      0);
 }
 
 TEST(ArchiveWithoutTreeHead, ExportWaitsForASignedTreeHead) {
   TempDir dir;
   auto store = es::testing::OpenOrDie(dir.path() / "store");
   proj::testing::RecordJune24(*store);
-  auto refused = ExportMeeting(*store, ExportRequest{"meeting-1", "min-ict", dir.path() / "bag", "", {}});
+  auto refused =
+      ExportMeeting(*store, ExportRequest{"meeting-1", "min-ict", dir.path() / "bag", "", {}});
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kRuleViolation);
 }

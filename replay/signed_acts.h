@@ -5,8 +5,8 @@
 #pragma once
 
 #include <map>
-#include <mutex>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -22,9 +22,9 @@ struct ActCheck {
   std::uint64_t position = 0;
   std::string stream;
   std::string type;
-  std::string signer;  // who the act says signed it
-  std::string actor;   // who the envelope says acted
-  std::string payload; // the canonical JSON rebuilt from the log
+  std::string signer;   // who the act says signed it
+  std::string actor;    // who the envelope says acted
+  std::string payload;  // the canonical JSON rebuilt from the log
   SignedAct act;
   std::shared_ptr<const directory::Body> body;  // as of just before this event
 };
@@ -35,8 +35,9 @@ class FactsCache {
  public:
   // Facts of the certificate `der` (fingerprint `fingerprint`) under the
   // anchor and list of `body`, a snapshot that never changes.
-  Result<std::shared_ptr<const CertificateFacts>> Get(const std::shared_ptr<const directory::Body>& body,
-                                                      const std::string& fingerprint, const std::string& der);
+  Result<std::shared_ptr<const CertificateFacts>> Get(
+      const std::shared_ptr<const directory::Body>& body, const std::string& fingerprint,
+      const std::string& der);
 
  private:
   struct Entry {

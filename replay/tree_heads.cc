@@ -15,7 +15,8 @@ Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& st
       if (!std::holds_alternative<log::TreeHeadSigned>(*decoded)) continue;
       const auto& t = std::get<log::TreeHeadSigned>(*decoded);
       es::TreeHead head{t.size, {}, t.time, t.key_id, t.signature};
-      if (t.root.size() != head.root.size()) return MakeError(ErrorCode::kCorruption, "malformed tree head");
+      if (t.root.size() != head.root.size())
+        return MakeError(ErrorCode::kCorruption, "malformed tree head");
       std::memcpy(head.root.data(), t.root.data(), head.root.size());
       out.push_back({e.position, std::move(head)});
     }
@@ -24,7 +25,8 @@ Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& st
   }
 }
 
-Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store, std::uint64_t position) {
+Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store,
+                                                       std::uint64_t position) {
   ECAB_TRY_LET(heads, RecordedTreeHeads(store));
   std::optional<es::TreeHead> best;
   for (const auto& h : *heads) {
@@ -33,29 +35,34 @@ Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& sto
   return best;
 }
 
-Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
-                                                   Timestamp now, const std::filesystem::path& witness) {
+Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store,
+                                                   const es::TreeHeadSigner& signer, Timestamp now,
+                                                   const std::filesystem::path& witness) {
   ECAB_TRY_LET(heads, RecordedTreeHeads(store));
   const std::uint64_t size = store.head_position();
   if (!witness.empty()) {
     ECAB_TRY_LET(claim, es::ReadWitness(witness));
     if (claim->has_value() && (*claim)->size > size) {
-      return MakeError(ErrorCode::kCorruption, "will not sign a tree head of size " + std::to_string(size) +
-                                                   ": the witness " + witness.string() + " holds one of size " +
+      return MakeError(ErrorCode::kCorruption, "will not sign a tree head of size " +
+                                                   std::to_string(size) + ": the witness " +
+                                                   witness.string() + " holds one of size " +
                                                    std::to_string((*claim)->size));
     }
   }
   // The last head's own record is the one event it cannot cover.
-  if (size == 0 || (!heads->empty() && heads->back().head.size + 1 >= size)) return std::optional<es::TreeHead>();
+  if (size == 0 || (!heads->empty() && heads->back().head.size + 1 >= size))
+    return std::optional<es::TreeHead>();
   ECAB_TRY_LET(root, es::LogRoot(store, size));
   ECAB_TRY_LET(head, signer.Sign(size, *root, now));
   if (!witness.empty()) {
     ECAB_TRY_LET(last, store.ReadHashes(size, 1));
-    if (last->empty()) return MakeError(ErrorCode::kCorruption, "no event at position " + std::to_string(size));
+    if (last->empty())
+      return MakeError(ErrorCode::kCorruption, "no event at position " + std::to_string(size));
     ECAB_TRY(es::AppendWitnessHead(witness, *head, last->front()));
   }
-  const log::TreeHeadSigned event{size, std::string(reinterpret_cast<const char*>(head->root.data()), 32), head->time,
-                                  head->key_id, head->signature};
+  const log::TreeHeadSigned event{size,
+                                  std::string(reinterpret_cast<const char*>(head->root.data()), 32),
+                                  head->time, head->key_id, head->signature};
   const EncodedEvent encoded = Encode(event);
   es::AppendRequest r;
   r.body = std::string(log::kBody);

@@ -16,8 +16,9 @@ namespace ecab::replay {
 // and returns nullopt when the last recorded head already covers the log.
 // Never signs a head shorter than one already witnessed: kCorruption naming
 // both sizes.
-Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store, const es::TreeHeadSigner& signer,
-                                                   Timestamp now, const std::filesystem::path& witness = {});
+Result<std::optional<es::TreeHead>> RecordTreeHead(es::EventStore& store,
+                                                   const es::TreeHeadSigner& signer, Timestamp now,
+                                                   const std::filesystem::path& witness = {});
 
 // After Open salvaged a damaged log (store.salvage()): records a
 // log.salvaged event in "log-salvages" and a salvage line in the witness,
@@ -34,6 +35,7 @@ struct RecordedTreeHead {
 Result<std::vector<RecordedTreeHead>> RecordedTreeHeads(const es::EventStore& store);
 
 // The latest recorded tree head whose tree includes `position`, if any.
-Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store, std::uint64_t position);
+Result<std::optional<es::TreeHead>> LatestHeadCovering(const es::EventStore& store,
+                                                       std::uint64_t position);
 
 }  // namespace ecab::replay

@@ -16,7 +16,8 @@ namespace {
 constexpr std::size_t kChunk = 8192;
 
 // Checks `checks` on `threads` threads; appends failures to `findings`.
-void CheckAll(const std::vector<ActCheck>& checks, unsigned threads, FactsCache& cache, std::vector<Finding>& findings) {
+void CheckAll(const std::vector<ActCheck>& checks, unsigned threads, FactsCache& cache,
+              std::vector<Finding>& findings) {
   std::vector<std::vector<Finding>> found(threads);
   std::vector<std::thread> pool;
   for (unsigned t = 0; t < threads; ++t) {
@@ -46,13 +47,16 @@ void CheckTreeHeads(const es::EventStore& store, std::string_view public_pem, Au
   for (const auto& h : *heads) largest = std::max(largest, h.head.size);
   auto leaves = es::LogLeaves(store, std::min(largest, store.head_position()));
   if (!leaves.ok()) {
-    report.findings.push_back({0, "tree_head", "cannot read the log's hashes: " + leaves.error().message});
+    report.findings.push_back(
+        {0, "tree_head", "cannot read the log's hashes: " + leaves.error().message});
     return;
   }
   for (const auto& h : *heads) {
-    if (h.head.size > leaves->size() || es::MerkleRoot(std::span(*leaves).subspan(0, h.head.size)) != h.head.root) {
-      report.findings.push_back({h.position, "tree_head", "the signed root of size " + std::to_string(h.head.size) +
-                                                              " is not the log's root at that size"});
+    if (h.head.size > leaves->size() ||
+        es::MerkleRoot(std::span(*leaves).subspan(0, h.head.size)) != h.head.root) {
+      report.findings.push_back({h.position, "tree_head",
+                                 "the signed root of size " + std::to_string(h.head.size) +
+                                     " is not the log's root at that size"});
     } else if (!public_pem.empty()) {
       if (auto s = es::VerifyTreeHead(h.head, public_pem); !s.ok()) {
         report.findings.push_back({h.position, "tree_head", s.error().message});
@@ -62,7 +66,8 @@ void CheckTreeHeads(const es::EventStore& store, std::string_view public_pem, Au
 }
 
 // The log must hold what its witness saw signed.
-void CheckWitness(const es::EventStore& store, const std::filesystem::path& witness, AuditReport& report) {
+void CheckWitness(const es::EventStore& store, const std::filesystem::path& witness,
+                  AuditReport& report) {
   if (witness.empty()) return;
   auto claim = es::ReadWitness(witness);
   if (!claim.ok()) {
@@ -73,19 +78,20 @@ void CheckWitness(const es::EventStore& store, const std::filesystem::path& witn
   const es::WitnessClaim& w = **claim;
   const std::uint64_t head = store.head_position();
   if (head < w.size) {
-    report.findings.push_back({head + 1, "witness", "the log holds " + std::to_string(head) + " events but the witness " +
-                                                        witness.string() + " says a tree head of size " +
-                                                        std::to_string(w.size) + " was signed: events " +
-                                                        std::to_string(head + 1) + ".." + std::to_string(w.size) +
-                                                        " are lost"});
+    report.findings.push_back(
+        {head + 1, "witness",
+         "the log holds " + std::to_string(head) + " events but the witness " + witness.string() +
+             " says a tree head of size " + std::to_string(w.size) + " was signed: events " +
+             std::to_string(head + 1) + ".." + std::to_string(w.size) + " are lost"});
     return;
   }
   if (w.size == 0) return;
   auto hashes = store.ReadHashes(w.size, 1);
   if (!hashes.ok() || hashes->empty() || hashes->front() != w.last_hash) {
-    report.findings.push_back({w.size, "witness", "the log diverges from the tree head of size " + std::to_string(w.size) +
-                                                      " in the witness " + witness.string() + " (line " +
-                                                      std::to_string(w.line) + ")"});
+    report.findings.push_back({w.size, "witness",
+                               "the log diverges from the tree head of size " +
+                                   std::to_string(w.size) + " in the witness " + witness.string() +
+                                   " (line " + std::to_string(w.line) + ")"});
   }
 }
 
@@ -103,8 +109,8 @@ void ReportSalvages(const es::EventStore& store, AuditReport& report) {
       continue;
     }
     const auto& s = std::get<log::LogSalvaged>(*decoded);
-    std::string what = "the log was salvaged on " + FormatRfc3339(e.recorded_at) + " keeping events 1.." +
-                       std::to_string(s.kept);
+    std::string what = "the log was salvaged on " + FormatRfc3339(e.recorded_at) +
+                       " keeping events 1.." + std::to_string(s.kept);
     if (s.witnessed > s.kept) {
       what += "; events " + std::to_string(s.kept + 1) + ".." + std::to_string(s.witnessed) +
               " had been covered by a signed tree head and are lost";
@@ -131,8 +137,9 @@ Result<HeadCheck> CheckAgainstHead(const es::EventStore& store, const es::TreeHe
   }
   if (out.new_size < head.size) {
     out.reason = "the log holds " + std::to_string(out.new_size) + " events, fewer than the " +
-                 std::to_string(head.size) + " of the tree head signed " + FormatRfc3339(head.time) + ": events " +
-                 std::to_string(out.new_size + 1) + ".." + std::to_string(head.size) + " are lost";
+                 std::to_string(head.size) + " of the tree head signed " +
+                 FormatRfc3339(head.time) + ": events " + std::to_string(out.new_size + 1) + ".." +
+                 std::to_string(head.size) + " are lost";
     return out;
   }
   ECAB_TRY_LET(leaves, es::LogLeaves(store, out.new_size));
@@ -140,18 +147,20 @@ Result<HeadCheck> CheckAgainstHead(const es::EventStore& store, const es::TreeHe
   ECAB_TRY_LET(proof, es::ConsistencyProof(*leaves, head.size, out.new_size));
   out.proof = std::move(proof).value();
   if (!es::VerifyConsistency(head.size, out.new_size, head.root, out.new_root, out.proof)) {
-    out.reason = "the log diverges from the tree head of size " + std::to_string(head.size) + " signed " +
-                 FormatRfc3339(head.time) + ": its first " + std::to_string(head.size) + " events have root " +
-                 es::ToHex(es::MerkleRoot(std::span(*leaves).subspan(0, head.size))) + ", the head says " +
-                 es::ToHex(head.root);
+    out.reason = "the log diverges from the tree head of size " + std::to_string(head.size) +
+                 " signed " + FormatRfc3339(head.time) + ": its first " +
+                 std::to_string(head.size) + " events have root " +
+                 es::ToHex(es::MerkleRoot(std::span(*leaves).subspan(0, head.size))) +
+                 ", the head says " + es::ToHex(head.root);
     return out;
   }
   out.ok = true;
   return out;
 }
 
-Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads, const Progress& progress,
-                              std::string_view log_public_pem, const std::filesystem::path& witness) {
+Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads,
+                              const Progress& progress, std::string_view log_public_pem,
+                              const std::filesystem::path& witness) {
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   AuditReport report;
   ECAB_TRY_LET(chain, store.Verify());

@@ -16,7 +16,7 @@ namespace ecab::replay {
 
 struct Finding {
   std::uint64_t position = 0;
-  std::string check;   // "chain", "read", "signature", "tree_head", "witness" or "salvage"
+  std::string check;  // "chain", "read", "signature", "tree_head", "witness" or "salvage"
   std::string reason;
 };
 
@@ -37,8 +37,8 @@ using Progress = std::function<void(std::uint64_t, std::uint64_t)>;
 // (eventstore/head_witness.h), a log shorter than its claim or diverging
 // from it is a finding naming both sizes. Every recorded salvage of a
 // damaged log is a finding: the record is known to be incomplete.
-Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads = 0, const Progress& progress = {},
-                              std::string_view log_public_pem = {},
+Result<AuditReport> VerifyLog(const es::EventStore& store, unsigned threads = 0,
+                              const Progress& progress = {}, std::string_view log_public_pem = {},
                               const std::filesystem::path& witness = {});
 
 // The answer to "is today's log consistent with this head published

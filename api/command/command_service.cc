@@ -18,11 +18,13 @@ Result<Loaded<State>> CommandService::Load(const std::string& stream) {
   Loaded<State> current;
   {
     std::lock_guard g(mu_);
-    if (auto it = cache_.find(stream); it != cache_.end()) current = *std::static_pointer_cast<Loaded<State>>(it->second);
+    if (auto it = cache_.find(stream); it != cache_.end())
+      current = *std::static_pointer_cast<Loaded<State>>(it->second);
   }
   const std::uint64_t cached = current.version;
   for (;;) {
-    ECAB_TRY_LET(events, store_.ReadStream(stream, current.version + 1, es::Direction::kForward, 512));
+    ECAB_TRY_LET(events,
+                 store_.ReadStream(stream, current.version + 1, es::Direction::kForward, 512));
     for (const auto& e : *events) {
       ECAB_TRY_LET(decoded, Fold<State>::Decoder().Decode(e.type, e.schema_version, e.payload));
       current.state = Fold<State>::Apply(std::move(current.state), *decoded);
@@ -101,7 +103,8 @@ Result<CommandOutcome> CommandService::Run(const std::string& body, const std::s
 }
 
 template <class State, class Event>
-void CommandService::Process(const std::string& body, const std::string& stream, std::vector<Job<State, Event>*>& jobs,
+void CommandService::Process(const std::string& body, const std::string& stream,
+                             std::vector<Job<State, Event>*>& jobs,
                              std::vector<Job<State, Event>*>& again) {
   auto loaded = Load<State, Event>(stream);
   if (!loaded.ok()) {
@@ -110,7 +113,8 @@ void CommandService::Process(const std::string& body, const std::string& stream,
   }
   if (loaded->version > 0 && loaded->body != body) {
     for (auto* job : jobs) {
-      job->done.set_value(MakeError(ErrorCode::kNotFound, "'" + stream + "' is not in body '" + body + "'"));
+      job->done.set_value(
+          MakeError(ErrorCode::kNotFound, "'" + stream + "' is not in body '" + body + "'"));
     }
     return;
   }
@@ -121,7 +125,8 @@ void CommandService::Process(const std::string& body, const std::string& stream,
   std::set<std::string> ids;
   for (auto* job : jobs) {
     const CommandContext& ctx = *job->ctx;
-    if (!ids.insert(ctx.command_id).second) {  // the same command twice: answered after the first lands
+    if (!ids.insert(ctx.command_id)
+             .second) {  // the same command twice: answered after the first lands
       again.push_back(job);
       continue;
     }
@@ -132,8 +137,9 @@ void CommandService::Process(const std::string& body, const std::string& stream,
     }
     if (prior->has_value()) {  // a retry: the first answer, if it is the same request
       if (ctx.request_digest && (*prior)->fingerprint != *ctx.request_digest) {
-        job->done.set_value(MakeError(ErrorCode::kIdempotencyMismatch,
-                                      "the key of command '" + ctx.command_id + "' was first used for a different request"));
+        job->done.set_value(MakeError(
+            ErrorCode::kIdempotencyMismatch,
+            "the key of command '" + ctx.command_id + "' was first used for a different request"));
       } else {
         job->done.set_value(CommandOutcome{(*prior)->result, stream, 0, true});
       }
@@ -145,7 +151,8 @@ void CommandService::Process(const std::string& body, const std::string& stream,
       continue;
     }
     if (decided->empty()) {
-      job->done.set_value(CommandOutcome{es::AppendResult{0, 0, current.version}, stream, 0, false});
+      job->done.set_value(
+          CommandOutcome{es::AppendResult{0, 0, current.version}, stream, 0, false});
       continue;
     }
     es::AppendRequest request;
@@ -180,7 +187,8 @@ void CommandService::Process(const std::string& body, const std::string& stream,
     all_ok = false;
     // A conflict (another writer, or an earlier request of this group that
     // failed): decided again on the fresh state.
-    if (results[i].error().code == ErrorCode::kWrongExpectedVersion && ++appending[i]->attempts < 5) {
+    if (results[i].error().code == ErrorCode::kWrongExpectedVersion &&
+        ++appending[i]->attempts < 5) {
       again.push_back(appending[i]);
     } else {
       appending[i]->done.set_value(results[i].error());
@@ -198,7 +206,8 @@ void CommandService::Process(const std::string& body, const std::string& stream,
 Result<Loaded<directory::Body>> CommandService::Body(const std::string& body) {
   return Load<directory::Body, directory::DirectoryEvent>(StreamOf(ObjectKind::kBody, body));
 }
-Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnapshot(const std::string& body) {
+Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnapshot(
+    const std::string& body) {
   const std::uint64_t head = store_.head_position();
   std::shared_ptr<const Loaded<directory::Body>> known;
   {
@@ -210,7 +219,8 @@ Result<std::shared_ptr<const Loaded<directory::Body>>> CommandService::BodySnaps
   }
   if (known) {
     // The log grew: has this body's stream? One short read instead of a copy.
-    ECAB_TRY_LET(next, store_.ReadStream(StreamOf(ObjectKind::kBody, body), known->version + 1, es::Direction::kForward, 1));
+    ECAB_TRY_LET(next, store_.ReadStream(StreamOf(ObjectKind::kBody, body), known->version + 1,
+                                         es::Direction::kForward, 1));
     if (next->empty()) {
       std::lock_guard g(mu_);
       auto& entry = bodies_[body];
@@ -235,7 +245,8 @@ Result<Loaded<forms::Form>> CommandService::Form(const std::string& id) {
   return Load<forms::Form, forms::FormEvent>(StreamOf(ObjectKind::kForm, id));
 }
 Result<Loaded<resolution::Resolution>> CommandService::Resolution(const std::string& id) {
-  return Load<resolution::Resolution, resolution::ResolutionEvent>(StreamOf(ObjectKind::kResolution, id));
+  return Load<resolution::Resolution, resolution::ResolutionEvent>(
+      StreamOf(ObjectKind::kResolution, id));
 }
 Result<Loaded<documents::Document>> CommandService::Document(const std::string& id) {
   return Load<documents::Document, documents::DocumentEvent>(StreamOf(ObjectKind::kDocument, id));
@@ -245,34 +256,42 @@ Result<Loaded<platform::Platform>> CommandService::Platform() {
   return Load<platform::Platform, platform::PlatformEvent>(std::string(platform::kStream));
 }
 
-Result<CommandOutcome> CommandService::Execute(const platform::AppointAdmin& c, const CommandContext& ctx) {
+Result<CommandOutcome> CommandService::Execute(const platform::AppointAdmin& c,
+                                               const CommandContext& ctx) {
   return Run<platform::Platform, platform::PlatformEvent>(
       std::string(platform::kBody), std::string(platform::kStream), ctx,
       [&](const platform::Platform& state) { return platform::Decide(state, c, ctx); });
 }
 
-Result<CommandOutcome> CommandService::Execute(const std::string& body, const directory::BodyCommand& c,
+Result<CommandOutcome> CommandService::Execute(const std::string& body,
+                                               const directory::BodyCommand& c,
                                                const CommandContext& ctx) {
   return Run<directory::Body, directory::DirectoryEvent>(
-      body, StreamOf(ObjectKind::kBody, body), ctx, [&](const directory::Body& state) { return directory::Decide(state, c, ctx); });
+      body, StreamOf(ObjectKind::kBody, body), ctx,
+      [&](const directory::Body& state) { return directory::Decide(state, c, ctx); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
-                                               const meeting::MeetingCommand& c, const CommandContext& ctx) {
+                                               const meeting::MeetingCommand& c,
+                                               const CommandContext& ctx) {
   ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<meeting::Meeting, meeting::MeetingEvent>(
-      body, StreamOf(ObjectKind::kMeeting, id), ctx, [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
+      body, StreamOf(ObjectKind::kMeeting, id), ctx,
+      [&](const meeting::Meeting& state) { return meeting::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
-                                               const forms::FormCommand& c, const CommandContext& ctx) {
+                                               const forms::FormCommand& c,
+                                               const CommandContext& ctx) {
   ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<forms::Form, forms::FormEvent>(
-      body, StreamOf(ObjectKind::kForm, id), ctx, [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
+      body, StreamOf(ObjectKind::kForm, id), ctx,
+      [&](const forms::Form& state) { return forms::Decide(state, c, ctx, (*b)->state); });
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
-                                               const resolution::ResolutionCommand& c, const CommandContext& ctx) {
+                                               const resolution::ResolutionCommand& c,
+                                               const CommandContext& ctx) {
   ECAB_TRY_LET(b, BodySnapshot(body));
   ECAB_TRY_LET(current, Resolution(id));
   // The vote the resolution implements: named by the draft, or by the state.
@@ -297,33 +316,40 @@ Result<CommandOutcome> CommandService::Execute(const std::string& body, const st
 }
 
 Result<CommandOutcome> CommandService::Execute(const std::string& body, const std::string& id,
-                                               const documents::DocumentCommand& c, const CommandContext& ctx) {
+                                               const documents::DocumentCommand& c,
+                                               const CommandContext& ctx) {
   ECAB_TRY_LET(b, BodySnapshot(body));
   return Run<documents::Document, documents::DocumentEvent>(
-      body, StreamOf(ObjectKind::kDocument, id), ctx,
-      [&](const documents::Document& state) { return documents::Decide(state, c, ctx, (*b)->state); });
+      body, StreamOf(ObjectKind::kDocument, id), ctx, [&](const documents::Document& state) {
+        return documents::Decide(state, c, ctx, (*b)->state);
+      });
 }
 
 Result<CommandOutcome> CommandService::OnReminders(
     const std::string& body, const CommandContext& ctx,
-    const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>& decide) {
+    const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>&
+        decide) {
   ECAB_TRY_LET(b, BodySnapshot(body));
   if ((*b)->version == 0) return MakeError(ErrorCode::kNotFound, "no body '" + body + "'");
-  return Run<ReminderLog, reminders::ReminderEvent>(body, RemindersStream(body), ctx,
-                                                    [&](const ReminderLog&) { return decide((*b)->state); });
+  return Run<ReminderLog, reminders::ReminderEvent>(
+      body, RemindersStream(body), ctx, [&](const ReminderLog&) { return decide((*b)->state); });
 }
 
-Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordDelivery& c,
+Result<CommandOutcome> CommandService::Execute(const std::string& body,
+                                               const reminders::RecordDelivery& c,
                                                const CommandContext& ctx) {
   return OnReminders(body, ctx, [&](const directory::Body&) { return reminders::Decide(c, ctx); });
 }
 
-Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RecordReminder& c,
+Result<CommandOutcome> CommandService::Execute(const std::string& body,
+                                               const reminders::RecordReminder& c,
                                                const CommandContext& ctx) {
-  return OnReminders(body, ctx, [&](const directory::Body& state) { return reminders::Decide(c, ctx, state); });
+  return OnReminders(
+      body, ctx, [&](const directory::Body& state) { return reminders::Decide(c, ctx, state); });
 }
 
-Result<CommandOutcome> CommandService::Execute(const std::string& body, const reminders::RequestNotifications& c,
+Result<CommandOutcome> CommandService::Execute(const std::string& body,
+                                               const reminders::RequestNotifications& c,
                                                const CommandContext& ctx) {
   return OnReminders(body, ctx, [&](const directory::Body&) { return reminders::Decide(c, ctx); });
 }

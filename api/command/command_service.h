@@ -5,8 +5,8 @@
 
 #include <atomic>
 #include <chrono>
-#include <map>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -35,8 +35,8 @@ struct Loaded {
 struct CommandOutcome {
   es::AppendResult append;
   std::string stream;
-  std::size_t events = 0;   // appended now; 0 for a retry or a command that changed nothing
-  bool replayed = false;    // a retry of a stored command: its first result
+  std::size_t events = 0;  // appended now; 0 for a retry or a command that changed nothing
+  bool replayed = false;   // a retry of a stored command: its first result
 };
 
 // Decides commands against the current state of their stream and appends the
@@ -61,11 +61,12 @@ class CommandService {
   // The installation's own aggregate: its platform administrators.
   Result<Loaded<platform::Platform>> Platform();
 
-  Result<CommandOutcome> Execute(const std::string& body, const directory::BodyCommand& c, const CommandContext& ctx);
-  Result<CommandOutcome> Execute(const std::string& body, const std::string& meeting, const meeting::MeetingCommand& c,
+  Result<CommandOutcome> Execute(const std::string& body, const directory::BodyCommand& c,
                                  const CommandContext& ctx);
-  Result<CommandOutcome> Execute(const std::string& body, const std::string& form, const forms::FormCommand& c,
-                                 const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& meeting,
+                                 const meeting::MeetingCommand& c, const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const std::string& form,
+                                 const forms::FormCommand& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const std::string& resolution,
                                  const resolution::ResolutionCommand& c, const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const std::string& document,
@@ -75,7 +76,8 @@ class CommandService {
   // reminders::ReminderCommandId, so a reminder already recorded is a
   // replay, not a second one).
   // One delivery attempt's outcome (the dispatcher's; reminders::RecordDelivery).
-  Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordDelivery& c, const CommandContext& ctx);
+  Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordDelivery& c,
+                                 const CommandContext& ctx);
   Result<CommandOutcome> Execute(const std::string& body, const reminders::RecordReminder& c,
                                  const CommandContext& ctx);
   // What the log announces (the herald's; reminders::RequestNotifications).
@@ -94,10 +96,11 @@ class CommandService {
   // body's current state; kNotFound when there is no such body.
   Result<CommandOutcome> OnReminders(
       const std::string& body, const CommandContext& ctx,
-      const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>& decide);
+      const std::function<Result<std::vector<reminders::ReminderEvent>>(const directory::Body&)>&
+          decide);
   template <class State, class Event, class Decide>
-  Result<CommandOutcome> Run(const std::string& body, const std::string& stream, const CommandContext& ctx,
-                             Decide&& decide);
+  Result<CommandOutcome> Run(const std::string& body, const std::string& stream,
+                             const CommandContext& ctx, Decide&& decide);
   template <class State, class Event>
   Result<Loaded<State>> Load(const std::string& stream);
   template <class State, class Event>
@@ -105,8 +108,8 @@ class CommandService {
   template <class State, class Event>
   struct Queue;
   template <class State, class Event>
-  void Process(const std::string& body, const std::string& stream, std::vector<Job<State, Event>*>& jobs,
-               std::vector<Job<State, Event>*>& again);
+  void Process(const std::string& body, const std::string& stream,
+               std::vector<Job<State, Event>*>& jobs, std::vector<Job<State, Event>*>& again);
 
   // Streams whose queue and folded state are kept (beyond: idle queues and
   // the cache are dropped; both are rebuilt on demand).

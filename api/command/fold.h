@@ -25,13 +25,17 @@ template <>
 struct Fold<directory::Body> {
   using Event = directory::DirectoryEvent;
   static const EventDecoder<Event>& Decoder() { return directory::DirectoryDecoder(); }
-  static directory::Body Apply(directory::Body s, const Event& e) { return directory::Evolve(std::move(s), e); }
+  static directory::Body Apply(directory::Body s, const Event& e) {
+    return directory::Evolve(std::move(s), e);
+  }
 };
 template <>
 struct Fold<meeting::Meeting> {
   using Event = meeting::MeetingEvent;
   static const EventDecoder<Event>& Decoder() { return meeting::MeetingDecoder(); }
-  static meeting::Meeting Apply(meeting::Meeting s, const Event& e) { return meeting::Evolve(std::move(s), e); }
+  static meeting::Meeting Apply(meeting::Meeting s, const Event& e) {
+    return meeting::Evolve(std::move(s), e);
+  }
 };
 template <>
 struct Fold<forms::Form> {
@@ -51,7 +55,9 @@ template <>
 struct Fold<platform::Platform> {
   using Event = platform::PlatformEvent;
   static const EventDecoder<Event>& Decoder() { return platform::PlatformDecoder(); }
-  static platform::Platform Apply(platform::Platform s, const Event& e) { return platform::Evolve(std::move(s), e); }
+  static platform::Platform Apply(platform::Platform s, const Event& e) {
+    return platform::Evolve(std::move(s), e);
+  }
 };
 template <>
 struct Fold<documents::Document> {
@@ -85,7 +91,8 @@ struct Folded {
 // `up_to` into `into` (es::kEnd: to the head). Errors: the store's, or a
 // decoding error naming the event.
 template <class State>
-Status FoldUpTo(const es::EventStore& store, const std::string& stream, std::uint64_t up_to, Folded<State>& into) {
+Status FoldUpTo(const es::EventStore& store, const std::string& stream, std::uint64_t up_to,
+                Folded<State>& into) {
   for (;;) {
     ECAB_TRY_LET(events, store.ReadStream(stream, into.version + 1, es::Direction::kForward, 256));
     for (const auto& e : *events) {

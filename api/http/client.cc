@@ -76,14 +76,18 @@ bool Open(net::io_context& ioc, Stream& stream, const ClientOptions& o, std::str
   auto& tcp_layer = beast::get_lowest_layer(stream);
   tcp_layer.expires_after(o.timeout);
   const auto wait = o.timeout + std::chrono::seconds(1);
-  if (auto why = Await(ioc, wait, [&](auto handler) {
-        tcp_layer.async_connect(tcp::endpoint(net::ip::make_address(o.host), o.port), handler);
-      });
+  if (auto why = Await(ioc, wait,
+                       [&](auto handler) {
+                         tcp_layer.async_connect(
+                             tcp::endpoint(net::ip::make_address(o.host), o.port), handler);
+                       });
       !why.empty()) {
     *error = "connect: " + why;
     return false;
   }
-  if (auto why = Await(ioc, wait, [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); });
+  if (auto why =
+          Await(ioc, wait,
+                [&](auto handler) { stream.async_handshake(ssl::stream_base::client, handler); });
       !why.empty()) {
     *error = "TLS handshake: " + why;
     return false;
@@ -95,9 +99,7 @@ class HttpsClientImpl final : public HttpsClient {
  public:
   explicit HttpsClientImpl(const ClientOptions& o) : options_(o) {}
 
-  bool Init(std::string* error) {
-    return SetUpTls(tls_, options_, error) && Reset(error);
-  }
+  bool Init(std::string* error) { return SetUpTls(tls_, options_, error) && Reset(error); }
 
   ClientResponse Send(const std::string& method, const std::string& target, const std::string& body,
                       const std::map<std::string, std::string>& headers) override {
@@ -145,7 +147,9 @@ class HttpsClientImpl final : public HttpsClient {
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 31);
-    if (auto why = Await(ioc_, wait, [&](auto handler) { bhttp::async_read(*stream_, buffer_, parser, handler); });
+    if (auto why =
+            Await(ioc_, wait,
+                  [&](auto handler) { bhttp::async_read(*stream_, buffer_, parser, handler); });
         !why.empty()) {
       broken_ = true;
       out.body = "read: " + why;
@@ -175,17 +179,19 @@ class WsClientImpl final : public WsClient {
  public:
   explicit WsClientImpl(const ClientOptions& o) : options_(o), ws_(ioc_, tls_) {}
 
-  bool Init(const std::string& target, const std::map<std::string, std::string>& headers, std::string* error,
-            int* refused) {
+  bool Init(const std::string& target, const std::map<std::string, std::string>& headers,
+            std::string* error, int* refused) {
     *refused = 0;
-    if (!SetUpTls(tls_, options_, error) || !Open(ioc_, ws_.next_layer(), options_, error)) return false;
+    if (!SetUpTls(tls_, options_, error) || !Open(ioc_, ws_.next_layer(), options_, error))
+      return false;
     ws_.set_option(websocket::stream_base::decorator([headers](websocket::request_type& req) {
       for (const auto& [name, value] : headers) req.set(name, value);
     }));
     beast::get_lowest_layer(ws_).expires_after(options_.timeout);
     websocket::response_type res;
-    if (auto why = Await(ioc_, options_.timeout + std::chrono::seconds(1),
-                         [&](auto handler) { ws_.async_handshake(res, options_.host, target, handler); });
+    if (auto why =
+            Await(ioc_, options_.timeout + std::chrono::seconds(1),
+                  [&](auto handler) { ws_.async_handshake(res, options_.host, target, handler); });
         !why.empty()) {
       *refused = static_cast<int>(res.result_int());
       *error = res.body().empty() ? why : res.body();
@@ -242,15 +248,16 @@ class WsClientImpl final : public WsClient {
 
 }  // namespace
 
-std::unique_ptr<HttpsClient> HttpsClient::Connect(const ClientOptions& options, std::string* error) {
+std::unique_ptr<HttpsClient> HttpsClient::Connect(const ClientOptions& options,
+                                                  std::string* error) {
   auto client = std::make_unique<HttpsClientImpl>(options);
   if (!client->Init(error)) return nullptr;
   return client;
 }
 
 std::unique_ptr<WsClient> WsClient::Connect(const ClientOptions& options, const std::string& target,
-                                            const std::map<std::string, std::string>& headers, std::string* error,
-                                            int* refused) {
+                                            const std::map<std::string, std::string>& headers,
+                                            std::string* error, int* refused) {
   auto client = std::make_unique<WsClientImpl>(options);
   if (!client->Init(target, headers, error, refused)) return nullptr;
   return client;

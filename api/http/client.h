@@ -17,7 +17,7 @@ namespace ecab::http {
 struct ClientOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 0;
-  std::filesystem::path ca_file;           // verify the server against it; empty: accept any (tests)
+  std::filesystem::path ca_file;  // verify the server against it; empty: accept any (tests)
   std::filesystem::path certificate_file;  // TLS client certificate (PEM), optional
   std::filesystem::path key_file;
   std::chrono::milliseconds timeout{10'000};
@@ -35,7 +35,8 @@ class HttpsClient {
   static std::unique_ptr<HttpsClient> Connect(const ClientOptions& options, std::string* error);
   virtual ~HttpsClient() = default;
   // One request on the kept-alive connection.
-  virtual ClientResponse Send(const std::string& method, const std::string& target, const std::string& body = "",
+  virtual ClientResponse Send(const std::string& method, const std::string& target,
+                              const std::string& body = "",
                               const std::map<std::string, std::string>& headers = {}) = 0;
   // Writes `raw` bytes as they are and reads one response (for malformed requests).
   virtual ClientResponse SendRaw(const std::string& raw) = 0;
@@ -46,8 +47,8 @@ class WsClient {
   // Upgrades `target`; on refusal nullptr, with the HTTP status in *refused
   // (0 for a transport failure) and the response body in `error`.
   static std::unique_ptr<WsClient> Connect(const ClientOptions& options, const std::string& target,
-                                           const std::map<std::string, std::string>& headers, std::string* error,
-                                           int* refused);
+                                           const std::map<std::string, std::string>& headers,
+                                           std::string* error, int* refused);
   virtual ~WsClient() = default;
   // The next text message; nullopt after `wait` without one, or once closed.
   virtual std::optional<std::string> Read(std::chrono::milliseconds wait) = 0;

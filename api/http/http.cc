@@ -33,7 +33,8 @@ bool Decode(std::string_view in, bool plus_is_space, std::string& out, bool path
     }
     if (encoded && c == '\0') return false;
     // In a path, a control character (sent raw or encoded) or an encoded '/'.
-    if (path && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || (encoded && c == '/'))) return false;
+    if (path && (static_cast<unsigned char>(c) < 0x20 || c == 0x7f || (encoded && c == '/')))
+      return false;
     out.push_back(c);
   }
   return true;
@@ -48,7 +49,8 @@ const std::string* Request::Header(std::string_view lower_name) const {
   return nullptr;
 }
 
-bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query) {
+bool ParseTarget(std::string_view target, std::string& path,
+                 std::map<std::string, std::string>& query) {
   const std::size_t q = target.find('?');
   if (!Decode(target.substr(0, q), false, path, /*path=*/true)) return false;
   query.clear();
@@ -63,7 +65,8 @@ bool ParseTarget(std::string_view target, std::string& path, std::map<std::strin
     std::string name, value;
     if (!Decode(pair.substr(0, eq), true, name)) return false;
     if (eq != std::string_view::npos && !Decode(pair.substr(eq + 1), true, value)) return false;
-    if (!query.emplace(std::move(name), std::move(value)).second) return false;  // a parameter given twice
+    if (!query.emplace(std::move(name), std::move(value)).second)
+      return false;  // a parameter given twice
   }
   return true;
 }

@@ -17,17 +17,18 @@
 namespace ecab::http {
 
 struct Request {
-  std::string method;                            // "GET", "POST", …
-  std::string target;                            // as sent: path and query
-  std::string path;                              // percent-decoded, without the query
-  std::map<std::string, std::string> query;      // percent-decoded; a repeated name is refused
+  std::string method;                        // "GET", "POST", …
+  std::string target;                        // as sent: path and query
+  std::string path;                          // percent-decoded, without the query
+  std::map<std::string, std::string> query;  // percent-decoded; a repeated name is refused
   std::vector<std::pair<std::string, std::string>> headers;  // names in lower case
   std::string body;
   std::string peer;             // client IP address
   std::string client_cert_der;  // the TLS client certificate, when one was presented
   std::string request_id;       // the server's own, random; echoed as X-Request-Id
-  std::string client_request_id;  // the client's X-Request-Id, printable, <= 64 bytes (logged apart)
-  bool waited = false;            // the server already waited once for the position it was asked to
+  std::string
+      client_request_id;  // the client's X-Request-Id, printable, <= 64 bytes (logged apart)
+  bool waited = false;    // the server already waited once for the position it was asked to
 
   // The first value of header `lower_name`, or nullptr.
   const std::string* Header(std::string_view lower_name) const;
@@ -50,7 +51,8 @@ struct Response {
 // false when a percent escape is malformed or decodes to NUL, when the path
 // holds an encoded '/' ("%2F") or control character, or when a query
 // parameter is given twice.
-bool ParseTarget(std::string_view target, std::string& path, std::map<std::string, std::string>& query);
+bool ParseTarget(std::string_view target, std::string& path,
+                 std::map<std::string, std::string>& query);
 
 // One WebSocket text message, shared by the connections that send it.
 using FeedMessage = std::shared_ptr<const std::string>;
@@ -79,7 +81,8 @@ class Handler {
   // A WebSocket upgrade: the feed to serve, or the response refusing it.
   virtual std::variant<Response, std::unique_ptr<FeedSource>> OpenFeed(const Request& request) = 0;
   // After each response is written (or failed to be): for metrics and logs.
-  virtual void Observe(const Request& request, const Response& response, std::chrono::microseconds latency) = 0;
+  virtual void Observe(const Request& request, const Response& response,
+                       std::chrono::microseconds latency) = 0;
   // Whether what a response's wait_for_position waits for has happened
   // (polled by the server's timer; must be quick and never block).
   virtual bool Reached(std::uint64_t position) const = 0;

@@ -9,8 +9,12 @@
 
 namespace ecab::http::internal {
 
-HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls, std::shared_ptr<void> slot)
-    : server_(server), stream_(std::move(socket), tls), executor_(stream_.get_executor()), slot_(std::move(slot)),
+HttpSession::HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls,
+                         std::shared_ptr<void> slot)
+    : server_(server),
+      stream_(std::move(socket), tls),
+      executor_(stream_.get_executor()),
+      slot_(std::move(slot)),
       timer_(executor_) {
   beast::error_code ec;
   const auto endpoint = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
@@ -53,12 +57,13 @@ void HttpSession::ReadHeader() {
   // Idle until the first byte of the next request: then the read timeout runs.
   idle_ = true;
   beast::get_lowest_layer(stream_).expires_after(server_.options().idle_timeout);
-  stream_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-    self->buffer_.commit(n);
-    self->idle_ = false;
-    if (ec) return self->Shutdown();  // closed, idle too long, or stopping: nothing to answer
-    self->ReadRequest();
-  });
+  stream_.async_read_some(
+      buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+        self->buffer_.commit(n);
+        self->idle_ = false;
+        if (ec) return self->Shutdown();  // closed, idle too long, or stopping: nothing to answer
+        self->ReadRequest();
+      });
 }
 
 void HttpSession::ReadRequest() {
@@ -67,7 +72,8 @@ void HttpSession::ReadRequest() {
   // Our own timer cancels the read, so the connection stays open for the 408;
   // the stream's expiry is only the backstop that closes it.
   const auto limit = server_.options().read_timeout;
-  beast::get_lowest_layer(stream_).expires_after(limit + server_.options().linger + std::chrono::seconds(2));
+  beast::get_lowest_layer(stream_).expires_after(limit + server_.options().linger +
+                                                 std::chrono::seconds(2));
   timer_.expires_after(limit);
   timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec) return;  // cancelled: the request arrived in time
@@ -75,10 +81,11 @@ void HttpSession::ReadRequest() {
     beast::error_code ignored;
     beast::get_lowest_layer(self->stream_).socket().cancel(ignored);
   });
-  bhttp::async_read(stream_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->timer_.cancel();
-    self->OnBody(ec);
-  });
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->timer_.cancel();
+                      self->OnBody(ec);
+                    });
 }
 
 void HttpSession::OnReadError(beast::error_code ec) {
@@ -91,16 +98,18 @@ void HttpSession::OnReadError(beast::error_code ec) {
     ParseTarget(current_.target, current_.path, current_.query);
   }
   if (timed_out_) {
-    return Write(TransportProblem(408, "request-timeout", "Request timeout",
-                                  "the request was not received within the read timeout of " +
-                                      std::to_string(server_.options().read_timeout.count()) + " ms"),
-                 true, true);
+    return Write(
+        TransportProblem(408, "request-timeout", "Request timeout",
+                         "the request was not received within the read timeout of " +
+                             std::to_string(server_.options().read_timeout.count()) + " ms"),
+        true, true);
   }
   if (ec == bhttp::error::header_limit) {
-    return Write(TransportProblem(431, "header-too-large", "Request header fields too large",
-                                  "the request's header is larger than " +
-                                      std::to_string(server_.options().max_header_bytes) + " bytes"),
-                 true, true);
+    return Write(
+        TransportProblem(431, "header-too-large", "Request header fields too large",
+                         "the request's header is larger than " +
+                             std::to_string(server_.options().max_header_bytes) + " bytes"),
+        true, true);
   }
   if (ec == bhttp::error::body_limit) {
     // Beast checks Content-Length against the limit as soon as the header is read.
@@ -147,17 +156,19 @@ void HttpSession::OnBody(beast::error_code ec) {
   if (!ParseTarget(request.target, request.path, request.query)) {
     current_ = std::move(request);
     return Write(TransportProblem(400, "malformed-target", "Malformed request target",
-                                  "the request target has an invalid percent escape, an encoded '/' or control character in its path, "
+                                  "the request target has an invalid percent escape, an encoded "
+                                  "'/' or control character in its path, "
                                   "or a query parameter given twice"),
                  true);
   }
   if (!server_.Allow(peer_)) {
     server_.mutable_counters().rate_limited.fetch_add(1);
     current_ = std::move(request);
-    Response r = TransportProblem(429, "rate-limited", "Too many requests",
-                                  "this client sent more than " +
-                                      std::to_string(static_cast<int>(server_.options().rate_per_second)) +
-                                      " requests per second");
+    Response r =
+        TransportProblem(429, "rate-limited", "Too many requests",
+                         "this client sent more than " +
+                             std::to_string(static_cast<int>(server_.options().rate_per_second)) +
+                             " requests per second");
     r.headers.emplace_back("Retry-After", "1");
     return Write(std::move(r), false);
   }
@@ -172,7 +183,8 @@ void HttpSession::Dispatch(Request request, bool upgrade) {
       if (!waiting) {
         current_ = std::move(asked);
         Response r = TransportProblem(429, "too-many-waits", "Too many waiting requests",
-                                      "this client has " + std::to_string(server_.options().max_waits_per_address) +
+                                      "this client has " +
+                                          std::to_string(server_.options().max_waits_per_address) +
                                           " requests waiting for the read models already");
         r.headers.emplace_back("Retry-After", "1");
         return Write(std::move(r), false);
@@ -192,40 +204,40 @@ void HttpSession::Dispatch(Request request, bool upgrade) {
   net::post(server_.workers(), [self, request = std::move(request), upgrade, answer]() mutable {
     if (!upgrade) {
       Response response = self->server_.handler().Handle(request);
-      net::post(self->stream_.get_executor(),
-                [self, request = std::move(request), response = std::move(response), answer]() mutable {
-                  answer(std::move(request), std::move(response));
-                  self->server_.RequestEnded();
-                });
+      net::post(self->stream_.get_executor(), [self, request = std::move(request),
+                                               response = std::move(response), answer]() mutable {
+        answer(std::move(request), std::move(response));
+        self->server_.RequestEnded();
+      });
       return;
     }
     auto opened = self->server_.handler().OpenFeed(request);
-    net::post(self->stream_.get_executor(),
-              [self, request = std::move(request), opened = std::move(opened)]() mutable {
-                self->current_ = std::move(request);
-                if (auto* refusal = std::get_if<Response>(&opened)) {
-                  self->Write(std::move(*refusal), true);
-                } else if (self->server_.stopping() || !self->server_.PumpBegan()) {
-                  self->Write(TransportProblem(503, "unavailable", "Service unavailable",
-                                               self->server_.stopping() ? "the server is shutting down"
-                                                                        : "too many open feeds"),
-                              true);
-                } else {
-                  Response accepted;
-                  accepted.status = 101;
-                  self->server_.handler().Observe(self->current_, accepted,
-                                                  std::chrono::duration_cast<std::chrono::microseconds>(
-                                                      Clock::now() - self->started_));
-                  self->upgraded_ = true;
-                  auto ws = std::make_shared<WsSession>(self->server_, std::move(self->stream_),
-                                                        std::move(std::get<std::unique_ptr<FeedSource>>(opened)),
-                                                        std::move(self->slot_));
-                  self->server_.mutable_counters().connections.fetch_sub(1);
-                  self->server_.Register(ws);
-                  ws->Start(self->parser_->release());
-                }
-                self->server_.RequestEnded();
-              });
+    net::post(self->stream_.get_executor(), [self, request = std::move(request),
+                                             opened = std::move(opened)]() mutable {
+      self->current_ = std::move(request);
+      if (auto* refusal = std::get_if<Response>(&opened)) {
+        self->Write(std::move(*refusal), true);
+      } else if (self->server_.stopping() || !self->server_.PumpBegan()) {
+        self->Write(TransportProblem(503, "unavailable", "Service unavailable",
+                                     self->server_.stopping() ? "the server is shutting down"
+                                                              : "too many open feeds"),
+                    true);
+      } else {
+        Response accepted;
+        accepted.status = 101;
+        self->server_.handler().Observe(
+            self->current_, accepted,
+            std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - self->started_));
+        self->upgraded_ = true;
+        auto ws = std::make_shared<WsSession>(
+            self->server_, std::move(self->stream_),
+            std::move(std::get<std::unique_ptr<FeedSource>>(opened)), std::move(self->slot_));
+        self->server_.mutable_counters().connections.fetch_sub(1);
+        self->server_.Register(ws);
+        ws->Start(self->parser_->release());
+      }
+      self->server_.RequestEnded();
+    });
   });
 }
 
@@ -260,13 +272,15 @@ void HttpSession::Write(Response response, bool close_after, bool drain) {
   out->prepare_payload();
   out_ = out;
   response.body.clear();
-  const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
+  const auto latency =
+      std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - started_);
   response.body = std::to_string(out->body().size());  // Observe sees the size, not the content
   server_.handler().Observe(current_, response, latency);
   beast::get_lowest_layer(stream_).expires_after(server_.options().read_timeout);
-  bhttp::async_write(stream_, *out, [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
-    self->OnWrite(keep_alive, ec);
-  });
+  bhttp::async_write(stream_, *out,
+                     [self = shared_from_this(), keep_alive](beast::error_code ec, std::size_t) {
+                       self->OnWrite(keep_alive, ec);
+                     });
 }
 
 void HttpSession::OnWrite(bool keep_alive, beast::error_code ec) {
@@ -281,11 +295,12 @@ void HttpSession::OnWrite(bool keep_alive, beast::error_code ec) {
 // connection before the client has read the answer.
 void HttpSession::Drain() {
   if (drained_ == 0) beast::get_lowest_layer(stream_).expires_after(server_.options().linger);
-  stream_.async_read_some(net::buffer(scratch_), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-    self->drained_ += n + 1;
-    if (ec || self->drained_ > (64u << 20)) return self->Shutdown();
-    self->Drain();
-  });
+  stream_.async_read_some(net::buffer(scratch_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+                            self->drained_ += n + 1;
+                            if (ec || self->drained_ > (64u << 20)) return self->Shutdown();
+                            self->Drain();
+                          });
 }
 
 void HttpSession::Shutdown() {

@@ -9,8 +9,9 @@ namespace internal {
 
 bool ServerImpl::Init(std::string* error) {
   try {
-    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 | ssl::context::no_sslv3 |
-                     ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 | ssl::context::single_dh_use);
+    tls_.set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
+                     ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
+                     ssl::context::single_dh_use);
     SSL_CTX_set_min_proto_version(tls_.native_handle(), TLS1_2_VERSION);
     // TLS 1.2: forward-secret AEAD suites only (no CBC, no static RSA);
     // TLS 1.3 offers only AEAD suites by design.
@@ -26,7 +27,8 @@ bool ServerImpl::Init(std::string* error) {
     if (options_.request_client_certificates) {
       // Any certificate is taken at the TLS layer; the application checks it
       // against the body's trust anchor and enrolled certificates.
-      SSL_CTX_set_verify(tls_.native_handle(), SSL_VERIFY_PEER, [](int, X509_STORE_CTX*) { return 1; });
+      SSL_CTX_set_verify(tls_.native_handle(), SSL_VERIFY_PEER,
+                         [](int, X509_STORE_CTX*) { return 1; });
     }
     const tcp::endpoint endpoint(net::ip::make_address(options_.address), options_.port);
     acceptor_.open(endpoint.protocol());
@@ -123,7 +125,8 @@ std::size_t ConnectionsTheDescriptorsAllow(std::size_t wanted) {
   return std::min(wanted, soft > reserve + 16 ? soft - reserve : 16);
 }
 
-std::unique_ptr<Server> Server::Create(ServerOptions options, Handler& handler, std::string* error) {
+std::unique_ptr<Server> Server::Create(ServerOptions options, Handler& handler,
+                                       std::string* error) {
   options.max_connections = ConnectionsTheDescriptorsAllow(options.max_connections);
   auto server = std::make_unique<internal::ServerImpl>(std::move(options), handler);
   if (!server->Init(error)) return nullptr;

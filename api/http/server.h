@@ -6,7 +6,8 @@
 // an idle connection, 408 once a request started), 400 for a request that is
 // not HTTP/1.1, 413/431 for sizes, reading what a refused client still sends
 // for `linger` so it gets the answer, a back-off when accept() fails, waits
-// for the read models on a timer, and feeds whose unread bytes are capped. The only header that hides Boost.Beast behind a plain class.
+// for the read models on a timer, and feeds whose unread bytes are capped. The only header that
+// hides Boost.Beast behind a plain class.
 #pragma once
 
 #include <atomic>
@@ -22,27 +23,32 @@ namespace ecab::http {
 
 struct ServerOptions {
   std::string address = "127.0.0.1";
-  std::uint16_t port = 8443;                         // 0: any free port (see Server::port)
-  std::filesystem::path certificate_chain;           // PEM
-  std::filesystem::path private_key;                 // PEM
-  bool request_client_certificates = false;          // ask for (never require) a TLS client certificate
+  std::uint16_t port = 8443;                 // 0: any free port (see Server::port)
+  std::filesystem::path certificate_chain;   // PEM
+  std::filesystem::path private_key;         // PEM
+  bool request_client_certificates = false;  // ask for (never require) a TLS client certificate
   int io_threads = 2;
-  int worker_threads = 64;                           // handlers may block on storage (group commits grow with them)
+  int worker_threads = 64;  // handlers may block on storage (group commits grow with them)
   std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
-  std::chrono::milliseconds read_timeout{10'000};    // handshake, and a request once its first byte came
-  std::chrono::milliseconds idle_timeout{60'000};    // keep-alive wait for the next request
-  double rate_per_second = 200;                      // per client address; 0 disables
+  std::chrono::milliseconds read_timeout{
+      10'000};  // handshake, and a request once its first byte came
+  std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request
+  double rate_per_second = 200;                    // per client address; 0 disables
   double rate_burst = 400;
   std::size_t max_websockets = 512;
-  std::chrono::milliseconds shutdown_grace{5'000};   // for requests in flight
-  std::size_t max_connections = 10'000;              // open at once; more are closed as accepted
+  std::chrono::milliseconds shutdown_grace{5'000};  // for requests in flight
+  std::size_t max_connections = 10'000;             // open at once; more are closed as accepted
   std::size_t max_connections_per_address = 256;
-  std::size_t max_waits_per_address = 16;            // requests waiting for the read models (429 beyond)
-  std::size_t max_feed_queue_bytes = std::size_t{4} * 1024 * 1024;  // unread by one feed client before its feed pauses
-  std::chrono::milliseconds slow_feed_grace{10'000};   // paused that long: the client is dropped (close 1008)
-  std::chrono::milliseconds feed_idle_timeout{300'000};  // nothing from a feed client (it is pinged at half)
-  std::chrono::milliseconds linger{2'000};           // after refusing a request, read what the client still sends
+  std::size_t max_waits_per_address = 16;  // requests waiting for the read models (429 beyond)
+  std::size_t max_feed_queue_bytes =
+      std::size_t{4} * 1024 * 1024;  // unread by one feed client before its feed pauses
+  std::chrono::milliseconds slow_feed_grace{
+      10'000};  // paused that long: the client is dropped (close 1008)
+  std::chrono::milliseconds feed_idle_timeout{
+      300'000};  // nothing from a feed client (it is pinged at half)
+  std::chrono::milliseconds linger{
+      2'000};  // after refusing a request, read what the client still sends
 };
 
 struct ServerCounters {
@@ -65,7 +71,8 @@ class Server {
   // loaded or the address is taken. max_connections is lowered to what the
   // process's descriptors allow (ConnectionsTheDescriptorsAllow): connections
   // never use up the descriptors the store, logs and TLS need.
-  static std::unique_ptr<Server> Create(ServerOptions options, Handler& handler, std::string* error);
+  static std::unique_ptr<Server> Create(ServerOptions options, Handler& handler,
+                                        std::string* error);
   virtual std::size_t max_connections() const = 0;
   virtual ~Server() = default;
 

@@ -7,6 +7,8 @@
 
 #include <openssl/ssl.h>
 
+#include <array>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -18,8 +20,6 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/beast/websocket/ssl.hpp>
-#include <array>
-#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <list>
@@ -57,14 +57,19 @@ class Stoppable {
 // feed idle timeout; closes with 1001 when the server stops.
 class WsSession : public Stoppable, public std::enable_shared_from_this<WsSession> {
  public:
-  WsSession(ServerImpl& server, beast::ssl_stream<beast::tcp_stream> stream, std::unique_ptr<FeedSource> feed,
-            std::shared_ptr<void> slot)
-      : server_(server), ws_(std::move(stream)), feed_(std::move(feed)), slot_(std::move(slot)),
+  WsSession(ServerImpl& server, beast::ssl_stream<beast::tcp_stream> stream,
+            std::unique_ptr<FeedSource> feed, std::shared_ptr<void> slot)
+      : server_(server),
+        ws_(std::move(stream)),
+        feed_(std::move(feed)),
+        slot_(std::move(slot)),
         force_close_(ws_.get_executor()) {}
 
   void Start(bhttp::request<bhttp::string_body> upgrade);
   void BeginStop() override {
-    net::post(ws_.get_executor(), [self = shared_from_this()] { self->Close(websocket::close_code::going_away, "server shutting down"); });
+    net::post(ws_.get_executor(), [self = shared_from_this()] {
+      self->Close(websocket::close_code::going_away, "server shutting down");
+    });
   }
 
  private:
@@ -83,7 +88,7 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
   std::shared_ptr<void> slot_;
   net::steady_timer force_close_;  // a dropped client that does not take the close frame is cut
   beast::flat_buffer in_;
-  std::deque<FeedMessage> out_;  // shared with the other feeds that send them
+  std::deque<FeedMessage> out_;               // shared with the other feeds that send them
   std::atomic<std::size_t> queued_bytes_{0};  // posted or queued, not yet written
   bool writing_ = false;
   bool close_pending_ = false;
@@ -100,7 +105,8 @@ class WsSession : public Stoppable, public std::enable_shared_from_this<WsSessio
 // may block), timed waits for the read models, and the upgrade to a feed.
 class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSession> {
  public:
-  HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls, std::shared_ptr<void> slot);
+  HttpSession(ServerImpl& server, tcp::socket socket, ssl::context& tls,
+              std::shared_ptr<void> slot);
   void Start();
   void BeginStop() override {
     // The session's own executor, kept apart: after an upgrade stream_ is moved into the WebSocket.
@@ -116,7 +122,8 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   void OnBody(beast::error_code ec);
   void OnReadError(beast::error_code ec);
   void Dispatch(Request request, bool upgrade);
-  void Wait(Request request, std::uint64_t position, Clock::time_point deadline, std::shared_ptr<void> waiting);
+  void Wait(Request request, std::uint64_t position, Clock::time_point deadline,
+            std::shared_ptr<void> waiting);
   void Write(Response response, bool close_after, bool drain = false);
   void OnWrite(bool keep_alive, beast::error_code ec);
   void Drain();
@@ -148,10 +155,14 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
 class ServerImpl final : public Server {
  public:
   ServerImpl(ServerOptions options, Handler& handler)
-      : options_(std::move(options)), handler_(handler), tls_(ssl::context::tls_server),
+      : options_(std::move(options)),
+        handler_(handler),
+        tls_(ssl::context::tls_server),
         workers_(static_cast<std::size_t>(std::max(1, options_.worker_threads))),
-        work_(net::make_work_guard(ioc_)), acceptor_(net::make_strand(ioc_)),
-        accept_backoff_(acceptor_.get_executor()), limiter_(options_.rate_per_second, options_.rate_burst),
+        work_(net::make_work_guard(ioc_)),
+        acceptor_(net::make_strand(ioc_)),
+        accept_backoff_(acceptor_.get_executor()),
+        limiter_(options_.rate_per_second, options_.rate_burst),
         connections_(options_.max_connections_per_address, options_.max_connections),
         waits_(options_.max_waits_per_address, SIZE_MAX) {}
 
@@ -208,13 +219,9 @@ class ServerImpl final : public Server {
 
   // A place for one more connection from `peer`, held until the last owner
   // lets go; nullptr beyond max_connections or max_connections_per_address.
-  std::shared_ptr<void> Admit(const std::string& peer) {
-    return connections_.Take(peer);
-  }
+  std::shared_ptr<void> Admit(const std::string& peer) { return connections_.Take(peer); }
   // A place for one more request of `peer` waiting for the read models, or nullptr.
-  std::shared_ptr<void> WaitBegan(const std::string& peer) {
-    return waits_.Take(peer);
-  }
+  std::shared_ptr<void> WaitBegan(const std::string& peer) { return waits_.Take(peer); }
 
  private:
   void Accept();

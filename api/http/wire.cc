@@ -29,11 +29,12 @@ Response TransportProblem(int status, const std::string& type, const std::string
   Response r;
   r.status = status;
   r.content_type = "application/problem+json";
-  r.body = nlohmann::json{{"type", "https://ecabinet.example/problems/" + type},
-                          {"title", title},
-                          {"status", status},
-                          {"detail", detail}}
-               .dump();
+  r.body = nlohmann::json{
+      {"type", "https://ecabinet.example/problems/" + type},
+      {"title", title},
+      {"status", status},
+      {"detail",
+       detail}}.dump();
   return r;
 }
 

@@ -14,6 +14,7 @@ std::string RandomId();
 
 // A problem+json response of the server itself (timeouts, limits, malformed
 // HTTP), typed https://ecabinet.example/problems/<type>.
-Response TransportProblem(int status, const std::string& type, const std::string& title, const std::string& detail);
+Response TransportProblem(int status, const std::string& type, const std::string& title,
+                          const std::string& detail);
 
 }  // namespace ecab::http

@@ -17,7 +17,8 @@ void WsSession::Start(bhttp::request<bhttp::string_body> upgrade) {
       [](websocket::response_type& res) { res.set(bhttp::field::server, "ecabinetd"); }));
   ws_.read_message_max(64 * 1024);
   auto req = std::make_shared<bhttp::request<bhttp::string_body>>(std::move(upgrade));
-  ws_.async_accept(*req, [self = shared_from_this(), req](beast::error_code ec) { self->OnAccept(ec); });
+  ws_.async_accept(*req,
+                   [self = shared_from_this(), req](beast::error_code ec) { self->OnAccept(ec); });
 }
 
 void WsSession::OnAccept(beast::error_code ec) {
@@ -67,7 +68,9 @@ void WsSession::Pump() {
       for (const auto& m : batch.messages) bytes += m->size();
       queued_bytes_.fetch_add(bytes);
       net::post(ws_.get_executor(),
-                [self = shared_from_this(), m = std::move(batch.messages)]() mutable { self->Enqueue(std::move(m)); });
+                [self = shared_from_this(), m = std::move(batch.messages)]() mutable {
+                  self->Enqueue(std::move(m));
+                });
     }
     if (batch.end) {
       net::post(ws_.get_executor(), [self = shared_from_this(), reason = batch.reason] {
@@ -97,17 +100,18 @@ void WsSession::WriteNext() {
   }
   writing_ = true;
   ws_.text(true);
-  ws_.async_write(net::buffer(*out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->queued_bytes_.fetch_sub(self->out_.front()->size());
-    self->out_.pop_front();
-    if (ec) {
-      self->closed_ = true;
-      self->done_.store(true);
-      self->writing_ = false;
-      return;
-    }
-    self->WriteNext();
-  });
+  ws_.async_write(net::buffer(*out_.front()),
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->queued_bytes_.fetch_sub(self->out_.front()->size());
+                    self->out_.pop_front();
+                    if (ec) {
+                      self->closed_ = true;
+                      self->done_.store(true);
+                      self->writing_ = false;
+                      return;
+                    }
+                    self->WriteNext();
+                  });
 }
 
 // A client that did not keep up: what waits for it is dropped, and it gets a
@@ -119,7 +123,8 @@ void WsSession::Drop() {
     queued_bytes_.fetch_sub(out_.back()->size());
     out_.pop_back();
   }
-  Close(websocket::close_code::policy_error, "the client did not keep up with the feed: reconnect with from=");
+  Close(websocket::close_code::policy_error,
+        "the client did not keep up with the feed: reconnect with from=");
   force_close_.expires_after(std::chrono::seconds(5));
   force_close_.async_wait([self = shared_from_this()](beast::error_code ec) {
     if (ec || self->finished_.load()) return;
@@ -138,9 +143,10 @@ void WsSession::Close(websocket::close_code code, std::string reason) {
     return;
   }
   closed_ = true;
-  ws_.async_close(websocket::close_reason(code, reason), [self = shared_from_this()](beast::error_code) {
-    // The read loop sees the close and finishes.
-  });
+  ws_.async_close(websocket::close_reason(code, reason),
+                  [self = shared_from_this()](beast::error_code) {
+                    // The read loop sees the close and finishes.
+                  });
 }
 
 void WsSession::Finish() {

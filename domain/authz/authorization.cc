@@ -46,15 +46,21 @@ const std::vector<Rule>& Table() {
       {Action::kInvite, "invite", {R::kSecretariat}},
       {Action::kRsvp, "rsvp", {R::kMember, R::kChair, R::kSecretariat}},
       {Action::kGiveItemOpinion, "give_item_opinion", {R::kMember, R::kChair, R::kSubstitute}},
-      {Action::kPreRegisterToSpeak, "pre_register_to_speak", {R::kMember, R::kChair, R::kSubstitute}},
-      {Action::kMarkDocumentStudied, "mark_document_studied", {R::kMember, R::kChair, R::kSubstitute}},
+      {Action::kPreRegisterToSpeak,
+       "pre_register_to_speak",
+       {R::kMember, R::kChair, R::kSubstitute}},
+      {Action::kMarkDocumentStudied,
+       "mark_document_studied",
+       {R::kMember, R::kChair, R::kSubstitute}},
       {Action::kOpenSession, "open_session", {R::kChair}},
       {Action::kCheckIn, "check_in", {R::kMember, R::kChair, R::kSubstitute, R::kSecretariat}},
       {Action::kTakeUpItem, "take_up_item", {R::kChair}},
       {Action::kCloseItem, "close_item", {R::kChair}},
       {Action::kComment, "comment", {R::kMember, R::kChair, R::kSubstitute, R::kSecretariat}},
       {Action::kRequestFloor, "request_floor", {R::kMember, R::kChair, R::kSubstitute}},
-      {Action::kWithdrawFloorRequest, "withdraw_floor_request", {R::kMember, R::kChair, R::kSubstitute}},
+      {Action::kWithdrawFloorRequest,
+       "withdraw_floor_request",
+       {R::kMember, R::kChair, R::kSubstitute}},
       {Action::kGrantFloor, "grant_floor", {R::kChair}},
       {Action::kEndFloor, "end_floor", {R::kChair}},
       {Action::kOpenVote, "open_vote", {R::kChair}},
@@ -73,12 +79,16 @@ const std::vector<Rule>& Table() {
       {Action::kGrantDocumentAccess, "grant_document_access", {R::kSecretariat}},
       // Anyone asks for a certificate for their own key, or revokes their own
       // (a lost device); the admin does both for anyone and decides requests.
-      {Action::kRequestCertificate, "request_certificate",
-       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
+      {Action::kRequestCertificate,
+       "request_certificate",
+       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist,
+        R::kSubstitute}},
       {Action::kDecideCertificateRequest, "decide_certificate_request", {R::kAdmin}},
       {Action::kSetContact, "set_contact", {R::kAdmin}},
-      {Action::kRevokeCertificate, "revoke_certificate",
-       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist, R::kSubstitute}},
+      {Action::kRevokeCertificate,
+       "revoke_certificate",
+       {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist,
+        R::kSubstitute}},
   };
   return table;
 }
@@ -118,9 +128,9 @@ Status Authorize(const directory::Body& body, const CommandContext& ctx, Action 
                      "'" + ctx.actor + "' is not a member of body '" + body.id + "' at this time");
   }
   if (*held != ctx.role) {
-    return MakeError(ErrorCode::kForbidden, "'" + ctx.actor + "' acts as " +
-                                                std::string(RoleName(*held)) + " in body '" + body.id +
-                                                "', not as " + std::string(RoleName(ctx.role)));
+    return MakeError(ErrorCode::kForbidden,
+                     "'" + ctx.actor + "' acts as " + std::string(RoleName(*held)) + " in body '" +
+                         body.id + "', not as " + std::string(RoleName(ctx.role)));
   }
   return Ok{};
 }

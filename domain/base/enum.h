@@ -5,7 +5,8 @@
 namespace ecab {
 
 // True when `v` is one of `kValues`:
-//   constexpr bool IsValid(Choice c) { return IsOneOf<Choice::kFor, Choice::kAgainst, Choice::kAbstain>(c); }
+//   constexpr bool IsValid(Choice c) { return IsOneOf<Choice::kFor, Choice::kAgainst,
+//   Choice::kAbstain>(c); }
 template <auto... kValues, class E>
 constexpr bool IsOneOf(E v) {
   return ((v == kValues) || ...);

@@ -13,23 +13,35 @@ namespace ecab {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : v_(std::move(value)) {}          // NOLINT: implicit by design
-  Result(Error error) : v_(std::move(error)) {}      // NOLINT: implicit by design
+  Result(T value) : v_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : v_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool ok() const { return v_.index() == 0; }
   explicit operator bool() const { return ok(); }
 
   // Requires ok().
-  T& value() & { assert(ok()); return std::get<0>(v_); }
-  const T& value() const& { assert(ok()); return std::get<0>(v_); }
-  T&& value() && { assert(ok()); return std::get<0>(std::move(v_)); }
+  T& value() & {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  const T& value() const& {
+    assert(ok());
+    return std::get<0>(v_);
+  }
+  T&& value() && {
+    assert(ok());
+    return std::get<0>(std::move(v_));
+  }
   T* operator->() { return &value(); }
   const T* operator->() const { return &value(); }
   T& operator*() & { return value(); }
   const T& operator*() const& { return value(); }
 
   // Requires !ok().
-  const Error& error() const { assert(!ok()); return std::get<1>(v_); }
+  const Error& error() const {
+    assert(!ok());
+    return std::get<1>(v_);
+  }
 
  private:
   std::variant<T, Error> v_;
@@ -46,7 +58,9 @@ inline Error MakeError(ErrorCode code, std::string message) {
 }
 
 // A decider's refusal of a command (the same Error, named for how it reads).
-inline Error Refuse(ErrorCode code, std::string message) { return MakeError(code, std::move(message)); }
+inline Error Refuse(ErrorCode code, std::string message) {
+  return MakeError(code, std::move(message));
+}
 
 }  // namespace ecab
 
@@ -63,7 +77,7 @@ inline Error Refuse(ErrorCode code, std::string message) { return MakeError(code
 // (A name of its own per use: an ECAB_TRY may sit in a lambda inside another.)
 #define ECAB_TRY_NAME_(n) ECAB_TRY_CONCAT_(ecab_try_result_, n)
 #define ECAB_TRY_CONCAT_(a, b) a##b
-#define ECAB_TRY_IMPL_(result, ...)                                    \
-  do {                                                                \
+#define ECAB_TRY_IMPL_(result, ...)                                       \
+  do {                                                                    \
     if (auto result = (__VA_ARGS__); !result.ok()) return result.error(); \
   } while (false)

@@ -16,7 +16,8 @@ enum class ObjectKind { kBody, kMeeting, kForm, kResolution, kDocument };
 
 // "body", "meeting", "form", "resolution", "document".
 constexpr std::string_view KindName(ObjectKind kind) {
-  constexpr std::array<std::string_view, 5> names = {"body", "meeting", "form", "resolution", "document"};
+  constexpr std::array<std::string_view, 5> names = {"body", "meeting", "form", "resolution",
+                                                     "document"};
   return names[static_cast<std::size_t>(kind)];
 }
 
@@ -36,14 +37,17 @@ inline std::string RemindersStream(std::string_view body) {
 }
 
 // Is `stream` a body's reminders stream?
-constexpr bool IsRemindersStream(std::string_view stream) { return stream.starts_with("reminders-"); }
+constexpr bool IsRemindersStream(std::string_view stream) {
+  return stream.starts_with("reminders-");
+}
 
 // The kind of an object stream, nullopt for other streams (the platform's, reminders).
 constexpr std::optional<ObjectKind> KindOfStream(std::string_view stream) {
-  for (auto kind : {ObjectKind::kBody, ObjectKind::kMeeting, ObjectKind::kForm, ObjectKind::kResolution,
-                    ObjectKind::kDocument}) {
+  for (auto kind : {ObjectKind::kBody, ObjectKind::kMeeting, ObjectKind::kForm,
+                    ObjectKind::kResolution, ObjectKind::kDocument}) {
     const std::string_view name = KindName(kind);
-    if (stream.size() > name.size() + 1 && stream.starts_with(name) && stream[name.size()] == '-') return kind;
+    if (stream.size() > name.size() + 1 && stream.starts_with(name) && stream[name.size()] == '-')
+      return kind;
   }
   return std::nullopt;
 }

@@ -23,8 +23,9 @@ std::string FormatRfc3339(Timestamp t) {
 // Each field is exactly its digits: no sign, no space, no shorter field.
 Result<Timestamp> ParseRfc3339(std::string_view text) {
   auto refuse = [&] {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "'" + std::string(text.substr(0, 64)) + "' is not a UTC time like 2019-06-24T08:00:00Z");
+    return MakeError(
+        ErrorCode::kInvalidArgument,
+        "'" + std::string(text.substr(0, 64)) + "' is not a UTC time like 2019-06-24T08:00:00Z");
   };
   std::size_t at = 0;
   auto digits = [&](std::size_t n, int& out) {
@@ -44,8 +45,9 @@ Result<Timestamp> ParseRfc3339(std::string_view text) {
     return true;
   };
   int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  if (!(digits(4, y) && literal('-') && digits(2, mo) && literal('-') && digits(2, d) && literal('T') &&
-        digits(2, h) && literal(':') && digits(2, mi) && literal(':') && digits(2, s))) {
+  if (!(digits(4, y) && literal('-') && digits(2, mo) && literal('-') && digits(2, d) &&
+        literal('T') && digits(2, h) && literal(':') && digits(2, mi) && literal(':') &&
+        digits(2, s))) {
     return refuse();
   }
   long long micros = 0;
@@ -58,11 +60,13 @@ Result<Timestamp> ParseRfc3339(std::string_view text) {
     if (at == first || at - first > 9) return refuse();
   }
   if (!literal('Z') || at != text.size()) return refuse();
-  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(static_cast<unsigned>(mo)),
+  const std::chrono::year_month_day ymd{std::chrono::year(y),
+                                        std::chrono::month(static_cast<unsigned>(mo)),
                                         std::chrono::day(static_cast<unsigned>(d))};
   if (!ymd.ok() || h > 23 || mi > 59 || s > 60) return refuse();
-  return Timestamp(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h) + std::chrono::minutes(mi) +
-                   std::chrono::seconds(s) + std::chrono::microseconds(micros));
+  return Timestamp(std::chrono::sys_days(ymd).time_since_epoch() + std::chrono::hours(h) +
+                   std::chrono::minutes(mi) + std::chrono::seconds(s) +
+                   std::chrono::microseconds(micros));
 }
 
 }  // namespace ecab

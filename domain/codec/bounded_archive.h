@@ -21,12 +21,14 @@ class PortableBinaryOutputArchive;
 
 namespace ecab::internal {
 
-class BoundedInputArchive : public cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision> {
+class BoundedInputArchive
+    : public cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision> {
  public:
   // Reads the format's first byte (1: little endian); throws cereal::Exception
   // for anything else.
   explicit BoundedInputArchive(std::string_view bytes)
-      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this), bytes_(bytes) {
+      : cereal::InputArchive<BoundedInputArchive, cereal::AllowEmptyClassElision>(this),
+        bytes_(bytes) {
     std::uint8_t little = 0;
     (*this)(little);
     if (little != 1) throw cereal::Exception("not little-endian portable binary data");
@@ -35,7 +37,8 @@ class BoundedInputArchive : public cereal::InputArchive<BoundedInputArchive, cer
   // Copies the next `size` bytes to `out`; throws when fewer are left.
   void LoadBinary(void* out, std::size_t size) {
     if (size > bytes_.size()) {
-      throw cereal::Exception("the data ends " + std::to_string(size - bytes_.size()) + " bytes early");
+      throw cereal::Exception("the data ends " + std::to_string(size - bytes_.size()) +
+                              " bytes early");
     }
     std::memcpy(out, bytes_.data(), size);
     bytes_.remove_prefix(size);

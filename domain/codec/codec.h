@@ -15,12 +15,12 @@
 #include <cstdint>
 #include <functional>
 #include <map>
-#include <vector>
 #include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
+#include <vector>
 
 #include "domain/base/result.h"
 #include "domain/codec/bounded_archive.h"
@@ -92,12 +92,12 @@ template <class T>
 Result<T> DecodeState(std::string_view bytes) {
   T value{};
   std::string error;
-  if (!internal::ReadPortable(bytes, [&](auto& archive) { archive(value); }, error)) {
+  if (!internal::ReadPortable(
+          bytes, [&](auto& archive) { archive(value); }, error)) {
     return MakeError(ErrorCode::kCorruption, "cannot decode a stored state: " + error);
   }
   return value;
 }
-
 
 // Decodes bytes written by Encode<E>. Truncated bytes or trailing garbage are
 // kCorruption, never an exception.
@@ -105,7 +105,8 @@ template <class E>
 Result<E> DecodeBytes(std::string_view bytes) {
   E event{};
   std::string error;
-  if (!internal::ReadPortable(bytes, [&](auto& archive) { archive(event); }, error)) {
+  if (!internal::ReadPortable(
+          bytes, [&](auto& archive) { archive(event); }, error)) {
     return MakeError(ErrorCode::kCorruption,
                      "cannot decode '" + std::string(E::kType) + "' payload: " + error);
   }
@@ -158,9 +159,9 @@ class EventDecoder {
                                        std::string_view bytes) const {
     auto it = table_.find({std::string(type), schema_version});
     if (it == table_.end()) {
-      return MakeError(ErrorCode::kUnsupportedSchema,
-                       "no decoder for event type '" + std::string(type) + "' schema version " +
-                           std::to_string(schema_version));
+      return MakeError(ErrorCode::kUnsupportedSchema, "no decoder for event type '" +
+                                                          std::string(type) + "' schema version " +
+                                                          std::to_string(schema_version));
     }
     return it->second(bytes);
   }
@@ -170,8 +171,7 @@ class EventDecoder {
   }
 
  private:
-  std::map<std::pair<std::string, std::uint16_t>,
-           std::function<Result<Variant>(std::string_view)>>
+  std::map<std::pair<std::string, std::uint16_t>, std::function<Result<Variant>(std::string_view)>>
       table_;
 };
 

@@ -12,7 +12,10 @@ struct NoteV1 {
   static constexpr std::string_view kType = "test.note";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string text;
-  template <class A> void serialize(A& ar) { ar(text); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(text);
+  }
 };
 struct Note {
   static constexpr std::string_view kType = "test.note";
@@ -20,22 +23,29 @@ struct Note {
   std::string text;
   std::string language;  // added in v2; v1 notes were Vietnamese
   std::uint32_t pages = 0;
-  template <class A> void serialize(A& ar) { ar(text, language, pages); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(text, language, pages);
+  }
   friend bool operator==(const Note&, const Note&) = default;
 };
 struct Ping {
   static constexpr std::string_view kType = "test.ping";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::uint64_t n = 0;
-  template <class A> void serialize(A& ar) { ar(n); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(n);
+  }
   friend bool operator==(const Ping&, const Ping&) = default;
 };
 using TestEvent = std::variant<Note, Ping>;
 
 EventDecoder<TestEvent> MakeDecoder() {
   EventDecoder<TestEvent> d;
-  d.Add<Note>().Add<Ping>().AddUpcaster<NoteV1>(
-      [](NoteV1 old) { return Note{std::move(old.text), "vi", 0}; });
+  d.Add<Note>().Add<Ping>().AddUpcaster<NoteV1>([](NoteV1 old) {
+    return Note{std::move(old.text), "vi", 0};
+  });
   return d;
 }
 

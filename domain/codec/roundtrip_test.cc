@@ -11,10 +11,10 @@
 
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
-#include "domain/log/events.h"
-#include "domain/platform/platform.h"
 #include "domain/forms/events.h"
+#include "domain/log/events.h"
 #include "domain/meeting/events.h"
+#include "domain/platform/platform.h"
 #include "domain/reminders/reminders.h"
 #include "domain/resolution/resolution.h"
 
@@ -51,12 +51,15 @@ TEST(RoundTrip, DirectoryEvents) {
   Policy p;
   p.silence = Silence::kConsent;
   p.max_classification = Classification::kSecret;
-  ExpectRoundTripAndGolden(d, BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
-                                          "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP",
-                                          BodyKind::kCabinet});
-  ExpectRoundTripAndGolden(d, MemberEnrolled{"pm", "Prime Minister", "Thủ tướng", Role::kChair, kT});
+  ExpectRoundTripAndGolden(d,
+                           BodyCreated{"gov-vn", "Government of the Socialist Republic of Vietnam",
+                                       "Chính phủ nước Cộng hòa xã hội chủ nghĩa Việt Nam", "NQ-CP",
+                                       BodyKind::kCabinet});
+  ExpectRoundTripAndGolden(d,
+                           MemberEnrolled{"pm", "Prime Minister", "Thủ tướng", Role::kChair, kT});
   ExpectRoundTripAndGolden(d, MemberLeft{"min-ict", kT});
-  ExpectRoundTripAndGolden(d, CertificateEnrolled{"pm", "sha256:00", std::string("\x30\x82\x00", 3)});
+  ExpectRoundTripAndGolden(d,
+                           CertificateEnrolled{"pm", "sha256:00", std::string("\x30\x82\x00", 3)});
   ExpectRoundTripAndGolden(d, PolicySet{p, true});
   ExpectRoundTripAndGolden(d, TrustAnchorSet{std::string("\x30\x01", 2)});
   ExpectRoundTripAndGolden(d, RevocationListPublished{std::string("\x30\x02", 2)});
@@ -67,8 +70,14 @@ TEST(RoundTrip, DirectoryEvents) {
   ExpectRoundTripAndGolden(d, CertificateRequestDecided{"req-1", false, "unknown device"});
   ExpectRoundTripAndGolden(d, CertificateIssued{"req-1", "min-ict", "sha256:01"});
   ExpectRoundTripAndGolden(d, CertificateRevoked{"min-ict", "sha256:01", "device lost", kT});
-  ExpectRoundTripAndGolden(d, ContactSet{"min-ict", "bo.truong@mic.gov.vn", "+84912345678", "vi", {"email", "sms"},
-                                         22 * 60, 6 * 60, true});
+  ExpectRoundTripAndGolden(d, ContactSet{"min-ict",
+                                         "bo.truong@mic.gov.vn",
+                                         "+84912345678",
+                                         "vi",
+                                         {"email", "sms"},
+                                         22 * 60,
+                                         6 * 60,
+                                         true});
 }
 
 TEST(RoundTrip, FormEvents) {
@@ -80,9 +89,11 @@ TEST(RoundTrip, FormEvents) {
   ExpectRoundTripAndGolden(d, FormSubmitted{2});
   ExpectRoundTripAndGolden(d, FormReturned{"pm", "Add the assessment"});
   ExpectRoundTripAndGolden(d, FormApproved{"pm", 2, kSig});
-  ExpectRoundTripAndGolden(d, FormIssued{{"pm", "m02"}, kT, Urgency::kExpress, Silence::kAbstention, Fraction{1, 2}});
+  ExpectRoundTripAndGolden(
+      d, FormIssued{{"pm", "m02"}, kT, Urgency::kExpress, Silence::kAbstention, Fraction{1, 2}});
   ExpectRoundTripAndGolden(d, AnswerGiven{"m02", Answer::kAgreeWithComments, "Điều 3", 2, kSig});
-  ExpectRoundTripAndGolden(d, FormClosed{"deadline", FormResult{27, 12, 3, 4, 0, 8, 15, 27, true, "15 of 27"}});
+  ExpectRoundTripAndGolden(
+      d, FormClosed{"deadline", FormResult{27, 12, 3, 4, 0, 8, 15, 27, true, "15 of 27"}});
   ExpectRoundTripAndGolden(d, FormResultSubmitted{"staff"});
   ExpectRoundTripAndGolden(d, FormDecisionRecorded{"pm", true, "Agreed"});
 }
@@ -90,7 +101,8 @@ TEST(RoundTrip, FormEvents) {
 TEST(RoundTrip, MeetingEvents) {
   using namespace meeting;
   const auto& d = MeetingDecoder();
-  ExpectRoundTripAndGolden(d, MeetingScheduled{"m1", "Session", kT, kT + std::chrono::hours(8), "Hà Nội", "https://x"});
+  ExpectRoundTripAndGolden(
+      d, MeetingScheduled{"m1", "Session", kT, kT + std::chrono::hours(8), "Hà Nội", "https://x"});
   ExpectRoundTripAndGolden(d, AgendaItemAdded{"i1", "Decree", {"doc-1", "doc-2"}});
   ExpectRoundTripAndGolden(d, AgendaReordered{{"i2", "i1"}});
   ExpectRoundTripAndGolden(d, ParticipantInvited{"expert", true});
@@ -108,8 +120,10 @@ TEST(RoundTrip, MeetingEvents) {
   ExpectRoundTripAndGolden(d, FloorGranted{"m02"});
   ExpectRoundTripAndGolden(d, FloorEnded{"m02"});
   ExpectRoundTripAndGolden(d, VoteOpened{"v1", "i1", "Adopt?", "pm", {"m02", "pm"}, 21, Policy{}});
-  ExpectRoundTripAndGolden(d, BallotCast{"v1", "m02", "m02", Choice::kFor, Attendance::kRemote, kSig});
-  ExpectRoundTripAndGolden(d, VoteClosed{"v1", VoteOutcome{27, 21, 25, 0, 0, 2, 21, 4, 0, 27, false, true, "rule", "why"}});
+  ExpectRoundTripAndGolden(d,
+                           BallotCast{"v1", "m02", "m02", Choice::kFor, Attendance::kRemote, kSig});
+  ExpectRoundTripAndGolden(d, VoteClosed{"v1", VoteOutcome{27, 21, 25, 0, 0, 2, 21, 4, 0, 27, false,
+                                                           true, "rule", "why"}});
   ExpectRoundTripAndGolden(d, SessionClosed{"pm"});
 }
 
@@ -124,36 +138,57 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
   ExpectRoundTripAndGolden(d, ResolutionPromulgated{"12/NQ-CP", 2019, kT});
   ExpectRoundTripAndGolden(d, ResolutionDistributed{{"ministries"}});
   const auto& docs = documents::DocumentDecoder();
-  ExpectRoundTripAndGolden(docs, documents::DocumentRegistered{"doc-1", "Draft", Classification::kConfidential,
-                                                               Urgency::kUrgent});
-  ExpectRoundTripAndGolden(docs, documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
-                                                                 "draft.pdf", "staff", "Nghị định"});
+  ExpectRoundTripAndGolden(
+      docs, documents::DocumentRegistered{"doc-1", "Draft", Classification::kConfidential,
+                                          Urgency::kUrgent});
+  ExpectRoundTripAndGolden(
+      docs, documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
+                                            "draft.pdf", "staff", "Nghị định"});
   ExpectRoundTripAndGolden(docs, documents::DocumentAccessGranted{"min-ict"});
   // Schema 1 (as first written, without text) is upcast with empty text.
-  std::ifstream in(std::filesystem::path(ECAB_GOLDEN_DIR) / "document.version_added.v1.bin", std::ios::binary);
+  std::ifstream in(std::filesystem::path(ECAB_GOLDEN_DIR) / "document.version_added.v1.bin",
+                   std::ios::binary);
   const std::string v1{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   auto upcast = docs.Decode("document.version_added", 1, v1);
   ASSERT_TRUE(upcast.ok()) << ToString(upcast.error());
   EXPECT_EQ(std::get<documents::DocumentVersionAdded>(*upcast),
-            (documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf", "draft.pdf", "staff", ""}));
+            (documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
+                                             "draft.pdf", "staff", ""}));
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
-                           reminders::ReminderRecorded{reminders::TaskKind::kAnswerForm, "form-1", "m02", "overdue", 0,
-                                                       kT, kT, {"m02", "staff"}});
+                           reminders::ReminderRecorded{reminders::TaskKind::kAnswerForm,
+                                                       "form-1",
+                                                       "m02",
+                                                       "overdue",
+                                                       0,
+                                                       kT,
+                                                       kT,
+                                                       {"m02", "staff"}});
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
-                           reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1",
-                                                            "overdue", {{"title", "Báo cáo"}}, true, 0});
+                           reminders::NotificationRequested{"m02",
+                                                            {"email", "sms"},
+                                                            "Overdue",
+                                                            "Please",
+                                                            "form-1",
+                                                            "overdue",
+                                                            {{"title", "Báo cáo"}},
+                                                            true,
+                                                            0});
   {  // Schema 1 (fixed English text) is upcast with no kind, so it is delivered as written.
-    std::ifstream in1(std::filesystem::path(ECAB_GOLDEN_DIR) / "notification.requested.v1.bin", std::ios::binary);
+    std::ifstream in1(std::filesystem::path(ECAB_GOLDEN_DIR) / "notification.requested.v1.bin",
+                      std::ios::binary);
     const std::string bytes{std::istreambuf_iterator<char>(in1), std::istreambuf_iterator<char>()};
     auto old = reminders::ReminderDecoder().Decode("notification.requested", 1, bytes);
     ASSERT_TRUE(old.ok()) << ToString(old.error());
     EXPECT_EQ(std::get<reminders::NotificationRequested>(*old),
-              (reminders::NotificationRequested{"m02", {"email", "sms"}, "Overdue", "Please", "form-1", "", {}, false, 0}));
+              (reminders::NotificationRequested{
+                  "m02", {"email", "sms"}, "Overdue", "Please", "form-1", "", {}, false, 0}));
   }
-  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
-                           reminders::NotificationDelivered{42, "m02", "email", "<n42.email@ecabinet>", 2, kT});
-  ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
-                           reminders::NotificationFailed{42, "m02", "sms", 5, "gateway answered 503", true, kT});
+  ExpectRoundTripAndGolden(
+      reminders::ReminderDecoder(),
+      reminders::NotificationDelivered{42, "m02", "email", "<n42.email@ecabinet>", 2, kT});
+  ExpectRoundTripAndGolden(
+      reminders::ReminderDecoder(),
+      reminders::NotificationFailed{42, "m02", "sms", 5, "gateway answered 503", true, kT});
 }
 
 TEST(RoundTrip, PlatformEvents) {
@@ -161,10 +196,11 @@ TEST(RoundTrip, PlatformEvents) {
 }
 
 TEST(RoundTrip, LogEvents) {
-  ExpectRoundTripAndGolden(log::LogDecoder(), log::TreeHeadSigned{306, std::string(32, '\x07'), kT, "sha256:ab",
-                                                                  std::string(64, '\x01')});
-  ExpectRoundTripAndGolden(log::LogDecoder(),
-                           log::LogSalvaged{150, 306, "Corruption: checksum mismatch in 000034.log"});
+  ExpectRoundTripAndGolden(
+      log::LogDecoder(),
+      log::TreeHeadSigned{306, std::string(32, '\x07'), kT, "sha256:ab", std::string(64, '\x01')});
+  ExpectRoundTripAndGolden(
+      log::LogDecoder(), log::LogSalvaged{150, 306, "Corruption: checksum mismatch in 000034.log"});
 }
 
 }  // namespace

@@ -14,16 +14,20 @@ using Events = std::vector<DirectoryEvent>;
 bool Active(const Tenure& t, Timestamp at) { return t.from <= at && (!t.until || at < *t.until); }
 
 Result<Events> DecideCreate(const Body& body, const CreateBody& c, const CommandContext& ctx) {
-  if (body.exists) return Refuse(ErrorCode::kAlreadyExists, "body '" + body.id + "' already exists");
+  if (body.exists)
+    return Refuse(ErrorCode::kAlreadyExists, "body '" + body.id + "' already exists");
   if (c.body.empty() || c.name.empty() || c.resolution_suffix.empty()) {
-    return Refuse(ErrorCode::kInvalidArgument, "a body needs an id, a name and a resolution suffix");
+    return Refuse(ErrorCode::kInvalidArgument,
+                  "a body needs an id, a name and a resolution suffix");
   }
-  if (c.body.starts_with("_")) return Refuse(ErrorCode::kInvalidArgument, "body ids starting with '_' are reserved");
+  if (c.body.starts_with("_"))
+    return Refuse(ErrorCode::kInvalidArgument, "body ids starting with '_' are reserved");
   Events out{BodyCreated{c.body, c.name, c.name_vi, c.resolution_suffix, c.kind}};
   // The first admin as named, else the one who creates the body.
   out.push_back(MemberEnrolled{c.admin.empty() ? ctx.actor : c.admin,
                                c.admin_office.empty() ? "Administrator" : c.admin_office,
-                               c.admin_office.empty() ? "Quản trị hệ thống" : c.admin_office_vi, Role::kAdmin, ctx.now});
+                               c.admin_office.empty() ? "Quản trị hệ thống" : c.admin_office_vi,
+                               Role::kAdmin, ctx.now});
   if (c.policy) {
     if (auto problem = PolicyProblem(*c.policy); !problem.empty()) {
       return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
@@ -32,8 +36,10 @@ Result<Events> DecideCreate(const Body& body, const CreateBody& c, const Command
   }
   if (!c.anchor_der.empty()) {
     auto anchor = InspectCertificate(c.anchor_der, c.anchor_der, "");
-    if (!anchor.ok()) return Refuse(ErrorCode::kInvalidArgument, "trust anchor: " + anchor.error().message);
-    if (anchor->chain_problem) return Refuse(ErrorCode::kInvalidArgument, "trust anchor: not a self-signed CA certificate");
+    if (!anchor.ok())
+      return Refuse(ErrorCode::kInvalidArgument, "trust anchor: " + anchor.error().message);
+    if (anchor->chain_problem)
+      return Refuse(ErrorCode::kInvalidArgument, "trust anchor: not a self-signed CA certificate");
     out.push_back(TrustAnchorSet{c.anchor_der});
   }
   return out;
@@ -45,13 +51,15 @@ Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const Comma
   }
   if (c.role == Role::kChair) {
     if (auto chair = body.ChairAt(ctx.now); chair && *chair != c.person) {
-      return Refuse(ErrorCode::kRuleViolation, "'" + *chair + "' already chairs the body; remove them first");
+      return Refuse(ErrorCode::kRuleViolation,
+                    "'" + *chair + "' already chairs the body; remove them first");
     }
   }
   Events out;
   if (auto held = body.RoleAt(c.person, ctx.now)) {
     if (*held == c.role) {
-      return Refuse(ErrorCode::kAlreadyExists, "'" + c.person + "' is already " + std::string(RoleName(c.role)));
+      return Refuse(ErrorCode::kAlreadyExists,
+                    "'" + c.person + "' is already " + std::string(RoleName(c.role)));
     }
     out.push_back(MemberLeft{c.person, ctx.now});  // a change of role ends the old tenure
   }
@@ -61,41 +69,48 @@ Result<Events> DecideEnroll(const Body& body, const EnrollPerson& c, const Comma
 
 // Certificates may be enrolled for people outside the body too: substitutes
 // sign their acts with them.
-Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c, const CommandContext& ctx) {
+Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c,
+                                 const CommandContext& ctx) {
   if (c.person.empty()) return Refuse(ErrorCode::kInvalidArgument, "name the certificate's holder");
   if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the certificate is empty");
   if (!body.people.contains(c.person)) {
-    return Refuse(ErrorCode::kNotFound, "'" + c.person + "' is not a person of body '" + body.id + "'; enrol them first");
+    return Refuse(ErrorCode::kNotFound,
+                  "'" + c.person + "' is not a person of body '" + body.id + "'; enrol them first");
   }
   if (body.anchor_der.empty()) {
-    return Refuse(ErrorCode::kRuleViolation, "body '" + body.id + "' has no trust anchor yet; set it first");
+    return Refuse(ErrorCode::kRuleViolation,
+                  "body '" + body.id + "' has no trust anchor yet; set it first");
   }
   // Checked now with the code that will check every act signed with it.
   auto facts = InspectCertificate(c.der, body.anchor_der, body.crl_der);
   if (!facts.ok()) return Refuse(ErrorCode::kInvalidArgument, facts.error().message);
   if (auto problem = EnrolmentProblem(*facts, c.person, ctx.now); !problem.empty()) {
-    return Refuse(ErrorCode::kInvalidArgument, "cannot enrol this certificate for '" + c.person + "': " + problem);
+    return Refuse(ErrorCode::kInvalidArgument,
+                  "cannot enrol this certificate for '" + c.person + "': " + problem);
   }
   const std::string fingerprint = CertificateFingerprint(c.der);
   for (const auto& [person, record] : body.people) {
     if (record.certificates.contains(fingerprint)) {
-      return Refuse(ErrorCode::kAlreadyExists, "certificate " + fingerprint + " is already enrolled for '" +
-                                                   person + "'");
+      return Refuse(ErrorCode::kAlreadyExists,
+                    "certificate " + fingerprint + " is already enrolled for '" + person + "'");
     }
   }
   return Events{CertificateEnrolled{c.person, fingerprint, c.der}};
 }
 
-Result<Events> DecideNumber(const Body& body, const AssignResolutionNumber& c, const CommandContext& ctx) {
+Result<Events> DecideNumber(const Body& body, const AssignResolutionNumber& c,
+                            const CommandContext& ctx) {
   if (c.resolution.empty()) return Refuse(ErrorCode::kInvalidArgument, "no resolution named");
   if (auto it = body.numbers.find(c.resolution); it != body.numbers.end()) {
-    return Refuse(ErrorCode::kAlreadyExists, "resolution '" + c.resolution + "' is already number " + it->second.number);
+    return Refuse(ErrorCode::kAlreadyExists,
+                  "resolution '" + c.resolution + "' is already number " + it->second.number);
   }
   const std::int32_t now_year = static_cast<std::int32_t>(
       std::chrono::year_month_day(std::chrono::floor<std::chrono::days>(ctx.now)).year());
   if (c.year != now_year) {
     return Refuse(ErrorCode::kRuleViolation, "numbers are assigned in the current year " +
-                                                 std::to_string(now_year) + ", not " + std::to_string(c.year));
+                                                 std::to_string(now_year) + ", not " +
+                                                 std::to_string(c.year));
   }
   auto last = body.last_number.find(c.year);
   const std::uint32_t seq = (last == body.last_number.end() ? 0 : last->second) + 1;
@@ -140,8 +155,8 @@ std::string ContactProblem(const ContactSet& c) {
   if (!c.email.empty()) {
     const auto at = c.email.find('@');
     if (at == std::string::npos || at == 0 || c.email.find('@', at + 1) != std::string::npos ||
-        c.email.find('.', at) == std::string::npos || c.email.back() == '.' || c.email.size() > 254 ||
-        c.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
+        c.email.find('.', at) == std::string::npos || c.email.back() == '.' ||
+        c.email.size() > 254 || c.email.find_first_of(" \t\r\n<>,;\"") != std::string::npos) {
       return "'" + c.email + "' is not an email address";
     }
   }
@@ -157,16 +172,21 @@ std::string ContactProblem(const ContactSet& c) {
     if (ch != "email" && ch != "sms" && ch != "in_app") return "unknown channel '" + ch + "'";
   }
   if ((c.quiet_from < 0) != (c.quiet_to < 0)) return "quiet hours need both ends";
-  if (c.quiet_from >= 24 * 60 || c.quiet_to >= 24 * 60) return "quiet hours are minutes within a day";
+  if (c.quiet_from >= 24 * 60 || c.quiet_to >= 24 * 60)
+    return "quiet hours are minutes within a day";
   return "";
 }
 
 std::string_view RequestStatusName(CertificateRequest::Status status) {
   switch (status) {
-    case CertificateRequest::Status::kPending: return "pending";
-    case CertificateRequest::Status::kApproved: return "approved";
-    case CertificateRequest::Status::kRejected: return "rejected";
-    case CertificateRequest::Status::kIssued: return "issued";
+    case CertificateRequest::Status::kPending:
+      return "pending";
+    case CertificateRequest::Status::kApproved:
+      return "approved";
+    case CertificateRequest::Status::kRejected:
+      return "rejected";
+    case CertificateRequest::Status::kIssued:
+      return "issued";
   }
   return "pending";
 }
@@ -178,21 +198,25 @@ const CertificateRequest* Body::RequestOf(std::string_view fingerprint) const {
   return nullptr;
 }
 
-const std::string* Body::CertificateDer(std::string_view person, std::string_view fingerprint) const {
+const std::string* Body::CertificateDer(std::string_view person,
+                                        std::string_view fingerprint) const {
   auto p = people.find(std::string(person));
   if (p == people.end()) return nullptr;
   auto cert = p->second.certificates.find(std::string(fingerprint));
   return cert == p->second.certificates.end() ? nullptr : &cert->second;
 }
 
-Status Body::VerifyAct(std::string_view signer, const SignedAct& act, std::string_view payload) const {
+Status Body::VerifyAct(std::string_view signer, const SignedAct& act,
+                       std::string_view payload) const {
   const std::string* der = CertificateDer(signer, act.certificate);
   if (der == nullptr) {
-    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate + " is not enrolled for '" +
-                                                   std::string(signer) + "'");
+    return MakeError(
+        ErrorCode::kBadSignature,
+        "certificate " + act.certificate + " is not enrolled for '" + std::string(signer) + "'");
   }
   if (auto it = revoked.find(act.certificate); it != revoked.end() && it->second <= act.signed_at) {
-    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate + " was revoked in the body at " +
+    return MakeError(ErrorCode::kBadSignature, "certificate " + act.certificate +
+                                                   " was revoked in the body at " +
                                                    FormatRfc3339(it->second) + ", before the act");
   }
   return VerifySignedAct(SignatureCheck{payload, &act, *der, anchor_der, crl_der});
@@ -223,19 +247,21 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
           }
           return Events{PolicySet{c.policy, c.late_substitution}};
         } else if constexpr (std::is_same_v<C, SetTrustAnchor>) {
-          if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the trust anchor is empty");
+          if (c.der.empty())
+            return Refuse(ErrorCode::kInvalidArgument, "the trust anchor is empty");
           return Events{TrustAnchorSet{c.der}};
         } else if constexpr (std::is_same_v<C, PublishRevocationList>) {
-          if (c.der.empty()) return Refuse(ErrorCode::kInvalidArgument, "the revocation list is empty");
+          if (c.der.empty())
+            return Refuse(ErrorCode::kInvalidArgument, "the revocation list is empty");
           return Events{RevocationListPublished{c.der}};
         } else if constexpr (std::is_same_v<C, DelegateApprover>) {
           if (!body.RoleAt(c.person, ctx.now)) {
             return Refuse(ErrorCode::kNotFound, "'" + c.person + "' is not a current member");
           }
           if (body.approvers.contains(c.person) == c.granted) {
-            return Refuse(ErrorCode::kRuleViolation, "'" + c.person + "' " +
-                                                         (c.granted ? "already approves" : "does not approve") +
-                                                         " forms");
+            return Refuse(ErrorCode::kRuleViolation,
+                          "'" + c.person + "' " +
+                              (c.granted ? "already approves" : "does not approve") + " forms");
           }
           return Events{ApproverDelegated{c.person, c.granted}};
         } else if constexpr (std::is_same_v<C, AssignResolutionNumber>) {
@@ -251,7 +277,8 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
         } else {
           static_assert(std::is_same_v<C, SetContact>);
           if (!body.people.contains(c.contact.person)) {
-            return Refuse(ErrorCode::kNotFound, "'" + c.contact.person + "' is not a person of body '" + body.id + "'");
+            return Refuse(ErrorCode::kNotFound,
+                          "'" + c.contact.person + "' is not a person of body '" + body.id + "'");
           }
           if (auto problem = ContactProblem(c.contact); !problem.empty()) {
             return Refuse(ErrorCode::kInvalidArgument, "contact: " + problem);
@@ -304,11 +331,13 @@ Body Evolve(Body body, const DirectoryEvent& event) {
           body.last_number[e.year] = std::max(body.last_number[e.year], e.sequence);
           body.numbers[e.resolution] = e;
         } else if constexpr (std::is_same_v<E, CertificateRequested>) {
-          body.certificate_requests[e.request] =
-              CertificateRequest{e.person, e.device, e.csr_der, e.renews, e.at, CertificateRequest::Status::kPending, "", ""};
+          body.certificate_requests[e.request] = CertificateRequest{
+              e.person, e.device, e.csr_der, e.renews, e.at, CertificateRequest::Status::kPending,
+              "",       ""};
         } else if constexpr (std::is_same_v<E, CertificateRequestDecided>) {
           CertificateRequest& r = body.certificate_requests[e.request];
-          r.status = e.approved ? CertificateRequest::Status::kApproved : CertificateRequest::Status::kRejected;
+          r.status = e.approved ? CertificateRequest::Status::kApproved
+                                : CertificateRequest::Status::kRejected;
           r.reason = e.reason;
         } else if constexpr (std::is_same_v<E, CertificateIssued>) {
           CertificateRequest& r = body.certificate_requests[e.request];

@@ -26,8 +26,8 @@ struct Tenure {
 struct PersonRecord {
   std::string office;
   std::string office_vi;
-  std::vector<Tenure> tenures;                     // in time order
-  std::map<std::string, std::string> certificates; // fingerprint -> DER
+  std::vector<Tenure> tenures;                      // in time order
+  std::map<std::string, std::string> certificates;  // fingerprint -> DER
 };
 
 // A certificate request and where it stands.
@@ -36,7 +36,7 @@ struct CertificateRequest {
   std::string person;
   std::string device;
   std::string csr_der;
-  std::string renews;       // the fingerprint it replaces, or ""
+  std::string renews;  // the fingerprint it replaces, or ""
   Timestamp at;
   Status status = Status::kPending;
   std::string reason;       // a rejection's
@@ -59,9 +59,9 @@ struct Body {
   std::map<std::string, PersonRecord> people;
   std::string anchor_der;
   std::string crl_der;
-  std::set<std::string> approvers;             // delegated approvers of forms
-  std::map<std::int32_t, std::uint32_t> last_number;  // year -> last sequence
-  std::map<std::string, ResolutionNumberAssigned> numbers;  // by resolution
+  std::set<std::string> approvers;                                 // delegated approvers of forms
+  std::map<std::int32_t, std::uint32_t> last_number;               // year -> last sequence
+  std::map<std::string, ResolutionNumberAssigned> numbers;         // by resolution
   std::map<std::string, CertificateRequest> certificate_requests;  // by request id
   std::map<std::string, Timestamp> revoked;    // certificate fingerprint -> revoked from
   std::map<std::string, ContactSet> contacts;  // by person: personal data (events.h)
@@ -139,8 +139,8 @@ struct AssignResolutionNumber {
 struct RequestCertificate {
   static constexpr Action kAction = Action::kRequestCertificate;
   std::string request, person, device;
-  std::string csr_der;          // PKCS#10, DER
-  std::string renews{};         // the holder's certificate it replaces, or ""
+  std::string csr_der;   // PKCS#10, DER
+  std::string renews{};  // the holder's certificate it replaces, or ""
 };
 struct DecideCertificateRequest {
   static constexpr Action kAction = Action::kDecideCertificateRequest;
@@ -164,10 +164,11 @@ struct SetContact {
   static constexpr Action kAction = Action::kSetContact;
   ContactSet contact;
 };
-using BodyCommand = std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollCertificate, SetPolicy,
-                                 SetTrustAnchor, PublishRevocationList, DelegateApprover,
-                                 AssignResolutionNumber, RequestCertificate, DecideCertificateRequest,
-                                 SupplyCertificate, RevokeCertificate, SetContact>;
+using BodyCommand =
+    std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollCertificate, SetPolicy,
+                 SetTrustAnchor, PublishRevocationList, DelegateApprover, AssignResolutionNumber,
+                 RequestCertificate, DecideCertificateRequest, SupplyCertificate, RevokeCertificate,
+                 SetContact>;
 
 // Why `c` is not a usable contact ("" when it is): an email address
 // local@domain, a phone in E.164, language vi or en, known channels each with
@@ -176,7 +177,8 @@ using BodyCommand = std::variant<CreateBody, EnrollPerson, RemovePerson, EnrollC
 std::string ContactProblem(const ContactSet& c);
 
 // The events `command` produces, or why it is refused. Pure.
-[[nodiscard]] Result<std::vector<DirectoryEvent>> Decide(const Body& state, const BodyCommand& command,
+[[nodiscard]] Result<std::vector<DirectoryEvent>> Decide(const Body& state,
+                                                         const BodyCommand& command,
                                                          const CommandContext& ctx);
 // Folds one stored event into the state. Never fails.
 Body Evolve(Body state, const DirectoryEvent& event);

@@ -11,9 +11,9 @@
 namespace ecab::directory {
 namespace {
 
-using testing::June24;
 using testing::As;
 using testing::ExpectRefused;
+using testing::June24;
 using testing::World;
 
 TEST(Body, CreatingABodyMakesItsCreatorTheFirstAdminAndOnlyOnce) {
@@ -25,10 +25,12 @@ TEST(Body, CreatingABodyMakesItsCreatorTheFirstAdminAndOnlyOnce) {
   Body b = testing::FoldAll(Body{}, *created, Evolve);
   EXPECT_TRUE(b.exists);
   EXPECT_EQ(b.RoleAt("root", June24()), Role::kAdmin);
-  auto again = Decide(b, CreateBody{"gov-vn", "x", "", "NQ"}, CommandContext{June24(), "root", Role::kAdmin, "", "c2"});
+  auto again = Decide(b, CreateBody{"gov-vn", "x", "", "NQ"},
+                      CommandContext{June24(), "root", Role::kAdmin, "", "c2"});
   ASSERT_FALSE(again.ok());
   EXPECT_EQ(again.error().code, ErrorCode::kAlreadyExists);
-  auto by_member = Decide(Body{}, CreateBody{"b", "B", "", "NQ"}, CommandContext{June24(), "x", Role::kMember, "", "c"});
+  auto by_member = Decide(Body{}, CreateBody{"b", "B", "", "NQ"},
+                          CommandContext{June24(), "x", Role::kMember, "", "c"});
   ASSERT_FALSE(by_member.ok());
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
 }
@@ -40,25 +42,28 @@ TEST(Body, MembershipIsEvaluatedAtEachMoment) {
   EXPECT_EQ(w.body.MembersAt(June24()).size(), 5u);
   w.Admin(RemovePerson{"m05"}, June24());
   EXPECT_EQ(w.body.MembersAt(June24()).size(), 4u);
-  EXPECT_EQ(w.body.MembersAt(June24() - std::chrono::seconds(1)).size(), 5u) << "the past is unchanged";
+  EXPECT_EQ(w.body.MembersAt(June24() - std::chrono::seconds(1)).size(), 5u)
+      << "the past is unchanged";
   w.Admin(EnrollPerson{"m06", "New minister", "", Role::kMember}, June24() + std::chrono::days(1));
   EXPECT_EQ(w.body.MembersAt(June24()).size(), 4u);
   EXPECT_EQ(w.body.MembersAt(June24() + std::chrono::days(2)).size(), 5u);
-  ExpectRefused(As(w, RemovePerson{"m05"}, "admin", Role::kAdmin), ErrorCode::kNotFound, "not a current member");
+  ExpectRefused(As(w, RemovePerson{"m05"}, "admin", Role::kAdmin), ErrorCode::kNotFound,
+                "not a current member");
 }
 
 TEST(Body, EnrolmentRules) {
   World w = World::WithMembers(3);
-  ExpectRefused(As(w, EnrollPerson{"m02", "x", "", Role::kMember}, "admin", Role::kAdmin), ErrorCode::kAlreadyExists,
-                "already member");
-  ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kChair}, "admin", Role::kAdmin), ErrorCode::kRuleViolation,
-                "'pm' already chairs");
-  ExpectRefused(As(w, EnrollPerson{"", "x", "", Role::kMember}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
-                "needs an id");
-  ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kMember}, "pm", Role::kChair), ErrorCode::kForbidden,
-                "a chair may not enroll_person");
+  ExpectRefused(As(w, EnrollPerson{"m02", "x", "", Role::kMember}, "admin", Role::kAdmin),
+                ErrorCode::kAlreadyExists, "already member");
+  ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kChair}, "admin", Role::kAdmin),
+                ErrorCode::kRuleViolation, "'pm' already chairs");
+  ExpectRefused(As(w, EnrollPerson{"", "x", "", Role::kMember}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "needs an id");
+  ExpectRefused(As(w, EnrollPerson{"m09", "x", "", Role::kMember}, "pm", Role::kChair),
+                ErrorCode::kForbidden, "a chair may not enroll_person");
   // A change of role ends the old tenure and starts a new one.
-  auto change = As(w, EnrollPerson{"m03", "Minister", "", Role::kSecretariat}, "admin", Role::kAdmin);
+  auto change =
+      As(w, EnrollPerson{"m03", "Minister", "", Role::kSecretariat}, "admin", Role::kAdmin);
   ASSERT_TRUE(change.ok());
   ASSERT_EQ(change->size(), 2u);
   EXPECT_TRUE(std::holds_alternative<MemberLeft>((*change)[0]));
@@ -69,35 +74,43 @@ TEST(Body, SubstitutesArePeopleOfTheBodyWhoDoNotVote) {
   w.EnrollSubstitute("deputy-3", June24() - std::chrono::days(1));
   EXPECT_EQ(w.body.RoleAt("deputy-3", June24()), Role::kSubstitute);
   EXPECT_EQ(w.body.MembersAt(June24()).size(), 3u) << "a substitute is not a member";
-  EXPECT_TRUE(w.body.people.at("deputy-3").certificates.contains(w.certs.at("deputy-3").fingerprint()));
+  EXPECT_TRUE(
+      w.body.people.at("deputy-3").certificates.contains(w.certs.at("deputy-3").fingerprint()));
 }
 
 TEST(Body, ACertificateIsCheckedAtEnrolmentLikeEveryActSignedWithIt) {
   World w = World::WithMembers(3);
   const Timestamp t = June24();
   w.Admin(EnrollPerson{"m04", "Minister", "", Role::kMember}, t - std::chrono::days(2));
-  auto issued = [&](const std::string& subject, bool usage = true, Timestamp from = June24() - std::chrono::days(1),
+  auto issued = [&](const std::string& subject, bool usage = true,
+                    Timestamp from = June24() - std::chrono::days(1),
                     Timestamp to = June24() + std::chrono::days(30)) {
     return w.ca.Issue(subject, testing::KeyType::kEd25519, from, to, usage).der;
   };
-  ExpectRefused(As(w, EnrollCertificate{"nobody", issued("nobody")}, "admin", Role::kAdmin), ErrorCode::kNotFound,
-                "not a person of body");
+  ExpectRefused(As(w, EnrollCertificate{"nobody", issued("nobody")}, "admin", Role::kAdmin),
+                ErrorCode::kNotFound, "not a person of body");
   testing::TestCa stranger("Stranger CA", t - std::chrono::days(10), t + std::chrono::days(10));
-  ExpectRefused(As(w, EnrollCertificate{"m04", stranger.Issue("m04", testing::KeyType::kEd25519, t - std::chrono::days(1),
-                                                              t + std::chrono::days(1)).der},
-                   "admin", Role::kAdmin),
-                ErrorCode::kInvalidArgument, "does not chain to the body's trust anchor");
-  ExpectRefused(As(w, EnrollCertificate{"m04", stranger.der()}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
-                "does not chain");
+  ExpectRefused(
+      As(w,
+         EnrollCertificate{"m04", stranger
+                                      .Issue("m04", testing::KeyType::kEd25519,
+                                             t - std::chrono::days(1), t + std::chrono::days(1))
+                                      .der},
+         "admin", Role::kAdmin),
+      ErrorCode::kInvalidArgument, "does not chain to the body's trust anchor");
+  ExpectRefused(As(w, EnrollCertificate{"m04", stranger.der()}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "does not chain");
   ExpectRefused(As(w, EnrollCertificate{"m04", issued("m04", false)}, "admin", Role::kAdmin),
                 ErrorCode::kInvalidArgument, "digitalSignature");
-  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m04", true, t - std::chrono::days(9), t - std::chrono::days(2))},
+  ExpectRefused(As(w,
+                   EnrollCertificate{"m04", issued("m04", true, t - std::chrono::days(9),
+                                                   t - std::chrono::days(2))},
                    "admin", Role::kAdmin),
                 ErrorCode::kInvalidArgument, "not valid now");
-  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m02")}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
-                "(CN=m02) does not name 'm04'");
-  ExpectRefused(As(w, EnrollCertificate{"m04", "not DER"}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
-                "not valid DER");
+  ExpectRefused(As(w, EnrollCertificate{"m04", issued("m02")}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "(CN=m02) does not name 'm04'");
+  ExpectRefused(As(w, EnrollCertificate{"m04", "not DER"}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "not valid DER");
   EXPECT_TRUE(As(w, EnrollCertificate{"m04", issued("m04")}, "admin", Role::kAdmin).ok());
 }
 
@@ -105,23 +118,29 @@ TEST(Body, CertificatesAnchorsAndRevocationLists) {
   World w = World::WithMembers(2);
   ExpectRefused(As(w, EnrollCertificate{"m02", w.certs.at("m02").der}, "admin", Role::kAdmin),
                 ErrorCode::kAlreadyExists, "already enrolled for 'm02'");
-  ExpectRefused(As(w, EnrollCertificate{"m02", ""}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "empty");
-  ExpectRefused(As(w, SetTrustAnchor{""}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "empty");
-  ExpectRefused(As(w, PublishRevocationList{""}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "empty");
+  ExpectRefused(As(w, EnrollCertificate{"m02", ""}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "empty");
+  ExpectRefused(As(w, SetTrustAnchor{""}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "empty");
+  ExpectRefused(As(w, PublishRevocationList{""}, "admin", Role::kAdmin),
+                ErrorCode::kInvalidArgument, "empty");
   auto crl = As(w, PublishRevocationList{w.ca.Crl({}, June24())}, "admin", Role::kAdmin);
   ASSERT_TRUE(crl.ok());
   EXPECT_TRUE(std::holds_alternative<RevocationListPublished>((*crl)[0]));
-  ExpectRefused(As(w, SetTrustAnchor{w.ca.der()}, "m02", Role::kMember), ErrorCode::kForbidden, "may not set_trust_anchor");
+  ExpectRefused(As(w, SetTrustAnchor{w.ca.der()}, "m02", Role::kMember), ErrorCode::kForbidden,
+                "may not set_trust_anchor");
 }
 
 TEST(Body, PolicyIsValidated) {
   World w = World::WithMembers(2);
   Policy bad;
   bad.quorum = {3, 2};
-  ExpectRefused(As(w, SetPolicy{bad}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "quorum");
+  ExpectRefused(As(w, SetPolicy{bad}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "quorum");
   bad = Policy{};
   bad.majority = {1, 1};
-  ExpectRefused(As(w, SetPolicy{bad}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "majority");
+  ExpectRefused(As(w, SetPolicy{bad}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument,
+                "majority");
   bad = Policy{};
   bad.basis = static_cast<MajorityBasis>(7);
   ExpectRefused(As(w, SetPolicy{bad}, "admin", Role::kAdmin), ErrorCode::kInvalidArgument, "basis");
@@ -139,8 +158,10 @@ TEST(Body, TheChairDelegatesAndWithdrawsApprovalOfForms) {
   ASSERT_TRUE(granted.ok());
   w.body = testing::FoldAll(w.body, *granted, Evolve);
   EXPECT_TRUE(w.body.approvers.contains("m02"));
-  ExpectRefused(As(w, DelegateApprover{"m02", true}, "pm", Role::kChair), ErrorCode::kRuleViolation, "already approves");
-  ExpectRefused(As(w, DelegateApprover{"ghost", true}, "pm", Role::kChair), ErrorCode::kNotFound, "ghost");
+  ExpectRefused(As(w, DelegateApprover{"m02", true}, "pm", Role::kChair), ErrorCode::kRuleViolation,
+                "already approves");
+  ExpectRefused(As(w, DelegateApprover{"ghost", true}, "pm", Role::kChair), ErrorCode::kNotFound,
+                "ghost");
 }
 
 TEST(Body, ResolutionNumbersAreUniquePerBodyAndYear) {
@@ -152,18 +173,20 @@ TEST(Body, ResolutionNumbersAreUniquePerBodyAndYear) {
   ASSERT_TRUE(second.ok());
   EXPECT_EQ(std::get<ResolutionNumberAssigned>((*second)[0]).number, "2/NQ-CP");
   w.body = testing::FoldAll(w.body, *second, Evolve);
-  ExpectRefused(As(w, AssignResolutionNumber{"r1", 2019}, "staff", Role::kSecretariat), ErrorCode::kAlreadyExists,
-                "already number 1/NQ-CP");
-  ExpectRefused(As(w, AssignResolutionNumber{"r3", 2020}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation,
-                "current year 2019");
+  ExpectRefused(As(w, AssignResolutionNumber{"r1", 2019}, "staff", Role::kSecretariat),
+                ErrorCode::kAlreadyExists, "already number 1/NQ-CP");
+  ExpectRefused(As(w, AssignResolutionNumber{"r3", 2020}, "staff", Role::kSecretariat),
+                ErrorCode::kRuleViolation, "current year 2019");
   auto next_year = As(w, AssignResolutionNumber{"r3", 2020}, "staff", Role::kSecretariat,
                       June24() + std::chrono::days(200));
   ASSERT_TRUE(next_year.ok());
-  EXPECT_EQ(std::get<ResolutionNumberAssigned>((*next_year)[0]).number, "1/NQ-CP") << "numbering restarts each year";
+  EXPECT_EQ(std::get<ResolutionNumberAssigned>((*next_year)[0]).number, "1/NQ-CP")
+      << "numbering restarts each year";
 }
 
 TEST(Authorization, EveryActionIsInTheTableAndReadOnlyRolesMayDoNothing) {
-  for (int a = static_cast<int>(Action::kCreateBody); a <= static_cast<int>(Action::kGrantDocumentAccess); ++a) {
+  for (int a = static_cast<int>(Action::kCreateBody);
+       a <= static_cast<int>(Action::kGrantDocumentAccess); ++a) {
     const auto action = static_cast<Action>(a);
     EXPECT_NE(ActionName(action), "unknown") << a;
     EXPECT_FALSE(AllowedRoles(action).empty()) << ActionName(action);
@@ -180,9 +203,11 @@ TEST(Authorization, AClaimedRoleMustBeHeldNow) {
   auto s = Authorize(w.body, ctx, Action::kOpenVote);
   ASSERT_FALSE(s.ok());
   EXPECT_EQ(s.error().message, "'m02' acts as member in body 'gov-vn', not as chair");
-  auto before = Authorize(w.body, w.Ctx("m02", Role::kMember, June24() - std::chrono::days(60)), Action::kRsvp);
+  auto before = Authorize(w.body, w.Ctx("m02", Role::kMember, June24() - std::chrono::days(60)),
+                          Action::kRsvp);
   ASSERT_FALSE(before.ok());
-  EXPECT_NE(before.error().message.find("not a member of body 'gov-vn' at this time"), std::string::npos);
+  EXPECT_NE(before.error().message.find("not a member of body 'gov-vn' at this time"),
+            std::string::npos);
 }
 
 }  // namespace

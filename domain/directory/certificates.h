@@ -12,7 +12,8 @@ namespace ecab::directory {
 
 Result<std::vector<DirectoryEvent>> DecideRequest(const Body& body, const RequestCertificate& c,
                                                   const CommandContext& ctx);
-Result<std::vector<DirectoryEvent>> DecideOnRequest(const Body& body, const DecideCertificateRequest& c,
+Result<std::vector<DirectoryEvent>> DecideOnRequest(const Body& body,
+                                                    const DecideCertificateRequest& c,
                                                     const CommandContext& ctx);
 Result<std::vector<DirectoryEvent>> DecideSupply(const Body& body, const SupplyCertificate& c,
                                                  const CommandContext& ctx);

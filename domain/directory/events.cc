@@ -4,11 +4,16 @@ namespace ecab::directory {
 
 std::string BodyKindName(BodyKind kind) {
   switch (kind) {
-    case BodyKind::kCabinet: return "cabinet";
-    case BodyKind::kMinistryBoard: return "ministry_board";
-    case BodyKind::kPeoplesCommittee: return "peoples_committee";
-    case BodyKind::kCouncil: return "council";
-    case BodyKind::kOther: break;
+    case BodyKind::kCabinet:
+      return "cabinet";
+    case BodyKind::kMinistryBoard:
+      return "ministry_board";
+    case BodyKind::kPeoplesCommittee:
+      return "peoples_committee";
+    case BodyKind::kCouncil:
+      return "council";
+    case BodyKind::kOther:
+      break;
   }
   return "other";
 }
@@ -34,11 +39,13 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
           return BodyCreated{std::move(v1.body), std::move(v1.name), std::move(v1.name_vi),
                              std::move(v1.resolution_suffix), BodyKind::kOther};
         })
-        .AddUpcaster<PolicySetV1>([](PolicySetV1 v1) { return PolicySet{v1.policy, false}; })
+        .AddUpcaster<PolicySetV1>([](PolicySetV1 v1) {
+          return PolicySet{v1.policy, false};
+        })
         .AddUpcaster<MemberEnrolledV1>([](MemberEnrolledV1 v1) {
           // Schema 1 had no start: the member counts as enrolled since the epoch.
-          return MemberEnrolled{std::move(v1.person), std::move(v1.office),
-                                std::move(v1.office_vi), v1.role, Timestamp{}};
+          return MemberEnrolled{std::move(v1.person), std::move(v1.office), std::move(v1.office_vi),
+                                v1.role, Timestamp{}};
         });
     return d;
   }();

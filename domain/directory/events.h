@@ -25,10 +25,10 @@ using ecab::RoleName;
 // What kind of collegial body. Persisted: values are never renumbered.
 enum class BodyKind : std::uint8_t {
   kOther = 0,
-  kCabinet = 1,            // a national government
-  kMinistryBoard = 2,      // a ministry's leadership board
-  kPeoplesCommittee = 3,   // a province's or city's People's Committee
-  kCouncil = 4,            // a council (city council, People's Council)
+  kCabinet = 1,           // a national government
+  kMinistryBoard = 2,     // a ministry's leadership board
+  kPeoplesCommittee = 3,  // a province's or city's People's Committee
+  kCouncil = 4,           // a council (city council, People's Council)
 };
 
 // "other", "cabinet", "ministry_board", "peoples_committee", "council".
@@ -40,20 +40,24 @@ struct BodyCreatedV1 {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string body, name, name_vi, resolution_suffix;
   template <class Archive>
-  void serialize(Archive& ar) { ar(body, name, name_vi, resolution_suffix); }
+  void serialize(Archive& ar) {
+    ar(body, name, name_vi, resolution_suffix);
+  }
 };
 
 // A body was founded: the Government, a People's Committee, a board.
 struct BodyCreated {
   static constexpr std::string_view kType = "body.created";
   static constexpr std::uint16_t kSchemaVersion = 2;
-  std::string body;               // stable id, e.g. "gov-vn"
+  std::string body;  // stable id, e.g. "gov-vn"
   std::string name;
   std::string name_vi;
-  std::string resolution_suffix;  // e.g. "NQ-CP" in "12/NQ-CP"
+  std::string resolution_suffix;     // e.g. "NQ-CP" in "12/NQ-CP"
   BodyKind kind = BodyKind::kOther;  // schema 1: kOther
   template <class Archive>
-  void serialize(Archive& ar) { ar(body, name, name_vi, resolution_suffix, kind); }
+  void serialize(Archive& ar) {
+    ar(body, name, name_vi, resolution_suffix, kind);
+  }
   friend bool operator==(const BodyCreated&, const BodyCreated&) = default;
 };
 
@@ -66,7 +70,9 @@ struct MemberEnrolledV1 {
   std::string office_vi;
   Role role = Role::kMember;
   template <class Archive>
-  void serialize(Archive& ar) { ar(person, office, office_vi, role); }
+  void serialize(Archive& ar) {
+    ar(person, office, office_vi, role);
+  }
   friend bool operator==(const MemberEnrolledV1&, const MemberEnrolledV1&) = default;
 };
 
@@ -80,7 +86,9 @@ struct MemberEnrolled {
   Role role = Role::kMember;
   Timestamp since;
   template <class Archive>
-  void serialize(Archive& ar) { ar(person, office, office_vi, role, since); }
+  void serialize(Archive& ar) {
+    ar(person, office, office_vi, role, since);
+  }
   friend bool operator==(const MemberEnrolled&, const MemberEnrolled&) = default;
 };
 
@@ -90,7 +98,10 @@ struct MemberLeft {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
   Timestamp at;
-  template <class Archive> void serialize(Archive& ar) { ar(person, at); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(person, at);
+  }
   friend bool operator==(const MemberLeft&, const MemberLeft&) = default;
 };
 
@@ -101,7 +112,10 @@ struct CertificateEnrolled {
   std::string person;
   std::string fingerprint;  // "sha256:<hex of DER>"
   std::string der;
-  template <class Archive> void serialize(Archive& ar) { ar(person, fingerprint, der); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(person, fingerprint, der);
+  }
   friend bool operator==(const CertificateEnrolled&, const CertificateEnrolled&) = default;
 };
 
@@ -110,7 +124,10 @@ struct PolicySetV1 {
   static constexpr std::string_view kType = "body.policy_set";
   static constexpr std::uint16_t kSchemaVersion = 1;
   Policy policy;
-  template <class Archive> void serialize(Archive& ar) { ar(policy); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(policy);
+  }
 };
 
 // The body's rules changed.
@@ -121,7 +138,10 @@ struct PolicySet {
   // A member may name a substitute after the session opened (falls ill
   // mid-meeting). Schema 1: false.
   bool late_substitution = false;
-  template <class Archive> void serialize(Archive& ar) { ar(policy, late_substitution); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(policy, late_substitution);
+  }
   friend bool operator==(const PolicySet&, const PolicySet&) = default;
 };
 
@@ -130,7 +150,10 @@ struct TrustAnchorSet {
   static constexpr std::string_view kType = "body.trust_anchor_set";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string der;
-  template <class Archive> void serialize(Archive& ar) { ar(der); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(der);
+  }
   friend bool operator==(const TrustAnchorSet&, const TrustAnchorSet&) = default;
 };
 
@@ -140,7 +163,10 @@ struct RevocationListPublished {
   static constexpr std::string_view kType = "body.revocation_list_published";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string der;
-  template <class Archive> void serialize(Archive& ar) { ar(der); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(der);
+  }
   friend bool operator==(const RevocationListPublished&, const RevocationListPublished&) = default;
 };
 
@@ -150,7 +176,10 @@ struct ApproverDelegated {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
   bool granted = true;
-  template <class Archive> void serialize(Archive& ar) { ar(person, granted); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(person, granted);
+  }
   friend bool operator==(const ApproverDelegated&, const ApproverDelegated&) = default;
 };
 
@@ -162,8 +191,12 @@ struct ResolutionNumberAssigned {
   std::int32_t year = 0;
   std::uint32_t sequence = 0;
   std::string number;
-  template <class Archive> void serialize(Archive& ar) { ar(resolution, year, sequence, number); }
-  friend bool operator==(const ResolutionNumberAssigned&, const ResolutionNumberAssigned&) = default;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(resolution, year, sequence, number);
+  }
+  friend bool operator==(const ResolutionNumberAssigned&,
+                         const ResolutionNumberAssigned&) = default;
 };
 
 // A person asked for a signing certificate for a key held on one of their
@@ -175,9 +208,12 @@ struct CertificateRequested {
   std::string person;   // who will hold the certificate
   std::string device;   // how they name the device, e.g. "iPad phòng họp"
   std::string csr_der;
-  std::string renews;   // the fingerprint of the certificate it replaces, or ""
+  std::string renews;  // the fingerprint of the certificate it replaces, or ""
   Timestamp at;
-  template <class Archive> void serialize(Archive& ar) { ar(request, person, device, csr_der, renews, at); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(request, person, device, csr_der, renews, at);
+  }
   friend bool operator==(const CertificateRequested&, const CertificateRequested&) = default;
 };
 
@@ -189,8 +225,12 @@ struct CertificateRequestDecided {
   std::string request;
   bool approved = false;
   std::string reason;
-  template <class Archive> void serialize(Archive& ar) { ar(request, approved, reason); }
-  friend bool operator==(const CertificateRequestDecided&, const CertificateRequestDecided&) = default;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(request, approved, reason);
+  }
+  friend bool operator==(const CertificateRequestDecided&,
+                         const CertificateRequestDecided&) = default;
 };
 
 // The certificate issued for an approved request (by the node's CA or an
@@ -201,7 +241,10 @@ struct CertificateIssued {
   std::string request;
   std::string person;
   std::string fingerprint;  // "sha256:<hex of DER>"
-  template <class Archive> void serialize(Archive& ar) { ar(request, person, fingerprint); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(request, person, fingerprint);
+  }
   friend bool operator==(const CertificateIssued&, const CertificateIssued&) = default;
 };
 
@@ -214,7 +257,10 @@ struct CertificateRevoked {
   std::string fingerprint;
   std::string reason;
   Timestamp at;
-  template <class Archive> void serialize(Archive& ar) { ar(person, fingerprint, reason, at); }
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(person, fingerprint, reason, at);
+  }
   friend bool operator==(const CertificateRevoked&, const CertificateRevoked&) = default;
 };
 
@@ -225,22 +271,26 @@ struct ContactSet {
   static constexpr std::string_view kType = "body.contact_set";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  std::string email;                  // "" when none
-  std::string phone;                  // E.164, e.g. "+84912345678"; "" when none
-  std::string language = "vi";        // "vi" or "en"
-  std::vector<std::string> channels;  // of "email", "sms", "in_app", in the person's order of preference
-  std::int32_t quiet_from = -1;       // minutes after midnight, Asia/Ho_Chi_Minh; -1: no quiet hours
-  std::int32_t quiet_to = -1;         // (urgent items are sent in quiet hours too)
-  bool sms_ascii = false;             // SMS without diacritics (GSM-7: 160 characters a segment, not 70)
+  std::string email;            // "" when none
+  std::string phone;            // E.164, e.g. "+84912345678"; "" when none
+  std::string language = "vi";  // "vi" or "en"
+  std::vector<std::string>
+      channels;                  // of "email", "sms", "in_app", in the person's order of preference
+  std::int32_t quiet_from = -1;  // minutes after midnight, Asia/Ho_Chi_Minh; -1: no quiet hours
+  std::int32_t quiet_to = -1;    // (urgent items are sent in quiet hours too)
+  bool sms_ascii = false;        // SMS without diacritics (GSM-7: 160 characters a segment, not 70)
   template <class Archive>
-  void serialize(Archive& ar) { ar(person, email, phone, language, channels, quiet_from, quiet_to, sms_ascii); }
+  void serialize(Archive& ar) {
+    ar(person, email, phone, language, channels, quiet_from, quiet_to, sms_ascii);
+  }
   friend bool operator==(const ContactSet&, const ContactSet&) = default;
 };
 
 using DirectoryEvent =
     std::variant<BodyCreated, MemberEnrolled, MemberLeft, CertificateEnrolled, PolicySet,
-                 TrustAnchorSet, RevocationListPublished, ApproverDelegated, ResolutionNumberAssigned,
-                 CertificateRequested, CertificateRequestDecided, CertificateIssued, CertificateRevoked, ContactSet>;
+                 TrustAnchorSet, RevocationListPublished, ApproverDelegated,
+                 ResolutionNumberAssigned, CertificateRequested, CertificateRequestDecided,
+                 CertificateIssued, CertificateRevoked, ContactSet>;
 
 // Decoder for every schema version of every directory event ever written.
 const EventDecoder<DirectoryEvent>& DirectoryDecoder();

@@ -37,7 +37,8 @@ TEST(DirectoryGolden, PolicySetV1IsUpcastWithoutLateSubstitution) {
   ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
   const auto& set = std::get<PolicySet>(*decoded);
   EXPECT_FALSE(set.late_substitution);
-  EXPECT_EQ(Encode(PolicySetV1{set.policy}).bytes, golden) << "encoding of body.policy_set v1 changed";
+  EXPECT_EQ(Encode(PolicySetV1{set.policy}).bytes, golden)
+      << "encoding of body.policy_set v1 changed";
 }
 
 TEST(DirectoryGolden, MemberEnrolledV1IsUpcastToV2SinceTheEpoch) {
@@ -47,13 +48,14 @@ TEST(DirectoryGolden, MemberEnrolledV1IsUpcastToV2SinceTheEpoch) {
   EXPECT_EQ(Encode(v1).bytes, golden) << "encoding of body.member_enrolled v1 changed";
   auto decoded = DirectoryDecoder().Decode("body.member_enrolled", 1, golden);
   ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
-  EXPECT_EQ(std::get<MemberEnrolled>(*decoded),
-            (MemberEnrolled{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair, Timestamp{}}));
+  EXPECT_EQ(
+      std::get<MemberEnrolled>(*decoded),
+      (MemberEnrolled{"pm", "Prime Minister", "Thủ tướng Chính phủ", Role::kChair, Timestamp{}}));
 }
 
 TEST(Roles, NamesRoundTripAndUnknownIsRefused) {
-  for (Role r : {Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute,
-                 Role::kAuditor, Role::kArchivist, Role::kAdmin}) {
+  for (Role r : {Role::kMember, Role::kChair, Role::kSecretariat, Role::kSubstitute, Role::kAuditor,
+                 Role::kArchivist, Role::kAdmin}) {
     auto parsed = ParseRole(RoleName(r));
     ASSERT_TRUE(parsed.ok());
     EXPECT_EQ(*parsed, r);

@@ -4,20 +4,28 @@ namespace ecab {
 
 std::string ClassificationName(Classification c) {
   switch (c) {
-    case Classification::kNormal: return "normal";
-    case Classification::kConfidential: return "confidential";
-    case Classification::kSecret: return "secret";
-    case Classification::kTopSecret: return "top secret";
+    case Classification::kNormal:
+      return "normal";
+    case Classification::kConfidential:
+      return "confidential";
+    case Classification::kSecret:
+      return "secret";
+    case Classification::kTopSecret:
+      return "top secret";
   }
   return "unknown";
 }
 
 std::string UrgencyName(Urgency u) {
   switch (u) {
-    case Urgency::kNormal: return "normal";
-    case Urgency::kUrgent: return "urgent";
-    case Urgency::kVeryUrgent: return "very urgent";
-    case Urgency::kExpress: return "express";
+    case Urgency::kNormal:
+      return "normal";
+    case Urgency::kUrgent:
+      return "urgent";
+    case Urgency::kVeryUrgent:
+      return "very urgent";
+    case Urgency::kExpress:
+      return "express";
   }
   return "unknown";
 }
@@ -41,7 +49,8 @@ namespace ecab {
 
 std::string FormatShare(const Fraction& share, std::uint32_t base) {
   if (share.den == 0) return "?";
-  const std::uint64_t scaled = static_cast<std::uint64_t>(share.num) * base * 100 / share.den;  // 2 decimals
+  const std::uint64_t scaled =
+      static_cast<std::uint64_t>(share.num) * base * 100 / share.den;  // 2 decimals
   std::string out = std::to_string(scaled / 100);
   const std::uint64_t cents = scaled % 100;
   if (cents != 0) {

@@ -45,11 +45,21 @@ enum class Urgency : std::uint8_t {
 
 // True for the values declared above (enums read from requests and records
 // may hold any number).
-constexpr bool IsValid(MajorityBasis v) { return IsOneOf<MajorityBasis::kAllMembers, MajorityBasis::kMembersPresent, MajorityBasis::kVotesCast>(v); }
+constexpr bool IsValid(MajorityBasis v) {
+  return IsOneOf<MajorityBasis::kAllMembers, MajorityBasis::kMembersPresent,
+                 MajorityBasis::kVotesCast>(v);
+}
 constexpr bool IsValid(TieRule v) { return IsOneOf<TieRule::kChairDecides, TieRule::kFails>(v); }
-constexpr bool IsValid(Silence v) { return IsOneOf<Silence::kConsent, Silence::kAbstention, Silence::kNotCounted>(v); }
-constexpr bool IsValid(Classification v) { return IsOneOf<Classification::kNormal, Classification::kConfidential, Classification::kSecret, Classification::kTopSecret>(v); }
-constexpr bool IsValid(Urgency v) { return IsOneOf<Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress>(v); }
+constexpr bool IsValid(Silence v) {
+  return IsOneOf<Silence::kConsent, Silence::kAbstention, Silence::kNotCounted>(v);
+}
+constexpr bool IsValid(Classification v) {
+  return IsOneOf<Classification::kNormal, Classification::kConfidential, Classification::kSecret,
+                 Classification::kTopSecret>(v);
+}
+constexpr bool IsValid(Urgency v) {
+  return IsOneOf<Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress>(v);
+}
 
 std::string ClassificationName(Classification c);
 std::string UrgencyName(Urgency u);
@@ -58,7 +68,10 @@ std::string UrgencyName(Urgency u);
 struct Fraction {
   std::uint32_t num = 0;
   std::uint32_t den = 1;
-  template <class A> void serialize(A& ar) { ar(num, den); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(num, den);
+  }
   friend bool operator==(const Fraction&, const Fraction&) = default;
 };
 
@@ -93,12 +106,14 @@ std::string FormatShare(const Fraction& share, std::uint32_t base);
 
 // True when `count` is more than `share` of `base`: count * den > num * base.
 inline bool MoreThan(std::uint32_t count, const Fraction& share, std::uint32_t base) {
-  return static_cast<std::uint64_t>(count) * share.den > static_cast<std::uint64_t>(share.num) * base;
+  return static_cast<std::uint64_t>(count) * share.den >
+         static_cast<std::uint64_t>(share.num) * base;
 }
 
 // True when `count` is at least `share` of `base`: count * den >= num * base.
 inline bool AtLeast(std::uint32_t count, const Fraction& share, std::uint32_t base) {
-  return static_cast<std::uint64_t>(count) * share.den >= static_cast<std::uint64_t>(share.num) * base;
+  return static_cast<std::uint64_t>(count) * share.den >=
+         static_cast<std::uint64_t>(share.num) * base;
 }
 
 }  // namespace ecab

@@ -7,11 +7,13 @@ namespace ecab::testing {
 Timestamp June24() { return FromMicros(1561363200000000); }
 
 World::World(std::vector<std::string> member_ids, KeyType type)
-    : ca("e-Cabinet Test CA", June24() - std::chrono::days(3650), June24() + std::chrono::days(3650)),
+    : ca("e-Cabinet Test CA", June24() - std::chrono::days(3650),
+         June24() + std::chrono::days(3650)),
       members(std::move(member_ids)) {
   const Timestamp t = June24() - std::chrono::days(30);
   const CommandContext bootstrap = Ctx("admin", Role::kAdmin, t, "create");
-  auto created = directory::Decide(body, directory::CreateBody{"gov-vn", "Government", "Chính phủ", "NQ-CP"}, bootstrap);
+  auto created = directory::Decide(
+      body, directory::CreateBody{"gov-vn", "Government", "Chính phủ", "NQ-CP"}, bootstrap);
   if (!created.ok()) throw std::runtime_error(ToString(created.error()));
   for (const auto& e : *created) {
     body = directory::Evolve(std::move(body), e);
@@ -19,9 +21,13 @@ World::World(std::vector<std::string> member_ids, KeyType type)
     log_contexts.push_back(bootstrap);
   }
   Admin(directory::SetTrustAnchor{ca.der()}, t);
-  Admin(directory::EnrollPerson{"staff", "Government Office", "Văn phòng Chính phủ", Role::kSecretariat}, t);
+  Admin(directory::EnrollPerson{"staff", "Government Office", "Văn phòng Chính phủ",
+                                Role::kSecretariat},
+        t);
   for (const auto& id : members) {
-    Admin(directory::EnrollPerson{id, "Office of " + id, "", id == "pm" ? Role::kChair : Role::kMember}, t);
+    Admin(directory::EnrollPerson{id, "Office of " + id, "",
+                                  id == "pm" ? Role::kChair : Role::kMember},
+          t);
   }
   for (const auto& id : members) {
     certs[id] = ca.Issue(id, type, t - std::chrono::days(1), t + std::chrono::days(3650));
@@ -35,8 +41,8 @@ World World::WithMembers(int n, KeyType type) {
   return World(ids, type);
 }
 
-CommandContext World::Ctx(const std::string& actor, Role role, Timestamp now, std::string command_id,
-                          std::string on_behalf_of) const {
+CommandContext World::Ctx(const std::string& actor, Role role, Timestamp now,
+                          std::string command_id, std::string on_behalf_of) const {
   return CommandContext{now, actor, role, std::move(on_behalf_of), std::move(command_id)};
 }
 
@@ -60,7 +66,8 @@ void World::EnrollSubstitute(const std::string& person, Timestamp now) {
 }
 
 void World::IssueCertificate(const std::string& person, Timestamp now) {
-  certs[person] = ca.Issue(person, certs.begin()->second.type, now - std::chrono::days(1), now + std::chrono::days(365));
+  certs[person] = ca.Issue(person, certs.begin()->second.type, now - std::chrono::days(1),
+                           now + std::chrono::days(365));
   Admin(directory::EnrollCertificate{person, certs[person].der}, now);
 }
 

@@ -29,8 +29,8 @@ class World {
   std::map<std::string, Certificate> certs;
   std::vector<std::string> members;
 
-  CommandContext Ctx(const std::string& actor, Role role, Timestamp now, std::string command_id = "cmd",
-                     std::string on_behalf_of = "") const;
+  CommandContext Ctx(const std::string& actor, Role role, Timestamp now,
+                     std::string command_id = "cmd", std::string on_behalf_of = "") const;
   // Every body event decided so far, with the context of each.
   std::vector<directory::DirectoryEvent> log;
   std::vector<CommandContext> log_contexts;

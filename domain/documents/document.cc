@@ -21,47 +21,58 @@ Result<Events> Decide(const Document& d, const DocumentCommand& command, const C
                       const directory::Body& body) {
   ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (const auto* c = std::get_if<RegisterDocument>(&command)) {
-    if (d.exists) return Refuse(ErrorCode::kAlreadyExists, "document '" + d.header.document + "' exists");
+    if (d.exists)
+      return Refuse(ErrorCode::kAlreadyExists, "document '" + d.header.document + "' exists");
     if (c->document.empty() || c->title.empty()) {
       return Refuse(ErrorCode::kInvalidArgument, "a document needs an id and a title");
     }
-    if (!IsValid(c->classification)) return Refuse(ErrorCode::kInvalidArgument, "unknown classification");
+    if (!IsValid(c->classification))
+      return Refuse(ErrorCode::kInvalidArgument, "unknown classification");
     if (!IsValid(c->urgency)) return Refuse(ErrorCode::kInvalidArgument, "unknown urgency");
     if (c->classification > body.policy.max_classification) {
       return Refuse(ErrorCode::kClassificationRefused,
-                    "document '" + c->document + "' is classified " + ClassificationName(c->classification) +
-                        "; body '" + body.id + "' accepts documents up to " +
-                        ClassificationName(body.policy.max_classification) + ", so it cannot enter the system");
+                    "document '" + c->document + "' is classified " +
+                        ClassificationName(c->classification) + "; body '" + body.id +
+                        "' accepts documents up to " +
+                        ClassificationName(body.policy.max_classification) +
+                        ", so it cannot enter the system");
     }
     Events out{DocumentRegistered{c->document, c->title, c->classification, c->urgency}};
-    if (c->classification != Classification::kNormal) out.push_back(DocumentAccessGranted{ctx.actor});
+    if (c->classification != Classification::kNormal)
+      out.push_back(DocumentAccessGranted{ctx.actor});
     return out;
   }
   if (!d.exists) return Refuse(ErrorCode::kNotFound, "the document does not exist");
   if (const auto* g = std::get_if<GrantDocumentAccess>(&command)) {
     if (d.header.classification == Classification::kNormal) {
-      return Refuse(ErrorCode::kRuleViolation, "document '" + d.header.document + "' is open to the whole body");
+      return Refuse(ErrorCode::kRuleViolation,
+                    "document '" + d.header.document + "' is open to the whole body");
     }
-    if (!body.RoleAt(g->person, ctx.now)) return Refuse(ErrorCode::kNotFound, "'" + g->person + "' is not in the body");
-    if (d.readers.contains(g->person)) return Refuse(ErrorCode::kAlreadyExists, "'" + g->person + "' already has access");
+    if (!body.RoleAt(g->person, ctx.now))
+      return Refuse(ErrorCode::kNotFound, "'" + g->person + "' is not in the body");
+    if (d.readers.contains(g->person))
+      return Refuse(ErrorCode::kAlreadyExists, "'" + g->person + "' already has access");
     return Events{DocumentAccessGranted{g->person}};
   }
   const auto& c = std::get<AddDocumentVersion>(command);
   if (d.header.classification > body.policy.max_classification) {
-    return Refuse(ErrorCode::kClassificationRefused,
-                  "document '" + d.header.document + "' is now above the body's classification limit");
+    return Refuse(
+        ErrorCode::kClassificationRefused,
+        "document '" + d.header.document + "' is now above the body's classification limit");
   }
-  if (!IsHexSha256(c.sha256)) return Refuse(ErrorCode::kInvalidArgument, "sha256 must be 64 lower-case hex digits");
+  if (!IsHexSha256(c.sha256))
+    return Refuse(ErrorCode::kInvalidArgument, "sha256 must be 64 lower-case hex digits");
   if (c.size == 0) return Refuse(ErrorCode::kInvalidArgument, "the document is empty");
   if (!d.versions.empty() && d.versions.back().sha256 == c.sha256) {
     return Refuse(ErrorCode::kInvalidArgument, "this version is identical to the last one");
   }
-  return Events{DocumentVersionAdded{static_cast<std::uint32_t>(d.versions.size() + 1), c.sha256, c.size,
-                                     c.media_type, c.filename, ctx.actor, c.text}};
+  return Events{DocumentVersionAdded{static_cast<std::uint32_t>(d.versions.size() + 1), c.sha256,
+                                     c.size, c.media_type, c.filename, ctx.actor, c.text}};
 }
 
 bool MayRead(const Document& d, std::string_view person) {
-  return d.header.classification == Classification::kNormal || d.readers.contains(std::string(person));
+  return d.header.classification == Classification::kNormal ||
+         d.readers.contains(std::string(person));
 }
 
 Document Evolve(Document d, const DocumentEvent& event) {
@@ -81,8 +92,13 @@ const EventDecoder<DocumentEvent>& DocumentDecoder() {
     EventDecoder<DocumentEvent> d;
     d.Add<DocumentRegistered>().Add<DocumentVersionAdded>().Add<DocumentAccessGranted>();
     d.AddUpcaster<DocumentVersionAddedV1>([](DocumentVersionAddedV1 v1) {
-      return DocumentVersionAdded{v1.version, std::move(v1.sha256), v1.size, std::move(v1.media_type),
-                                  std::move(v1.filename), std::move(v1.author), ""};
+      return DocumentVersionAdded{v1.version,
+                                  std::move(v1.sha256),
+                                  v1.size,
+                                  std::move(v1.media_type),
+                                  std::move(v1.filename),
+                                  std::move(v1.author),
+                                  ""};
     });
     return d;
   }();

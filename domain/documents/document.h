@@ -21,7 +21,10 @@ struct DocumentRegistered {
   std::string title;
   Classification classification = Classification::kNormal;
   Urgency urgency = Urgency::kNormal;
-  template <class A> void serialize(A& ar) { ar(document, title, classification, urgency); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(document, title, classification, urgency);
+  }
   friend bool operator==(const DocumentRegistered&, const DocumentRegistered&) = default;
 };
 
@@ -35,7 +38,10 @@ struct DocumentVersionAddedV1 {
   std::string media_type;
   std::string filename;
   std::string author;
-  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, sha256, size, media_type, filename, author);
+  }
 };
 
 struct DocumentVersionAdded {
@@ -48,7 +54,10 @@ struct DocumentVersionAdded {
   std::string filename;
   std::string author;
   std::string text;  // the text extracted for search (empty when none)
-  template <class A> void serialize(A& ar) { ar(version, sha256, size, media_type, filename, author, text); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, sha256, size, media_type, filename, author, text);
+  }
   friend bool operator==(const DocumentVersionAdded&, const DocumentVersionAdded&) = default;
 };
 
@@ -57,7 +66,10 @@ struct DocumentAccessGranted {
   static constexpr std::string_view kType = "document.access_granted";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person);
+  }
   friend bool operator==(const DocumentAccessGranted&, const DocumentAccessGranted&) = default;
 };
 
@@ -94,8 +106,10 @@ struct GrantDocumentAccess {
 };
 using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion, GrantDocumentAccess>;
 
-[[nodiscard]] Result<std::vector<DocumentEvent>> Decide(const Document& state, const DocumentCommand& command,
-                                                        const CommandContext& ctx, const directory::Body& body);
+[[nodiscard]] Result<std::vector<DocumentEvent>> Decide(const Document& state,
+                                                        const DocumentCommand& command,
+                                                        const CommandContext& ctx,
+                                                        const directory::Body& body);
 Document Evolve(Document state, const DocumentEvent& event);
 
 }  // namespace ecab::documents

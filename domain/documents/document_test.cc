@@ -17,20 +17,23 @@ const std::string kHashB(64, 'b');
 TEST(Document, ADocumentAboveTheBodysClassificationLimitNeverEnters) {
   World w = World::WithMembers(2);
   const auto ctx = w.Ctx("staff", Role::kSecretariat, June24());
-  auto refused = Decide(Document{}, RegisterDocument{"doc-1", "Security annex", Classification::kConfidential,
-                                                     Urgency::kExpress},
-                        ctx, w.body);
+  auto refused = Decide(
+      Document{},
+      RegisterDocument{"doc-1", "Security annex", Classification::kConfidential, Urgency::kExpress},
+      ctx, w.body);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, ErrorCode::kClassificationRefused);
   EXPECT_EQ(refused.error().message,
-            "document 'doc-1' is classified confidential; body 'gov-vn' accepts documents up to normal, so it "
+            "document 'doc-1' is classified confidential; body 'gov-vn' accepts documents up to "
+            "normal, so it "
             "cannot enter the system");
   Policy p;
   p.max_classification = Classification::kConfidential;
   w.Admin(directory::SetPolicy{p}, June24());
-  auto accepted = Decide(Document{}, RegisterDocument{"doc-1", "Security annex", Classification::kConfidential,
-                                                      Urgency::kExpress},
-                         ctx, w.body);
+  auto accepted = Decide(
+      Document{},
+      RegisterDocument{"doc-1", "Security annex", Classification::kConfidential, Urgency::kExpress},
+      ctx, w.body);
   ASSERT_TRUE(accepted.ok());
 }
 
@@ -43,7 +46,8 @@ TEST(Document, VersionsAreNumberedAndEachKeepsItsHashAndAuthor) {
     EXPECT_TRUE(events.ok()) << ToString(events.error());
     if (events.ok()) d = testing::FoldAll(std::move(d), *events, Evolve);
   };
-  auto missing = Decide(d, AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf", ""}, ctx, w.body);
+  auto missing =
+      Decide(d, AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf", ""}, ctx, w.body);
   ASSERT_FALSE(missing.ok());
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
   step(RegisterDocument{"doc-1", "Draft decree", Classification::kNormal, Urgency::kUrgent});
@@ -52,17 +56,18 @@ TEST(Document, VersionsAreNumberedAndEachKeepsItsHashAndAuthor) {
   ASSERT_EQ(d.versions.size(), 2u);
   EXPECT_EQ(d.versions[1].version, 2u);
   EXPECT_EQ(d.versions[1].author, "staff");
-  for (const auto& [cmd, fragment] :
-       std::vector<std::pair<DocumentCommand, std::string>>{
+  for (const auto& [cmd, fragment] : std::vector<std::pair<DocumentCommand, std::string>>{
            {AddDocumentVersion{kHashB, 1300, "application/pdf", "same.pdf", ""}, "identical"},
            {AddDocumentVersion{"XYZ", 10, "", "", ""}, "64 lower-case hex"},
            {AddDocumentVersion{kHashA, 0, "", "", ""}, "empty"},
-           {RegisterDocument{"doc-1", "again", Classification::kNormal, Urgency::kNormal}, "exists"}}) {
+           {RegisterDocument{"doc-1", "again", Classification::kNormal, Urgency::kNormal},
+            "exists"}}) {
     auto r = Decide(d, cmd, ctx, w.body);
     ASSERT_FALSE(r.ok()) << fragment;
     EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
   }
-  auto by_member = Decide(d, AddDocumentVersion{kHashA, 5, "", "", ""}, w.Ctx("m02", Role::kMember, June24()), w.body);
+  auto by_member = Decide(d, AddDocumentVersion{kHashA, 5, "", "", ""},
+                          w.Ctx("m02", Role::kMember, June24()), w.body);
   ASSERT_FALSE(by_member.ok());
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
 }
@@ -80,7 +85,9 @@ TEST(Document, AClassifiedDocumentIsReadOnlyByThoseGrantedAccess) {
   w.Admin(directory::SetPolicy{p}, June24());
   const auto ctx = w.Ctx("staff", Role::kSecretariat, June24());
   Document d;
-  auto registered = Decide(d, RegisterDocument{"doc-9", "Annex", Classification::kConfidential, Urgency::kNormal}, ctx, w.body);
+  auto registered =
+      Decide(d, RegisterDocument{"doc-9", "Annex", Classification::kConfidential, Urgency::kNormal},
+             ctx, w.body);
   ASSERT_TRUE(registered.ok());
   d = testing::FoldAll(std::move(d), *registered, Evolve);
   EXPECT_TRUE(MayRead(d, "staff")) << "the registering staff member";
@@ -98,7 +105,9 @@ TEST(Document, AClassifiedDocumentIsReadOnlyByThoseGrantedAccess) {
   EXPECT_EQ(stranger.error().code, ErrorCode::kNotFound);
 
   Document open;
-  auto normal = Decide(open, RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal}, ctx, w.body);
+  auto normal =
+      Decide(open, RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal},
+             ctx, w.body);
   ASSERT_TRUE(normal.ok());
   open = testing::FoldAll(std::move(open), *normal, Evolve);
   EXPECT_TRUE(MayRead(open, "m03"));

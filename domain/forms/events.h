@@ -24,18 +24,23 @@ enum class Answer : std::uint8_t {
   kAgreeWithComments = 3,
   kOther = 4,
 };
-constexpr bool IsValid(Answer v) { return IsOneOf<Answer::kAgree, Answer::kDisagree, Answer::kAgreeWithComments, Answer::kOther>(v); }
+constexpr bool IsValid(Answer v) {
+  return IsOneOf<Answer::kAgree, Answer::kDisagree, Answer::kAgreeWithComments, Answer::kOther>(v);
+}
 std::string AnswerName(Answer a);  // "agree", "disagree", "agree_with_comments", "other"
 
 // What the form asks, as drafted or revised.
 struct FormContent {
   std::string title;
   std::string question;
-  std::vector<std::string> documents;  // document ids
-  std::vector<std::string> addressees; // person ids
+  std::vector<std::string> documents;   // document ids
+  std::vector<std::string> addressees;  // person ids
   Timestamp deadline;
   Urgency urgency = Urgency::kNormal;
-  template <class A> void serialize(A& ar) { ar(title, question, documents, addressees, deadline, urgency); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(title, question, documents, addressees, deadline, urgency);
+  }
   friend bool operator==(const FormContent&, const FormContent&) = default;
 };
 
@@ -50,10 +55,11 @@ struct FormResult {
   std::uint32_t in_favour = 0;  // agree + agree with comments (+ silent when silence is consent)
   std::uint32_t base = 0;       // what the majority is taken of
   bool adopted = false;
-  std::string reasoning;        // "20 of 27 in favour; needed more than 13.5; adopted"
+  std::string reasoning;  // "20 of 27 in favour; needed more than 13.5; adopted"
   template <class A>
   void serialize(A& ar) {
-    ar(addressed, agree, agree_with_comments, disagree, other, silent, in_favour, base, adopted, reasoning);
+    ar(addressed, agree, agree_with_comments, disagree, other, silent, in_favour, base, adopted,
+       reasoning);
   }
   friend bool operator==(const FormResult&, const FormResult&) = default;
 };
@@ -63,7 +69,10 @@ struct FormDrafted {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string form;
   FormContent content;
-  template <class A> void serialize(A& ar) { ar(form, content); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(form, content);
+  }
   friend bool operator==(const FormDrafted&, const FormDrafted&) = default;
 };
 
@@ -72,7 +81,10 @@ struct FormRevised {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::uint32_t revision = 0;  // 2, 3, … (the draft is revision 1)
   FormContent content;
-  template <class A> void serialize(A& ar) { ar(revision, content); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(revision, content);
+  }
   friend bool operator==(const FormRevised&, const FormRevised&) = default;
 };
 
@@ -80,7 +92,10 @@ struct FormSubmitted {
   static constexpr std::string_view kType = "form.submitted";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::uint32_t revision = 0;
-  template <class A> void serialize(A& ar) { ar(revision); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(revision);
+  }
   friend bool operator==(const FormSubmitted&, const FormSubmitted&) = default;
 };
 
@@ -89,7 +104,10 @@ struct FormReturned {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string by;
   std::string reason;
-  template <class A> void serialize(A& ar) { ar(by, reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(by, reason);
+  }
   friend bool operator==(const FormReturned&, const FormReturned&) = default;
 };
 
@@ -100,7 +118,10 @@ struct FormApproved {
   std::string by;
   std::uint32_t revision = 0;
   SignedAct signature;
-  template <class A> void serialize(A& ar) { ar(by, revision, signature); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(by, revision, signature);
+  }
   friend bool operator==(const FormApproved&, const FormApproved&) = default;
 };
 
@@ -113,7 +134,10 @@ struct FormIssued {
   Urgency urgency = Urgency::kNormal;
   Silence silence = Silence::kNotCounted;
   Fraction majority{1, 2};
-  template <class A> void serialize(A& ar) { ar(addressees, deadline, urgency, silence, majority); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(addressees, deadline, urgency, silence, majority);
+  }
   friend bool operator==(const FormIssued&, const FormIssued&) = default;
 };
 
@@ -127,7 +151,10 @@ struct AnswerGiven {
   std::string text;
   std::uint32_t revision = 0;  // 1 for the first answer, then 2, 3, …
   SignedAct signature;
-  template <class A> void serialize(A& ar) { ar(member, answer, text, revision, signature); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(member, answer, text, revision, signature);
+  }
   friend bool operator==(const AnswerGiven&, const AnswerGiven&) = default;
 };
 
@@ -136,7 +163,10 @@ struct FormClosed {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string reason;  // "deadline" or "all_answered"
   FormResult result;
-  template <class A> void serialize(A& ar) { ar(reason, result); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(reason, result);
+  }
   friend bool operator==(const FormClosed&, const FormClosed&) = default;
 };
 
@@ -144,7 +174,10 @@ struct FormResultSubmitted {
   static constexpr std::string_view kType = "form.result_submitted";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string by;
-  template <class A> void serialize(A& ar) { ar(by); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(by);
+  }
   friend bool operator==(const FormResultSubmitted&, const FormResultSubmitted&) = default;
 };
 
@@ -154,13 +187,16 @@ struct FormDecisionRecorded {
   std::string by;
   bool adopted = false;
   std::string decision;
-  template <class A> void serialize(A& ar) { ar(by, adopted, decision); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(by, adopted, decision);
+  }
   friend bool operator==(const FormDecisionRecorded&, const FormDecisionRecorded&) = default;
 };
 
-using FormEvent = std::variant<FormDrafted, FormRevised, FormSubmitted, FormReturned, FormApproved,
-                               FormIssued, AnswerGiven, FormClosed, FormResultSubmitted,
-                               FormDecisionRecorded>;
+using FormEvent =
+    std::variant<FormDrafted, FormRevised, FormSubmitted, FormReturned, FormApproved, FormIssued,
+                 AnswerGiven, FormClosed, FormResultSubmitted, FormDecisionRecorded>;
 
 const EventDecoder<FormEvent>& FormDecoder();
 

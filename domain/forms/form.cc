@@ -11,15 +11,16 @@ namespace {
 using Events = std::vector<FormEvent>;
 
 Error WrongState(const Form& f, std::string_view what) {
-  return Refuse(ErrorCode::kRuleViolation, "form '" + f.id + "' is " + StatusName(f.status) + "; cannot " +
-                                               std::string(what));
+  return Refuse(ErrorCode::kRuleViolation,
+                "form '" + f.id + "' is " + StatusName(f.status) + "; cannot " + std::string(what));
 }
 
 Status CheckContent(const FormContent& c, const directory::Body& body, const CommandContext& ctx) {
   if (c.title.empty() || c.question.empty()) {
     return Refuse(ErrorCode::kInvalidArgument, "a form needs a title and a question");
   }
-  if (c.addressees.empty()) return Refuse(ErrorCode::kInvalidArgument, "a form needs at least one addressee");
+  if (c.addressees.empty())
+    return Refuse(ErrorCode::kInvalidArgument, "a form needs at least one addressee");
   std::vector<std::string> sorted = c.addressees;
   std::sort(sorted.begin(), sorted.end());
   if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end()) {
@@ -28,10 +29,12 @@ Status CheckContent(const FormContent& c, const directory::Body& body, const Com
   for (const auto& person : c.addressees) {
     auto role = body.RoleAt(person, ctx.now);
     if (!role || !IsVotingRole(*role)) {
-      return Refuse(ErrorCode::kInvalidArgument, "addressee '" + person + "' is not a member of the body");
+      return Refuse(ErrorCode::kInvalidArgument,
+                    "addressee '" + person + "' is not a member of the body");
     }
   }
-  if (c.deadline <= ctx.now) return Refuse(ErrorCode::kInvalidArgument, "the deadline is not in the future");
+  if (c.deadline <= ctx.now)
+    return Refuse(ErrorCode::kInvalidArgument, "the deadline is not in the future");
   return Ok{};
 }
 
@@ -44,7 +47,8 @@ Result<Events> DecideAnswer(const Form& f, const AnswerForm& c, const CommandCon
   if (f.status != FormStatus::kIssued) return WrongState(f, "answer it");
   const auto& to = f.issued->addressees;
   if (std::find(to.begin(), to.end(), ctx.actor) == to.end()) {
-    return Refuse(ErrorCode::kForbidden, "form '" + f.id + "' is not addressed to '" + ctx.actor + "'");
+    return Refuse(ErrorCode::kForbidden,
+                  "form '" + f.id + "' is not addressed to '" + ctx.actor + "'");
   }
   if (ctx.now >= f.issued->deadline) {
     return Refuse(ErrorCode::kRuleViolation, "the deadline of form '" + f.id + "' passed at " +
@@ -55,19 +59,23 @@ Result<Events> DecideAnswer(const Form& f, const AnswerForm& c, const CommandCon
     return Refuse(ErrorCode::kInvalidArgument, "this answer needs a text");
   }
   ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
-  const auto payload = AnswerPayload(body.id, f, ctx.actor, c.answer, c.text, ctx.command_id, c.signature.signed_at);
+  const auto payload =
+      AnswerPayload(body.id, f, ctx.actor, c.answer, c.text, ctx.command_id, c.signature.signed_at);
   ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
-  return Events{AnswerGiven{ctx.actor, c.answer, c.text, static_cast<std::uint32_t>(payload.version), c.signature}};
+  return Events{AnswerGiven{ctx.actor, c.answer, c.text,
+                            static_cast<std::uint32_t>(payload.version), c.signature}};
 }
 
 Result<Events> DecideApprove(const Form& f, const ApproveForm& c, const CommandContext& ctx,
                              const directory::Body& body) {
   if (f.status != FormStatus::kSubmitted) return WrongState(f, "approve it");
   if (!MayApprove(body, ctx)) {
-    return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' is neither the chair nor a delegated approver");
+    return Refuse(ErrorCode::kForbidden,
+                  "'" + ctx.actor + "' is neither the chair nor a delegated approver");
   }
   ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
-  const auto payload = ApprovalPayload(body.id, f, ctx.actor, ctx.command_id, c.signature.signed_at);
+  const auto payload =
+      ApprovalPayload(body.id, f, ctx.actor, ctx.command_id, c.signature.signed_at);
   ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{FormApproved{ctx.actor, f.revision, c.signature}};
 }
@@ -75,17 +83,22 @@ Result<Events> DecideApprove(const Form& f, const ApproveForm& c, const CommandC
 }  // namespace
 
 std::string StatusName(FormStatus s) {
-  static constexpr const char* kNames[] = {"not drafted", "a draft", "submitted",        "returned", "approved",
-                                           "issued",      "closed",  "result submitted", "decided"};
+  static constexpr const char* kNames[] = {"not drafted", "a draft",          "submitted",
+                                           "returned",    "approved",         "issued",
+                                           "closed",      "result submitted", "decided"};
   return kNames[static_cast<int>(s)];
 }
 
 std::string AnswerName(Answer a) {
   switch (a) {
-    case Answer::kAgree: return "agree";
-    case Answer::kDisagree: return "disagree";
-    case Answer::kAgreeWithComments: return "agree_with_comments";
-    case Answer::kOther: return "other";
+    case Answer::kAgree:
+      return "agree";
+    case Answer::kDisagree:
+      return "disagree";
+    case Answer::kAgreeWithComments:
+      return "agree_with_comments";
+    case Answer::kOther:
+      return "other";
   }
   return "unknown";
 }
@@ -101,10 +114,18 @@ FormResult Tally(const Form& f) {
       continue;
     }
     switch (it->second.answer) {
-      case Answer::kAgree: ++r.agree; break;
-      case Answer::kDisagree: ++r.disagree; break;
-      case Answer::kAgreeWithComments: ++r.agree_with_comments; break;
-      case Answer::kOther: ++r.other; break;
+      case Answer::kAgree:
+        ++r.agree;
+        break;
+      case Answer::kDisagree:
+        ++r.disagree;
+        break;
+      case Answer::kAgreeWithComments:
+        ++r.agree_with_comments;
+        break;
+      case Answer::kOther:
+        ++r.other;
+        break;
     }
   }
   const Silence silence = f.issued->silence;
@@ -116,7 +137,8 @@ FormResult Tally(const Form& f) {
                                                                : "silence is not counted";
   r.reasoning = std::to_string(r.in_favour) + " of " + std::to_string(r.base) + " in favour (" +
                 std::to_string(r.silent) + " silent, " + silence_text + "); needed more than " +
-                FormatShare(f.issued->majority, r.base) + "; " + (r.adopted ? "adopted" : "not adopted");
+                FormatShare(f.issued->majority, r.base) + "; " +
+                (r.adopted ? "adopted" : "not adopted");
   return r;
 }
 
@@ -134,8 +156,9 @@ SigningPayload ApprovalPayload(std::string_view body, const Form& form, std::str
   return p;
 }
 
-SigningPayload AnswerPayload(std::string_view body, const Form& form, std::string_view member, Answer answer,
-                             std::string_view text, std::string_view command_id, Timestamp time) {
+SigningPayload AnswerPayload(std::string_view body, const Form& form, std::string_view member,
+                             Answer answer, std::string_view text, std::string_view command_id,
+                             Timestamp time) {
   SigningPayload p;
   p.body = body;
   p.kind = "form_answer";
@@ -160,18 +183,22 @@ Result<Events> Decide(const Form& f, const FormCommand& command, const CommandCo
       [&](const auto& c) -> Result<Events> {
         using C = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<C, DraftForm>) {
-          if (f.status != FormStatus::kNone) return Refuse(ErrorCode::kAlreadyExists, "form '" + f.id + "' exists");
+          if (f.status != FormStatus::kNone)
+            return Refuse(ErrorCode::kAlreadyExists, "form '" + f.id + "' exists");
           if (c.form.empty()) return Refuse(ErrorCode::kInvalidArgument, "the form needs an id");
           ECAB_TRY(CheckContent(c.content, body, ctx));
           return Events{FormDrafted{c.form, c.content}};
         } else if constexpr (std::is_same_v<C, ReviseForm>) {
-          if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned) return WrongState(f, "revise it");
+          if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned)
+            return WrongState(f, "revise it");
           ECAB_TRY(CheckContent(c.content, body, ctx));
           return Events{FormRevised{f.revision + 1, c.content}};
         } else if constexpr (std::is_same_v<C, SubmitForm>) {
-          if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned) return WrongState(f, "submit it");
+          if (f.status != FormStatus::kDraft && f.status != FormStatus::kReturned)
+            return WrongState(f, "submit it");
           if (f.content.deadline <= ctx.now) {
-            return Refuse(ErrorCode::kRuleViolation, "the deadline has passed; revise the form first");
+            return Refuse(ErrorCode::kRuleViolation,
+                          "the deadline has passed; revise the form first");
           }
           return Events{FormSubmitted{f.revision}};
         } else if constexpr (std::is_same_v<C, ApproveForm>) {
@@ -179,14 +206,17 @@ Result<Events> Decide(const Form& f, const FormCommand& command, const CommandCo
         } else if constexpr (std::is_same_v<C, ReturnForm>) {
           if (f.status != FormStatus::kSubmitted) return WrongState(f, "return it");
           if (!MayApprove(body, ctx)) {
-            return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' is neither the chair nor a delegated approver");
+            return Refuse(ErrorCode::kForbidden,
+                          "'" + ctx.actor + "' is neither the chair nor a delegated approver");
           }
-          if (c.reason.empty()) return Refuse(ErrorCode::kInvalidArgument, "returning a form needs a reason");
+          if (c.reason.empty())
+            return Refuse(ErrorCode::kInvalidArgument, "returning a form needs a reason");
           return Events{FormReturned{ctx.actor, c.reason}};
         } else if constexpr (std::is_same_v<C, IssueForm>) {
           if (f.status != FormStatus::kApproved) return WrongState(f, "issue it");
           if (f.content.deadline <= ctx.now) {
-            return Refuse(ErrorCode::kRuleViolation, "the deadline has passed; revise the form first");
+            return Refuse(ErrorCode::kRuleViolation,
+                          "the deadline has passed; revise the form first");
           }
           return Events{FormIssued{f.content.addressees, f.content.deadline, f.content.urgency,
                                    body.policy.silence, body.policy.majority}};
@@ -196,18 +226,21 @@ Result<Events> Decide(const Form& f, const FormCommand& command, const CommandCo
           if (f.status != FormStatus::kIssued) return WrongState(f, "close it");
           const bool all = f.answers.size() == f.issued->addressees.size();
           if (!all && ctx.now < f.issued->deadline) {
-            return Refuse(ErrorCode::kRuleViolation, "form '" + f.id + "' is open until " +
-                                                         FormatRfc3339(f.issued->deadline) + " and " +
-                                                         std::to_string(f.issued->addressees.size() - f.answers.size()) +
-                                                         " addressees have not answered");
+            return Refuse(ErrorCode::kRuleViolation,
+                          "form '" + f.id + "' is open until " + FormatRfc3339(f.issued->deadline) +
+                              " and " +
+                              std::to_string(f.issued->addressees.size() - f.answers.size()) +
+                              " addressees have not answered");
           }
-          return Events{FormClosed{ctx.now >= f.issued->deadline ? "deadline" : "all_answered", Tally(f)}};
+          return Events{
+              FormClosed{ctx.now >= f.issued->deadline ? "deadline" : "all_answered", Tally(f)}};
         } else if constexpr (std::is_same_v<C, SubmitFormResult>) {
           if (f.status != FormStatus::kClosed) return WrongState(f, "submit its result");
           return Events{FormResultSubmitted{ctx.actor}};
         } else {
           if (f.status != FormStatus::kResultSubmitted) return WrongState(f, "record a decision");
-          if (c.decision.empty()) return Refuse(ErrorCode::kInvalidArgument, "the decision needs a text");
+          if (c.decision.empty())
+            return Refuse(ErrorCode::kInvalidArgument, "the decision needs a text");
           return Events{FormDecisionRecorded{ctx.actor, c.adopted, c.decision}};
         }
       },
@@ -257,8 +290,16 @@ Form Evolve(Form f, const FormEvent& event) {
 const EventDecoder<FormEvent>& FormDecoder() {
   static const EventDecoder<FormEvent> decoder = [] {
     EventDecoder<FormEvent> d;
-    d.Add<FormDrafted>().Add<FormRevised>().Add<FormSubmitted>().Add<FormReturned>().Add<FormApproved>();
-    d.Add<FormIssued>().Add<AnswerGiven>().Add<FormClosed>().Add<FormResultSubmitted>().Add<FormDecisionRecorded>();
+    d.Add<FormDrafted>()
+        .Add<FormRevised>()
+        .Add<FormSubmitted>()
+        .Add<FormReturned>()
+        .Add<FormApproved>();
+    d.Add<FormIssued>()
+        .Add<AnswerGiven>()
+        .Add<FormClosed>()
+        .Add<FormResultSubmitted>()
+        .Add<FormDecisionRecorded>();
     return d;
   }();
   return decoder;

@@ -19,10 +19,15 @@ class FormTest : public ::testing::Test {
   int seq = 0;
 
   FormContent Content() {
-    return FormContent{"Decree on e-identification", "Do you agree with the draft decree?", {"doc-1"},
-                       {"pm", "m02", "m03", "m04", "m05"}, now + std::chrono::days(3), Urgency::kUrgent};
+    return FormContent{"Decree on e-identification",
+                       "Do you agree with the draft decree?",
+                       {"doc-1"},
+                       {"pm", "m02", "m03", "m04", "m05"},
+                       now + std::chrono::days(3),
+                       Urgency::kUrgent};
   }
-  Result<std::vector<FormEvent>> Try(const FormCommand& c, const std::string& actor, Role role, std::string id = "") {
+  Result<std::vector<FormEvent>> Try(const FormCommand& c, const std::string& actor, Role role,
+                                     std::string id = "") {
     if (id.empty()) id = "cmd-" + std::to_string(++seq);
     auto events = Decide(f, c, w.Ctx(actor, role, now, id), w.body);
     if (events.ok()) f = testing::FoldAll(std::move(f), *events, Evolve);
@@ -32,10 +37,12 @@ class FormTest : public ::testing::Test {
     auto r = Try(c, actor, role);
     ASSERT_TRUE(r.ok()) << ToString(r.error());
   }
-  Result<std::vector<FormEvent>> Answer(const std::string& member, forms::Answer a, const std::string& text = "") {
+  Result<std::vector<FormEvent>> Answer(const std::string& member, forms::Answer a,
+                                        const std::string& text = "") {
     const std::string id = "answer-" + std::to_string(++seq);
     const auto payload = AnswerPayload("gov-vn", f, member, a, text, id, now);
-    return Try(AnswerForm{a, text, w.SignAs(member, payload)}, member, member == "pm" ? Role::kChair : Role::kMember, id);
+    return Try(AnswerForm{a, text, w.SignAs(member, payload)}, member,
+               member == "pm" ? Role::kChair : Role::kMember, id);
   }
   void Issue() {
     Do(DraftForm{"form-1", Content()}, "staff", Role::kSecretariat);
@@ -47,7 +54,8 @@ class FormTest : public ::testing::Test {
   }
 };
 
-void ExpectRefused(const Result<std::vector<FormEvent>>& r, ErrorCode code, const std::string& fragment) {
+void ExpectRefused(const Result<std::vector<FormEvent>>& r, ErrorCode code,
+                   const std::string& fragment) {
   ASSERT_FALSE(r.ok()) << "expected a refusal: " << fragment;
   EXPECT_EQ(r.error().code, code) << r.error().message;
   EXPECT_NE(r.error().message.find(fragment), std::string::npos) << r.error().message;
@@ -56,44 +64,53 @@ void ExpectRefused(const Result<std::vector<FormEvent>>& r, ErrorCode code, cons
 TEST_F(FormTest, DraftReviseSubmitAndTheChecksOnContent) {
   FormContent c = Content();
   c.addressees.push_back("staff");
-  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat), ErrorCode::kInvalidArgument,
-                "'staff' is not a member");
+  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat),
+                ErrorCode::kInvalidArgument, "'staff' is not a member");
   c = Content();
   c.deadline = now;
-  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat), ErrorCode::kInvalidArgument, "deadline");
+  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat),
+                ErrorCode::kInvalidArgument, "deadline");
   c = Content();
   c.addressees.push_back("m02");
-  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat), ErrorCode::kInvalidArgument, "twice");
-  ExpectRefused(Try(DraftForm{"form-1", Content()}, "m02", Role::kMember), ErrorCode::kForbidden, "may not draft_form");
-  ExpectRefused(Try(SubmitForm{}, "staff", Role::kSecretariat), ErrorCode::kNotFound, "does not exist");
+  ExpectRefused(Try(DraftForm{"form-1", c}, "staff", Role::kSecretariat),
+                ErrorCode::kInvalidArgument, "twice");
+  ExpectRefused(Try(DraftForm{"form-1", Content()}, "m02", Role::kMember), ErrorCode::kForbidden,
+                "may not draft_form");
+  ExpectRefused(Try(SubmitForm{}, "staff", Role::kSecretariat), ErrorCode::kNotFound,
+                "does not exist");
   Do(DraftForm{"form-1", Content()}, "staff", Role::kSecretariat);
-  ExpectRefused(Try(DraftForm{"form-1", Content()}, "staff", Role::kSecretariat), ErrorCode::kAlreadyExists, "exists");
+  ExpectRefused(Try(DraftForm{"form-1", Content()}, "staff", Role::kSecretariat),
+                ErrorCode::kAlreadyExists, "exists");
   c = Content();
   c.question = "Revised question?";
   Do(ReviseForm{c}, "staff", Role::kSecretariat);
   EXPECT_EQ(f.revision, 2u);
   Do(SubmitForm{}, "staff", Role::kSecretariat);
-  ExpectRefused(Try(ReviseForm{c}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation, "is submitted");
+  ExpectRefused(Try(ReviseForm{c}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation,
+                "is submitted");
 }
 
 TEST_F(FormTest, TheChairOrADelegateApprovesWithASignatureOrReturnsWithAReason) {
   Do(DraftForm{"form-1", Content()}, "staff", Role::kSecretariat);
   Do(SubmitForm{}, "staff", Role::kSecretariat);
-  ExpectRefused(Try(ReturnForm{"unclear"}, "m02", Role::kMember), ErrorCode::kForbidden, "delegated approver");
+  ExpectRefused(Try(ReturnForm{"unclear"}, "m02", Role::kMember), ErrorCode::kForbidden,
+                "delegated approver");
   ExpectRefused(Try(ReturnForm{""}, "pm", Role::kChair), ErrorCode::kInvalidArgument, "reason");
   Do(ReturnForm{"Attach the impact assessment"}, "pm", Role::kChair);
   EXPECT_EQ(f.status, FormStatus::kReturned);
   Do(ReviseForm{Content()}, "staff", Role::kSecretariat);
   Do(SubmitForm{}, "staff", Role::kSecretariat);
-  ExpectRefused(Try(IssueForm{}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation, "is submitted");
+  ExpectRefused(Try(IssueForm{}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation,
+                "is submitted");
   // A delegate approves; a forged approval (signed for another revision) is refused.
-  auto delegated = directory::Decide(w.body, directory::DelegateApprover{"m02", true}, w.Ctx("pm", Role::kChair, now));
+  auto delegated = directory::Decide(w.body, directory::DelegateApprover{"m02", true},
+                                     w.Ctx("pm", Role::kChair, now));
   ASSERT_TRUE(delegated.ok());
   w.body = testing::FoldAll(w.body, *delegated, directory::Evolve);
   auto stale = ApprovalPayload("gov-vn", f, "m02", "approve", now);
   stale.version = 1;
-  ExpectRefused(Try(ApproveForm{w.SignAs("m02", stale)}, "m02", Role::kMember, "approve"), ErrorCode::kBadSignature,
-                "does not match");
+  ExpectRefused(Try(ApproveForm{w.SignAs("m02", stale)}, "m02", Role::kMember, "approve"),
+                ErrorCode::kBadSignature, "does not match");
   const auto payload = ApprovalPayload("gov-vn", f, "m02", "approve", now);
   auto approved = Try(ApproveForm{w.SignAs("m02", payload)}, "m02", Role::kMember, "approve");
   ASSERT_TRUE(approved.ok()) << ToString(approved.error());
@@ -112,10 +129,12 @@ TEST_F(FormTest, OnlyAddressedMembersAnswerSignedAndRevisableUntilTheDeadline) {
   ExpectRefused(Answer("m03", forms::Answer::kOther), ErrorCode::kInvalidArgument, "needs a text");
   w.Admin(directory::EnrollPerson{"m06", "New", "", Role::kMember}, now);
   w.IssueCertificate("m06", now);  // a certificate, so the refusal is about the addressees
-  ExpectRefused(Answer("m06", forms::Answer::kAgree), ErrorCode::kForbidden, "not addressed to 'm06'");
+  ExpectRefused(Answer("m06", forms::Answer::kAgree), ErrorCode::kForbidden,
+                "not addressed to 'm06'");
   // A signature made for m04's answer cannot be presented by m03.
   const auto payload = AnswerPayload("gov-vn", f, "m04", forms::Answer::kAgree, "", "x", now);
-  ExpectRefused(Try(AnswerForm{forms::Answer::kAgree, "", w.SignAs("m04", payload)}, "m03", Role::kMember, "x"),
+  ExpectRefused(Try(AnswerForm{forms::Answer::kAgree, "", w.SignAs("m04", payload)}, "m03",
+                    Role::kMember, "x"),
                 ErrorCode::kBadSignature, "not enrolled for 'm03'");
   now = now + std::chrono::days(4);
   ExpectRefused(Answer("m03", forms::Answer::kAgree), ErrorCode::kRuleViolation, "deadline");
@@ -125,7 +144,8 @@ TEST_F(FormTest, ClosesAtTheDeadlineOrWhenAllAnsweredAndTheChairDecides) {
   Issue();
   ASSERT_TRUE(Answer("pm", forms::Answer::kAgree).ok());
   ASSERT_TRUE(Answer("m02", forms::Answer::kAgree).ok());
-  ExpectRefused(Try(CloseForm{}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation, "3 addressees have not answered");
+  ExpectRefused(Try(CloseForm{}, "staff", Role::kSecretariat), ErrorCode::kRuleViolation,
+                "3 addressees have not answered");
   EXPECT_EQ(Tally(f).agree, 2u) << "the aggregate runs continuously";
   ASSERT_TRUE(Answer("m03", forms::Answer::kAgree).ok());
   ASSERT_TRUE(Answer("m04", forms::Answer::kDisagree).ok());
@@ -137,9 +157,11 @@ TEST_F(FormTest, ClosesAtTheDeadlineOrWhenAllAnsweredAndTheChairDecides) {
   EXPECT_EQ(c.result.in_favour, 3u);
   EXPECT_TRUE(c.result.adopted) << c.result.reasoning;
   ExpectRefused(Answer("m05", forms::Answer::kAgree), ErrorCode::kRuleViolation, "is closed");
-  ExpectRefused(Try(RecordFormDecision{true, "Adopted"}, "pm", Role::kChair), ErrorCode::kRuleViolation, "closed");
+  ExpectRefused(Try(RecordFormDecision{true, "Adopted"}, "pm", Role::kChair),
+                ErrorCode::kRuleViolation, "closed");
   Do(SubmitFormResult{}, "staff", Role::kSecretariat);
-  ExpectRefused(Try(RecordFormDecision{true, "Adopted"}, "m02", Role::kMember), ErrorCode::kForbidden, "may not");
+  ExpectRefused(Try(RecordFormDecision{true, "Adopted"}, "m02", Role::kMember),
+                ErrorCode::kForbidden, "may not");
   Do(RecordFormDecision{true, "The Government agrees with the draft decree"}, "pm", Role::kChair);
   EXPECT_EQ(f.status, FormStatus::kDecided);
 }

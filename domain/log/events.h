@@ -20,11 +20,14 @@ struct TreeHeadSigned {
   static constexpr std::string_view kType = "log.tree_head_signed";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::uint64_t size = 0;
-  std::string root;       // 32 bytes
+  std::string root;  // 32 bytes
   Timestamp time;
   std::string key_id;     // "sha256:<hex>" of the log's public key
   std::string signature;  // Ed25519 over the tree-head payload
-  template <class A> void serialize(A& ar) { ar(size, root, time, key_id, signature); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(size, root, time, key_id, signature);
+  }
   friend bool operator==(const TreeHeadSigned&, const TreeHeadSigned&) = default;
 };
 
@@ -37,7 +40,10 @@ struct LogSalvaged {
   std::uint64_t kept = 0;       // events kept: positions 1..kept
   std::uint64_t witnessed = 0;  // the size of the last tree head signed before (0: none known)
   std::string reason;           // what the storage engine and the witness reported
-  template <class A> void serialize(A& ar) { ar(kept, witnessed, reason); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(kept, witnessed, reason);
+  }
   friend bool operator==(const LogSalvaged&, const LogSalvaged&) = default;
 };
 

@@ -22,9 +22,17 @@ enum class RsvpResponse : std::uint8_t { kInRoom = 1, kRemote = 2, kDecline = 3,
 enum class Attendance : std::uint8_t { kInRoom = 1, kRemote = 2, kSubstitute = 3, kAbsent = 4 };
 enum class Choice : std::uint8_t { kFor = 1, kAgainst = 2, kAbstain = 3 };
 
-constexpr bool IsValid(RsvpResponse v) { return IsOneOf<RsvpResponse::kInRoom, RsvpResponse::kRemote, RsvpResponse::kDecline, RsvpResponse::kSubstitute>(v); }
-constexpr bool IsValid(Attendance v) { return IsOneOf<Attendance::kInRoom, Attendance::kRemote, Attendance::kSubstitute, Attendance::kAbsent>(v); }
-constexpr bool IsValid(Choice v) { return IsOneOf<Choice::kFor, Choice::kAgainst, Choice::kAbstain>(v); }
+constexpr bool IsValid(RsvpResponse v) {
+  return IsOneOf<RsvpResponse::kInRoom, RsvpResponse::kRemote, RsvpResponse::kDecline,
+                 RsvpResponse::kSubstitute>(v);
+}
+constexpr bool IsValid(Attendance v) {
+  return IsOneOf<Attendance::kInRoom, Attendance::kRemote, Attendance::kSubstitute,
+                 Attendance::kAbsent>(v);
+}
+constexpr bool IsValid(Choice v) {
+  return IsOneOf<Choice::kFor, Choice::kAgainst, Choice::kAbstain>(v);
+}
 
 std::string ChoiceName(Choice c);          // "for", "against", "abstain"
 std::string AttendanceName(Attendance a);  // "in_room", "remote", "substitute", "absent"
@@ -38,7 +46,10 @@ struct MeetingScheduled {
   Timestamp ends_at;
   std::string place;
   std::string online_link;
-  template <class A> void serialize(A& ar) { ar(meeting, title, starts_at, ends_at, place, online_link); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(meeting, title, starts_at, ends_at, place, online_link);
+  }
   friend bool operator==(const MeetingScheduled&, const MeetingScheduled&) = default;
 };
 
@@ -48,7 +59,10 @@ struct AgendaItemAdded {
   std::string item;
   std::string title;
   std::vector<std::string> documents;
-  template <class A> void serialize(A& ar) { ar(item, title, documents); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item, title, documents);
+  }
   friend bool operator==(const AgendaItemAdded&, const AgendaItemAdded&) = default;
 };
 
@@ -56,7 +70,10 @@ struct AgendaReordered {
   static constexpr std::string_view kType = "meeting.agenda_reordered";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::vector<std::string> order;  // every item id, in the new order
-  template <class A> void serialize(A& ar) { ar(order); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(order);
+  }
   friend bool operator==(const AgendaReordered&, const AgendaReordered&) = default;
 };
 
@@ -65,7 +82,10 @@ struct ParticipantInvited {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
   bool guest = false;  // a non-member participant (expert, ministry official)
-  template <class A> void serialize(A& ar) { ar(person, guest); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person, guest);
+  }
   friend bool operator==(const ParticipantInvited&, const ParticipantInvited&) = default;
 };
 
@@ -76,7 +96,10 @@ struct RsvpGiven {
   RsvpResponse response = RsvpResponse::kInRoom;
   std::string reason;      // for a decline or a substitute
   std::string substitute;  // the person sent in their place
-  template <class A> void serialize(A& ar) { ar(person, response, reason, substitute); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person, response, reason, substitute);
+  }
   friend bool operator==(const RsvpGiven&, const RsvpGiven&) = default;
 };
 
@@ -88,7 +111,10 @@ struct ItemOpinionGiven {
   std::string person;
   std::string on_behalf_of;
   std::string text;
-  template <class A> void serialize(A& ar) { ar(item, person, on_behalf_of, text); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item, person, on_behalf_of, text);
+  }
   friend bool operator==(const ItemOpinionGiven&, const ItemOpinionGiven&) = default;
 };
 
@@ -98,7 +124,10 @@ struct SpeakerPreRegistered {
   std::string item;
   std::string person;
   std::string on_behalf_of;
-  template <class A> void serialize(A& ar) { ar(item, person, on_behalf_of); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item, person, on_behalf_of);
+  }
   friend bool operator==(const SpeakerPreRegistered&, const SpeakerPreRegistered&) = default;
 };
 
@@ -108,7 +137,10 @@ struct DocumentStudied {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string document;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(document, person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(document, person);
+  }
   friend bool operator==(const DocumentStudied&, const DocumentStudied&) = default;
 };
 
@@ -119,18 +151,24 @@ struct SessionOpened {
   std::string chair;
   std::vector<std::string> members;  // voting members in force, sorted
   Policy policy;
-  template <class A> void serialize(A& ar) { ar(chair, members, policy); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(chair, members, policy);
+  }
   friend bool operator==(const SessionOpened&, const SessionOpened&) = default;
 };
 
 struct CheckedIn {
   static constexpr std::string_view kType = "meeting.checked_in";
   static constexpr std::uint16_t kSchemaVersion = 1;
-  std::string person;       // who is (or is not) there
+  std::string person;  // who is (or is not) there
   Attendance attendance = Attendance::kInRoom;
-  std::string for_member;   // with kSubstitute: the member stood in for
+  std::string for_member;  // with kSubstitute: the member stood in for
   std::string recorded_by;
-  template <class A> void serialize(A& ar) { ar(person, attendance, for_member, recorded_by); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person, attendance, for_member, recorded_by);
+  }
   friend bool operator==(const CheckedIn&, const CheckedIn&) = default;
 };
 
@@ -138,7 +176,10 @@ struct ItemTakenUp {
   static constexpr std::string_view kType = "meeting.item_taken_up";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string item;
-  template <class A> void serialize(A& ar) { ar(item); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item);
+  }
   friend bool operator==(const ItemTakenUp&, const ItemTakenUp&) = default;
 };
 
@@ -146,7 +187,10 @@ struct ItemClosed {
   static constexpr std::string_view kType = "meeting.item_closed";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string item;
-  template <class A> void serialize(A& ar) { ar(item); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item);
+  }
   friend bool operator==(const ItemClosed&, const ItemClosed&) = default;
 };
 
@@ -157,7 +201,10 @@ struct CommentPosted {
   std::string person;
   std::string on_behalf_of;
   std::string text;
-  template <class A> void serialize(A& ar) { ar(item, person, on_behalf_of, text); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item, person, on_behalf_of, text);
+  }
   friend bool operator==(const CommentPosted&, const CommentPosted&) = default;
 };
 
@@ -167,7 +214,10 @@ struct FloorRequested {
   std::string item;
   std::string person;
   std::string on_behalf_of;
-  template <class A> void serialize(A& ar) { ar(item, person, on_behalf_of); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(item, person, on_behalf_of);
+  }
   friend bool operator==(const FloorRequested&, const FloorRequested&) = default;
 };
 
@@ -175,7 +225,10 @@ struct FloorRequestWithdrawn {
   static constexpr std::string_view kType = "meeting.floor_request_withdrawn";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person);
+  }
   friend bool operator==(const FloorRequestWithdrawn&, const FloorRequestWithdrawn&) = default;
 };
 
@@ -183,7 +236,10 @@ struct FloorGranted {
   static constexpr std::string_view kType = "meeting.floor_granted";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person);
+  }
   friend bool operator==(const FloorGranted&, const FloorGranted&) = default;
 };
 
@@ -191,7 +247,10 @@ struct FloorEnded {
   static constexpr std::string_view kType = "meeting.floor_ended";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person);
+  }
   friend bool operator==(const FloorEnded&, const FloorEnded&) = default;
 };
 
@@ -208,7 +267,10 @@ struct VoteOpened {
   std::vector<std::string> electorate;
   std::uint32_t present = 0;
   Policy policy;
-  template <class A> void serialize(A& ar) { ar(vote, item, question, chair, electorate, present, policy); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(vote, item, question, chair, electorate, present, policy);
+  }
   friend bool operator==(const VoteOpened&, const VoteOpened&) = default;
 };
 
@@ -223,7 +285,10 @@ struct BallotCast {
   Choice choice = Choice::kAbstain;
   Attendance mode = Attendance::kInRoom;  // in room, remote or substitute
   SignedAct signature;
-  template <class A> void serialize(A& ar) { ar(vote, voter, cast_by, choice, mode, signature); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(vote, voter, cast_by, choice, mode, signature);
+  }
   friend bool operator==(const BallotCast&, const BallotCast&) = default;
 };
 
@@ -244,8 +309,8 @@ struct VoteOutcome {
   std::string reasoning;  // "25 of 27 in favour; needed more than 13.5; passed"
   template <class A>
   void serialize(A& ar) {
-    ar(electorate, present, for_votes, against, abstain, not_voted, for_in_room, for_remote, for_substitute,
-       basis, tie, passed, rule, reasoning);
+    ar(electorate, present, for_votes, against, abstain, not_voted, for_in_room, for_remote,
+       for_substitute, basis, tie, passed, rule, reasoning);
   }
   friend bool operator==(const VoteOutcome&, const VoteOutcome&) = default;
 };
@@ -255,7 +320,10 @@ struct VoteClosed {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string vote;
   VoteOutcome outcome;
-  template <class A> void serialize(A& ar) { ar(vote, outcome); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(vote, outcome);
+  }
   friend bool operator==(const VoteClosed&, const VoteClosed&) = default;
 };
 
@@ -263,15 +331,18 @@ struct SessionClosed {
   static constexpr std::string_view kType = "meeting.session_closed";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string by;
-  template <class A> void serialize(A& ar) { ar(by); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(by);
+  }
   friend bool operator==(const SessionClosed&, const SessionClosed&) = default;
 };
 
 using MeetingEvent =
     std::variant<MeetingScheduled, AgendaItemAdded, AgendaReordered, ParticipantInvited, RsvpGiven,
                  ItemOpinionGiven, SpeakerPreRegistered, DocumentStudied, SessionOpened, CheckedIn,
-                 ItemTakenUp, ItemClosed, CommentPosted, FloorRequested, FloorRequestWithdrawn, FloorGranted,
-                 FloorEnded, VoteOpened, BallotCast, VoteClosed, SessionClosed>;
+                 ItemTakenUp, ItemClosed, CommentPosted, FloorRequested, FloorRequestWithdrawn,
+                 FloorGranted, FloorEnded, VoteOpened, BallotCast, VoteClosed, SessionClosed>;
 
 const EventDecoder<MeetingEvent>& MeetingDecoder();
 

@@ -49,7 +49,8 @@ Meeting Evolve(Meeting m, const MeetingEvent& event) {
           m.comments.push_back(e);
         } else if constexpr (std::is_same_v<E, FloorRequested>) {
           m.floor_queue.push_back(FloorRequest{e.person, e.on_behalf_of, e.item});
-        } else if constexpr (std::is_same_v<E, FloorRequestWithdrawn> || std::is_same_v<E, FloorGranted>) {
+        } else if constexpr (std::is_same_v<E, FloorRequestWithdrawn> ||
+                             std::is_same_v<E, FloorGranted>) {
           std::erase_if(m.floor_queue, [&](const FloorRequest& r) { return r.person == e.person; });
           if constexpr (std::is_same_v<E, FloorGranted>) m.speaker = e.person;
         } else if constexpr (std::is_same_v<E, FloorEnded>) {
@@ -79,9 +80,16 @@ Meeting Evolve(Meeting m, const MeetingEvent& event) {
 const EventDecoder<MeetingEvent>& MeetingDecoder() {
   static const EventDecoder<MeetingEvent> decoder = [] {
     EventDecoder<MeetingEvent> d;
-    d.Add<MeetingScheduled>().Add<AgendaItemAdded>().Add<AgendaReordered>().Add<ParticipantInvited>();
+    d.Add<MeetingScheduled>()
+        .Add<AgendaItemAdded>()
+        .Add<AgendaReordered>()
+        .Add<ParticipantInvited>();
     d.Add<RsvpGiven>().Add<ItemOpinionGiven>().Add<SpeakerPreRegistered>().Add<DocumentStudied>();
-    d.Add<SessionOpened>().Add<CheckedIn>().Add<ItemTakenUp>().Add<ItemClosed>().Add<CommentPosted>();
+    d.Add<SessionOpened>()
+        .Add<CheckedIn>()
+        .Add<ItemTakenUp>()
+        .Add<ItemClosed>()
+        .Add<CommentPosted>();
     d.Add<FloorRequested>().Add<FloorRequestWithdrawn>().Add<FloorGranted>().Add<FloorEnded>();
     d.Add<VoteOpened>().Add<BallotCast>().Add<VoteClosed>().Add<SessionClosed>();
     return d;

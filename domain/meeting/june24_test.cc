@@ -24,7 +24,9 @@ nlohmann::json Fixture(const char* name) {
   return nlohmann::json::parse(in);
 }
 
-std::vector<std::string> Strings(const nlohmann::json& j) { return j.get<std::vector<std::string>>(); }
+std::vector<std::string> Strings(const nlohmann::json& j) {
+  return j.get<std::vector<std::string>>();
+}
 
 TEST(June24Session, TheRecordOfTheFirstECabinetSessionIsReproduced) {
   const auto cabinet = Fixture("cabinet-2019.json");
@@ -64,7 +66,8 @@ TEST(June24Session, TheRecordOfTheFirstECabinetSessionIsReproduced) {
   EXPECT_EQ(outcome.not_voted, 2u);
   EXPECT_TRUE(outcome.passed);
   EXPECT_EQ(outcome.rule, "more than half of all 27 members");
-  EXPECT_EQ(outcome.reasoning, "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
+  EXPECT_EQ(outcome.reasoning,
+            "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   for (const auto& id : remote) {
     EXPECT_EQ(d.m.votes.at("vote-1").ballots.at(id).mode, Attendance::kRemote) << id;
   }
@@ -78,8 +81,8 @@ TEST(June24Session, TheRecordOfTheFirstECabinetSessionIsReproduced) {
     ASSERT_TRUE(events.ok()) << ToString(events.error());
     for (const auto& e : *events) r = resolution::Evolve(std::move(r), e);
   };
-  apply(resolution::DraftResolution{"nq-2019-eid", session["question_vi"], "Chính phủ quyết nghị: …", "meeting-1",
-                                    "vote-1"},
+  apply(resolution::DraftResolution{"nq-2019-eid", session["question_vi"],
+                                    "Chính phủ quyết nghị: …", "meeting-1", "vote-1"},
         "staff", Role::kSecretariat, "draft");
   apply(resolution::SubmitResolution{}, "staff", Role::kSecretariat, "submit");
   const auto payload = resolution::SignaturePayload("gov-vn", r, "pm", "sign", d.now);
@@ -100,13 +103,14 @@ TEST(June24Session, TheRecordOfTheFirstECabinetSessionIsReproduced) {
     const auto* b = std::get_if<meeting::BallotCast>(&d.log[i]);
     if (b == nullptr) continue;
     const auto p = meeting::BallotPayload("gov-vn", "meeting-1", b->vote, b->cast_by,
-                                          b->cast_by == b->voter ? "" : b->voter, b->choice, d.log_command_ids[i],
-                                          b->signature.signed_at);
+                                          b->cast_by == b->voter ? "" : b->voter, b->choice,
+                                          d.log_command_ids[i], b->signature.signed_at);
     EXPECT_TRUE(w.body.VerifyAct(b->cast_by, b->signature, CanonicalJson(p)).ok()) << b->voter;
     ++ballots;
   }
   EXPECT_EQ(ballots, 25);
-  const auto signed_payload = resolution::SignaturePayload("gov-vn", r, "pm", "sign", r.signature->signature.signed_at);
+  const auto signed_payload =
+      resolution::SignaturePayload("gov-vn", r, "pm", "sign", r.signature->signature.signed_at);
   EXPECT_TRUE(w.body.VerifyAct("pm", r.signature->signature, CanonicalJson(signed_payload)).ok());
 }
 

@@ -18,8 +18,9 @@ Result<std::string> Principal(const Meeting& m, const CommandContext& ctx) {
   if (ctx.role == Role::kSubstitute) {
     auto named = m.substitutes.find(ctx.actor);
     if (named == m.substitutes.end() || named->second != ctx.on_behalf_of) {
-      return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' was not named by '" + ctx.on_behalf_of +
-                                               "' as a substitute in meeting '" + m.schedule.meeting + "'");
+      return Refuse(ErrorCode::kForbidden, "'" + ctx.actor + "' was not named by '" +
+                                               ctx.on_behalf_of + "' as a substitute in meeting '" +
+                                               m.schedule.meeting + "'");
     }
     return named->second;
   }
@@ -32,22 +33,28 @@ Result<std::string> Principal(const Meeting& m, const CommandContext& ctx) {
 
 }  // namespace internal
 
-
 std::string ChoiceName(Choice c) {
   switch (c) {
-    case Choice::kFor: return "for";
-    case Choice::kAgainst: return "against";
-    case Choice::kAbstain: return "abstain";
+    case Choice::kFor:
+      return "for";
+    case Choice::kAgainst:
+      return "against";
+    case Choice::kAbstain:
+      return "abstain";
   }
   return "unknown";
 }
 
 std::string AttendanceName(Attendance a) {
   switch (a) {
-    case Attendance::kInRoom: return "in_room";
-    case Attendance::kRemote: return "remote";
-    case Attendance::kSubstitute: return "substitute";
-    case Attendance::kAbsent: return "absent";
+    case Attendance::kInRoom:
+      return "in_room";
+    case Attendance::kRemote:
+      return "remote";
+    case Attendance::kSubstitute:
+      return "substitute";
+    case Attendance::kAbsent:
+      return "absent";
   }
   return "unknown";
 }
@@ -61,18 +68,26 @@ const Item* Meeting::FindItem(std::string_view id) const {
 
 std::string AttendanceSummary::Sentence() const {
   return std::to_string(in_room) + " in the room, " + std::to_string(remote) + " remote, " +
-         std::to_string(substitute) + " substitute" + (substitute == 1 ? "" : "s") + ", " + std::to_string(absent) +
-         " absent";
+         std::to_string(substitute) + " substitute" + (substitute == 1 ? "" : "s") + ", " +
+         std::to_string(absent) + " absent";
 }
 
 AttendanceSummary Meeting::Attendees() const {
   AttendanceSummary out;
   for (const auto& [person, p] : presence) {
     switch (p.attendance) {
-      case Attendance::kInRoom: ++out.in_room; break;
-      case Attendance::kRemote: ++out.remote; break;
-      case Attendance::kSubstitute: ++out.substitute; break;
-      case Attendance::kAbsent: ++out.absent; break;
+      case Attendance::kInRoom:
+        ++out.in_room;
+        break;
+      case Attendance::kRemote:
+        ++out.remote;
+        break;
+      case Attendance::kSubstitute:
+        ++out.substitute;
+        break;
+      case Attendance::kAbsent:
+        ++out.absent;
+        break;
     }
   }
   return out;
@@ -90,12 +105,14 @@ QuorumStatus Meeting::Quorum() const {
     }
     if (!counts && policy.substitutes_count_for_quorum) {
       counts = std::any_of(presence.begin(), presence.end(), [&](const auto& entry) {
-        return entry.second.attendance == Attendance::kSubstitute && entry.second.for_member == member;
+        return entry.second.attendance == Attendance::kSubstitute &&
+               entry.second.for_member == member;
       });
     }
     present += counts ? 1 : 0;
   }
-  return EvaluateQuorum(static_cast<std::uint32_t>(session->members.size()), present, policy.quorum);
+  return EvaluateQuorum(static_cast<std::uint32_t>(session->members.size()), present,
+                        policy.quorum);
 }
 
 Count Meeting::CountVote(const Vote& vote) const {
@@ -110,8 +127,12 @@ Count Meeting::CountVote(const Vote& vote) const {
         if (ballot.mode == Attendance::kRemote) ++c.for_remote;
         if (ballot.mode == Attendance::kSubstitute) ++c.for_substitute;
         break;
-      case Choice::kAgainst: ++c.against; break;
-      case Choice::kAbstain: ++c.abstain; break;
+      case Choice::kAgainst:
+        ++c.against;
+        break;
+      case Choice::kAbstain:
+        ++c.abstain;
+        break;
     }
   }
   return c;
@@ -132,8 +153,8 @@ SigningPayload BallotPayload(std::string_view body, std::string_view meeting, st
   return p;
 }
 
-Result<std::vector<MeetingEvent>> Decide(const Meeting& m, const MeetingCommand& command, const CommandContext& ctx,
-                                         const directory::Body& body) {
+Result<std::vector<MeetingEvent>> Decide(const Meeting& m, const MeetingCommand& command,
+                                         const CommandContext& ctx, const directory::Body& body) {
   ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (m.status == MeetingStatus::kNone && !std::holds_alternative<ScheduleMeeting>(command)) {
     return MakeError(ErrorCode::kNotFound, "the meeting does not exist");

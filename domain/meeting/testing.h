@@ -16,16 +16,18 @@ class MeetingDriver {
   World& w;
   meeting::Meeting m;
   Timestamp now = June24();
-  std::vector<meeting::MeetingEvent> log;  // every event decided, in order
-  std::vector<std::string> log_command_ids; // the command id of each event in `log`
+  std::vector<meeting::MeetingEvent> log;    // every event decided, in order
+  std::vector<std::string> log_command_ids;  // the command id of each event in `log`
   std::vector<CommandContext> log_contexts;  // the full context of each event in `log`
 
-  Result<std::vector<meeting::MeetingEvent>> Try(const meeting::MeetingCommand& c, const std::string& actor, Role role,
+  Result<std::vector<meeting::MeetingEvent>> Try(const meeting::MeetingCommand& c,
+                                                 const std::string& actor, Role role,
                                                  const std::string& on_behalf_of = "") {
     return Apply(c, w.Ctx(actor, role, now, NextId(), on_behalf_of));
   }
 
-  Result<std::vector<meeting::MeetingEvent>> Apply(const meeting::MeetingCommand& c, const CommandContext& ctx) {
+  Result<std::vector<meeting::MeetingEvent>> Apply(const meeting::MeetingCommand& c,
+                                                   const CommandContext& ctx) {
     auto events = meeting::Decide(m, c, ctx, w.body);
     if (events.ok()) {
       for (const auto& e : *events) {
@@ -38,8 +40,8 @@ class MeetingDriver {
     return events;
   }
 
-  std::vector<meeting::MeetingEvent> Do(const meeting::MeetingCommand& c, const std::string& actor, Role role,
-                                        const std::string& on_behalf_of = "") {
+  std::vector<meeting::MeetingEvent> Do(const meeting::MeetingCommand& c, const std::string& actor,
+                                        Role role, const std::string& on_behalf_of = "") {
     auto events = Try(c, actor, role, on_behalf_of);
     EXPECT_TRUE(events.ok()) << ToString(events.error());
     return events.ok() ? *events : std::vector<meeting::MeetingEvent>{};
@@ -47,10 +49,11 @@ class MeetingDriver {
 
   // Scheduled, one agenda item "item-1" with document "doc-1", every member invited.
   void Prepare() {
-    Do(meeting::ScheduleMeeting{"meeting-1", "Regular session", now, now + std::chrono::hours(8), "Government Office",
-                                "https://ecabinet.example/m1"},
+    Do(meeting::ScheduleMeeting{"meeting-1", "Regular session", now, now + std::chrono::hours(8),
+                                "Government Office", "https://ecabinet.example/m1"},
        "staff", Role::kSecretariat);
-    Do(meeting::AddAgendaItem{"item-1", "Decree on electronic identification", {"doc-1"}}, "staff", Role::kSecretariat);
+    Do(meeting::AddAgendaItem{"item-1", "Decree on electronic identification", {"doc-1"}}, "staff",
+       Role::kSecretariat);
     for (const auto& id : w.members) Do(meeting::Invite{id, false}, "staff", Role::kSecretariat);
   }
 
@@ -72,11 +75,14 @@ class MeetingDriver {
 
   // A correctly signed ballot by `actor` (for `on_behalf_of` when a substitute).
   Result<std::vector<meeting::MeetingEvent>> Cast(const std::string& actor, meeting::Choice choice,
-                                                  Role role = Role::kMember, const std::string& on_behalf_of = "",
+                                                  Role role = Role::kMember,
+                                                  const std::string& on_behalf_of = "",
                                                   const std::string& vote = "vote-1") {
     const std::string id = NextId();
-    const auto payload = meeting::BallotPayload("gov-vn", "meeting-1", vote, actor, on_behalf_of, choice, id, now);
-    return Apply(meeting::CastBallot{vote, choice, w.SignAs(actor, payload)}, w.Ctx(actor, role, now, id, on_behalf_of));
+    const auto payload =
+        meeting::BallotPayload("gov-vn", "meeting-1", vote, actor, on_behalf_of, choice, id, now);
+    return Apply(meeting::CastBallot{vote, choice, w.SignAs(actor, payload)},
+                 w.Ctx(actor, role, now, id, on_behalf_of));
   }
 
   std::string NextId() { return "cmd-" + std::to_string(++seq_); }

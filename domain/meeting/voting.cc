@@ -17,7 +17,8 @@ QuorumStatus EvaluateQuorum(std::uint32_t members, std::uint32_t present, const 
   q.members = members;
   q.present = present;
   // The least n with n * den >= num * members.
-  const std::uint64_t need = (static_cast<std::uint64_t>(quorum.num) * members + quorum.den - 1) / quorum.den;
+  const std::uint64_t need =
+      (static_cast<std::uint64_t>(quorum.num) * members + quorum.den - 1) / quorum.den;
   q.required = static_cast<std::uint32_t>(need);
   q.met = members > 0 && AtLeast(present, quorum, members);
   q.reasoning = std::to_string(present) + " of " + std::to_string(members) + " present; at least " +
@@ -25,7 +26,8 @@ QuorumStatus EvaluateQuorum(std::uint32_t members, std::uint32_t present, const 
   return q;
 }
 
-VoteOutcome DecideOutcome(const Count& c, const Policy& policy, std::optional<Choice> chair_choice) {
+VoteOutcome DecideOutcome(const Count& c, const Policy& policy,
+                          std::optional<Choice> chair_choice) {
   VoteOutcome o;
   o.electorate = c.electorate;
   o.present = c.present;
@@ -39,12 +41,13 @@ VoteOutcome DecideOutcome(const Count& c, const Policy& policy, std::optional<Ch
   switch (policy.basis) {
     case MajorityBasis::kAllMembers:
       o.basis = c.electorate;
-      o.rule = "more than " + FractionText(policy.majority) + " of all " + std::to_string(c.electorate) + " members";
+      o.rule = "more than " + FractionText(policy.majority) + " of all " +
+               std::to_string(c.electorate) + " members";
       break;
     case MajorityBasis::kMembersPresent:
       o.basis = c.present;
-      o.rule = "more than " + FractionText(policy.majority) + " of the " + std::to_string(c.present) +
-               " members present";
+      o.rule = "more than " + FractionText(policy.majority) + " of the " +
+               std::to_string(c.present) + " members present";
       break;
     case MajorityBasis::kVotesCast:
       o.basis = c.for_votes + c.against;
@@ -54,18 +57,22 @@ VoteOutcome DecideOutcome(const Count& c, const Policy& policy, std::optional<Ch
   }
   const bool majority = o.basis > 0 && MoreThan(c.for_votes, policy.majority, o.basis);
   o.tie = c.for_votes == c.against && !majority;
-  std::string counted = std::to_string(c.for_votes) + " of " + std::to_string(o.basis) + " in favour";
+  std::string counted =
+      std::to_string(c.for_votes) + " of " + std::to_string(o.basis) + " in favour";
   if (c.for_remote + c.for_substitute > 0) {
-    counted += " (" + std::to_string(c.for_in_room) + " in the room, " + std::to_string(c.for_remote) + " remote";
-    if (c.for_substitute > 0) counted += ", " + std::to_string(c.for_substitute) + " by substitutes";
+    counted += " (" + std::to_string(c.for_in_room) + " in the room, " +
+               std::to_string(c.for_remote) + " remote";
+    if (c.for_substitute > 0)
+      counted += ", " + std::to_string(c.for_substitute) + " by substitutes";
     counted += ")";
   }
   if (o.tie && policy.tie == TieRule::kChairDecides) {
     o.passed = chair_choice == Choice::kFor;
-    const std::string chair = !chair_choice ? "the chair did not vote" : "the chair voted " + ChoiceName(*chair_choice);
+    const std::string chair =
+        !chair_choice ? "the chair did not vote" : "the chair voted " + ChoiceName(*chair_choice);
     o.rule += "; on a tie, the side the chair voted for prevails";
-    o.reasoning = std::to_string(c.for_votes) + " for, " + std::to_string(c.against) + " against: tied; " + chair +
-                  "; " + (o.passed ? "passed" : "failed");
+    o.reasoning = std::to_string(c.for_votes) + " for, " + std::to_string(c.against) +
+                  " against: tied; " + chair + "; " + (o.passed ? "passed" : "failed");
     return o;
   }
   o.passed = majority;

@@ -15,7 +15,7 @@ struct QuorumStatus {
   std::uint32_t present = 0;   // those who count as present under the policy
   std::uint32_t required = 0;  // the least number present that makes a quorum
   bool met = false;
-  std::string reasoning;       // "21 of 27 present; at least 18 needed; quorum met"
+  std::string reasoning;  // "21 of 27 present; at least 18 needed; quorum met"
 };
 
 QuorumStatus EvaluateQuorum(std::uint32_t members, std::uint32_t present, const Fraction& quorum);
@@ -36,6 +36,7 @@ struct Count {
 // policy.majority of the basis; when for == against and the tie rule is
 // kChairDecides, the side the chair voted for prevails (no ballot from the
 // chair, or an abstention, fails it).
-VoteOutcome DecideOutcome(const Count& count, const Policy& policy, std::optional<Choice> chair_choice);
+VoteOutcome DecideOutcome(const Count& count, const Policy& policy,
+                          std::optional<Choice> chair_choice);
 
 }  // namespace ecab::meeting

@@ -15,15 +15,23 @@ TEST(Quorum, TwoThirdsOfAllMembersTable) {
     bool met;
     std::uint32_t required;
   };
-  for (const Row& r : std::vector<Row>{{27, 17, false, 18}, {27, 18, true, 18}, {27, 21, true, 18},
-                                       {27, 27, true, 18}, {27, 0, false, 18}, {26, 17, false, 18},
-                                       {26, 18, true, 18}, {3, 2, true, 2}, {0, 0, false, 0}}) {
+  for (const Row& r : std::vector<Row>{{27, 17, false, 18},
+                                       {27, 18, true, 18},
+                                       {27, 21, true, 18},
+                                       {27, 27, true, 18},
+                                       {27, 0, false, 18},
+                                       {26, 17, false, 18},
+                                       {26, 18, true, 18},
+                                       {3, 2, true, 2},
+                                       {0, 0, false, 0}}) {
     const QuorumStatus q = EvaluateQuorum(r.members, r.present, Fraction{2, 3});
     EXPECT_EQ(q.met, r.met) << r.present << " of " << r.members;
     EXPECT_EQ(q.required, r.required) << r.present << " of " << r.members;
   }
-  EXPECT_EQ(EvaluateQuorum(27, 21, {2, 3}).reasoning, "21 of 27 present; at least 18 needed; quorum met");
-  EXPECT_EQ(EvaluateQuorum(27, 17, {2, 3}).reasoning, "17 of 27 present; at least 18 needed; no quorum");
+  EXPECT_EQ(EvaluateQuorum(27, 21, {2, 3}).reasoning,
+            "21 of 27 present; at least 18 needed; quorum met");
+  EXPECT_EQ(EvaluateQuorum(27, 17, {2, 3}).reasoning,
+            "17 of 27 present; at least 18 needed; no quorum");
 }
 
 struct VoteRow {
@@ -38,18 +46,29 @@ struct VoteRow {
 
 TEST(Outcome, MajorityOfAllMembersAndTiesTable) {
   const std::vector<VoteRow> rows = {
-      {"13 of 27 is not more than half", 13, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 27, false, false},
-      {"14 of 27 is more than half", 14, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 27, true, false},
-      {"13 for of 20 present fails on all members", 13, 7, 0, Choice::kFor, MajorityBasis::kAllMembers, 20, false, false},
-      {"13 for of 20 present passes on present", 13, 7, 0, Choice::kFor, MajorityBasis::kMembersPresent, 20, true, false},
-      {"10 for 8 against passes on votes cast", 10, 8, 5, Choice::kAgainst, MajorityBasis::kVotesCast, 23, true, false},
-      {"tie, chair for: passes below the majority", 12, 12, 3, Choice::kFor, MajorityBasis::kAllMembers, 27, true, true},
-      {"tie, chair against: fails", 12, 12, 3, Choice::kAgainst, MajorityBasis::kAllMembers, 27, false, true},
-      {"tie, chair abstains: fails", 12, 12, 3, Choice::kAbstain, MajorityBasis::kAllMembers, 27, false, true},
-      {"tie, chair did not vote: fails", 12, 12, 2, std::nullopt, MajorityBasis::kAllMembers, 27, false, true},
-      {"tie on votes cast, chair for: passes", 9, 9, 0, Choice::kFor, MajorityBasis::kVotesCast, 18, true, true},
+      {"13 of 27 is not more than half", 13, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 27,
+       false, false},
+      {"14 of 27 is more than half", 14, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 27, true,
+       false},
+      {"13 for of 20 present fails on all members", 13, 7, 0, Choice::kFor,
+       MajorityBasis::kAllMembers, 20, false, false},
+      {"13 for of 20 present passes on present", 13, 7, 0, Choice::kFor,
+       MajorityBasis::kMembersPresent, 20, true, false},
+      {"10 for 8 against passes on votes cast", 10, 8, 5, Choice::kAgainst,
+       MajorityBasis::kVotesCast, 23, true, false},
+      {"tie, chair for: passes below the majority", 12, 12, 3, Choice::kFor,
+       MajorityBasis::kAllMembers, 27, true, true},
+      {"tie, chair against: fails", 12, 12, 3, Choice::kAgainst, MajorityBasis::kAllMembers, 27,
+       false, true},
+      {"tie, chair abstains: fails", 12, 12, 3, Choice::kAbstain, MajorityBasis::kAllMembers, 27,
+       false, true},
+      {"tie, chair did not vote: fails", 12, 12, 2, std::nullopt, MajorityBasis::kAllMembers, 27,
+       false, true},
+      {"tie on votes cast, chair for: passes", 9, 9, 0, Choice::kFor, MajorityBasis::kVotesCast, 18,
+       true, true},
       {"nobody voted: fails", 0, 0, 0, std::nullopt, MajorityBasis::kAllMembers, 27, false, true},
-      {"25 of 27 (24 June 2019)", 25, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 21, true, false},
+      {"25 of 27 (24 June 2019)", 25, 0, 0, Choice::kFor, MajorityBasis::kAllMembers, 21, true,
+       false},
   };
   for (const VoteRow& r : rows) {
     Policy policy;
@@ -72,7 +91,8 @@ TEST(Outcome, ATieFailsUnderTheFailsTieRuleWhateverTheChairDid) {
 TEST(Outcome, ReasoningShowsTheArithmeticAndTheRule) {
   const VoteOutcome o = DecideOutcome(Count{27, 21, 25, 0, 0, 21, 4, 0}, Policy{}, Choice::kFor);
   EXPECT_EQ(o.rule, "more than half of all 27 members");
-  EXPECT_EQ(o.reasoning, "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
+  EXPECT_EQ(o.reasoning,
+            "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   const VoteOutcome tie = DecideOutcome(Count{27, 27, 12, 12, 3, 12, 0, 0}, Policy{}, Choice::kFor);
   EXPECT_EQ(tie.reasoning, "12 for, 12 against: tied; the chair voted for; passed");
 }
@@ -93,7 +113,9 @@ TEST(Silence, CountedAsConsentAbstentionOrNotAtAll) {
     f.issued = forms::FormIssued{{}, {}, Urgency::kNormal, r.silence, Fraction{1, 2}};
     for (int i = 0; i < 27; ++i) f.issued->addressees.push_back("p" + std::to_string(i));
     for (int i = 0; i < 19; ++i) {
-      const auto a = i < 12 ? forms::Answer::kAgree : i < 15 ? forms::Answer::kAgreeWithComments : forms::Answer::kDisagree;
+      const auto a = i < 12   ? forms::Answer::kAgree
+                     : i < 15 ? forms::Answer::kAgreeWithComments
+                              : forms::Answer::kDisagree;
       f.answers["p" + std::to_string(i)] = forms::MemberAnswer{a, "", 1};
     }
     const forms::FormResult result = forms::Tally(f);
@@ -108,7 +130,8 @@ TEST(Silence, CountedAsConsentAbstentionOrNotAtAll) {
   f.issued = forms::FormIssued{{}, {}, Urgency::kNormal, Silence::kAbstention, Fraction{1, 2}};
   for (int i = 0; i < 27; ++i) f.issued->addressees.push_back("p" + std::to_string(i));
   for (int i = 0; i < 20; ++i) {
-    f.answers["p" + std::to_string(i)] = forms::MemberAnswer{i < 13 ? forms::Answer::kAgree : forms::Answer::kDisagree, "", 1};
+    f.answers["p" + std::to_string(i)] =
+        forms::MemberAnswer{i < 13 ? forms::Answer::kAgree : forms::Answer::kDisagree, "", 1};
   }
   EXPECT_FALSE(forms::Tally(f).adopted) << forms::Tally(f).reasoning;
   f.issued->silence = Silence::kNotCounted;

@@ -13,12 +13,14 @@ const EventDecoder<PlatformEvent>& PlatformDecoder() {
 
 Result<std::vector<PlatformEvent>> Decide(const Platform& state, const AppointAdmin& command,
                                           const CommandContext& ctx) {
-  if (command.person.empty()) return MakeError(ErrorCode::kInvalidArgument, "name the platform administrator");
+  if (command.person.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "name the platform administrator");
   if (!state.admins.empty() && !state.IsAdmin(ctx.actor)) {
     return MakeError(ErrorCode::kForbidden, "only a platform administrator appoints another");
   }
   if (state.IsAdmin(command.person)) {
-    return MakeError(ErrorCode::kAlreadyExists, "'" + command.person + "' is already a platform administrator");
+    return MakeError(ErrorCode::kAlreadyExists,
+                     "'" + command.person + "' is already a platform administrator");
   }
   return std::vector<PlatformEvent>{AdminAppointed{command.person}};
 }

@@ -24,7 +24,10 @@ struct AdminAppointed {
   static constexpr std::string_view kType = "platform.admin_appointed";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string person;
-  template <class A> void serialize(A& ar) { ar(person); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(person);
+  }
   friend bool operator==(const AdminAppointed&, const AdminAppointed&) = default;
 };
 
@@ -44,7 +47,8 @@ struct AppointAdmin {
 
 // kAlreadyExists when `person` is already an admin; kForbidden when admins
 // exist and ctx.actor is none of them; kInvalidArgument for an empty person.
-[[nodiscard]] Result<std::vector<PlatformEvent>> Decide(const Platform& state, const AppointAdmin& command,
+[[nodiscard]] Result<std::vector<PlatformEvent>> Decide(const Platform& state,
+                                                        const AppointAdmin& command,
                                                         const CommandContext& ctx);
 Platform Evolve(Platform state, const PlatformEvent& event);
 

@@ -4,14 +4,13 @@
 // SMS, in-app) consume. Stream: "reminders-<body>".
 #pragma once
 
+#include <cereal/types/map.hpp>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <cereal/types/map.hpp>
 
 #include "domain/authz/action.h"
 #include "domain/base/context.h"
@@ -23,8 +22,8 @@ namespace ecab::reminders {
 
 // Persisted: explicit values, never renumbered.
 enum class TaskKind : std::uint8_t {
-  kAnswerForm = 1,   // an addressed member has not answered an issued form
-  kRsvp = 2,         // an invited participant has not answered the invitation
+  kAnswerForm = 1,  // an addressed member has not answered an issued form
+  kRsvp = 2,        // an invited participant has not answered the invitation
 };
 std::string TaskKindName(TaskKind k);  // "answer_form", "rsvp"
 
@@ -34,15 +33,17 @@ struct ReminderRecorded {
   static constexpr std::string_view kType = "reminder.recorded";
   static constexpr std::uint16_t kSchemaVersion = 1;
   TaskKind task = TaskKind::kAnswerForm;
-  std::string object;       // the stream of the form or meeting
-  std::string person;       // who has to act
-  std::string stage;        // "before" or "overdue"
+  std::string object;  // the stream of the form or meeting
+  std::string person;  // who has to act
+  std::string stage;   // "before" or "overdue"
   std::uint32_t offset_minutes = 0;
-  Timestamp due_at;         // when it fell due
+  Timestamp due_at;  // when it fell due
   Timestamp deadline;
   std::vector<std::string> recipients;  // the person, plus the responsible staff when overdue
   template <class A>
-  void serialize(A& ar) { ar(task, object, person, stage, offset_minutes, due_at, deadline, recipients); }
+  void serialize(A& ar) {
+    ar(task, object, person, stage, offset_minutes, due_at, deadline, recipients);
+  }
   friend bool operator==(const ReminderRecorded&, const ReminderRecorded&) = default;
 };
 
@@ -55,7 +56,10 @@ struct NotificationRequestedV1 {
   std::string subject;
   std::string text;
   std::string reference;
-  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(recipient, channels, subject, text, reference);
+  }
 };
 
 // A message for one recipient on the named channels. What it says is
@@ -78,7 +82,10 @@ struct NotificationRequested {
   std::map<std::string, std::string> params;
   bool urgent = false;
   std::uint64_t source = 0;
-  template <class A> void serialize(A& ar) { ar(recipient, channels, subject, text, reference, kind, params, urgent, source); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(recipient, channels, subject, text, reference, kind, params, urgent, source);
+  }
   friend bool operator==(const NotificationRequested&, const NotificationRequested&) = default;
 };
 
@@ -94,8 +101,9 @@ enum class NotificationKind : std::uint8_t {
   kResolutionPromulgated,
 };
 inline constexpr NotificationKind kNotificationKinds[] = {
-    NotificationKind::kInvitation, NotificationKind::kDocumentDistributed, NotificationKind::kFormIssued,
-    NotificationKind::kReminder,   NotificationKind::kOverdue,             NotificationKind::kOverdueStaff,
+    NotificationKind::kInvitation, NotificationKind::kDocumentDistributed,
+    NotificationKind::kFormIssued, NotificationKind::kReminder,
+    NotificationKind::kOverdue,    NotificationKind::kOverdueStaff,
     NotificationKind::kVoteOpened, NotificationKind::kResolutionPromulgated};
 std::string_view KindName(NotificationKind k);  // "invitation", "document_distributed", …
 std::optional<NotificationKind> KindNamed(std::string_view name);
@@ -112,7 +120,10 @@ struct NotificationDelivered {
   std::string provider_id;  // the Message-ID sent, or the gateway's message id
   std::uint32_t attempt = 1;
   Timestamp at;
-  template <class A> void serialize(A& ar) { ar(notification, recipient, channel, provider_id, attempt, at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(notification, recipient, channel, provider_id, attempt, at);
+  }
   friend bool operator==(const NotificationDelivered&, const NotificationDelivered&) = default;
 };
 
@@ -128,11 +139,15 @@ struct NotificationFailed {
   std::string reason;
   bool final = false;
   Timestamp at;
-  template <class A> void serialize(A& ar) { ar(notification, recipient, channel, attempt, reason, final, at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(notification, recipient, channel, attempt, reason, final, at);
+  }
   friend bool operator==(const NotificationFailed&, const NotificationFailed&) = default;
 };
 
-using ReminderEvent = std::variant<ReminderRecorded, NotificationRequested, NotificationDelivered, NotificationFailed>;
+using ReminderEvent = std::variant<ReminderRecorded, NotificationRequested, NotificationDelivered,
+                                   NotificationFailed>;
 const EventDecoder<ReminderEvent>& ReminderDecoder();
 
 // A due reminder to record.
@@ -174,7 +189,8 @@ struct RequestNotifications {
   std::string subject, text;  // in English, for the audit trail
 };
 std::string NotifyCommandId(const RequestNotifications& c);
-[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RequestNotifications& command, const CommandContext& ctx);
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RequestNotifications& command,
+                                                        const CommandContext& ctx);
 
 // The outcome of one delivery attempt, recorded by the dispatcher only.
 struct RecordDelivery {
@@ -188,7 +204,8 @@ struct RecordDelivery {
 };
 // The command id that makes each attempt's record exactly-once.
 std::string DeliveryCommandId(const RecordDelivery& c);
-[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordDelivery& command, const CommandContext& ctx);
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordDelivery& command,
+                                                        const CommandContext& ctx);
 
 // The command id that makes each reminder exactly-once in the log.
 std::string ReminderCommandId(const RecordReminder& c);
@@ -196,7 +213,8 @@ std::string ReminderCommandId(const RecordReminder& c);
 // Refuses a reminder that is not yet due or malformed, or recorded by anyone
 // but the scheduler (kSchedulerActor) or the body's secretariat; else the
 // reminder and one notification per recipient.
-[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordReminder& command, const CommandContext& ctx,
+[[nodiscard]] Result<std::vector<ReminderEvent>> Decide(const RecordReminder& command,
+                                                        const CommandContext& ctx,
                                                         const directory::Body& body);
 
 }  // namespace ecab::reminders

@@ -11,13 +11,21 @@ using testing::June24;
 using testing::World;
 
 RecordReminder Overdue() {
-  return RecordReminder{TaskKind::kAnswerForm, "form-1", "Decree on e-identification", "m02", "overdue", 0,
-                        June24(), June24(), "staff"};
+  return RecordReminder{TaskKind::kAnswerForm,
+                        "form-1",
+                        "Decree on e-identification",
+                        "m02",
+                        "overdue",
+                        0,
+                        June24(),
+                        June24(),
+                        "staff"};
 }
 
 TEST(Reminders, AnOverdueWarningGoesToTheMemberAndTheResponsibleStaff) {
   World w = World::WithMembers(3);
-  auto events = Decide(Overdue(), w.Ctx("staff", Role::kSecretariat, June24() + std::chrono::minutes(1)), w.body);
+  auto events = Decide(
+      Overdue(), w.Ctx("staff", Role::kSecretariat, June24() + std::chrono::minutes(1)), w.body);
   ASSERT_TRUE(events.ok()) << ToString(events.error());
   ASSERT_EQ(events->size(), 3u);
   const auto& r = std::get<ReminderRecorded>((*events)[0]);
@@ -35,10 +43,12 @@ TEST(Reminders, AReminderBeforeTheDeadlineGoesToTheMemberOnlyAndNotBeforeItIsDue
   before.stage = "before";
   before.offset_minutes = 60;
   before.due_at = June24() - std::chrono::hours(1);
-  auto early = Decide(before, w.Ctx("staff", Role::kSecretariat, June24() - std::chrono::hours(2)), w.body);
+  auto early =
+      Decide(before, w.Ctx("staff", Role::kSecretariat, June24() - std::chrono::hours(2)), w.body);
   ASSERT_FALSE(early.ok());
   EXPECT_EQ(early.error().code, ErrorCode::kRuleViolation);
-  auto due = Decide(before, w.Ctx("staff", Role::kSecretariat, June24() - std::chrono::minutes(59)), w.body);
+  auto due = Decide(before, w.Ctx("staff", Role::kSecretariat, June24() - std::chrono::minutes(59)),
+                    w.body);
   ASSERT_TRUE(due.ok());
   EXPECT_EQ(due->size(), 2u);
   auto by_member = Decide(before, w.Ctx("m02", Role::kMember, June24()), w.body);
@@ -46,13 +56,15 @@ TEST(Reminders, AReminderBeforeTheDeadlineGoesToTheMemberOnlyAndNotBeforeItIsDue
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
   RecordReminder bad = before;
   bad.stage = "later";
-  EXPECT_EQ(Decide(bad, w.Ctx("staff", Role::kSecretariat, June24()), w.body).error().code, ErrorCode::kInvalidArgument);
+  EXPECT_EQ(Decide(bad, w.Ctx("staff", Role::kSecretariat, June24()), w.body).error().code,
+            ErrorCode::kInvalidArgument);
 }
 
 TEST(Reminders, TheNodesSchedulerNeedsNoRoleButAnActorOutsideTheBodyIsRefused) {
   World w = World::WithMembers(3);
   const Timestamp later = June24() + std::chrono::minutes(1);
-  auto by_scheduler = Decide(Overdue(), w.Ctx(std::string(kSchedulerActor), Role::kSecretariat, later), w.body);
+  auto by_scheduler =
+      Decide(Overdue(), w.Ctx(std::string(kSchedulerActor), Role::kSecretariat, later), w.body);
   ASSERT_TRUE(by_scheduler.ok()) << ToString(by_scheduler.error());
   EXPECT_EQ(by_scheduler->size(), 3u);
   auto by_stranger = Decide(Overdue(), w.Ctx("system:other", Role::kSecretariat, later), w.body);

@@ -6,7 +6,7 @@
 namespace ecab::resolution {
 
 std::string StatusName(ResolutionStatus s) {
-  static constexpr const char* kNames[] = {"not drafted", "a draft", "circulated", "submitted",
+  static constexpr const char* kNames[] = {"not drafted", "a draft",     "circulated", "submitted",
                                            "signed",      "promulgated", "distributed"};
   return kNames[static_cast<int>(s)];
 }
@@ -16,8 +16,8 @@ namespace {
 using Events = std::vector<ResolutionEvent>;
 
 Error WrongState(const Resolution& r, std::string_view what) {
-  return Refuse(ErrorCode::kRuleViolation,
-                "resolution '" + r.id + "' is " + StatusName(r.status) + "; cannot " + std::string(what));
+  return Refuse(ErrorCode::kRuleViolation, "resolution '" + r.id + "' is " + StatusName(r.status) +
+                                               "; cannot " + std::string(what));
 }
 
 bool Editable(const Resolution& r) {
@@ -28,11 +28,13 @@ Result<Events> DecideSign(const Resolution& r, const SignResolution& c, const Co
                           const directory::Body& body, const meeting::VoteOutcome* outcome) {
   if (r.status != ResolutionStatus::kSubmitted) return WrongState(r, "sign it");
   if (!r.vote.empty() && (outcome == nullptr || !outcome->passed)) {
-    return Refuse(ErrorCode::kRuleViolation, "vote '" + r.vote + "' of meeting '" + r.meeting +
-                                                 "' has not passed; the resolution cannot be signed");
+    return Refuse(ErrorCode::kRuleViolation,
+                  "vote '" + r.vote + "' of meeting '" + r.meeting +
+                      "' has not passed; the resolution cannot be signed");
   }
   ECAB_TRY(CheckSigningTime(c.signature, ctx.now));
-  const auto payload = SignaturePayload(body.id, r, ctx.actor, ctx.command_id, c.signature.signed_at);
+  const auto payload =
+      SignaturePayload(body.id, r, ctx.actor, ctx.command_id, c.signature.signed_at);
   ECAB_TRY(body.VerifyAct(ctx.actor, c.signature, CanonicalJson(payload)));
   return Events{ResolutionSigned{ctx.actor, r.current().version, c.signature}};
 }
@@ -53,8 +55,9 @@ SigningPayload SignaturePayload(std::string_view body, const Resolution& r, std:
   return p;
 }
 
-Result<Events> Decide(const Resolution& r, const ResolutionCommand& command, const CommandContext& ctx,
-                      const directory::Body& body, const meeting::VoteOutcome* vote_outcome) {
+Result<Events> Decide(const Resolution& r, const ResolutionCommand& command,
+                      const CommandContext& ctx, const directory::Body& body,
+                      const meeting::VoteOutcome* vote_outcome) {
   ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (r.status == ResolutionStatus::kNone && !std::holds_alternative<DraftResolution>(command)) {
     return Refuse(ErrorCode::kNotFound, "the resolution does not exist");
@@ -63,18 +66,23 @@ Result<Events> Decide(const Resolution& r, const ResolutionCommand& command, con
       [&](const auto& c) -> Result<Events> {
         using C = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<C, DraftResolution>) {
-          if (r.status != ResolutionStatus::kNone) return Refuse(ErrorCode::kAlreadyExists, "the resolution exists");
+          if (r.status != ResolutionStatus::kNone)
+            return Refuse(ErrorCode::kAlreadyExists, "the resolution exists");
           if (c.resolution.empty() || c.title.empty() || c.text.empty()) {
-            return Refuse(ErrorCode::kInvalidArgument, "a resolution needs an id, a title and a text");
+            return Refuse(ErrorCode::kInvalidArgument,
+                          "a resolution needs an id, a title and a text");
           }
           if (c.vote.empty() != c.meeting.empty()) {
-            return Refuse(ErrorCode::kInvalidArgument, "name both the meeting and the vote, or neither");
+            return Refuse(ErrorCode::kInvalidArgument,
+                          "name both the meeting and the vote, or neither");
           }
-          return Events{ResolutionDrafted{c.resolution, c.title, c.text, c.meeting, c.vote, ctx.actor}};
+          return Events{
+              ResolutionDrafted{c.resolution, c.title, c.text, c.meeting, c.vote, ctx.actor}};
         } else if constexpr (std::is_same_v<C, ReviseResolution>) {
           if (!Editable(r)) return WrongState(r, "revise it");
           if (c.text.empty()) return Refuse(ErrorCode::kInvalidArgument, "the text is empty");
-          if (c.text == r.current().text) return Refuse(ErrorCode::kInvalidArgument, "the text did not change");
+          if (c.text == r.current().text)
+            return Refuse(ErrorCode::kInvalidArgument, "the text did not change");
           return Events{ResolutionRevised{r.current().version + 1, c.text, ctx.actor}};
         } else if constexpr (std::is_same_v<C, CirculateResolution>) {
           if (!Editable(r)) return WrongState(r, "circulate it");
@@ -89,12 +97,14 @@ Result<Events> Decide(const Resolution& r, const ResolutionCommand& command, con
           if (r.status != ResolutionStatus::kSigned) return WrongState(r, "promulgate it");
           auto n = body.numbers.find(r.id);
           if (n == body.numbers.end()) {
-            return Refuse(ErrorCode::kRuleViolation, "resolution '" + r.id + "' has no number yet; assign one first");
+            return Refuse(ErrorCode::kRuleViolation,
+                          "resolution '" + r.id + "' has no number yet; assign one first");
           }
           return Events{ResolutionPromulgated{n->second.number, n->second.year, ctx.now}};
         } else {
           if (r.status != ResolutionStatus::kPromulgated) return WrongState(r, "distribute it");
-          if (c.recipients.empty()) return Refuse(ErrorCode::kInvalidArgument, "name the recipients");
+          if (c.recipients.empty())
+            return Refuse(ErrorCode::kInvalidArgument, "name the recipients");
           return Events{ResolutionDistributed{c.recipients}};
         }
       },
@@ -137,7 +147,10 @@ Resolution Evolve(Resolution r, const ResolutionEvent& event) {
 const EventDecoder<ResolutionEvent>& ResolutionDecoder() {
   static const EventDecoder<ResolutionEvent> decoder = [] {
     EventDecoder<ResolutionEvent> d;
-    d.Add<ResolutionDrafted>().Add<ResolutionRevised>().Add<ResolutionCirculated>().Add<ResolutionSubmitted>();
+    d.Add<ResolutionDrafted>()
+        .Add<ResolutionRevised>()
+        .Add<ResolutionCirculated>()
+        .Add<ResolutionSubmitted>();
     d.Add<ResolutionSigned>().Add<ResolutionPromulgated>().Add<ResolutionDistributed>();
     return d;
   }();

@@ -24,7 +24,10 @@ struct ResolutionDrafted {
   std::string meeting;  // the meeting and vote it implements, or empty
   std::string vote;
   std::string author;
-  template <class A> void serialize(A& ar) { ar(resolution, title, text, meeting, vote, author); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(resolution, title, text, meeting, vote, author);
+  }
   friend bool operator==(const ResolutionDrafted&, const ResolutionDrafted&) = default;
 };
 
@@ -34,7 +37,10 @@ struct ResolutionRevised {
   std::uint32_t version = 0;
   std::string text;
   std::string author;
-  template <class A> void serialize(A& ar) { ar(version, text, author); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, text, author);
+  }
   friend bool operator==(const ResolutionRevised&, const ResolutionRevised&) = default;
 };
 
@@ -43,7 +49,10 @@ struct ResolutionCirculated {
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::string form;  // the opinion form carrying the draft
   std::uint32_t version = 0;
-  template <class A> void serialize(A& ar) { ar(form, version); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(form, version);
+  }
   friend bool operator==(const ResolutionCirculated&, const ResolutionCirculated&) = default;
 };
 
@@ -51,7 +60,10 @@ struct ResolutionSubmitted {
   static constexpr std::string_view kType = "resolution.submitted";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::uint32_t version = 0;
-  template <class A> void serialize(A& ar) { ar(version); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(version);
+  }
   friend bool operator==(const ResolutionSubmitted&, const ResolutionSubmitted&) = default;
 };
 
@@ -63,7 +75,10 @@ struct ResolutionSigned {
   std::string signer;
   std::uint32_t version = 0;
   SignedAct signature;
-  template <class A> void serialize(A& ar) { ar(signer, version, signature); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(signer, version, signature);
+  }
   friend bool operator==(const ResolutionSigned&, const ResolutionSigned&) = default;
 };
 
@@ -73,7 +88,10 @@ struct ResolutionPromulgated {
   std::string number;  // "12/NQ-CP"
   std::int32_t year = 0;
   Timestamp at;
-  template <class A> void serialize(A& ar) { ar(number, year, at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(number, year, at);
+  }
   friend bool operator==(const ResolutionPromulgated&, const ResolutionPromulgated&) = default;
 };
 
@@ -81,15 +99,27 @@ struct ResolutionDistributed {
   static constexpr std::string_view kType = "resolution.distributed";
   static constexpr std::uint16_t kSchemaVersion = 1;
   std::vector<std::string> recipients;
-  template <class A> void serialize(A& ar) { ar(recipients); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(recipients);
+  }
   friend bool operator==(const ResolutionDistributed&, const ResolutionDistributed&) = default;
 };
 
-using ResolutionEvent = std::variant<ResolutionDrafted, ResolutionRevised, ResolutionCirculated, ResolutionSubmitted,
-                                     ResolutionSigned, ResolutionPromulgated, ResolutionDistributed>;
+using ResolutionEvent =
+    std::variant<ResolutionDrafted, ResolutionRevised, ResolutionCirculated, ResolutionSubmitted,
+                 ResolutionSigned, ResolutionPromulgated, ResolutionDistributed>;
 const EventDecoder<ResolutionEvent>& ResolutionDecoder();
 
-enum class ResolutionStatus : std::uint8_t { kNone, kDraft, kCirculated, kSubmitted, kSigned, kPromulgated, kDistributed };
+enum class ResolutionStatus : std::uint8_t {
+  kNone,
+  kDraft,
+  kCirculated,
+  kSubmitted,
+  kSigned,
+  kPromulgated,
+  kDistributed
+};
 
 // The status in words, for messages: "not drafted", "a draft", "signed", …
 std::string StatusName(ResolutionStatus s);
@@ -98,7 +128,10 @@ struct TextVersion {
   std::uint32_t version = 0;
   std::string text;
   std::string author;
-  template <class A> void serialize(A& ar) { ar(version, text, author); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, text, author);
+  }
 };
 
 struct Resolution {
@@ -113,18 +146,40 @@ struct Resolution {
   const TextVersion& current() const { return versions.back(); }
   // The whole state, for projections that keep it between runs.
   template <class A>
-  void serialize(A& ar) { ar(status, id, title, meeting, vote, versions, circulated_forms, signature, number, recipients); }
+  void serialize(A& ar) {
+    ar(status, id, title, meeting, vote, versions, circulated_forms, signature, number, recipients);
+  }
 };
 
-struct DraftResolution { static constexpr Action kAction = Action::kDraftResolution; std::string resolution, title, text, meeting, vote; };
-struct ReviseResolution { static constexpr Action kAction = Action::kReviseResolution; std::string text; };
-struct CirculateResolution { static constexpr Action kAction = Action::kCirculateResolution; std::string form; };
-struct SubmitResolution { static constexpr Action kAction = Action::kSubmitResolution; };
-struct SignResolution { static constexpr Action kAction = Action::kSignResolution; SignedAct signature; };
-struct PromulgateResolution { static constexpr Action kAction = Action::kPromulgateResolution; };
-struct DistributeResolution { static constexpr Action kAction = Action::kDistributeResolution; std::vector<std::string> recipients; };
-using ResolutionCommand = std::variant<DraftResolution, ReviseResolution, CirculateResolution, SubmitResolution,
-                                       SignResolution, PromulgateResolution, DistributeResolution>;
+struct DraftResolution {
+  static constexpr Action kAction = Action::kDraftResolution;
+  std::string resolution, title, text, meeting, vote;
+};
+struct ReviseResolution {
+  static constexpr Action kAction = Action::kReviseResolution;
+  std::string text;
+};
+struct CirculateResolution {
+  static constexpr Action kAction = Action::kCirculateResolution;
+  std::string form;
+};
+struct SubmitResolution {
+  static constexpr Action kAction = Action::kSubmitResolution;
+};
+struct SignResolution {
+  static constexpr Action kAction = Action::kSignResolution;
+  SignedAct signature;
+};
+struct PromulgateResolution {
+  static constexpr Action kAction = Action::kPromulgateResolution;
+};
+struct DistributeResolution {
+  static constexpr Action kAction = Action::kDistributeResolution;
+  std::vector<std::string> recipients;
+};
+using ResolutionCommand =
+    std::variant<DraftResolution, ReviseResolution, CirculateResolution, SubmitResolution,
+                 SignResolution, PromulgateResolution, DistributeResolution>;
 
 // The payload the chair signs (docs/formats/signing.md).
 SigningPayload SignaturePayload(std::string_view body, const Resolution& r, std::string_view signer,
@@ -132,9 +187,9 @@ SigningPayload SignaturePayload(std::string_view body, const Resolution& r, std:
 
 // `vote_outcome`: the closed outcome of the vote the resolution implements
 // (r.meeting / r.vote), or nullptr when it has none or it is not closed.
-[[nodiscard]] Result<std::vector<ResolutionEvent>> Decide(const Resolution& state, const ResolutionCommand& command,
-                                                          const CommandContext& ctx, const directory::Body& body,
-                                                          const meeting::VoteOutcome* vote_outcome = nullptr);
+[[nodiscard]] Result<std::vector<ResolutionEvent>> Decide(
+    const Resolution& state, const ResolutionCommand& command, const CommandContext& ctx,
+    const directory::Body& body, const meeting::VoteOutcome* vote_outcome = nullptr);
 Resolution Evolve(Resolution state, const ResolutionEvent& event);
 
 }  // namespace ecab::resolution

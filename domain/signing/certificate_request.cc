@@ -14,7 +14,9 @@ namespace {
 
 using namespace signing_internal;  // NOLINT(google-build-using-namespace): the pointer types
 
-Error Invalid(std::string message) { return MakeError(ErrorCode::kInvalidArgument, std::move(message)); }
+Error Invalid(std::string message) {
+  return MakeError(ErrorCode::kInvalidArgument, std::move(message));
+}
 
 std::string PublicKeyDer(EVP_PKEY* key) {
   unsigned char* der = nullptr;
@@ -30,7 +32,8 @@ std::string CommonName(X509_NAME* name) {
   const int at = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
   if (at < 0) return "";
   unsigned char* utf8 = nullptr;
-  const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at)));
+  const int len =
+      ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, at)));
   if (len < 0) return "";
   std::string out(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
   OPENSSL_free(utf8);
@@ -50,9 +53,11 @@ Result<CertificateRequestFacts> InspectCertificateRequest(std::string_view csr_d
   auto family = AlgorithmFamily(key.get(), "");
   if (!family.ok()) return Invalid("the certificate request's key: " + family.error().message);
   if (X509_REQ_verify(req.get(), key.get()) != 1) {
-    return Invalid("the certificate request is not signed by the key it carries (no proof of possession)");
+    return Invalid(
+        "the certificate request is not signed by the key it carries (no proof of possession)");
   }
-  return CertificateRequestFacts{*family, PublicKeyDer(key.get()), CommonName(X509_REQ_get_subject_name(req.get()))};
+  return CertificateRequestFacts{*family, PublicKeyDer(key.get()),
+                                 CommonName(X509_REQ_get_subject_name(req.get()))};
 }
 
 std::string CertificatePublicKey(std::string_view certificate_der) {

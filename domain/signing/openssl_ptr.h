@@ -2,12 +2,12 @@
 // with the library's own function. Private to domain/signing's .cc files.
 #pragma once
 
-#include <memory>
-
 #include <openssl/ec.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 #include <openssl/x509_vfy.h>
+
+#include <memory>
 
 namespace ecab::signing_internal {
 

@@ -14,13 +14,27 @@ void AppendJsonString(std::string& out, std::string_view s) {
   out.push_back('"');
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\b':
+        out += "\\b";
+        break;
+      case '\f':
+        out += "\\f";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20) {
           char buf[8];
@@ -40,15 +54,9 @@ std::string CanonicalJson(const SigningPayload& p) {
   // Keys are ASCII, so byte order is JCS's UTF-16 code-unit order; "version",
   // the only number, sorts last.
   const std::map<std::string_view, std::string> strings = {
-      {"body", p.body},
-      {"choice", p.choice},
-      {"command_id", p.command_id},
-      {"kind", p.kind},
-      {"object", p.object},
-      {"on_behalf_of", p.on_behalf_of},
-      {"signer", p.signer},
-      {"text_sha256", p.text_sha256},
-      {"time", FormatRfc3339(p.time)},
+      {"body", p.body},     {"choice", p.choice},           {"command_id", p.command_id},
+      {"kind", p.kind},     {"object", p.object},           {"on_behalf_of", p.on_behalf_of},
+      {"signer", p.signer}, {"text_sha256", p.text_sha256}, {"time", FormatRfc3339(p.time)},
   };
   std::string out = "{";
   for (const auto& [k, v] : strings) {

@@ -26,22 +26,25 @@ struct SignedAct {
   std::string value;        // raw signature bytes (ECDSA: DER, or r‖s for the P1363 name)
   std::string certificate;  // "sha256:<hex>" fingerprint of the signer's enrolled certificate
   Timestamp signed_at;      // the time in the payload; the act's time for validity checks
-  template <class A> void serialize(A& ar) { ar(algorithm, value, certificate, signed_at); }
+  template <class A>
+  void serialize(A& ar) {
+    ar(algorithm, value, certificate, signed_at);
+  }
   friend bool operator==(const SignedAct&, const SignedAct&) = default;
 };
 
 // What a signature covers. Every field is always present in the JSON.
 struct SigningPayload {
-  std::string body;         // the body id
-  std::string kind;         // "ballot", "form_answer", "form_approval", "resolution_signature"
-  std::string object;       // vote, form or resolution id
+  std::string body;           // the body id
+  std::string kind;           // "ballot", "form_answer", "form_approval", "resolution_signature"
+  std::string object;         // vote, form or resolution id
   std::uint64_t version = 0;  // form revision / resolution text version / 0
-  std::string signer;       // the person signing
-  std::string on_behalf_of; // the member a substitute signs for, else ""
-  std::string choice;       // "for", "agree", … or ""
-  std::string text_sha256;  // hex SHA-256 of the UTF-8 text signed, or ""
+  std::string signer;         // the person signing
+  std::string on_behalf_of;   // the member a substitute signs for, else ""
+  std::string choice;         // "for", "agree", … or ""
+  std::string text_sha256;    // hex SHA-256 of the UTF-8 text signed, or ""
   std::string command_id;
-  Timestamp time;           // RFC 3339 UTC with microseconds in the JSON
+  Timestamp time;  // RFC 3339 UTC with microseconds in the JSON
 };
 
 // RFC 8785 (JCS) JSON of `p`: keys sorted, no whitespace, minimal escapes.

@@ -36,14 +36,15 @@ class TestCa {
 
   // A leaf certificate for `subject`, valid [not_before, not_after], with the
   // digitalSignature key usage unless `digital_signature` is false.
-  Certificate Issue(const std::string& subject, KeyType type, Timestamp not_before, Timestamp not_after,
-                    bool digital_signature = true, KeyPtr key = nullptr);
+  Certificate Issue(const std::string& subject, KeyType type, Timestamp not_before,
+                    Timestamp not_after, bool digital_signature = true, KeyPtr key = nullptr);
   // The same for an existing key (e.g. the one of a certificate request).
   Certificate IssueFor(const std::string& subject, KeyType type, KeyPtr key, Timestamp not_before,
                        Timestamp not_after);
 
   // A CRL signed by this CA listing (serial, revoked at).
-  std::string Crl(const std::vector<std::pair<long, Timestamp>>& revoked, Timestamp this_update) const;
+  std::string Crl(const std::vector<std::pair<long, Timestamp>>& revoked,
+                  Timestamp this_update) const;
 
  private:
   KeyPtr key_;

@@ -29,9 +29,6 @@ X509Ptr ParseCert(std::string_view der) {
   return X509Ptr(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
 }
 
-
-
-
 }  // namespace
 
 Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
@@ -41,7 +38,8 @@ Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
     case EVP_PKEY_EC: {
       char group[64] = {};
       std::size_t len = 0;
-      if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group, &len) != 1 ||
+      if (EVP_PKEY_get_utf8_string_param(key, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                         &len) != 1 ||
           std::string_view(group) != "prime256v1") {
         return Bad("only the P-256 curve is accepted for ECDSA, not '" + std::string(group) + "'");
       }
@@ -58,26 +56,28 @@ Result<std::string> AlgorithmFamily(EVP_PKEY* key, std::string_view requested) {
   }
 }
 
-std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person, Timestamp now) {
+std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person,
+                             Timestamp now) {
   if (facts.chain_problem) return *facts.chain_problem;
   if (facts.crl_problem) return *facts.crl_problem;
   if (facts.usage_problem) return *facts.usage_problem;
   if (facts.key_problem) return *facts.key_problem;
   if (now < facts.not_before || now > facts.not_after) {
-    return "the certificate is not valid now (valid from " + FormatRfc3339(facts.not_before) + " to " +
-           FormatRfc3339(facts.not_after) + ")";
+    return "the certificate is not valid now (valid from " + FormatRfc3339(facts.not_before) +
+           " to " + FormatRfc3339(facts.not_after) + ")";
   }
   if (facts.revoked_at && *facts.revoked_at <= now) {
     return "the certificate was revoked on " + FormatRfc3339(*facts.revoked_at);
   }
   if (facts.subject_cn != person) {
-    return "the certificate's subject (CN=" + facts.subject_cn + ") does not name '" + std::string(person) + "'";
+    return "the certificate's subject (CN=" + facts.subject_cn + ") does not name '" +
+           std::string(person) + "'";
   }
   return "";
 }
 
-Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
-                                            std::string_view crl_der) {
+Result<CertificateFacts> InspectCertificate(std::string_view certificate_der,
+                                            std::string_view anchor_der, std::string_view crl_der) {
   CertificateFacts f;
   f.fingerprint = CertificateFingerprint(certificate_der);
   X509Ptr cert = ParseCert(certificate_der);
@@ -92,7 +92,8 @@ Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, st
         X509_STORE_CTX_init(ctx.get(), store.get(), cert.get(), nullptr) != 1) {
       return Bad("cannot set up certificate verification");
     }
-    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()), X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
+    X509_VERIFY_PARAM_set_flags(X509_STORE_CTX_get0_param(ctx.get()),
+                                X509_V_FLAG_PARTIAL_CHAIN | X509_V_FLAG_NO_CHECK_TIME);
     if (X509_verify_cert(ctx.get()) != 1) {
       f.chain_problem = std::string("certificate does not chain to the body's trust anchor: ") +
                         X509_verify_cert_error_string(X509_STORE_CTX_get_error(ctx.get()));
@@ -103,14 +104,18 @@ Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, st
     ASN1_TIME_to_tm(t, &tm);
     return Timestamp(std::chrono::seconds(timegm(&tm)));
   };
-  f.not_before = std::max(when(X509_get0_notBefore(cert.get())), when(X509_get0_notBefore(anchor.get())));
-  f.not_after = std::min(when(X509_get0_notAfter(cert.get())), when(X509_get0_notAfter(anchor.get())));
+  f.not_before =
+      std::max(when(X509_get0_notBefore(cert.get())), when(X509_get0_notBefore(anchor.get())));
+  f.not_after =
+      std::min(when(X509_get0_notAfter(cert.get())), when(X509_get0_notAfter(anchor.get())));
   if (X509_NAME* subject = X509_get_subject_name(cert.get())) {
     const int at = X509_NAME_get_index_by_NID(subject, NID_commonName, -1);
     if (at >= 0) {
       unsigned char* utf8 = nullptr;
-      const int len = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
-      if (len >= 0) f.subject_cn.assign(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
+      const int len =
+          ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(subject, at)));
+      if (len >= 0)
+        f.subject_cn.assign(reinterpret_cast<char*>(utf8), static_cast<std::size_t>(len));
       OPENSSL_free(utf8);
     }
   }
@@ -155,8 +160,10 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
   }
   if (f.chain_problem) return Bad(*f.chain_problem);
   const Timestamp at(std::chrono::floor<std::chrono::seconds>(act.signed_at));
-  if (at > f.not_after) return Bad("certificate had expired at the act's time " + FormatRfc3339(act.signed_at));
-  if (at < f.not_before) return Bad("certificate was not yet valid at the act's time " + FormatRfc3339(act.signed_at));
+  if (at > f.not_after)
+    return Bad("certificate had expired at the act's time " + FormatRfc3339(act.signed_at));
+  if (at < f.not_before)
+    return Bad("certificate was not yet valid at the act's time " + FormatRfc3339(act.signed_at));
   if (f.usage_problem) return Bad(*f.usage_problem);
   if (f.crl_problem) return Bad(*f.crl_problem);
   if (f.revoked_at && *f.revoked_at <= at) {
@@ -182,10 +189,13 @@ Status VerifyWithFacts(const CertificateFacts& f, const SignedAct& act, std::str
     return Bad("cannot set up RSA-PSS verification");
   }
   const std::string der = p1363 ? EcdsaP1363ToDer(act.value) : std::string();
-  if (p1363 && der.empty()) return Bad("an ECDSA P-256 signature in P1363 form is 64 bytes, not " + std::to_string(act.value.size()));
+  if (p1363 && der.empty())
+    return Bad("an ECDSA P-256 signature in P1363 form is 64 bytes, not " +
+               std::to_string(act.value.size()));
   const std::string& value = p1363 ? der : act.value;
-  const int ok = EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(value.data()), value.size(), reinterpret_cast<const unsigned char*>(payload.data()),
-                                  payload.size());
+  const int ok = EVP_DigestVerify(
+      ctx.get(), reinterpret_cast<const unsigned char*>(value.data()), value.size(),
+      reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
   if (ok != 1) return Bad("the signature does not match the signed payload");
   return Ok{};
 }
@@ -198,7 +208,9 @@ using MemoKey = std::tuple<std::string, std::string, std::string>;
 using MemoView = std::tuple<std::string_view, std::string_view, std::string_view>;
 struct MemoLess {
   using is_transparent = void;
-  static MemoView View(const MemoKey& k) { return {std::get<0>(k), std::get<1>(k), std::get<2>(k)}; }
+  static MemoView View(const MemoKey& k) {
+    return {std::get<0>(k), std::get<1>(k), std::get<2>(k)};
+  }
   static MemoView View(const MemoView& v) { return v; }
   template <class A, class B>
   bool operator()(const A& a, const B& b) const {
@@ -231,9 +243,11 @@ Status VerifySignedAct(const SignatureCheck& check) {
   }
   if (!found) {
     if (CertificateFingerprint(check.certificate_der) != check.act->certificate) {
-      return Bad("the signature names certificate " + check.act->certificate + ", not the one given");
+      return Bad("the signature names certificate " + check.act->certificate +
+                 ", not the one given");
     }
-    ECAB_TRY_LET(inspected, InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der));
+    ECAB_TRY_LET(inspected,
+                 InspectCertificate(check.certificate_der, check.anchor_der, check.crl_der));
     std::lock_guard g(mu);
     if (memo.size() >= 4096) memo.clear();
     found = Memo{++serials, std::make_shared<const CertificateFacts>(std::move(inspected).value())};
@@ -245,8 +259,9 @@ Status VerifySignedAct(const SignatureCheck& check) {
   static std::set<std::string, std::less<>> verified;
   // Every field that decides the verdict, each after its length.
   std::string verdict_key = std::to_string(found->serial);
-  for (std::string_view part : {std::string_view(check.act->algorithm), std::string_view(check.act->certificate),
-                                std::string_view(check.act->value), check.payload}) {
+  for (std::string_view part :
+       {std::string_view(check.act->algorithm), std::string_view(check.act->certificate),
+        std::string_view(check.act->value), check.payload}) {
     verdict_key += ':' + std::to_string(part.size()) + ':';
     verdict_key += part;
   }
@@ -271,9 +286,9 @@ namespace ecab {
 Status CheckSigningTime(const SignedAct& act, Timestamp now) {
   const auto skew = act.signed_at > now ? act.signed_at - now : now - act.signed_at;
   if (skew > kSigningClockSkew) {
-    return MakeError(ErrorCode::kBadSignature, "the act is signed at " + FormatRfc3339(act.signed_at) +
-                                                   ", more than 5 minutes from the server's time " +
-                                                   FormatRfc3339(now));
+    return MakeError(ErrorCode::kBadSignature,
+                     "the act is signed at " + FormatRfc3339(act.signed_at) +
+                         ", more than 5 minutes from the server's time " + FormatRfc3339(now));
   }
   return Ok{};
 }

@@ -15,11 +15,11 @@
 namespace ecab {
 
 struct SignatureCheck {
-  std::string_view payload;         // the canonical JSON that was signed
-  const SignedAct* act = nullptr;   // the signature
-  std::string_view certificate_der; // the signer's enrolled certificate
-  std::string_view anchor_der;      // the body's trust anchor (CA certificate)
-  std::string_view crl_der;         // the revocation list known at the act, or empty
+  std::string_view payload;          // the canonical JSON that was signed
+  const SignedAct* act = nullptr;    // the signature
+  std::string_view certificate_der;  // the signer's enrolled certificate
+  std::string_view anchor_der;       // the body's trust anchor (CA certificate)
+  std::string_view crl_der;          // the revocation list known at the act, or empty
 };
 
 // Ok when all hold, else kBadSignature naming the first that failed:
@@ -54,8 +54,8 @@ struct CertificateFacts {
 
 // Inspects a certificate against an anchor and a list; kBadSignature only
 // when a DER cannot be read at all.
-Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, std::string_view anchor_der,
-                                            std::string_view crl_der);
+Result<CertificateFacts> InspectCertificate(std::string_view certificate_der,
+                                            std::string_view anchor_der, std::string_view crl_der);
 
 // Why `certificate_der` may not be enrolled for `person` in a body with this
 // anchor and list at `now` ("" when it may): the same facts that judge acts.
@@ -65,7 +65,8 @@ Result<CertificateFacts> InspectCertificate(std::string_view certificate_der, st
 std::string EnrolmentProblem(const CertificateFacts& facts, std::string_view person, Timestamp now);
 
 // The same verdict as VerifySignedAct, from facts computed earlier.
-Status VerifyWithFacts(const CertificateFacts& facts, const SignedAct& act, std::string_view payload);
+Status VerifyWithFacts(const CertificateFacts& facts, const SignedAct& act,
+                       std::string_view payload);
 
 }  // namespace ecab
 

@@ -17,7 +17,9 @@ using testing::Certificate;
 using testing::KeyType;
 using testing::TestCa;
 
-Timestamp T(int days) { return FromMicros(1561363200000000) + std::chrono::days(days); }  // from 2019-06-24
+Timestamp T(int days) {
+  return FromMicros(1561363200000000) + std::chrono::days(days);
+}  // from 2019-06-24
 
 SigningPayload Ballot(std::string vote = "meeting-1/vote-1", std::string choice = "for") {
   SigningPayload p;
@@ -42,13 +44,16 @@ class Verify : public ::testing::Test {
     delete other_ca_;
   }
 
-  Status Check(const Certificate& cert, const SigningPayload& signed_payload, const SigningPayload& checked,
-               const std::string& crl = "", const std::string& anchor = "") {
+  Status Check(const Certificate& cert, const SigningPayload& signed_payload,
+               const SigningPayload& checked, const std::string& crl = "",
+               const std::string& anchor = "") {
     const SignedAct act = testing::Sign(cert, CanonicalJson(signed_payload), signed_payload.time);
     const std::string payload = CanonicalJson(checked);
     return VerifySignedAct({payload, &act, cert.der, anchor.empty() ? ca_->der() : anchor, crl});
   }
-  Status Check(const Certificate& cert, const std::string& crl = "") { return Check(cert, Ballot(), Ballot(), crl); }
+  Status Check(const Certificate& cert, const std::string& crl = "") {
+    return Check(cert, Ballot(), Ballot(), crl);
+  }
 
   static TestCa* ca_;
   static TestCa* other_ca_;
@@ -63,7 +68,8 @@ void ExpectBad(const Status& s, const std::string& fragment) {
 }
 
 TEST_F(Verify, EachAcceptedAlgorithmVerifies) {
-  for (KeyType type : {KeyType::kEd25519, KeyType::kEcP256, KeyType::kRsa2048, KeyType::kRsa2048Pss}) {
+  for (KeyType type :
+       {KeyType::kEd25519, KeyType::kEcP256, KeyType::kRsa2048, KeyType::kRsa2048Pss}) {
     const Certificate cert = ca_->Issue("min-ict", type, T(-10), T(365));
     const Status s = Check(cert);
     EXPECT_TRUE(s.ok()) << testing::AlgorithmFor(type) << ": " << ToString(s.error());
@@ -89,7 +95,8 @@ TEST_F(Verify, RevokedBeforeTheActIsRefusedRevokedAfterItStands) {
   const Certificate cert = ca_->Issue("min-ict", KeyType::kEd25519, T(-10), T(365));
   ExpectBad(Check(cert, ca_->Crl({{cert.serial, T(-1)}}, T(-1))), "was revoked at 2019-06-23");
   EXPECT_TRUE(Check(cert, ca_->Crl({{cert.serial, T(2)}}, T(2))).ok());
-  EXPECT_TRUE(Check(cert, ca_->Crl({{cert.serial + 77, T(-5)}}, T(-1))).ok()) << "another serial is revoked";
+  EXPECT_TRUE(Check(cert, ca_->Crl({{cert.serial + 77, T(-5)}}, T(-1))).ok())
+      << "another serial is revoked";
 }
 
 TEST_F(Verify, ARevocationListNotSignedByTheAnchorIsRefused) {
@@ -105,11 +112,13 @@ TEST_F(Verify, ASignatureOverADifferentPayloadIsRefused) {
 
 TEST_F(Verify, ASignatureReplayedOnAnotherVoteIsRefused) {
   const Certificate cert = ca_->Issue("min-ict", KeyType::kEd25519, T(-10), T(365));
-  ExpectBad(Check(cert, Ballot("meeting-1/vote-1"), Ballot("meeting-1/vote-2")), "does not match the signed payload");
+  ExpectBad(Check(cert, Ballot("meeting-1/vote-1"), Ballot("meeting-1/vote-2")),
+            "does not match the signed payload");
 }
 
 TEST_F(Verify, ACertificateWithoutDigitalSignatureUsageIsRefused) {
-  const Certificate cert = ca_->Issue("min-ict", KeyType::kEd25519, T(-10), T(365), /*digital_signature=*/false);
+  const Certificate cert =
+      ca_->Issue("min-ict", KeyType::kEd25519, T(-10), T(365), /*digital_signature=*/false);
   ExpectBad(Check(cert), "digitalSignature");
 }
 
@@ -120,7 +129,8 @@ TEST_F(Verify, TheActMustNameTheGivenCertificateAndAFittingAlgorithm) {
   const std::string payload = CanonicalJson(Ballot());
   ExpectBad(VerifySignedAct({payload, &act, other.der, ca_->der(), ""}), "names certificate");
   act.algorithm = std::string(kEcdsaP256);
-  ExpectBad(VerifySignedAct({payload, &act, cert.der, ca_->der(), ""}), "does not fit the certificate's key");
+  ExpectBad(VerifySignedAct({payload, &act, cert.der, ca_->der(), ""}),
+            "does not fit the certificate's key");
   ExpectBad(VerifySignedAct({payload, nullptr, cert.der, ca_->der(), ""}), "not signed");
 }
 
@@ -136,10 +146,11 @@ TEST(CanonicalJson, IsRfc8785WithSortedKeysAndMinimalEscapes) {
   SigningPayload p = Ballot();
   p.text_sha256 = "ab";
   p.on_behalf_of = "Nguyễn \"A\"\n\x01";
-  EXPECT_EQ(CanonicalJson(p),
-            R"({"body":"gov-vn","choice":"for","command_id":"cmd-1","kind":"ballot","object":"meeting-1/vote-1",)"
-            R"("on_behalf_of":"Nguyễn \"A\"\n\u0001","signer":"min-ict","text_sha256":"ab",)"
-            R"("time":"2019-06-24T08:00:00.000000Z","version":0})");
+  EXPECT_EQ(
+      CanonicalJson(p),
+      R"({"body":"gov-vn","choice":"for","command_id":"cmd-1","kind":"ballot","object":"meeting-1/vote-1",)"
+      R"("on_behalf_of":"Nguyễn \"A\"\n\u0001","signer":"min-ict","text_sha256":"ab",)"
+      R"("time":"2019-06-24T08:00:00.000000Z","version":0})");
 }
 
 // An auditor re-checks a signed act with the openssl command line alone.
@@ -156,10 +167,13 @@ std::string Pem(const std::string& der) {
   return out;
 }
 
-int Shell(const std::string& command) { return std::system((command + " >/dev/null 2>&1").c_str()); }
+int Shell(const std::string& command) {
+  return std::system((command + " >/dev/null 2>&1").c_str());
+}
 
 TEST_F(Verify, TheOpensslCommandLineVerifiesOurSignatures) {
-  const auto dir = std::filesystem::temp_directory_path() / ("ecab-sig-" + std::to_string(::getpid()));
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("ecab-sig-" + std::to_string(::getpid()));
   std::filesystem::create_directories(dir);
   const std::string payload = CanonicalJson(Ballot());
   std::ofstream(dir / "payload.json", std::ios::binary) << payload;
@@ -169,10 +183,12 @@ TEST_F(Verify, TheOpensslCommandLineVerifiesOurSignatures) {
     std::ofstream(dir / "sig.bin", std::ios::binary | std::ios::trunc) << act.value;
     std::ofstream(dir / "pub.pem", std::ios::trunc) << Pem(cert.der);
     const std::string d = dir.string() + "/";
-    const std::string verify =
-        type == KeyType::kEd25519
-            ? "openssl pkeyutl -verify -pubin -inkey " + d + "pub.pem -rawin -in " + d + "payload.json -sigfile " + d + "sig.bin"
-            : "openssl dgst -sha256 -verify " + d + "pub.pem -signature " + d + "sig.bin " + d + "payload.json";
+    const std::string verify = type == KeyType::kEd25519
+                                   ? "openssl pkeyutl -verify -pubin -inkey " + d +
+                                         "pub.pem -rawin -in " + d + "payload.json -sigfile " + d +
+                                         "sig.bin"
+                                   : "openssl dgst -sha256 -verify " + d + "pub.pem -signature " +
+                                         d + "sig.bin " + d + "payload.json";
     EXPECT_EQ(Shell(verify), 0) << verify;
     std::ofstream(dir / "payload.json", std::ios::binary | std::ios::trunc) << payload << " ";
     EXPECT_NE(Shell(verify), 0) << "a changed payload must fail: " << verify;

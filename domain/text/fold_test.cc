@@ -10,7 +10,8 @@ TEST(Fold, VietnameseDiacriticsAndCaseFoldAway) {
   EXPECT_EQ(Fold("ĐỊNH DANH và xác thực điện tử"), "dinh danh va xac thuc dien tu");
   EXPECT_EQ(Fold("Thủ tướng Chính phủ"), "thu tuong chinh phu");
   EXPECT_EQ(Fold("Ủy ban Dân tộc; Bộ Y tế"), "uy ban dan toc  bo y te");
-  EXPECT_EQ(Fold("Phó Thủ tướng, Bộ trưởng Bộ Ngoại giao"), "pho thu tuong  bo truong bo ngoai giao");
+  EXPECT_EQ(Fold("Phó Thủ tướng, Bộ trưởng Bộ Ngoại giao"),
+            "pho thu tuong  bo truong bo ngoai giao");
 }
 
 TEST(Fold, DecomposedInputFoldsLikePrecomposed) {
@@ -20,13 +21,17 @@ TEST(Fold, DecomposedInputFoldsLikePrecomposed) {
 
 TEST(Fold, WordsSplitOnPunctuationAndKeepNumbers) {
   EXPECT_EQ(Words("Nghị quyết số 12/NQ-CP, ngày 24-6-2019"),
-            (std::vector<std::string>{"nghi", "quyet", "so", "12", "nq", "cp", "ngay", "24", "6", "2019"}));
+            (std::vector<std::string>{"nghi", "quyet", "so", "12", "nq", "cp", "ngay", "24", "6",
+                                      "2019"}));
   EXPECT_TRUE(Words(" ,.; ").empty());
 }
 
 TEST(Fold, OtherScriptsAreKeptAndInvalidBytesBecomeSpaces) {
   EXPECT_EQ(Fold("政府"), "政府");
-  EXPECT_EQ(Fold(std::string("a\xFF" "b", 3)), "a b");
+  EXPECT_EQ(Fold(std::string("a\xFF"
+                             "b",
+                             3)),
+            "a b");
   EXPECT_EQ(Fold(std::string("\xE1\xBB", 2)), "  ");
 }
 

@@ -53,8 +53,9 @@ rocksdb::DBOptions DatabaseOptions(const StoreOptions& options, Mode mode) {
   // looks the same to RocksDB; the witness (tree heads signed outside
   // RocksDB) is what catches that. kAbsoluteConsistency would refuse every
   // restart after a crash.
-  db.wal_recovery_mode = mode == Mode::kStrict ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
-                                               : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
+  db.wal_recovery_mode = mode == Mode::kStrict
+                             ? rocksdb::WALRecoveryMode::kTolerateCorruptedTailRecords
+                             : rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   // The MANIFEST records each synced WAL: a deleted or shortened one is seen.
   db.track_and_verify_wals_in_manifest = mode == Mode::kStrict;
   db.best_efforts_recovery = mode == Mode::kBestEfforts;
@@ -81,12 +82,14 @@ Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions& options, Mo
     }
     if (options.secondary_dir.empty()) {
       char pattern[] = "/tmp/ecab-secondary-XXXXXX";
-      if (::mkdtemp(pattern) == nullptr) return MakeError(ErrorCode::kIoError, "cannot make a temporary directory");
+      if (::mkdtemp(pattern) == nullptr)
+        return MakeError(ErrorCode::kIoError, "cannot make a temporary directory");
       options.secondary_dir = pattern;
       impl->owned_secondary_dir = true;
     }
-    s = rocksdb::DB::OpenAsSecondary(db_options, options.dir.string(), options.secondary_dir.string(), families,
-                                     &impl->handles, &raw);
+    s = rocksdb::DB::OpenAsSecondary(db_options, options.dir.string(),
+                                     options.secondary_dir.string(), families, &impl->handles,
+                                     &raw);
   } else {
     std::filesystem::create_directories(options.dir, ec);
     s = rocksdb::DB::Open(db_options, options.dir.string(), families, &impl->handles, &raw);
@@ -95,11 +98,12 @@ Result<std::unique_ptr<EventStore::Impl>> OpenDatabase(StoreOptions& options, Mo
     if (impl->owned_secondary_dir) std::filesystem::remove_all(options.secondary_dir, ec);
     const bool damaged = s.IsCorruption() || s.IsIOError() || s.IsPathNotFound();
     if (!damaged) return FromRocks(s);
-    return MakeError(ErrorCode::kCorruption,
-                     "refusing to open " + options.dir.string() + ": RocksDB reports the store damaged (" +
-                         s.ToString() + "; write-ahead log files: " + WalFiles(options.dir) +
-                         "). Restore the data directory from a backup, or, to go on with the intact "
-                         "prefix of the log on purpose, start once with --salvage (docs/OPERATIONS.md)");
+    return MakeError(
+        ErrorCode::kCorruption,
+        "refusing to open " + options.dir.string() + ": RocksDB reports the store damaged (" +
+            s.ToString() + "; write-ahead log files: " + WalFiles(options.dir) +
+            "). Restore the data directory from a backup, or, to go on with the intact "
+            "prefix of the log on purpose, start once with --salvage (docs/OPERATIONS.md)");
   }
   impl->db.reset(raw);
   impl->meta = impl->handles[0];
@@ -121,7 +125,8 @@ Result<std::pair<std::uint64_t, Hash>> ReadHeadMarker(const EventStore::Impl& im
   std::pair<std::uint64_t, Hash> head;
   in.BigEndian(head.first);
   in.Fixed(head.second);
-  if (in.failed() || in.remaining() != 0) return MakeError(ErrorCode::kCorruption, "malformed head marker");
+  if (in.failed() || in.remaining() != 0)
+    return MakeError(ErrorCode::kCorruption, "malformed head marker");
   return head;
 }
 
@@ -130,7 +135,8 @@ Result<Hash> StoredHash(const EventStore::Impl& impl, std::uint64_t position) {
   std::string bytes;
   auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(position), &bytes);
   if (s.IsNotFound()) {
-    return MakeError(ErrorCode::kCorruption, "the event at position " + std::to_string(position) + " is missing");
+    return MakeError(ErrorCode::kCorruption,
+                     "the event at position " + std::to_string(position) + " is missing");
   }
   if (!s.ok()) return FromRocks(s);
   ECAB_TRY_LET(rec, ParseRecord(bytes));
@@ -186,17 +192,21 @@ Status InitMeta(EventStore::Impl& impl) {
 // listed key that cannot open its own check is the wrong key.
 Status CheckKeys(EventStore::Impl& impl) {
   const KeyRing& keys = *impl.options.keys;
-  auto iterator = std::unique_ptr<rocksdb::Iterator>(impl.db->NewIterator(rocksdb::ReadOptions(), impl.meta));
-  for (iterator->Seek("keycheck/"); iterator->Valid() && iterator->key().starts_with("keycheck/"); iterator->Next()) {
+  auto iterator =
+      std::unique_ptr<rocksdb::Iterator>(impl.db->NewIterator(rocksdb::ReadOptions(), impl.meta));
+  for (iterator->Seek("keycheck/"); iterator->Valid() && iterator->key().starts_with("keycheck/");
+       iterator->Next()) {
     StoredRecord probe;
     auto parsed = ParseRecord(iterator->value().ToStringView());
     if (!parsed.ok()) return MakeError(ErrorCode::kCorruption, "malformed key check entry");
-    if (!keys.Has(parsed->payload.key_id)) continue;  // older key not listed: its events fail on read
+    if (!keys.Has(parsed->payload.key_id))
+      continue;  // older key not listed: its events fail on read
     auto opened = keys.Open(parsed->payload, "keycheck");
     if (!opened.ok() || *opened != kKeyCheckPlaintext) {
-      return MakeError(ErrorCode::kKeyUnavailable, "key '" + parsed->payload.key_id +
-                                                       "' in the key file is not the key this store "
-                                                       "was written with");
+      return MakeError(ErrorCode::kKeyUnavailable,
+                       "key '" + parsed->payload.key_id +
+                           "' in the key file is not the key this store "
+                           "was written with");
     }
   }
   if (auto st = iterator->status(); !st.ok()) return FromRocks(st);
@@ -214,7 +224,8 @@ Status CheckKeys(EventStore::Impl& impl) {
   return s.ok() ? Status(Ok{}) : Status(FromRocks(s));
 }
 
-Result<VerifyReport> CheckRange(const EventStore::Impl& impl, std::uint64_t from, std::uint64_t to) {
+Result<VerifyReport> CheckRange(const EventStore::Impl& impl, std::uint64_t from,
+                                std::uint64_t to) {
   ECAB_TRY_LET(head, ReadHeadMarker(impl));
   from = std::max<std::uint64_t>(from, 1);
   std::optional<Hash> prev;
@@ -248,20 +259,23 @@ Status CheckTail(EventStore::Impl& impl) {
   if (!it->status().ok()) return FromRocks(it->status());
   const std::uint64_t last = it->Valid() ? internal::ParseU64Key(it->key().ToStringView()) : 0;
   const std::uint64_t tail = std::max(last, head->first);
-  const std::uint64_t from = tail > impl.options.tail_check ? tail - impl.options.tail_check + 1 : 1;
+  const std::uint64_t from =
+      tail > impl.options.tail_check ? tail - impl.options.tail_check + 1 : 1;
   ECAB_TRY_LET(report, CheckRange(impl, from, kEnd));
   if (impl.options.tail_check > 0 && !report->ok()) {
     const ChainFault& f = report->faults.front();
-    return MakeError(ErrorCode::kCorruption,
-                     "refusing to open " + impl.options.dir.string() + ": the event chain is broken at position " +
-                         std::to_string(f.position) + " (" + f.reason + ")");
+    return MakeError(ErrorCode::kCorruption, "refusing to open " + impl.options.dir.string() +
+                                                 ": the event chain is broken at position " +
+                                                 std::to_string(f.position) + " (" + f.reason +
+                                                 ")");
   }
   impl.head = head->first;
   impl.head_hash = head->second;
   impl.committed = head->first;
   if (head->first > 0) {
     std::string bytes;
-    if (auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(head->first), &bytes); !s.ok()) {
+    if (auto s = impl.db->Get(rocksdb::ReadOptions(), impl.events, U64Key(head->first), &bytes);
+        !s.ok()) {
       return FromRocks(s);
     }
     ECAB_TRY_LET(rec, ParseRecord(bytes));
@@ -276,31 +290,36 @@ Status CheckWitness(EventStore::Impl& impl) {
   ECAB_TRY_LET(claim, ReadWitness(impl.options.witness));
   if (!claim->has_value() || (*claim)->size == 0) return Ok{};
   const WitnessClaim& w = **claim;
-  const std::string where = "the witness " + impl.options.witness.string() + " (line " + std::to_string(w.line) +
-                            ", signed " + FormatRfc3339(w.time) + ")";
+  const std::string where = "the witness " + impl.options.witness.string() + " (line " +
+                            std::to_string(w.line) + ", signed " + FormatRfc3339(w.time) + ")";
   const bool salvaging = impl.options.recovery == StoreOptions::Recovery::kSalvagePrefix;
   if (impl.head < w.size) {
     const std::string lost = "the log holds " + std::to_string(impl.head) + " events but " + where +
-                             " says a tree head of size " + std::to_string(w.size) + " was signed: events " +
-                             std::to_string(impl.head + 1) + ".." + std::to_string(w.size) + " are lost";
+                             " says a tree head of size " + std::to_string(w.size) +
+                             " was signed: events " + std::to_string(impl.head + 1) + ".." +
+                             std::to_string(w.size) + " are lost";
     if (salvaging) {
       if (!impl.salvage) impl.salvage = SalvageNote{};
       impl.salvage->witnessed = w.size;
       impl.salvage->reason += (impl.salvage->reason.empty() ? "" : "; ") + lost;
       return Ok{};
     }
-    return MakeError(ErrorCode::kCorruption,
-                     "refusing to open " + impl.options.dir.string() + ": " + lost +
-                         ". Restore the data directory from a backup, or start once with --salvage to go on "
-                         "with the " + std::to_string(impl.head) + " events on purpose (docs/OPERATIONS.md)");
+    return MakeError(
+        ErrorCode::kCorruption,
+        "refusing to open " + impl.options.dir.string() + ": " + lost +
+            ". Restore the data directory from a backup, or start once with --salvage to go on "
+            "with the " +
+            std::to_string(impl.head) + " events on purpose (docs/OPERATIONS.md)");
   }
   ECAB_TRY_LET(hash, StoredHash(impl, w.size));
   if (*hash != w.last_hash) {
     return MakeError(ErrorCode::kCorruption,
-                     "refusing to open " + impl.options.dir.string() + ": the log of " + std::to_string(impl.head) +
-                         " events diverges from the tree head of size " + std::to_string(w.size) + " in " + where +
-                         ": the event at position " + std::to_string(w.size) + " has hash " + ToHex(*hash) +
-                         ", the witness recorded " + ToHex(w.last_hash));
+                     "refusing to open " + impl.options.dir.string() + ": the log of " +
+                         std::to_string(impl.head) +
+                         " events diverges from the tree head of size " + std::to_string(w.size) +
+                         " in " + where + ": the event at position " + std::to_string(w.size) +
+                         " has hash " + ToHex(*hash) + ", the witness recorded " +
+                         ToHex(w.last_hash));
   }
   return Ok{};
 }

@@ -11,7 +11,9 @@
 
 namespace ecab::es::internal {
 
-inline Error FromRocks(const rocksdb::Status& s) { return MakeError(ErrorCode::kIoError, s.ToString()); }
+inline Error FromRocks(const rocksdb::Status& s) {
+  return MakeError(ErrorCode::kIoError, s.ToString());
+}
 
 // Opens the database (a secondary instance when options.read_only) with
 // strict recovery: a damaged WAL record, a missing or short WAL or table

@@ -79,7 +79,8 @@ struct EventStore::Impl {
   // Decodes stored bytes into an event with its payload decrypted.
   Result<RecordedEvent> Decode(std::string_view bytes) const;
   // Reads and decodes the events at `positions`, in that order.
-  Result<std::vector<RecordedEvent>> LoadPositions(const std::vector<std::uint64_t>& positions) const;
+  Result<std::vector<RecordedEvent>> LoadPositions(
+      const std::vector<std::uint64_t>& positions) const;
 };
 
 // Checks an append request's shape before it is queued.

@@ -27,8 +27,8 @@ Status CheckId(std::string_view what, std::string_view id, bool required) {
     return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is required");
   }
   if (id.size() > kMaxIdBytes) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     std::string(what) + " is longer than " + std::to_string(kMaxIdBytes) + " bytes");
+    return MakeError(ErrorCode::kInvalidArgument, std::string(what) + " is longer than " +
+                                                      std::to_string(kMaxIdBytes) + " bytes");
   }
   for (unsigned char c : id) {
     if (c < 0x20 || c == 0x7F) {
@@ -71,18 +71,18 @@ std::optional<CommandRecord> DecodeCommand(std::string_view bytes) {
 }
 
 Status ValidateAppend(const AppendRequest& r) {
-  for (const auto& [what, id, required] :
-       {std::tuple{"body", std::string_view(r.body), true},
-        {"stream", r.stream, true},
-        {"command id", r.command_id, true},
-        {"correlation id", r.correlation_id, false},
-        {"causation id", r.causation_id, false},
-        {"actor id", r.actor.id, true},
-        {"actor role", r.actor.role, true},
-        {"on-behalf-of", r.actor.on_behalf_of, false}}) {
+  for (const auto& [what, id, required] : {std::tuple{"body", std::string_view(r.body), true},
+                                           {"stream", r.stream, true},
+                                           {"command id", r.command_id, true},
+                                           {"correlation id", r.correlation_id, false},
+                                           {"causation id", r.causation_id, false},
+                                           {"actor id", r.actor.id, true},
+                                           {"actor role", r.actor.role, true},
+                                           {"on-behalf-of", r.actor.on_behalf_of, false}}) {
     if (auto s = CheckId(what, id, required); !s.ok()) return s;
   }
-  if (r.events.empty()) return MakeError(ErrorCode::kInvalidArgument, "an append needs at least one event");
+  if (r.events.empty())
+    return MakeError(ErrorCode::kInvalidArgument, "an append needs at least one event");
   if (r.events.size() > kMaxEventsPerAppend) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "more than " + std::to_string(kMaxEventsPerAppend) + " events in one append");
@@ -90,7 +90,8 @@ Status ValidateAppend(const AppendRequest& r) {
   std::size_t bytes = 0;
   for (const ProposedEvent& e : r.events) {
     if (auto s = CheckId("event type", e.type, true); !s.ok()) return s;
-    if (e.schema_version == 0) return MakeError(ErrorCode::kInvalidArgument, "schema version 0 is not valid");
+    if (e.schema_version == 0)
+      return MakeError(ErrorCode::kInvalidArgument, "schema version 0 is not valid");
     bytes += e.payload.size() + (e.signature ? e.signature->value.size() : 0);
   }
   if (bytes > kMaxAppendBytes) {
@@ -102,10 +103,11 @@ Status ValidateAppend(const AppendRequest& r) {
 Hash Fingerprint(const AppendRequest& r) {
   if (r.request_fingerprint) return *r.request_fingerprint;
   std::string c = "ECAB-FP1";
-  for (std::string_view s : {std::string_view(r.body), std::string_view(r.stream),
-                             std::string_view(r.command_id), std::string_view(r.correlation_id),
-                             std::string_view(r.causation_id), std::string_view(r.actor.id),
-                             std::string_view(r.actor.role), std::string_view(r.actor.on_behalf_of)}) {
+  for (std::string_view s :
+       {std::string_view(r.body), std::string_view(r.stream), std::string_view(r.command_id),
+        std::string_view(r.correlation_id), std::string_view(r.causation_id),
+        std::string_view(r.actor.id), std::string_view(r.actor.role),
+        std::string_view(r.actor.on_behalf_of)}) {
     PutStr(c, s);
   }
   c.push_back(static_cast<char>(r.expected.kind));
@@ -174,8 +176,9 @@ void EventStore::Impl::CommitBatch(std::vector<PendingAppend*>& batch) {
       if (prior->fingerprint == batch[i]->fingerprint) {
         results[i] = prior->result;
       } else {
-        results[i] = MakeError(ErrorCode::kIdempotencyMismatch,
-                               "command id '" + r.command_id + "' was already used for another request");
+        results[i] =
+            MakeError(ErrorCode::kIdempotencyMismatch,
+                      "command id '" + r.command_id + "' was already used for another request");
       }
       continue;
     }
@@ -268,7 +271,8 @@ void EventStore::Impl::CommitBatch(std::vector<PendingAppend*>& batch) {
       for (std::size_t i = 0; i < batch.size(); ++i) {
         // Everything staged in this batch is lost, including repeats of a
         // command first seen in this batch.
-        if (in_batch[i]) results[i] = MakeError(ErrorCode::kIoError, "commit failed: " + s.ToString());
+        if (in_batch[i])
+          results[i] = MakeError(ErrorCode::kIoError, "commit failed: " + s.ToString());
       }
     }
   }

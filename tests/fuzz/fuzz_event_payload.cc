@@ -19,15 +19,17 @@ namespace {
 struct Entry {
   std::string type;
   std::uint16_t version;
-  std::function<bool(std::string_view, std::uint16_t, std::string_view)> decode;  // true when it decoded
+  std::function<bool(std::string_view, std::uint16_t, std::string_view)>
+      decode;  // true when it decoded
 };
 
 template <class Decoder>
 void AddAll(std::vector<Entry>& out, const Decoder& decoder) {
   for (const auto& [type, version] : decoder.Registered()) {
-    out.push_back({type, version, [&decoder](std::string_view t, std::uint16_t v, std::string_view bytes) {
-                     return decoder.Decode(t, v, bytes).ok();
-                   }});
+    out.push_back(
+        {type, version, [&decoder](std::string_view t, std::uint16_t v, std::string_view bytes) {
+           return decoder.Decode(t, v, bytes).ok();
+         }});
   }
 }
 

@@ -17,7 +17,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   for (char c : path) {
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) __builtin_trap();
   }
-  const std::size_t raw_slashes = std::count(target.begin(), target.begin() + std::min(target.find('?'), target.size()), '/');
-  if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) != raw_slashes) __builtin_trap();
+  const std::size_t raw_slashes =
+      std::count(target.begin(), target.begin() + std::min(target.find('?'), target.size()), '/');
+  if (static_cast<std::size_t>(std::count(path.begin(), path.end(), '/')) != raw_slashes)
+    __builtin_trap();
   return 0;
 }

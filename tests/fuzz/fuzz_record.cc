@@ -11,6 +11,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const std::string_view bytes(reinterpret_cast<const char*>(data), size);
   auto record = ecab::es::ParseRecord(bytes);
   if (!record.ok()) return 0;
-  if (size < 32 || ecab::es::EncodeHashedPart(*record) != bytes.substr(0, size - 32)) __builtin_trap();
+  if (size < 32 || ecab::es::EncodeHashedPart(*record) != bytes.substr(0, size - 32))
+    __builtin_trap();
   return 0;
 }

@@ -15,10 +15,10 @@
 
 namespace {
 
-using nlohmann::json;
 using ecab::api::Field;
 using ecab::api::FieldType;
 using ecab::api::Schema;
+using nlohmann::json;
 
 FieldType TypeOf(const json& p) {
   if (p.contains("$ref")) return FieldType::kSignature;
@@ -47,7 +47,8 @@ std::vector<Schema> LoadSchemas() {
       for (const auto& [name, property] : properties.items()) {
         Field f{name, TypeOf(property)};
         f.required = std::find(required.begin(), required.end(), name) != required.end();
-        for (const auto& v : property.value("enum", json::array())) f.values.push_back(v.get<std::string>());
+        for (const auto& v : property.value("enum", json::array()))
+          f.values.push_back(v.get<std::string>());
         schema.push_back(std::move(f));
       }
       schemas.push_back(std::move(schema));

@@ -33,8 +33,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   p.time = ecab::FromMicros(static_cast<std::int64_t>(size) * 1'000'003);
   const std::string canonical = ecab::CanonicalJson(p);
   const auto doc = nlohmann::json::parse(canonical, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return 0;  // invalid UTF-8 in a field may not survive; no crash is the point
-  if (doc.dump() != canonical) __builtin_trap();  // sorted keys, no spaces: nlohmann's dump is the canonical form
+  if (doc.is_discarded() || !doc.is_object())
+    return 0;  // invalid UTF-8 in a field may not survive; no crash is the point
+  if (doc.dump() != canonical)
+    __builtin_trap();  // sorted keys, no spaces: nlohmann's dump is the canonical form
   if (doc.value("body", "") != p.body || doc.value("signer", "") != p.signer ||
       doc.value("command_id", "") != p.command_id) {
     __builtin_trap();

@@ -17,9 +17,9 @@ Result<std::string> Principal(const Meeting& m, const CommandContext& ctx);
 // substitute named for this meeting.
 bool IsParticipant(const Meeting& m, std::string_view person);
 
-Result<Events> DecidePreparation(const Meeting& m, const MeetingCommand& command, const CommandContext& ctx,
-                                 const directory::Body& body);
-Result<Events> DecideConduct(const Meeting& m, const MeetingCommand& command, const CommandContext& ctx,
-                             const directory::Body& body);
+Result<Events> DecidePreparation(const Meeting& m, const MeetingCommand& command,
+                                 const CommandContext& ctx, const directory::Body& body);
+Result<Events> DecideConduct(const Meeting& m, const MeetingCommand& command,
+                             const CommandContext& ctx, const directory::Body& body);
 
 }  // namespace ecab::meeting::internal
