@@ -78,6 +78,8 @@ enum class Action : std::uint8_t {
   kRevokeCertificate,
   // people's contact details
   kSetContact,
+  // the node's text extractor (domain/documents: only system:extractor)
+  kRecordDocumentText,
 };
 
 // A command: a type that names the action it asks for.

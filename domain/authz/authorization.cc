@@ -85,6 +85,8 @@ const std::vector<Rule>& Table() {
         R::kSubstitute}},
       {Action::kDecideCertificateRequest, "decide_certificate_request", {R::kAdmin}},
       {Action::kSetContact, "set_contact", {R::kAdmin}},
+      // Recorded by the node's extractor only (domain/documents/document.cc checks the actor).
+      {Action::kRecordDocumentText, "record_document_text", {}},
       {Action::kRevokeCertificate,
        "revoke_certificate",
        {R::kAdmin, R::kChair, R::kMember, R::kSecretariat, R::kAuditor, R::kArchivist,

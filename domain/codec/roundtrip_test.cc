@@ -143,8 +143,20 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
                                           Urgency::kUrgent});
   ExpectRoundTripAndGolden(
       docs, documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
-                                            "draft.pdf", "staff", "Nghị định"});
+                                            "draft.pdf", "staff", "", true});
   ExpectRoundTripAndGolden(docs, documents::DocumentAccessGranted{"min-ict"});
+  ExpectRoundTripAndGolden(docs, documents::DocumentTextExtracted{1, "Nghị định", ""});
+  // Schema 2 (text, no stored content) is upcast as not stored.
+  {
+    std::ifstream v2in(std::filesystem::path(ECAB_GOLDEN_DIR) / "document.version_added.v2.bin",
+                       std::ios::binary);
+    const std::string v2{std::istreambuf_iterator<char>(v2in), std::istreambuf_iterator<char>()};
+    auto from_v2 = docs.Decode("document.version_added", 2, v2);
+    ASSERT_TRUE(from_v2.ok()) << ToString(from_v2.error());
+    EXPECT_EQ(std::get<documents::DocumentVersionAdded>(*from_v2),
+              (documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
+                                               "draft.pdf", "staff", "Nghị định", false}));
+  }
   // Schema 1 (as first written, without text) is upcast with empty text.
   std::ifstream in(std::filesystem::path(ECAB_GOLDEN_DIR) / "document.version_added.v1.bin",
                    std::ios::binary);
@@ -153,7 +165,7 @@ TEST(RoundTrip, ResolutionAndDocumentEvents) {
   ASSERT_TRUE(upcast.ok()) << ToString(upcast.error());
   EXPECT_EQ(std::get<documents::DocumentVersionAdded>(*upcast),
             (documents::DocumentVersionAdded{1, std::string(64, 'a'), 1200, "application/pdf",
-                                             "draft.pdf", "staff", ""}));
+                                             "draft.pdf", "staff", "", false}));
   ExpectRoundTripAndGolden(reminders::ReminderDecoder(),
                            reminders::ReminderRecorded{reminders::TaskKind::kAnswerForm,
                                                        "form-1",

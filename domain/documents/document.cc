@@ -19,6 +19,21 @@ bool IsHexSha256(std::string_view s) {
 
 Result<Events> Decide(const Document& d, const DocumentCommand& command, const CommandContext& ctx,
                       const directory::Body& body) {
+  if (const auto* t = std::get_if<RecordDocumentText>(&command)) {
+    // Not a person's act: only the node's extractor, for a stored version.
+    if (ctx.actor != kExtractorActor) {
+      return Refuse(ErrorCode::kForbidden, "only the node's extractor records extracted text");
+    }
+    if (!d.exists || t->version == 0 || t->version > d.versions.size() ||
+        !d.versions[t->version - 1].stored) {
+      return Refuse(ErrorCode::kNotFound, "no stored version " + std::to_string(t->version));
+    }
+    if (d.extracted.contains(t->version)) {
+      return Refuse(ErrorCode::kAlreadyExists,
+                    "the text of version " + std::to_string(t->version) + " is recorded");
+    }
+    return Events{DocumentTextExtracted{t->version, t->text, t->note}};
+  }
   ECAB_TRY(Authorize(body, ctx, ActionOf(command)));
   if (const auto* c = std::get_if<RegisterDocument>(&command)) {
     if (d.exists)
@@ -67,7 +82,8 @@ Result<Events> Decide(const Document& d, const DocumentCommand& command, const C
     return Refuse(ErrorCode::kInvalidArgument, "this version is identical to the last one");
   }
   return Events{DocumentVersionAdded{static_cast<std::uint32_t>(d.versions.size() + 1), c.sha256,
-                                     c.size, c.media_type, c.filename, ctx.actor, c.text}};
+                                     c.size, c.media_type, c.filename, ctx.actor, c.text,
+                                     c.stored}};
 }
 
 bool MayRead(const Document& d, std::string_view person) {
@@ -81,6 +97,8 @@ Document Evolve(Document d, const DocumentEvent& event) {
     d.header = *e;
   } else if (const auto* v = std::get_if<DocumentVersionAdded>(&event)) {
     d.versions.push_back(*v);
+  } else if (const auto* t = std::get_if<DocumentTextExtracted>(&event)) {
+    d.extracted[t->version] = *t;
   } else {
     d.readers.insert(std::get<DocumentAccessGranted>(event).person);
   }
@@ -90,7 +108,10 @@ Document Evolve(Document d, const DocumentEvent& event) {
 const EventDecoder<DocumentEvent>& DocumentDecoder() {
   static const EventDecoder<DocumentEvent> decoder = [] {
     EventDecoder<DocumentEvent> d;
-    d.Add<DocumentRegistered>().Add<DocumentVersionAdded>().Add<DocumentAccessGranted>();
+    d.Add<DocumentRegistered>()
+        .Add<DocumentVersionAdded>()
+        .Add<DocumentAccessGranted>()
+        .Add<DocumentTextExtracted>();
     d.AddUpcaster<DocumentVersionAddedV1>([](DocumentVersionAddedV1 v1) {
       return DocumentVersionAdded{v1.version,
                                   std::move(v1.sha256),
@@ -98,7 +119,18 @@ const EventDecoder<DocumentEvent>& DocumentDecoder() {
                                   std::move(v1.media_type),
                                   std::move(v1.filename),
                                   std::move(v1.author),
-                                  ""};
+                                  "",
+                                  false};
+    });
+    d.AddUpcaster<DocumentVersionAddedV2>([](DocumentVersionAddedV2 v2) {
+      return DocumentVersionAdded{v2.version,
+                                  std::move(v2.sha256),
+                                  v2.size,
+                                  std::move(v2.media_type),
+                                  std::move(v2.filename),
+                                  std::move(v2.author),
+                                  std::move(v2.text),
+                                  false};
     });
     return d;
   }();

@@ -4,6 +4,7 @@
 // document store; events carry their SHA-256 and size.
 #pragma once
 
+#include <map>
 #include <set>
 #include <variant>
 #include <vector>
@@ -44,21 +45,55 @@ struct DocumentVersionAddedV1 {
   }
 };
 
-struct DocumentVersionAdded {
+// Schema 2 of document.version_added: before the document store held files.
+struct DocumentVersionAddedV2 {
   static constexpr std::string_view kType = "document.version_added";
   static constexpr std::uint16_t kSchemaVersion = 2;
+  std::uint32_t version = 0;
+  std::string sha256;
+  std::uint64_t size = 0;
+  std::string media_type;
+  std::string filename;
+  std::string author;
+  std::string text;
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, sha256, size, media_type, filename, author, text);
+  }
+};
+
+struct DocumentVersionAdded {
+  static constexpr std::string_view kType = "document.version_added";
+  static constexpr std::uint16_t kSchemaVersion = 3;
   std::uint32_t version = 0;
   std::string sha256;  // hex of the content
   std::uint64_t size = 0;
   std::string media_type;
   std::string filename;
   std::string author;
-  std::string text;  // the text extracted for search (empty when none)
+  std::string text;     // the text given with the version for search (empty when none)
+  bool stored = false;  // the document store holds the content (synced before this event)
   template <class A>
   void serialize(A& ar) {
-    ar(version, sha256, size, media_type, filename, author, text);
+    ar(version, sha256, size, media_type, filename, author, text, stored);
   }
   friend bool operator==(const DocumentVersionAdded&, const DocumentVersionAdded&) = default;
+};
+
+// The node's extractor read a stored version's text for search (after the
+// upload, off the request's path). Empty text: the file has none to read (a
+// scanned PDF), so the document is found by its title only; `note` says why.
+struct DocumentTextExtracted {
+  static constexpr std::string_view kType = "document.text_extracted";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  std::uint32_t version = 0;
+  std::string text;
+  std::string note;
+  template <class A>
+  void serialize(A& ar) {
+    ar(version, text, note);
+  }
+  friend bool operator==(const DocumentTextExtracted&, const DocumentTextExtracted&) = default;
 };
 
 // A person may read a classified document (normal ones are open to the body).
@@ -73,7 +108,8 @@ struct DocumentAccessGranted {
   friend bool operator==(const DocumentAccessGranted&, const DocumentAccessGranted&) = default;
 };
 
-using DocumentEvent = std::variant<DocumentRegistered, DocumentVersionAdded, DocumentAccessGranted>;
+using DocumentEvent = std::variant<DocumentRegistered, DocumentVersionAdded, DocumentAccessGranted,
+                                   DocumentTextExtracted>;
 const EventDecoder<DocumentEvent>& DocumentDecoder();
 
 struct Document {
@@ -81,7 +117,11 @@ struct Document {
   DocumentRegistered header;
   std::vector<DocumentVersionAdded> versions;
   std::set<std::string> readers;  // granted access to a classified document
+  std::map<std::uint32_t, DocumentTextExtracted> extracted;  // by version
 };
+
+// Who records extracted text: the node itself, never a person over the API.
+inline constexpr std::string_view kExtractorActor = "system:extractor";
 
 // Normal documents are open to everyone in the body; classified ones only to
 // those granted access (the secretariat member who registered one is).
@@ -99,12 +139,19 @@ struct AddDocumentVersion {
   std::uint64_t size = 0;
   std::string media_type, filename;
   std::string text;
+  bool stored = false;  // set by the upload route once the content is synced, never by a client
+};
+struct RecordDocumentText {
+  static constexpr Action kAction = Action::kRecordDocumentText;
+  std::uint32_t version = 0;
+  std::string text, note;
 };
 struct GrantDocumentAccess {
   static constexpr Action kAction = Action::kGrantDocumentAccess;
   std::string person;
 };
-using DocumentCommand = std::variant<RegisterDocument, AddDocumentVersion, GrantDocumentAccess>;
+using DocumentCommand =
+    std::variant<RegisterDocument, AddDocumentVersion, GrantDocumentAccess, RecordDocumentText>;
 
 [[nodiscard]] Result<std::vector<DocumentEvent>> Decide(const Document& state,
                                                         const DocumentCommand& command,

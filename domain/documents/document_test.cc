@@ -72,6 +72,34 @@ TEST(Document, VersionsAreNumberedAndEachKeepsItsHashAndAuthor) {
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
 }
 
+TEST(Document, OnlyTheExtractorRecordsTextAndOnlyOnceForAStoredVersion) {
+  World w = World::WithMembers(2);
+  const auto staff = w.Ctx("staff", Role::kSecretariat, June24());
+  const auto extractor = w.Ctx(std::string(kExtractorActor), Role::kSecretariat, June24());
+  Document d;
+  auto apply = [&](const DocumentCommand& c, const CommandContext& ctx) {
+    auto events = Decide(d, c, ctx, w.body);
+    if (events.ok()) d = testing::FoldAll(std::move(d), *events, Evolve);
+    return events.ok() ? Status(Ok{}) : Status(events.error());
+  };
+  ASSERT_TRUE(apply(RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal},
+                    staff)
+                  .ok());
+  ASSERT_TRUE(apply(AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf", ""}, staff).ok());
+  EXPECT_EQ(apply(RecordDocumentText{1, "Nghị định", ""}, extractor).error().code,
+            ErrorCode::kNotFound)
+      << "a version recorded without its content has no file to read";
+  ASSERT_TRUE(
+      apply(AddDocumentVersion{kHashB, 10, "application/pdf", "b.pdf", "", true}, staff).ok());
+  EXPECT_TRUE(d.versions[1].stored);
+  EXPECT_EQ(apply(RecordDocumentText{2, "Nghị định", ""}, staff).error().code,
+            ErrorCode::kForbidden);
+  ASSERT_TRUE(apply(RecordDocumentText{2, "Nghị định", ""}, extractor).ok());
+  EXPECT_EQ(d.extracted.at(2).text, "Nghị định");
+  EXPECT_EQ(apply(RecordDocumentText{2, "again", ""}, extractor).error().code,
+            ErrorCode::kAlreadyExists);
+}
+
 }  // namespace
 }  // namespace ecab::documents
 
