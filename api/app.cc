@@ -3,6 +3,7 @@
 #include <set>
 
 #include "api/command/command_service.h"
+#include "api/document_content.h"
 #include "api/feeds.h"
 #include "api/herald.h"
 #include "api/identity.h"
@@ -12,6 +13,7 @@
 #include "api/read_models.h"
 #include "api/reminder_scheduler.h"
 #include "api/request_checks.h"
+#include "api/text_extractor.h"
 #include "api/visibility.h"
 #include "api/web_assets.h"
 #include "domain/reminders/reminders.h"
@@ -43,6 +45,8 @@ App::~App() { Shutdown(); }
 void App::Shutdown() {
   if (reminders_) reminders_->Stop();  // it waits on the read models: stop it first
   if (notifier_) notifier_->Stop();
+  if (documents_start_.joinable()) documents_start_.join();
+  extractor_.reset();  // finishes the text in hand, appends nothing after
   if (projections_) projections_->Stop();
 }
 
@@ -103,8 +107,33 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store,
         std::make_unique<Herald>(store, *app->commands_, *app->options_.clock),
         std::move(dispatcher), app->options_.notify_every);
   }
+  ECAB_TRY_LET(blobs, es::BlobStore::Open(app->options_.data_dir / "documents", keys));
+  app->blobs_ = std::move(blobs).value();
+  app->extractor_ = std::make_unique<TextExtractor>(*app->blobs_, *app->commands_);
+  app->documents_start_ =
+      std::thread([raw = app.get(), started = std::filesystem::file_time_type::clock::now()] {
+        // Texts a stopped node never extracted, and blobs no event refers to
+        // (an upload cut off or refused, a crash before the event): stored
+        // before this start, so no upload of this process is touched.
+        auto found = ScanDocuments(raw->store_);
+        if (!found.ok()) {
+          LogEvent(spdlog::level::err,
+                   {{"msg", "documents scan failed"}, {"error", ToString(found.error())}});
+          return;
+        }
+        for (auto& job : found->unextracted) raw->extractor_->Enqueue(std::move(job));
+        auto removed = raw->blobs_->Collect(found->referenced, started);
+        if (!removed.ok()) {
+          LogEvent(spdlog::level::err,
+                   {{"msg", "orphan collection failed"}, {"error", ToString(removed.error())}});
+        } else if (*removed > 0) {
+          LogEvent(spdlog::level::info,
+                   {{"msg", "orphaned document content removed"}, {"blobs", *removed}});
+        }
+      });
   app->RegisterSystemRoutes();
   app->RegisterIdentityRoutes();
+  RegisterDocumentContentRoutes(*app);
   RegisterCommandRoutes(*app);
   RegisterPlatformRoutes(*app);
   RegisterQueryRoutes(*app);
@@ -149,8 +178,9 @@ bool App::MayBlock(const http::Request& request) const {
   // Writes (group commits, password hashing), waits for the read models, and
   // whole-log work go to the worker pool; other reads are answered in place.
   return request.method != "GET" || request.query.contains("as_of") ||
-         request.path.ends_with("/export") || request.path.ends_with("/explanation") ||
-         request.path.ends_with("/analytics") || request.path.find("/log") != std::string::npos;
+         request.path.ends_with("/content") || request.path.ends_with("/export") ||
+         request.path.ends_with("/explanation") || request.path.ends_with("/analytics") ||
+         request.path.find("/log") != std::string::npos;
 }
 
 http::Response App::Handle(const http::Request& request) {
@@ -188,6 +218,16 @@ http::Response App::Dispatch(const http::Request& request) {
     if (auto refused = Authenticate(call, *route)) return *refused;
     if (auto refused = UnknownQueryParameter(request, *route)) return *refused;
     if (auto refused = AwaitPosition(request)) return *refused;
+    if (route->open_upload) {  // a body read whole (in-process callers): the same sink
+      auto opened = route->open_upload(call);
+      if (auto* r = std::get_if<http::Response>(&opened)) return std::move(*r);
+      auto& sink = std::get<std::unique_ptr<http::BodySink>>(opened);
+      http::Response response =
+          sink->Take(request.body).value_or(http::Response{.status = 0});
+      if (response.status == 0) response = sink->Finish();
+      response.route = route->pattern;
+      return response;
+    }
     if (auto refused = ReadJsonBody(call, *route)) return *refused;
     if (route->command) {
       if (auto refused = IdentifyCommand(call, *route)) return *refused;
@@ -201,6 +241,41 @@ http::Response App::Dispatch(const http::Request& request) {
                                   {"what", std::string(e.what()).substr(0, 200)}});
     return ProblemResponse(500, "internal", "Internal error",
                            "the server could not complete the request");
+  }
+}
+
+bool App::StreamsBody(const http::Request& header) const {
+  std::map<std::string, std::string> params;
+  bool known = false;
+  const Route* route = Match(header.method, header.path, params, &known);
+  return route != nullptr && static_cast<bool>(route->open_upload);
+}
+
+std::variant<http::Response, std::unique_ptr<http::BodySink>> App::OpenUpload(
+    const http::Request& header) {
+  Call call{header, {}, json::object(), std::nullopt, nullptr, std::nullopt, CommandContext{}};
+  bool path_known = false;
+  const Route* route = Match(header.method, header.path, call.params, &path_known);
+  auto refused = [&](http::Response r) {  // the server observes it once written
+    r.route = route ? route->pattern : "(unmatched)";
+    return r;
+  };
+  if (!route || !route->open_upload) {
+    return refused(ProblemResponse(404, "not-found", "Not found", "no route for " + header.path));
+  }
+  if (auto bad = BadPathId(call.params)) return refused(*bad);
+  try {
+    if (auto no = Authenticate(call, *route)) return refused(*no);
+    if (auto no = UnknownQueryParameter(header, *route)) return refused(*no);
+    auto opened = route->open_upload(call);
+    if (auto* r = std::get_if<http::Response>(&opened)) return refused(std::move(*r));
+    return opened;
+  } catch (const std::exception& e) {
+    LogEvent(spdlog::level::err, {{"msg", "unhandled exception"},
+                                  {"request_id", header.request_id},
+                                  {"what", std::string(e.what()).substr(0, 200)}});
+    return refused(ProblemResponse(500, "internal", "Internal error",
+                                   "the server could not complete the request"));
   }
 }
 

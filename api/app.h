@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "api/http/http.h"
@@ -22,6 +23,7 @@
 #include "api/schema.h"
 #include "domain/base/context.h"
 #include "domain/directory/body.h"
+#include "eventstore/blob_store.h"
 #include "eventstore/clock.h"
 #include "eventstore/event_store.h"
 #include "eventstore/tree_head.h"
@@ -30,7 +32,8 @@
 namespace ecab::api {
 
 struct AppOptions {
-  std::filesystem::path data_dir;  // views/, credentials/ and history/ go here
+  std::filesystem::path data_dir;  // views/, credentials/, documents/ and history/ go here
+  std::filesystem::path key_file;  // named (never copied) in backups' BACKUP.json
   std::chrono::seconds token_lifetime{8 * 3600};
   int password_cost = 15;  // scrypt N = 2^cost (r = 8, p = 1)
   std::chrono::milliseconds max_min_position_wait{5'000};
@@ -83,6 +86,10 @@ struct Route {
   std::function<http::Response(Call&)> handle = {};
   // For WebSocket routes: the feed, or nullptr with `refusal` set.
   std::function<std::unique_ptr<http::FeedSource>(Call&, http::Response& refusal)> open_feed = {};
+  // For routes that take their body as a stream (uploads): the sink, or the
+  // refusal, once the caller is authenticated (api/document_content.cc).
+  std::function<std::variant<http::Response, std::unique_ptr<http::BodySink>>(Call&)> open_upload =
+      {};
 };
 
 class CommandService;
@@ -93,6 +100,7 @@ class FoldCache;
 class FeedHub;
 class WebAssets;
 class ReminderLoop;
+class TextExtractor;
 
 class App final : public http::Handler {
  public:
@@ -108,6 +116,9 @@ class App final : public http::Handler {
   void Observe(const http::Request& request, const http::Response& response,
                std::chrono::microseconds latency) override;
   bool Reached(std::uint64_t position) const override;
+  bool StreamsBody(const http::Request& header) const override;
+  std::variant<http::Response, std::unique_ptr<http::BodySink>> OpenUpload(
+      const http::Request& header) override;
 
   void AttachServer(const http::ServerCounters* counters) { server_counters_ = counters; }
   // Stops the projection thread (before the store closes).
@@ -127,6 +138,9 @@ class App final : public http::Handler {
   Identity& identity() { return *identity_; }
   // States folded to the head for the read side's visibility checks.
   FoldCache& latest() { return *latest_; }
+  // Documents' files (data_dir/documents) and the extractor of their text.
+  es::BlobStore& blobs() { return *blobs_; }
+  TextExtractor& extractor() { return *extractor_; }
   // The meeting timelines shared by the feeds (api/feeds.h).
   FeedHub& feeds() { return *feeds_; }
   const AppOptions& options() const { return options_; }
@@ -163,6 +177,10 @@ class App final : public http::Handler {
   std::unique_ptr<WebAssets> web_;           // nullptr: no web app served
   std::unique_ptr<ReminderLoop> reminders_;  // nullptr: no scheduler
   std::unique_ptr<NotifierLoop> notifier_;   // nullptr: no dispatcher
+  std::unique_ptr<es::BlobStore> blobs_;
+  std::unique_ptr<TextExtractor> extractor_;
+  // At start: texts left to extract, orphaned blobs collected (api/text_extractor.h).
+  std::thread documents_start_;
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

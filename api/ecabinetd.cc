@@ -11,6 +11,7 @@
 #include <thread>
 
 #include "api/app.h"
+#include "api/backup.h"
 #include "api/command/command_service.h"
 #include "api/demo.h"
 #include "api/demo_cabinet.h"
@@ -205,6 +206,7 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(
     const std::string& public_pem, const std::optional<ecab::api::CabinetFixture>& cabinet) {
   ecab::api::AppOptions app_options;
   app_options.data_dir = c.data_dir;
+  app_options.key_file = c.key_file;
   app_options.token_lifetime = std::chrono::hours(c.token_hours);
   app_options.password_cost = c.password_cost;
   app_options.hashing_slots = c.hashing_slots;
@@ -280,6 +282,23 @@ void PrintDemoBanner(const Config& c, const ecab::api::CabinetFixture& cabinet,
   std::fflush(stderr);
 }
 
+// Seals every document blob under the active key (after a key rotation).
+int ResealDocuments(const Config& c, std::shared_ptr<const ecab::es::KeyRing> keys) {
+  auto blobs = ecab::es::BlobStore::OpenReadOnly(c.data_dir / "documents", keys);
+  if (!blobs.ok()) return Fail(blobs.error());
+  std::size_t resealed = 0, kept = 0;
+  for (const std::string& hash : (*blobs)->List()) {
+    auto done = (*blobs)->Reseal(hash);
+    if (!done.ok()) return Fail(done.error());
+    ++(*done ? resealed : kept);
+  }
+  LogEvent(level::info, {{"msg", "document files sealed under the active key"},
+                         {"key", keys->active_id()},
+                         {"resealed", resealed},
+                         {"already", kept}});
+  return 0;
+}
+
 // Serves until SIGINT or SIGTERM, signing tree heads as the log grows.
 int Serve(Config& c, ecab::es::EventStore& store, ecab::es::TreeHeadSigner& signer,
           ecab::api::App& api, const std::optional<ecab::api::CabinetFixture>& cabinet) {
@@ -334,6 +353,7 @@ int main(int argc, char** argv) {
   if (auto exit = ParseConfig(argc, argv, c)) return *exit;
   auto keys = LoadOrCreateKeys(c);
   if (!keys.ok()) return Fail(keys.error());
+  if (c.reseal_documents) return ResealDocuments(c, *keys);
   auto store = OpenStore(c, *keys);
   if (!store.ok()) return Fail(store.error());
   std::optional<ecab::api::CabinetFixture> cabinet;
@@ -352,6 +372,13 @@ int main(int argc, char** argv) {
   auto api = SetUpApp(c, **store, *keys, (*signer)->public_pem(), cabinet);
   if (!api.ok()) return Fail(api.error());
   SignTreeHead(**store, **signer, c);
+  if (!c.backup_to.empty()) {
+    auto manifest = ecab::api::BackupNode(**api, std::filesystem::absolute(c.backup_to));
+    (*api)->Shutdown();
+    if (!manifest.ok()) return Fail(manifest.error());
+    std::printf("%s\n", manifest->dump(2).c_str());
+    return 0;
+  }
   if (c.once) {
     (*api)->Shutdown();
     return 0;

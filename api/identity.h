@@ -56,6 +56,8 @@ class Identity {
   // Sets `person`'s password and revokes every token they hold (a reset ends
   // the sessions of whoever knew the old one).
   Status SetPassword(const std::string& person, const std::string& password);
+  // A consistent copy of the credentials in the new directory `dir` (backups).
+  Status Checkpoint(const std::filesystem::path& dir) const { return store_->Checkpoint(dir); }
 
   struct Issued {
     std::string token;

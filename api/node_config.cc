@@ -60,6 +60,11 @@ struct Declarer {
 void DeclareStorageOptions(Declarer& d, Config& c) {
   d.Opt("--data-dir", c.data_dir, "directory for the store, read models, credentials and keys");
   d.Opt("--key-file", c.key_file, "at-rest key file (default: <data-dir>/keys)");
+  d.Opt("--backup-to", c.backup_to,
+        "make a consistent backup of the data directory into this new directory and exit "
+        "(while the node runs: POST /v1/platform/backups)");
+  d.Flag("--reseal-documents", c.reseal_documents,
+         "seal every stored document file again under the key file's active key, then exit");
   d.Opt("--log-key", c.log_key,
         "Ed25519 key signing tree heads (default: <data-dir>/log-key.pem; created if missing)");
   d.Opt("--tree-head-every", c.tree_head_every, "seconds between signed tree heads");
@@ -159,6 +164,8 @@ void DeclareServerOptions(Declarer& d, Config& c) {
   d.Opt("--max-header-bytes", c.server.max_header_bytes,
         "largest request header accepted (431 beyond)");
   d.Opt("--max-body-bytes", c.server.max_body_bytes, "largest request body accepted (413 beyond)");
+  d.Opt("--max-upload-bytes", c.server.max_upload_bytes,
+        "largest document file accepted by PUT …/content (413 beyond)");
   d.Opt("--read-timeout-ms", c.read_timeout_ms,
         "time to receive a request once it started (and the TLS handshake)");
   d.Opt("--idle-timeout-ms", c.idle_timeout_ms,

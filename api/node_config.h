@@ -14,11 +14,13 @@ namespace ecab::api {
 
 struct Config {
   std::filesystem::path data_dir = "var/ecabinet";
-  std::filesystem::path key_file;  // default: <data-dir>/keys
-  std::filesystem::path log_key;   // default: <data-dir>/log-key.pem
-  int tree_head_every = 60;        // seconds
-  std::filesystem::path witness;   // default: <data-dir>/tree-heads.jsonl
-  std::string witness_url;         // optional outside witness (HTTPS)
+  std::filesystem::path key_file;   // default: <data-dir>/keys
+  std::filesystem::path backup_to;  // set: back the node's data up there and exit
+  bool reseal_documents = false;    // seal every document blob under the active key, exit
+  std::filesystem::path log_key;    // default: <data-dir>/log-key.pem
+  int tree_head_every = 60;         // seconds
+  std::filesystem::path witness;    // default: <data-dir>/tree-heads.jsonl
+  std::string witness_url;          // optional outside witness (HTTPS)
   std::filesystem::path witness_ca;
   bool salvage = false;
   std::filesystem::path demo_cabinet;

@@ -60,6 +60,21 @@ json ResponsesOf(const Route& r) {
         {"description", "a retry under the same Idempotency-Key: the first result"},
         {"content",
          {{"application/json", {{"schema", {{"$ref", "#/components/schemas/CommandResult"}}}}}}}};
+  } else if (r.open_upload) {
+    for (const char* status : {"201", "200"}) {
+      responses[status] = {
+          {"description", std::string(status) == "201"
+                              ? "stored: the version was added (text extraction pending)"
+                              : "that version holds this content already"},
+          {"content", {{"application/json", json::object()}}}};
+    }
+  } else if (r.pattern.ends_with("/content")) {
+    const json file = {{"*/*", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}};
+    responses["200"] = {{"description", "the file (Content-Type: its sniffed type)"},
+                        {"content", file}};
+    responses["206"] = {{"description", "the range asked for (Content-Range)"}, {"content", file}};
+    responses["304"] = {{"description", "If-None-Match held the ETag: not modified"}};
+    responses["416"] = {{"$ref", "#/components/responses/Problem"}};
   } else {
     responses["200"] = {{"description", "OK"},
                         {"content",
@@ -80,7 +95,13 @@ json OperationOf(const Route& r) {
   for (char ch : r.pattern) id.push_back(std::isalnum(static_cast<unsigned char>(ch)) ? ch : '_');
   op["operationId"] = id;
   if (json parameters = ParametersOf(r); !parameters.empty()) op["parameters"] = parameters;
-  if (r.method != "GET" && r.method != "DELETE") {
+  if (r.open_upload) {
+    op["requestBody"] = {
+        {"required", true},
+        {"description", "the file's bytes as they are (streamed; not JSON, not base64)"},
+        {"content",
+         {{"application/octet-stream", {{"schema", {{"type", "string"}, {"format", "binary"}}}}}}}};
+  } else if (r.method != "GET" && r.method != "DELETE") {
     op["requestBody"] = {{"required", !r.schema.empty()},
                          {"content", {{"application/json", {{"schema", JsonSchemaOf(r.schema)}}}}}};
   }

@@ -1,6 +1,7 @@
 // The platform's routes: found a body, list the bodies, appoint another
 // platform administrator. Bodies are founded only by platform administrators
 // (configured at first start: ecabinetd --platform-admin).
+#include "api/backup.h"
 #include "api/enums.h"
 #include "api/platform.h"
 #include "api/policy_json.h"
@@ -94,6 +95,21 @@ http::Response ListBodies(App& app, Call& c) {
   return Json(200, {{"bodies", bodies}, {"platform_admin", everything}});
 }
 
+struct BackupRequest {
+  std::string to;
+};
+
+http::Response Backup(App& app, Call& c, const BackupRequest& request) {
+  auto platform = app.commands().Platform();
+  if (!platform.ok()) return FromError(platform.error());
+  if (!platform->state.IsAdmin(c.ctx.actor)) {
+    return FromError(MakeError(ErrorCode::kForbidden, "only platform administrators make backups"));
+  }
+  auto manifest = BackupNode(app, request.to);
+  if (!manifest.ok()) return FromError(manifest.error());
+  return Json(201, *manifest);
+}
+
 http::Response AppointAdmin(App& app, Call& c, platform::AppointAdmin& cmd) {
   CommandContext ctx = c.ctx;
   ctx.role = Role::kAdmin;
@@ -129,6 +145,16 @@ void RegisterPlatformRoutes(App& app) {
        .command = true},
       {IdField("person", &platform::AppointAdmin::person)},
       [&app](Call& c, platform::AppointAdmin& cmd) { return AppointAdmin(app, c, cmd); }));
+  app.Add(TypedRoute<BackupRequest>(
+      {.method = "POST",
+       .pattern = "/v1/platform/backups",
+       .tag = "platform",
+       .summary = "A consistent backup of the node while it serves (log, read models, "
+                  "credentials, document files) into a new directory `to` on the node's disk "
+                  "(platform administrators). The keys are named, not copied.",
+       .command = false},
+      {TextField("to", &BackupRequest::to)},
+      [&app](Call& c, BackupRequest& r) { return Backup(app, c, r); }));
 }
 
 }  // namespace ecab::api

@@ -93,11 +93,20 @@ http::Response DocumentHeader(App& app, Call& c) {
   if (!d.ok()) return FromError(d.error());
   json versions = json::array();
   for (const auto& v : d->state.versions) {
-    versions.push_back({{"version", v.version},
-                        {"sha256", v.sha256},
-                        {"size", v.size},
-                        {"media_type", v.media_type},
-                        {"filename", v.filename}});
+    json entry = {{"version", v.version},       {"sha256", v.sha256},     {"size", v.size},
+                  {"media_type", v.media_type}, {"filename", v.filename}, {"author", v.author},
+                  {"content_stored", v.stored}};
+    if (v.stored) {
+      entry["content"] = c.request.path + "/versions/" + std::to_string(v.version) + "/content";
+      // Search reads the file's text once the extractor recorded it.
+      const auto text = d->state.extracted.find(v.version);
+      entry["text"] = text == d->state.extracted.end()
+                          ? json{{"status", "pending"}}
+                          : json{{"status", text->second.text.empty() ? "none" : "extracted"},
+                                 {"characters", text->second.text.size()},
+                                 {"note", text->second.note}};
+    }
+    versions.push_back(entry);
   }
   const auto& h = d->state.header;
   return Json(200, {{"document", h.document},

@@ -266,6 +266,16 @@ Result<std::unique_ptr<BlobStore>> BlobStore::Open(fs::path dir,
   return std::unique_ptr<BlobStore>(new BlobStore(std::move(dir), std::move(keys)));
 }
 
+Result<std::unique_ptr<BlobStore>> BlobStore::OpenReadOnly(fs::path dir,
+                                                           std::shared_ptr<const KeyRing> keys) {
+  if (!keys) return MakeError(ErrorCode::kKeyUnavailable, "the document store needs the key ring");
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec)) {
+    return MakeError(ErrorCode::kNotFound, "no document store at " + dir.string());
+  }
+  return std::unique_ptr<BlobStore>(new BlobStore(std::move(dir), std::move(keys)));
+}
+
 fs::path BlobStore::PathOf(std::string_view sha256) const {
   return dir_ / std::string(sha256.substr(0, 2)) / std::string(sha256);
 }

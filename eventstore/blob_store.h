@@ -56,6 +56,10 @@ class BlobStore {
   // that stopped are removed: their key died with it.
   static Result<std::unique_ptr<BlobStore>> Open(std::filesystem::path dir,
                                                  std::shared_ptr<const KeyRing> keys);
+  // For readers beside a running node (ecab-audit): creates and removes
+  // nothing; kNotFound when `dir` does not exist.
+  static Result<std::unique_ptr<BlobStore>> OpenReadOnly(std::filesystem::path dir,
+                                                         std::shared_ptr<const KeyRing> keys);
 
   class Writer {
    public:

@@ -1,5 +1,7 @@
 #include "eventstore/event_store.h"
 
+#include <rocksdb/utilities/checkpoint.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
@@ -84,6 +86,15 @@ EventStore::~EventStore() {
 }
 
 const std::string& EventStore::store_id() const { return impl_->store_id; }
+
+Status EventStore::Checkpoint(const std::filesystem::path& dir) const {
+  rocksdb::Checkpoint* raw = nullptr;
+  auto s = rocksdb::Checkpoint::Create(impl_->db.get(), &raw);
+  if (!s.ok()) return internal::FromRocks(s);
+  std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
+  s = checkpoint->CreateCheckpoint(dir.string());
+  return s.ok() ? Status(Ok{}) : Status(internal::FromRocks(s));
+}
 
 const std::optional<SalvageNote>& EventStore::salvage() const { return impl_->salvage; }
 

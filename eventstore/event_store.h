@@ -139,6 +139,10 @@ class EventStore {
   // A random id fixed when the store was created.
   const std::string& store_id() const;
 
+  // A consistent copy of the log as of now in the new directory `dir` (a
+  // RocksDB checkpoint: hard links where it can), while appends go on.
+  Status Checkpoint(const std::filesystem::path& dir) const;
+
   // Set when Open salvaged a damaged log (Recovery::kSalvagePrefix): what
   // was kept, what the witness had claimed, and why. nullopt otherwise.
   const std::optional<SalvageNote>& salvage() const;

@@ -39,7 +39,9 @@ Status SearchProjection::Apply(const es::RecordedEvent& e) {
       d.title = r->title;
       d.classification = r->classification;
     } else if (const auto* v = std::get_if<documents::DocumentVersionAdded>(&*event)) {
-      d.text = v->text;
+      d.text = v->text;  // a stored file's text follows as document.text_extracted
+    } else if (const auto* t = std::get_if<documents::DocumentTextExtracted>(&*event)) {
+      d.text = t->text;
     } else {
       d.readers.insert(std::get<documents::DocumentAccessGranted>(*event).person);
     }

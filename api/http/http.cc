@@ -72,3 +72,16 @@ bool ParseTarget(std::string_view target, std::string& path,
 }
 
 }  // namespace ecab::http
+
+namespace ecab::http {
+
+std::variant<Response, std::unique_ptr<BodySink>> Handler::OpenUpload(const Request& header) {
+  (void)header;
+  Response r;
+  r.status = 404;
+  r.content_type = "text/plain";
+  r.body = "no route takes a streamed body";
+  return r;
+}
+
+}  // namespace ecab::http

@@ -34,12 +34,36 @@ struct Request {
   const std::string* Header(std::string_view lower_name) const;
 };
 
+// A response body read as it is sent (a download), rather than held whole.
+class BodySource {
+ public:
+  virtual ~BodySource() = default;
+  virtual std::uint64_t size() const = 0;  // sent as Content-Length
+  // The next bytes, at most `max`. Empty before size() bytes were given: the
+  // source failed, and the connection is cut (the client sees a short body).
+  virtual std::string Next(std::size_t max) = 0;
+};
+
+struct Response;
+
+// A request body taken as it arrives (an upload), rather than read whole.
+// Called on workers, one call at a time, in order.
+class BodySink {
+ public:
+  virtual ~BodySink() = default;  // without Finish: what was taken is discarded
+  // The next bytes; a response ends the upload early and is the answer.
+  virtual std::optional<Response> Take(std::string_view bytes) = 0;
+  // The whole body arrived: the answer.
+  virtual Response Finish() = 0;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // the route pattern that answered, for metrics and logs (not sent)
+  std::shared_ptr<BodySource> stream;  // when set, the body is streamed from it (`body` unused)
   // Not an answer yet (status ignored): the handler asks to be called again
   // with request.waited set once Handler::Reached(wait_for_position), or
   // after `wait_limit`. The server waits on a timer, holding no thread.
@@ -78,6 +102,15 @@ class Handler {
   virtual Response Handle(const Request& request) = 0;
   // False for requests answered from memory or quick local reads.
   virtual bool MayBlock(const Request& request) const = 0;
+  // Whether the request (its header read, no body yet) goes to a route that
+  // takes its body as a stream (OpenUpload). Quick; on the network thread.
+  virtual bool StreamsBody(const Request& header) const {
+    (void)header;
+    return false;
+  }
+  // For such a request: the sink its body goes to, or the response refusing
+  // it (nothing of the body is read then). On a worker.
+  virtual std::variant<Response, std::unique_ptr<BodySink>> OpenUpload(const Request& header);
   // A WebSocket upgrade: the feed to serve, or the response refusing it.
   virtual std::variant<Response, std::unique_ptr<FeedSource>> OpenFeed(const Request& request) = 0;
   // After each response is written (or failed to be): for metrics and logs.

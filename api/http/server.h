@@ -31,6 +31,8 @@ struct ServerOptions {
   int worker_threads = 64;  // handlers may block on storage (group commits grow with them)
   std::size_t max_header_bytes = std::size_t{16} * 1024;
   std::size_t max_body_bytes = std::size_t{1024} * 1024;
+  // A streamed upload's body (routes where Handler::StreamsBody): 413 beyond.
+  std::uint64_t max_upload_bytes = std::uint64_t{200} * 1000 * 1000;
   std::chrono::milliseconds read_timeout{
       10'000};  // handshake, and a request once its first byte came
   std::chrono::milliseconds idle_timeout{60'000};  // keep-alive wait for the next request

@@ -119,12 +119,27 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   void OnHandshake(beast::error_code ec);
   void ReadHeader();
   void ReadRequest();
+  void OnHeader(beast::error_code ec);
   void OnBody(beast::error_code ec);
+  // The request's header as the handler sees it (body empty).
+  Request HeaderOf(const bhttp::request<bhttp::string_body>& message) const;
+  // A malformed target or the rate limit: answered (closing, draining an unread body).
+  bool Refused(Request& request, bool body_read);
+  // A streamed upload (Handler::StreamsBody): the sink opened on a worker,
+  // the body read piece by piece into it, each piece taken on a worker.
+  void BeginUpload(Request request);
+  void ReadUpload();
+  void OnUploadPiece(beast::error_code ec);
+  void EndUpload(Response response, bool finished);
+  void ArmReadTimer();
   void OnReadError(beast::error_code ec);
   void Dispatch(Request request, bool upgrade);
   void Wait(Request request, std::uint64_t position, Clock::time_point deadline,
             std::shared_ptr<void> waiting);
   void Write(Response response, bool close_after, bool drain = false);
+  // A response whose body comes from a BodySource, piece by piece.
+  void WriteStreamed(Response response, bool keep_alive);
+  void WriteNextPiece(bool keep_alive);
   void OnWrite(bool keep_alive, beast::error_code ec);
   void Drain();
   void Shutdown();
@@ -138,6 +153,19 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   beast::flat_buffer buffer_;
   std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
   std::shared_ptr<bhttp::response<bhttp::string_body>> out_;
+  // The upload under way: its parser (the header's, moved), sink and buffer.
+  std::optional<bhttp::request_parser<bhttp::buffer_body>> upload_parser_;
+  std::shared_ptr<BodySink> sink_;
+  std::vector<char> upload_buffer_;
+  // The download under way: the message, its serializer, source and piece.
+  struct StreamedOut {
+    bhttp::response<bhttp::buffer_body> message;
+    std::optional<bhttp::response_serializer<bhttp::buffer_body>> serializer;
+    std::shared_ptr<BodySource> source;
+    std::string piece;
+    std::uint64_t sent = 0;
+  };
+  std::shared_ptr<StreamedOut> streamed_;
   std::string peer_;
   std::string client_cert_;
   Request current_;

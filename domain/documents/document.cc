@@ -78,12 +78,18 @@ Result<Events> Decide(const Document& d, const DocumentCommand& command, const C
   if (!IsHexSha256(c.sha256))
     return Refuse(ErrorCode::kInvalidArgument, "sha256 must be 64 lower-case hex digits");
   if (c.size == 0) return Refuse(ErrorCode::kInvalidArgument, "the document is empty");
+  const auto next = static_cast<std::uint32_t>(d.versions.size() + 1);
+  if (c.as_version != 0 && c.as_version != next) {
+    return Refuse(ErrorCode::kRuleViolation, "document '" + d.header.document + "' has " +
+                                                 std::to_string(d.versions.size()) +
+                                                 " versions: the next is " + std::to_string(next) +
+                                                 ", not " + std::to_string(c.as_version));
+  }
   if (!d.versions.empty() && d.versions.back().sha256 == c.sha256) {
     return Refuse(ErrorCode::kInvalidArgument, "this version is identical to the last one");
   }
-  return Events{DocumentVersionAdded{static_cast<std::uint32_t>(d.versions.size() + 1), c.sha256,
-                                     c.size, c.media_type, c.filename, ctx.actor, c.text,
-                                     c.stored}};
+  return Events{DocumentVersionAdded{next, c.sha256, c.size, c.media_type, c.filename, ctx.actor,
+                                     c.text, c.stored}};
 }
 
 bool MayRead(const Document& d, std::string_view person) {

@@ -140,6 +140,7 @@ struct AddDocumentVersion {
   std::string media_type, filename;
   std::string text;
   bool stored = false;  // set by the upload route once the content is synced, never by a client
+  std::uint32_t as_version = 0;  // nonzero: the number this version must get (PUT …/versions/{n})
 };
 struct RecordDocumentText {
   static constexpr Action kAction = Action::kRecordDocumentText;

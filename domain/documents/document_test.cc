@@ -82,9 +82,9 @@ TEST(Document, OnlyTheExtractorRecordsTextAndOnlyOnceForAStoredVersion) {
     if (events.ok()) d = testing::FoldAll(std::move(d), *events, Evolve);
     return events.ok() ? Status(Ok{}) : Status(events.error());
   };
-  ASSERT_TRUE(apply(RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal},
-                    staff)
-                  .ok());
+  ASSERT_TRUE(
+      apply(RegisterDocument{"doc-1", "Draft", Classification::kNormal, Urgency::kNormal}, staff)
+          .ok());
   ASSERT_TRUE(apply(AddDocumentVersion{kHashA, 10, "application/pdf", "a.pdf", ""}, staff).ok());
   EXPECT_EQ(apply(RecordDocumentText{1, "Nghị định", ""}, extractor).error().code,
             ErrorCode::kNotFound)
