@@ -222,9 +222,8 @@ http::Response App::Dispatch(const http::Request& request) {
       auto opened = route->open_upload(call);
       if (auto* r = std::get_if<http::Response>(&opened)) return std::move(*r);
       auto& sink = std::get<std::unique_ptr<http::BodySink>>(opened);
-      http::Response response =
-          sink->Take(request.body).value_or(http::Response{.status = 0});
-      if (response.status == 0) response = sink->Finish();
+      std::optional<http::Response> stopped = sink->Take(request.body);
+      http::Response response = stopped ? std::move(*stopped) : sink->Finish();
       response.route = route->pattern;
       return response;
     }
