@@ -275,9 +275,9 @@ void AddExportRoute(App& app) {
                                    ("ecab-export-" + es::ToHex(RandomBytes(16)) + ".tar");
                   const std::string name = "meeting-" + c.params["meeting"];
                   auto summary = replay::ExportMeeting(
-                      app.store(),
-                      replay::ExportRequest{c.params["meeting"], c.ctx.actor, tmp,
-                                            app.options().public_key_pem, nullptr, name});
+                      app.store(), replay::ExportRequest{c.params["meeting"], c.ctx.actor, tmp,
+                                                         app.options().public_key_pem, nullptr,
+                                                         name, &app.blobs()});
                   if (!summary.ok()) {
                     std::error_code ignored;
                     std::filesystem::remove(tmp, ignored);

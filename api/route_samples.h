@@ -90,7 +90,8 @@ inline std::string Concrete(const std::string& pattern, const std::string& body 
       {"vote", "v1"},       {"item", "i1"},
       {"form", "f1"},       {"resolution", "r1"},
       {"document", "d1"},   {"person", "min-justice"},
-      {"request", "req-1"}, {"certificate", std::string(64, '0')}};
+      {"request", "req-1"}, {"certificate", std::string(64, '0')},
+      {"version", "1"}};
   std::string out;
   for (std::size_t i = 0; i < pattern.size();) {
     if (pattern[i] == '{') {

@@ -125,11 +125,7 @@ ExtractedText FromPackage(FileKind kind, std::string_view content) {
 
 ExtractedText ExtractText(std::string_view media_type, std::string_view content,
                           std::size_t max_bytes) {
-  std::optional<FileKind> kind;
-  for (FileKind k : {FileKind::kPdf, FileKind::kDocx, FileKind::kXlsx, FileKind::kPptx,
-                     FileKind::kOdt, FileKind::kOds, FileKind::kPng, FileKind::kJpeg}) {
-    if (documents::MediaTypeOf(k) == media_type) kind = k;
-  }
+  const std::optional<FileKind> kind = documents::KindOfMediaType(media_type);
   ExtractedText out;
   if (!kind) {
     out.note = "no text is read from " + std::string(media_type);

@@ -315,9 +315,14 @@ int main(int argc, char** argv) {
   if (exp->parsed()) {
     const std::string pem = log_public_key.empty() ? "" : ReadFile(log_public_key);
     ProgressBar bar(!c.quiet && !c.json);
+    auto keys = es::KeyRing::Load(c.key_file.empty() ? c.data_dir / "keys" : c.key_file);
+    if (!keys.ok()) return Fail(keys.error());
+    auto blobs = es::BlobStore::OpenReadOnly(c.data_dir / "documents", *keys);
+    if (!blobs.ok() && blobs.error().code != ErrorCode::kNotFound) return Fail(blobs.error());
     auto summary = replay::ExportMeeting(
         **store, replay::ExportRequest{meeting, as, out, pem,
-                                       [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }});
+                                       [&](std::uint64_t d, std::uint64_t t) { bar(d, t); }, "",
+                                       blobs.ok() ? blobs->get() : nullptr});
     if (!summary.ok()) return Fail(summary.error());
     std::cout << "exported " << summary->events << " events (" << summary->signed_acts
               << " signed acts) against the "

@@ -60,8 +60,10 @@ TEST(ExplainAttendance, ExplainTheMeetingViewAndTheMinutesCountEachPersonOnce) {
   const std::string sentence = "21 in the room, 1 remote, 1 substitute, 5 absent";
   EXPECT_NE(ExplainText(*story).find("attendance: " + sentence), std::string::npos)
       << ExplainText(*story);
-  const std::string minutes = MinutesHtml(Fold(*store, "meeting-1"), {}, {});
-  EXPECT_NE(minutes.find("Attendance: " + sentence), std::string::npos);
+  const meeting::Meeting m = Fold(*store, "meeting-1");
+  const directory::Body body;
+  const std::string minutes = MinutesHtml(MinutesInput{m, body, {}, {}, {}});
+  EXPECT_NE(minutes.find("Attendance</span>: " + sentence), std::string::npos) << minutes;
   EXPECT_TRUE(Findings(*story).empty());
 }
 

@@ -15,6 +15,7 @@
 #include "domain/base/streams.h"
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
+#include "domain/documents/media_type.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
 #include "domain/signing/certificate_request.h"
@@ -208,6 +209,23 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
   return Ok{};
 }
 
+// A stored version's file, whole, checked against its event's hash.
+Result<std::string> ReadStoredFile(const es::BlobStore& blobs, const std::string& document,
+                                   const documents::DocumentVersionAdded& v) {
+  const std::string which = "document '" + document + "' version " + std::to_string(v.version);
+  auto reader = blobs.Read(v.sha256);
+  if (!reader.ok()) {
+    return MakeError(ErrorCode::kCorruption,
+                     which + ": its file cannot be read (" + ToString(reader.error()) + ")");
+  }
+  auto content = (*reader)->Read(0, static_cast<std::size_t>((*reader)->size()));
+  if (!content.ok() || Sha256Hex(*content) != v.sha256 || content->size() != v.size) {
+    return MakeError(ErrorCode::kCorruption,
+                     which + ": its stored file does not match the SHA-256 of its event");
+  }
+  return std::move(*content);
+}
+
 }  // namespace
 
 Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportRequest& request) {
@@ -223,7 +241,8 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   meeting::Meeting m;
   std::map<std::string, resolution::Resolution> resolutions;
   std::map<std::string, documents::Document> docs;
-  std::vector<std::string> speakers;
+  std::vector<Speech> speeches;
+  std::string item_in_hand;
   for (std::uint64_t next = 1; next <= store.head_position();) {
     ECAB_TRY_LET(batch, store.ReadAll(next, 8192));
     if (batch->empty()) break;
@@ -233,7 +252,17 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
       if (check->has_value()) acts.emplace(e.position, std::move(**check));
       if (e.stream == scope->meeting_stream) {
         ECAB_TRY_LET(d, meeting::MeetingDecoder().Decode(e.type, e.schema_version, e.payload));
-        if (const auto* g = std::get_if<meeting::FloorGranted>(&*d)) speakers.push_back(g->person);
+        if (const auto* t = std::get_if<meeting::ItemTakenUp>(&*d)) item_in_hand = t->item;
+        if (const auto* g = std::get_if<meeting::FloorGranted>(&*d))
+          speeches.push_back({g->person, item_in_hand, e.recorded_at, std::nullopt});
+        if (const auto* f = std::get_if<meeting::FloorEnded>(&*d)) {
+          for (auto it = speeches.rbegin(); it != speeches.rend(); ++it) {
+            if (it->person == f->person && !it->to) {
+              it->to = e.recorded_at;
+              break;
+            }
+          }
+        }
         m = meeting::Evolve(std::move(m), *d);
       } else if (KindOfStream(e.stream) == ObjectKind::kResolution) {
         ECAB_TRY_LET(d,
@@ -351,6 +380,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
       }
     }
   }
+  std::map<std::string, DocumentEntry> entries;
   for (const auto& [stream, d] : docs) {
     if (auto why = IdProblem(d.header.document); !why.empty()) {
       return MakeError(ErrorCode::kInvalidArgument,
@@ -358,13 +388,22 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
                            ": refusing to name a file of the bag after it");
     }
     json versions = json::array();
+    DocumentEntry& entry = entries[d.header.document];
+    entry.title = d.header.title;
     for (const auto& v : d.versions) {
-      versions.push_back({{"version", v.version},
-                          {"sha256", v.sha256},
-                          {"size", v.size},
-                          {"media_type", v.media_type},
-                          {"filename", v.filename},
-                          {"author", v.author}});
+      json version = {{"version", v.version},       {"sha256", v.sha256},     {"size", v.size},
+                      {"media_type", v.media_type}, {"filename", v.filename}, {"author", v.author}};
+      std::string path;
+      if (v.stored && request.blobs != nullptr) {
+        ECAB_TRY_LET(content, ReadStoredFile(*request.blobs, d.header.document, v));
+        const auto kind = documents::KindOfMediaType(v.media_type);
+        path = "documents/" + d.header.document + "/v" + std::to_string(v.version) + "." +
+               std::string(kind ? documents::ExtensionOf(*kind) : "bin");
+        files["data/" + path] = std::move(*content);
+        version["file"] = path;
+      }
+      entry.versions.push_back({v.version, v.filename, path});
+      versions.push_back(std::move(version));
     }
     files["data/documents/" + d.header.document + ".json"] =
         json{{"document", d.header.document},
@@ -376,7 +415,8 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   }
   std::vector<resolution::Resolution> rs;
   for (const auto& [stream, r] : resolutions) rs.push_back(r);
-  files["data/minutes.html"] = MinutesHtml(m, rs, speakers);
+  files["data/minutes.html"] =
+      MinutesHtml(MinutesInput{m, *body, rs, speeches, std::move(entries)});
 
   // BagIt: fixity of the payload, then of the tag files.
   std::string manifest;

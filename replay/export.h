@@ -7,6 +7,7 @@
 #include <functional>
 #include <string>
 
+#include "eventstore/blob_store.h"
 #include "eventstore/event_store.h"
 
 namespace ecab::replay {
@@ -20,6 +21,9 @@ struct ExportRequest {
   std::function<void(std::uint64_t, std::uint64_t)> progress;
   // The top folder inside a .tar (an id; default: the stem of `out`).
   std::string root{};
+  // The document store: every stored version of the agenda's documents goes
+  // into the bag under data/documents/<document>/v<n>.<ext>. nullptr: none.
+  const es::BlobStore* blobs = nullptr;
 };
 
 struct ExportSummary {

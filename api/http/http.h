@@ -63,7 +63,7 @@ struct Response {
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
   std::string route;  // the route pattern that answered, for metrics and logs (not sent)
-  std::shared_ptr<BodySource> stream;  // when set, the body is streamed from it (`body` unused)
+  std::shared_ptr<BodySource> stream{};  // when set, the body is streamed from it (`body` unused)
   // Not an answer yet (status ignored): the handler asks to be called again
   // with request.waited set once Handler::Reached(wait_for_position), or
   // after `wait_limit`. The server waits on a timer, holding no thread.

@@ -35,6 +35,13 @@ const KindInfo& Info(FileKind k) { return kKinds[static_cast<std::size_t>(k)]; }
 std::string_view MediaTypeOf(FileKind k) { return Info(k).media_type; }
 std::string_view ExtensionOf(FileKind k) { return Info(k).extension; }
 
+std::optional<FileKind> KindOfMediaType(std::string_view media_type) {
+  for (const KindInfo& k : kKinds) {
+    if (k.media_type == media_type) return k.kind;
+  }
+  return std::nullopt;
+}
+
 std::optional<FileKind> KindOfFilename(std::string_view filename) {
   const auto dot = filename.rfind('.');
   if (dot == std::string_view::npos) return std::nullopt;

@@ -17,6 +17,8 @@ enum class FileKind : std::uint8_t { kPdf, kDocx, kXlsx, kPptx, kOdt, kOds, kPng
 std::string_view MediaTypeOf(FileKind k);
 // "pdf", "docx", … (the usual filename extension)
 std::string_view ExtensionOf(FileKind k);
+// The kind of a media type this file gives (MediaTypeOf's inverse), if any.
+std::optional<FileKind> KindOfMediaType(std::string_view media_type);
 // The kind a filename's extension names (case-insensitive), if any of ours.
 std::optional<FileKind> KindOfFilename(std::string_view filename);
 

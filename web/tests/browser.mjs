@@ -9,7 +9,9 @@
 //     --fixtures tests/fixtures --chromium /usr/bin/chromium --screenshots docs/screenshots --work /tmp/web-test
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
+import https from 'node:https';
 import path from 'node:path';
 import { B, BODY, apiClient, checks, options, launchBrowser, openBrowserAs as openAs, startServer, waitForText } from './harness.mjs';
 import vi from '../src/locales/vi.js';
@@ -25,6 +27,29 @@ const { check, run, shoot, axe, fullyTranslated, setLanguage, textOf } = checks(
 const server = await startServer(opts);
 const { url, host } = server;
 const { request, tokenOf, act, castBallot, actSigned } = apiClient(url, server.dataDir);
+
+// A small PDF (its type is read from its bytes); its text layer is not needed here.
+const PAPER = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n'
+  + '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj\n'
+  + '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >> endobj\n'
+  + 'trailer << /Root 1 0 R >>\n%%EOF\n', 'latin1');
+
+// PUT of a file as the raw request body, as a document's upload is.
+async function upload(person, target, bytes) {
+  const token = await tokenOf(person);
+  return new Promise((resolve, reject) => {
+    const req = https.request(`${url}${target}`, {
+      method: 'PUT', rejectUnauthorized: false, timeout: 30_000,
+      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': bytes.length },
+    }, (res) => {
+      const chunks = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(Buffer.concat(chunks).toString('utf8')) }));
+    });
+    req.on('error', reject);
+    req.end(bytes);
+  });
+}
 const browser = await launchBrowser(opts.chromium);
 const openBrowserAs = (person, width, height) => openAs(browser, url, person, width, height);
 
@@ -87,7 +112,12 @@ await run(async () => {
       meeting: 'room-1', title: 'Phiên họp Chính phủ thường kỳ tháng 6', starts_at: starts, ends_at: ends,
       place: 'Văn phòng Chính phủ, Hà Nội', online_link: 'https://meet.example/room-1',
     });
-    await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/agenda`, { item: 'item-1', title: session2019.question_vi });
+    // The item's paper: a document whose file is uploaded as it is (streamed, not JSON).
+    await act('gov-office-staff-1', 'POST', `${B}/documents`, { document: 'tt-dinh-danh', title: 'Tờ trình về định danh và xác thực điện tử' });
+    const stored = await upload('gov-office-staff-1', `${B}/documents/tt-dinh-danh/versions/1/content?filename=${encodeURIComponent('Tờ trình định danh.pdf')}`, PAPER);
+    assert.equal(stored.status, 201, `the file is stored: ${JSON.stringify(stored.json)}`);
+    assert.equal(stored.json.sha256, crypto.createHash('sha256').update(PAPER).digest('hex'));
+    await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/agenda`, { item: 'item-1', title: session2019.question_vi, documents: ['tt-dinh-danh'] });
     await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/agenda`, { item: 'item-2', title: 'Tình hình kinh tế - xã hội tháng 6' });
     for (const id of members) await act('gov-office-staff-1', 'POST', `${B}/meetings/room-1/invitations`, { person: id });
     await waitForText(staff, 'main', /Phiên họp Chính phủ thường kỳ tháng 6: 27 thành viên chưa xác nhận tham dự/);
@@ -264,6 +294,29 @@ await run(async () => {
     const root = fs.readdirSync(dir).map((d) => path.join(dir, d)).find((d) => fs.existsSync(path.join(d, 'manifest-sha256.txt')));
     assert.ok(root, 'the bag has a SHA-256 manifest');
     execFileSync('sha256sum', ['--quiet', '-c', 'manifest-sha256.txt'], { cwd: root });
+    // The agenda's document is in the bag, listed in the manifest, and the minutes link it.
+    const paper = path.join(root, 'data', 'documents', 'tt-dinh-danh', 'v1.pdf');
+    assert.deepEqual(fs.readFileSync(paper), PAPER, 'the bag holds the uploaded file, byte for byte');
+    assert.match(fs.readFileSync(path.join(root, 'manifest-sha256.txt'), 'utf8'), /  data\/documents\/tt-dinh-danh\/v1\.pdf\n/);
+    const minutesFile = path.join(root, 'data', 'minutes.html');
+    const minutesHtml = fs.readFileSync(minutesFile, 'utf8');
+    assert.match(minutesHtml, /href="documents\/tt-dinh-danh\/v1\.pdf"/);
+    const minutes = await browser.newPage();
+    await minutes.setViewport({ width: 1000, height: 1200 });
+    await minutes.goto(`file://${minutesFile}`, { waitUntil: 'load' });
+    const said = await minutes.evaluate(() => document.body.innerText);
+    for (const expected of [/Biên bản phiên họp/, /Minutes of the session/, /Bộ trưởng Bộ Thông tin và Truyền thông/,
+      /Thông qua/, /more than half of all 27 members/, /Nghị quyết số 1\/NQ-CP/, /Đã ký số/, /giờ Hà Nội/,
+      /Tờ trình về định danh và xác thực điện tử/, /\d+ (giây|phút)/]) {
+      assert.match(said, expected, `the minutes say ${expected}`);
+    }
+    assert.doesNotMatch(said, /in_room|min-ict/, 'the minutes show offices and words, not ids and raw values');
+    await shoot(minutes, 'minutes-vi');
+    await minutes.emulateMediaType('print');
+    await shoot(minutes, 'minutes-print');
+    const pdf = Buffer.from(await minutes.pdf({ format: 'A4' }));
+    assert.ok(pdf.length > 10_000 && pdf.subarray(0, 5).toString('latin1') === '%PDF-', `the minutes print to PDF (${pdf.length} bytes)`);
+    await minutes.close();
 
     await auditor.goto(`${url}/#/b/${BODY}/audit`, { waitUntil: 'networkidle0' });
     await waitForText(auditor, '[data-testid=tree-head]', /\d+/);
