@@ -59,9 +59,10 @@ Status WriteAll(int fd, std::string_view bytes, const fs::path& p) {
   return Ok{};
 }
 
-// Reads exactly `n` bytes at `offset`; fewer only at the end of the file.
-Result<std::string> ReadAt(int fd, std::uint64_t offset, std::size_t n, const fs::path& p) {
-  std::string out(n, '\0');
+// Reads exactly `n` bytes at `offset` into `out` (reused: no allocation once
+// it is large enough); fewer only at the end of the file.
+Status ReadInto(int fd, std::uint64_t offset, std::size_t n, const fs::path& p, std::string& out) {
+  if (out.size() < n) out.resize(n);
   std::size_t got = 0;
   while (got < n) {
     const ssize_t r = ::pread(fd, out.data() + got, n - got, static_cast<off_t>(offset + got));
@@ -71,6 +72,12 @@ Result<std::string> ReadAt(int fd, std::uint64_t offset, std::size_t n, const fs
     got += static_cast<std::size_t>(r);
   }
   out.resize(got);
+  return Ok{};
+}
+
+Result<std::string> ReadAt(int fd, std::uint64_t offset, std::size_t n, const fs::path& p) {
+  std::string out;
+  ECAB_TRY(ReadInto(fd, offset, n, p, out));
   return out;
 }
 
@@ -169,16 +176,17 @@ SealedPayload DecodeChunk(std::string_view bytes, const std::string& key_id) {
   return s;
 }
 
-// Reads chunk `i` of a blob or spool file and opens it.
+// Reads chunk `i` of a blob or spool file and opens it (`scratch` holds the
+// sealed bytes between calls).
 Result<std::string> OpenChunk(int fd, const Header& h, std::uint64_t i, const KeyRing& ring,
-                              const std::string& aad, const fs::path& p) {
+                              const std::string& aad, const fs::path& p, std::string& scratch) {
   const std::size_t want = h.chunk_size(i) + kSealOverhead;
-  ECAB_TRY_LET(bytes, ReadAt(fd, h.chunk_offset(i), want, p));
-  if (bytes->size() != want) {
+  ECAB_TRY(ReadInto(fd, h.chunk_offset(i), want, p, scratch));
+  if (scratch.size() != want) {
     return MakeError(ErrorCode::kCorruption,
                      p.string() + " is truncated at chunk " + std::to_string(i));
   }
-  return ring.Open(DecodeChunk(*bytes, h.key_id), aad);
+  return ring.Open(DecodeChunk(scratch, h.key_id), aad);
 }
 
 using MdCtx = std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>;
@@ -211,8 +219,9 @@ Result<fs::path> SealInto(const fs::path& tmp, int from_fd, const Header& from_h
   };
   if (auto s = WriteAll(out.get(), h.Encode(), out_path); !s.ok()) return fail(s.error());
   auto hash = NewSha256();
+  std::string scratch;
   for (std::uint64_t i = 0; i < h.chunks(); ++i) {
-    auto plain = OpenChunk(from_fd, from_header, i, from, from_aad(i), source);
+    auto plain = OpenChunk(from_fd, from_header, i, from, from_aad(i), source, scratch);
     if (!plain.ok()) return fail(plain.error());
     EVP_DigestUpdate(hash.get(), plain->data(), plain->size());
     auto sealed = to.Seal(*plain, BlobAad(sha256, h.size, i));
@@ -402,7 +411,7 @@ class BlobReaderImpl final : public BlobStore::Reader {
       const std::uint64_t i = offset / header_.chunk;
       if (i != cached_index_) {
         ECAB_TRY_LET(plain, OpenChunk(fd_.get(), header_, i, *keys_,
-                                      BlobAad(sha256_, header_.size, i), path_));
+                                      BlobAad(sha256_, header_.size, i), path_, sealed_));
         cached_ = std::move(*plain);
         cached_index_ = i;
       }
@@ -421,6 +430,7 @@ class BlobReaderImpl final : public BlobStore::Reader {
   std::string sha256_;
   std::shared_ptr<const KeyRing> keys_;
   std::string cached_;
+  std::string sealed_;  // the chunk as read, reused
   std::uint64_t cached_index_ = UINT64_MAX;
 };
 
@@ -460,8 +470,10 @@ BlobState BlobStore::Check(std::string_view sha256, std::uint64_t expected_size)
   if (actual > header->file_size()) return BlobState::kAltered;
   if (!keys_->Has(header->key_id)) return BlobState::kKeyUnavailable;
   auto hash = NewSha256();
+  std::string scratch;
   for (std::uint64_t i = 0; i < header->chunks(); ++i) {
-    auto plain = OpenChunk(fd.get(), *header, i, *keys_, BlobAad(sha256, header->size, i), p);
+    auto plain =
+        OpenChunk(fd.get(), *header, i, *keys_, BlobAad(sha256, header->size, i), p, scratch);
     if (!plain.ok()) return BlobState::kAltered;
     EVP_DigestUpdate(hash.get(), plain->data(), plain->size());
   }
