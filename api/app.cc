@@ -68,7 +68,7 @@ Status App::SetPassword(const std::string& person, const std::string& password) 
 }
 
 Result<std::unique_ptr<App>> App::Create(es::EventStore& store,
-                                         std::shared_ptr<const es::KeyRing> keys,
+                                         const std::shared_ptr<const es::KeyRing>& keys,
                                          AppOptions options) {
   std::unique_ptr<App> app(new App(store, std::move(options)));
   app->commands_ = std::make_unique<CommandService>(store);

@@ -105,7 +105,7 @@ class TextExtractor;
 class App final : public http::Handler {
  public:
   static Result<std::unique_ptr<App>> Create(es::EventStore& store,
-                                             std::shared_ptr<const es::KeyRing> keys,
+                                             const std::shared_ptr<const es::KeyRing>& keys,
                                              AppOptions options);
   ~App() override;
 

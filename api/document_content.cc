@@ -17,6 +17,7 @@
 #include "domain/base/streams.h"
 #include "domain/documents/document.h"
 #include "domain/documents/media_type.h"
+#include "domain/meeting/meeting.h"
 #include "eventstore/blob_store.h"
 #include "eventstore/clock.h"
 #include "projections/state_cache.h"
@@ -356,6 +357,18 @@ class BlobSource final : public http::BodySource {
   std::uint64_t sent_ = 0;
 };
 
+// The read receipt a download asked for; a refusal (not an agenda document,
+// not invited, …) is the answer, a receipt recorded before is fine.
+std::optional<http::Response> RecordStudied(App& app, Call& c, const std::string& meeting,
+                                            const std::string& document) {
+  CommandContext ctx = c.ctx;
+  ctx.command_id = "studied:" + meeting + ":" + document + ":" + ctx.actor;
+  auto done = app.commands().Execute(c.params["body"], meeting,
+                                     meeting::MarkDocumentStudied{document}, ctx);
+  if (done.ok() || done.error().code == ErrorCode::kAlreadyExists) return std::nullopt;
+  return FromError(done.error());
+}
+
 http::Response Download(App& app, Call& c) {
   const std::string& id = c.params["document"];
   if (auto hidden = Hidden(app, c, ObjectKind::kDocument, id)) return *hidden;
@@ -377,6 +390,11 @@ http::Response Download(App& app, Call& c) {
     return ProblemResponse(500, "content-unavailable", "Content unavailable",
                            "the stored content of this version cannot be read; the operator is "
                            "told (ecab-audit verify names it)");
+  }
+  // "Studied in advance": a member reading a meeting's document records it
+  // (the same receipt as POST …/meetings/{m}/documents/{d}/studied; once).
+  if (auto m = c.request.query.find("studied_for"); m != c.request.query.end()) {
+    if (auto refused = RecordStudied(app, c, m->second, id)) return *refused;
   }
   const std::string etag = "\"" + v.sha256 + "\"";
   const bool classified = d->state.header.classification != Classification::kNormal;
@@ -445,9 +463,11 @@ void RegisterDocumentContentRoutes(App& app) {
                 .pattern = kContentPath,
                 .tag = "documents",
                 .summary = "A version's file, streamed, with ETag and Range (206); "
-                           "?disposition=inline to view it in the browser. Classified: only to "
-                           "those granted (404 to others), never cached.",
-                .query = {"disposition"},
+                           "?disposition=inline to view it in the browser; ?studied_for={meeting} "
+                           "records the caller's read receipt for that meeting (\"studied in "
+                           "advance\"). Classified: only to those granted (404 to others), never "
+                           "cached.",
+                .query = {"disposition", "studied_for"},
                 .handle = [&app](Call& c) { return Download(app, c); }});
 }
 

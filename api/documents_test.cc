@@ -85,10 +85,10 @@ class Files : public ::testing::Test {
   // Waits (bounded) until the extractor recorded version `v`'s text.
   json ExtractedText(const std::string& id, int v) {
     for (int i = 0; i < 200; ++i) {
-      const auto r = node_.Call("GET", b + "/documents/" + id, "", kStaff);
+      const auto r = node_.Call("GET", std::string(b).append("/documents/").append(id), "", kStaff);
       const json doc = Parse(r.body);
       if (doc.contains("versions") && doc["versions"].size() >= static_cast<std::size_t>(v)) {
-        const json text = doc["versions"][v - 1].value("text", json::object());
+        json text = doc["versions"][v - 1].value("text", json::object());
         if (text.value("status", "pending") != "pending") return text;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -564,6 +564,37 @@ TEST_F(Files, TheMeetingsBagHoldsItsDocumentsFilesListedInBothManifestsAndTheMin
   EXPECT_NE(minutes.find("@media print"), std::string::npos);
   const json listed = Parse(read(bag / "data/documents/to-trinh-kt.json"));
   EXPECT_EQ(listed["versions"][1]["file"], "documents/to-trinh-kt/v2.docx");
+
+  // A member reading it "for" the meeting leaves the read receipt, once.
+  auto receipts = [&] {
+    auto events = node_.store->ReadStream("meeting-hop-1", 1, es::Direction::kForward, 1000);
+    std::size_t n = 0;
+    for (const auto& e : *events)
+      n += e.type == "meeting.document_studied" && e.actor.id == "min-finance";
+    return n;
+  };
+  auto read_for = [&](const std::string& meeting) {
+    auto client = node_.Client();
+    return client
+        ->Send("GET", b + "/documents/to-trinh-kt/versions/1/content?studied_for=" + meeting, "",
+               {{"Authorization", "Bearer " + node_.Token("min-finance")}})
+        .status;
+  };
+  EXPECT_EQ(read_for("hop-1"), 403) << "not invited: no receipt to leave";
+  ASSERT_LT(
+      node_.Call("POST", b + "/meetings/hop-1/invitations", R"({"person":"min-finance"})", kStaff)
+          .status,
+      300);
+  EXPECT_EQ(receipts(), 0u);
+  for (int i = 0; i < 2; ++i) {
+    auto client = node_.Client();
+    const auto r =
+        client->Send("GET", b + "/documents/to-trinh-kt/versions/1/content?studied_for=hop-1", "",
+                     {{"Authorization", "Bearer " + node_.Token("min-finance")}});
+    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
+  }
+  EXPECT_EQ(receipts(), 1u);
+  EXPECT_EQ(read_for("nope"), 404);
 }
 
 TEST(DocumentContent, RangesFollowRfc9110) {

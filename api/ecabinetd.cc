@@ -149,7 +149,7 @@ void SignTreeHead(ecab::es::EventStore& store, const ecab::es::TreeHeadSigner& s
 
 // Opens the store (salvaging a damaged one when asked, and recording the loss).
 ecab::Result<std::unique_ptr<ecab::es::EventStore>> OpenStore(
-    const Config& c, std::shared_ptr<const ecab::es::KeyRing> keys) {
+    const Config& c, const std::shared_ptr<const ecab::es::KeyRing>& keys) {
   ecab::es::StoreOptions options;
   options.dir = c.data_dir / "store";
   options.keys = keys;
@@ -283,7 +283,7 @@ void PrintDemoBanner(const Config& c, const ecab::api::CabinetFixture& cabinet,
 }
 
 // Seals every document blob under the active key (after a key rotation).
-int ResealDocuments(const Config& c, std::shared_ptr<const ecab::es::KeyRing> keys) {
+int ResealDocuments(const Config& c, const std::shared_ptr<const ecab::es::KeyRing>& keys) {
   auto blobs = ecab::es::BlobStore::OpenReadOnly(c.data_dir / "documents", keys);
   if (!blobs.ok()) return Fail(blobs.error());
   std::size_t resealed = 0, kept = 0;

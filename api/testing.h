@@ -142,7 +142,7 @@ class Node {
     auto r = Call("POST", "/v1/login",
                   nlohmann::json{{"person", person}, {"password", kPassword}}.dump());
     EXPECT_EQ(r.status, 200) << person << ": " << r.body;
-    const std::string token = nlohmann::json::parse(r.body).value("token", "");
+    std::string token = nlohmann::json::parse(r.body).value("token", "");
     tokens_[person] = token;
     return token;
   }

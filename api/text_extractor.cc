@@ -17,6 +17,7 @@
 #include "domain/documents/document.h"
 #include "domain/documents/media_type.h"
 #include "eventstore/clock.h"
+#include "replay/document_check.h"
 
 namespace ecab::api {
 namespace {
@@ -109,7 +110,7 @@ ExtractedText FromPackage(FileKind kind, std::string_view content) {
     const char* name = archive_entry_pathname(entry);
     if (name == nullptr || !IsTextPart(kind, name)) continue;
     std::string xml;
-    std::array<char, 64 * 1024> buf{};
+    std::array<char, std::size_t{64} * 1024> buf{};
     for (;;) {
       const la_ssize_t n = archive_read_data(a.get(), buf.data(), buf.size());
       if (n <= 0) break;
@@ -205,27 +206,19 @@ Status TextExtractor::Do(const ExtractionJob& job) {
 Result<DocumentsInLog> ScanDocuments(const es::EventStore& store) {
   DocumentsInLog out;
   std::map<std::pair<std::string, std::uint32_t>, ExtractionJob> waiting;
-  constexpr std::string_view kPrefix = "document-";
-  for (std::uint64_t from = 1;;) {
-    ECAB_TRY_LET(batch, store.ReadAll(from, 1000));
-    if (batch->empty()) break;
-    for (const auto& e : *batch) {
-      from = e.position + 1;
-      if (!e.stream.starts_with(kPrefix) || !e.type.starts_with("document.")) continue;
-      auto event = documents::DocumentDecoder().Decode(e.type, e.schema_version, e.payload);
-      if (!event.ok()) return event.error();
-      const std::string document = e.stream.substr(kPrefix.size());
-      if (const auto* v = std::get_if<documents::DocumentVersionAdded>(&*event)) {
-        out.referenced.insert(v->sha256);
-        if (v->stored) {
-          waiting[{document, v->version}] =
-              ExtractionJob{e.body, document, v->version, v->sha256, v->media_type};
+  ECAB_TRY(replay::ForEachDocumentEvent(
+      store, [&](const es::RecordedEvent& e, const std::string& document,
+                 const documents::DocumentEvent& event) {
+        if (const auto* v = std::get_if<documents::DocumentVersionAdded>(&event)) {
+          out.referenced.insert(v->sha256);
+          if (v->stored) {
+            waiting[{document, v->version}] =
+                ExtractionJob{e.body, document, v->version, v->sha256, v->media_type};
+          }
+        } else if (const auto* t = std::get_if<documents::DocumentTextExtracted>(&event)) {
+          waiting.erase({document, t->version});
         }
-      } else if (const auto* t = std::get_if<documents::DocumentTextExtracted>(&*event)) {
-        waiting.erase({document, t->version});
-      }
-    }
-  }
+      }));
   for (auto& [key, job] : waiting) out.unextracted.push_back(std::move(job));
   return out;
 }

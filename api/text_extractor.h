@@ -32,7 +32,7 @@ struct ExtractedText {
 // The text of a file of `media_type` (an accepted one), at most `max_bytes`
 // of it (a longer text is cut at a character boundary and noted).
 ExtractedText ExtractText(std::string_view media_type, std::string_view content,
-                          std::size_t max_bytes = 512 * 1024);
+                          std::size_t max_bytes = std::size_t{512} * 1024);
 
 struct ExtractionJob {
   std::string body, document;

@@ -69,7 +69,7 @@ void WriteFile(const fs::path& p, const std::string& bytes) {
 TEST(BlobStore, ContentComesBackWholeAndByRangesAndIsNamedByItsHash) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::string content = Bytes(3 * BlobStore::kChunkBytes + 12'345, 1);
+  const std::string content = Bytes(std::size_t{3} * BlobStore::kChunkBytes + 12'345, 1);
   const BlobInfo info = Store(*store, content);
   EXPECT_EQ(info.sha256, ToHex(Sha256(content)));
   EXPECT_EQ(info.size, content.size());
@@ -136,7 +136,7 @@ TEST(BlobStore, SpoolsOfAStoppedProcessAreRemovedWhenTheStoreOpens) {
 TEST(BlobStore, CheckNamesAMissingATruncatedAndAnAlteredBlob) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::string content = Bytes(2 * BlobStore::kChunkBytes + 99, 5);
+  const std::string content = Bytes(std::size_t{2} * BlobStore::kChunkBytes + 99, 5);
   const BlobInfo a = Store(*store, content);
   EXPECT_EQ(store->Check(a.sha256, a.size), BlobState::kIntact);
   EXPECT_EQ(store->Check(a.sha256, a.size + 1), BlobState::kAltered)
@@ -162,12 +162,12 @@ TEST(BlobStore, CheckNamesAMissingATruncatedAndAnAlteredBlob) {
 TEST(BlobStore, SwappedChunksDoNotOpen) {
   TempDir dir;
   auto store = OpenStore(dir.path());
-  const std::string content = Bytes(2 * BlobStore::kChunkBytes, 6);
+  const std::string content = Bytes(std::size_t{2} * BlobStore::kChunkBytes, 6);
   const BlobInfo a = Store(*store, content);
   const fs::path p = store->PathOf(a.sha256);
   std::string bytes = FileBytes(p);
   const std::size_t chunk = BlobStore::kChunkBytes + 28;
-  const std::size_t header = bytes.size() - 2 * chunk;
+  const std::size_t header = bytes.size() - std::size_t{2} * chunk;
   const std::string first = bytes.substr(header, chunk);
   bytes.replace(header, chunk, bytes.substr(header + chunk, chunk));
   bytes.replace(header + chunk, chunk, first);

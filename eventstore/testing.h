@@ -64,7 +64,7 @@ inline std::unique_ptr<EventStore> OpenOrDie(const std::filesystem::path& dir,
 // One append of `n` small events to `stream` by a member acting for themselves.
 inline AppendRequest Request(std::string stream, std::string command_id,
                              ExpectedVersion expected = ExpectedVersion::Any(), int n = 1,
-                             std::string payload = "payload") {
+                             const std::string& payload = "payload") {
   AppendRequest r;
   r.body = "gov-vn";
   r.stream = std::move(stream);

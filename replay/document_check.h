@@ -5,14 +5,25 @@
 // event: the node collects them at its next start).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
+#include "domain/documents/document.h"
 #include "eventstore/blob_store.h"
 #include "eventstore/event_store.h"
 #include "replay/verifier.h"
 
 namespace ecab::replay {
+
+// Calls `visit` with every document event of the log in order: the record,
+// the document's id and the decoded event. An event that does not decode
+// goes to `undecodable` (nullptr: the scan stops with its error).
+using DocumentVisitor = std::function<void(const es::RecordedEvent&, const std::string& document,
+                                           const documents::DocumentEvent&)>;
+Status ForEachDocumentEvent(
+    const es::EventStore& store, const DocumentVisitor& visit,
+    const std::function<void(const es::RecordedEvent&, const Error&)>& undecodable = {});
 
 struct DocumentReport {
   std::uint64_t stored_versions = 0;      // version events whose content the store holds

@@ -163,8 +163,9 @@ std::string UnsafeMember(const std::string& path) {
 Status CheckMembers(const Files& files) {
   for (const auto& [path, content] : files) {
     if (auto why = UnsafeMember(path); !why.empty()) {
-      return MakeError(ErrorCode::kInvalidArgument,
-                       "refusing to write bag member '" + path + "': it " + why);
+      return MakeError(
+          ErrorCode::kInvalidArgument,
+          std::string("refusing to write bag member '").append(path).append("': it ").append(why));
     }
   }
   return Ok{};
@@ -194,7 +195,7 @@ Status WriteTar(const std::filesystem::path& file, const std::string& root, cons
   for (const auto& [path, content] : files) {
     std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
                                                                         &archive_entry_free);
-    const std::string name = root + "/" + path;
+    const std::string name = std::string(root).append("/").append(path);
     archive_entry_set_pathname(entry.get(), name.c_str());
     archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
     archive_entry_set_filetype(entry.get(), AE_IFREG);
@@ -414,6 +415,7 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
         "\n";
   }
   std::vector<resolution::Resolution> rs;
+  rs.reserve(resolutions.size());
   for (const auto& [stream, r] : resolutions) rs.push_back(r);
   files["data/minutes.html"] =
       MinutesHtml(MinutesInput{m, *body, rs, speeches, std::move(entries)});

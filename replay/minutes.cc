@@ -82,7 +82,8 @@ pre { white-space: pre-wrap; font-family: inherit; background: #f7f7f7; padding:
 }  // namespace
 
 std::string HanoiTime(Timestamp t) {
-  const std::time_t secs = static_cast<std::time_t>(ToMicros(t) / 1'000'000) + 7 * 3600;
+  const std::time_t secs =
+      static_cast<std::time_t>(ToMicros(t) / 1'000'000) + std::time_t{7} * 3600;
   std::tm tm{};
   gmtime_r(&secs, &tm);
   char out[64];

@@ -240,7 +240,7 @@ void HttpSession::BeginUpload(Request request) {
       self->sink_ = std::move(std::get<std::unique_ptr<BodySink>>(opened));
       self->upload_parser_.emplace(std::move(*self->parser_));
       self->upload_parser_->body_limit(self->server_.options().max_upload_bytes);
-      self->upload_buffer_.resize(256 * 1024);
+      self->upload_buffer_.resize(std::size_t{256} * 1024);
       const auto& message = self->upload_parser_->get();
       if (beast::iequals(message[bhttp::field::expect], "100-continue")) {
         // The client waits for this before it sends the body (curl does, for large ones).
@@ -461,7 +461,7 @@ void HttpSession::WriteStreamed(Response response, bool keep_alive) {
 void HttpSession::WriteNextPiece(bool keep_alive) {
   StreamedOut& out = *streamed_;
   const std::uint64_t total = out.source->size();
-  out.piece = total > out.sent ? out.source->Next(256 * 1024) : std::string();
+  out.piece = total > out.sent ? out.source->Next(std::size_t{256} * 1024) : std::string();
   if (out.piece.empty() && out.sent < total) {
     streamed_.reset();  // the source failed: the client sees a body cut short
     return Shutdown();

@@ -175,7 +175,7 @@ class HttpSession : public Stoppable, public std::enable_shared_from_this<HttpSe
   bool timed_out_ = false;
   bool drain_ = false;
   std::size_t drained_ = 0;
-  std::array<char, 16 * 1024> scratch_{};
+  std::array<char, std::size_t{16} * 1024> scratch_{};
 };
 
 // The listener and what the sessions share: the TLS context, the worker

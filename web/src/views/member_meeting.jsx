@@ -130,7 +130,9 @@ export function MemberMeeting({ body, meeting, person }) {
                 <button class="link" onClick={() => openDocument(d)} data-testid={`open-${d}`}>{t('member.open_document', { document: documents[d]?.title || d })}</button>
                 {documents[d] && <span class="ok"> ✔ {t('member.studied')}</span>}
                 {documents[d] && <ul class="muted">{(documents[d].versions || []).map((v) => (
-                  <li key={v.version}>{t('member.document_version', { version: v.version, file: v.filename, size: v.size })}</li>))}</ul>}
+                  <li key={v.version}>{v.content
+                    ? <a href={`${v.content}?disposition=inline`} target="_blank" rel="noopener">{t('member.document_version', { version: v.version, file: v.filename, size: v.size })}</a>
+                    : t('member.document_version', { version: v.version, file: v.filename, size: v.size })}</li>))}</ul>}
               </li>
             ))}</ul>
             {view.status !== 'closed' && !i.closed && <div class="buttons">
