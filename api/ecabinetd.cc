@@ -202,8 +202,9 @@ ecab::Result<ecab::api::pki::KeyAndCertificate> LoadIssuingCa(const std::filesys
 
 // The application, its platform administrator, and the demo when asked for.
 ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(
-    const Config& c, ecab::es::EventStore& store, std::shared_ptr<const ecab::es::KeyRing> keys,
-    const std::string& public_pem, const std::optional<ecab::api::CabinetFixture>& cabinet) {
+    const Config& c, ecab::es::EventStore& store,
+    const std::shared_ptr<const ecab::es::KeyRing>& keys, const std::string& public_pem,
+    const std::optional<ecab::api::CabinetFixture>& cabinet) {
   ecab::api::AppOptions app_options;
   app_options.data_dir = c.data_dir;
   app_options.key_file = c.key_file;
@@ -229,7 +230,7 @@ ecab::Result<std::unique_ptr<ecab::api::App>> SetUpApp(
     app_options.notifier.templates =
         std::make_shared<const ecab::api::NotificationTemplates>(std::move(templates).value());
   }
-  ECAB_TRY_LET(api, ecab::api::App::Create(store, std::move(keys), app_options));
+  ECAB_TRY_LET(api, ecab::api::App::Create(store, keys, app_options));
   if (c.ca_key.empty() != c.ca_cert.empty()) {
     return ecab::Error{ecab::ErrorCode::kInvalidArgument, "--ca-key and --ca-cert go together"};
   }
