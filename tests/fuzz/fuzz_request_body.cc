@@ -39,7 +39,9 @@ std::vector<Schema> LoadSchemas() {
   std::vector<Schema> schemas;
   for (const auto& [path, operations] : doc.at("paths").items()) {
     for (const auto& [method, op] : operations.items()) {
-      if (!op.contains("requestBody")) continue;
+      // JSON bodies only: a file upload's body is bytes (application/octet-stream).
+      if (!op.contains("requestBody") || !op["requestBody"]["content"].contains("application/json"))
+        continue;
       const json& s = op["requestBody"]["content"]["application/json"]["schema"];
       Schema schema;
       const json required = s.value("required", json::array());
