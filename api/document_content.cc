@@ -1,6 +1,6 @@
-// A document version's file: PUT streams it in (sniffed, hashed, sealed and
-// synced before document.version_added is appended), GET streams it out
-// (ETag, Range, Content-Disposition, access as the document's metadata).
+// A document version's file over HTTP: the routes (the upload in
+// document_upload.cc, the download in document_download.cc) and the wire
+// rules both share: file names, Content-Disposition, ranges, declared digests.
 #include "api/document_content.h"
 
 #include <csignal>
@@ -30,18 +30,13 @@ using json = nlohmann::json;
 const std::string kContentPath =
     "/v1/bodies/{body}/documents/{document}/versions/{version}/content";
 
-std::optional<std::uint32_t> VersionNumber(const std::string& text) {
+}  // namespace
+
+std::optional<std::uint32_t> DocumentVersionNumber(const std::string& text) {
   const auto n = ParseCount(text);
   if (!n || *n == 0 || *n > 1'000'000) return std::nullopt;
   return static_cast<std::uint32_t>(*n);
 }
-
-http::Response Unsupported(const std::string& detail) {
-  return ProblemResponse(415, "unsupported-media-type", "Unsupported media type",
-                         detail + "; accepted: PDF, DOCX, XLSX, PPTX, ODT, ODS, PNG, JPEG");
-}
-
-}  // namespace
 
 // --- names -----------------------------------------------------------------
 
@@ -162,290 +157,6 @@ std::optional<std::string> DeclaredSha256(const http::Request& r) {
   return std::nullopt;
 }
 
-namespace {
-
-// --- storing ------------------------------------------------------------------
-
-struct UploadPlan {
-  std::string body, document;
-  std::uint32_t version = 0;
-  std::optional<documents::DocumentVersionAdded> existing;  // PUT of a version already there
-  std::string filename;
-  std::optional<documents::FileKind> named_kind;  // what the filename's extension says
-  std::optional<std::string> declared_sha256;
-  std::optional<std::uint64_t> declared_size;
-  CommandContext ctx;
-};
-
-class UploadSink final : public http::BodySink {
- public:
-  UploadSink(App& app, UploadPlan plan, std::unique_ptr<es::BlobStore::Writer> writer)
-      : app_(app), plan_(std::move(plan)), writer_(std::move(writer)) {}
-
-  std::optional<http::Response> Take(std::string_view bytes) override {
-    sniffer_.Feed(bytes);
-    if (sniffer_.refused()) return Unsupported("the content is " + sniffer_.Describe());
-    if (plan_.declared_size && writer_->size() + bytes.size() > *plan_.declared_size) {
-      return SizeMismatch();
-    }
-    if (auto s = writer_->Append(bytes); !s.ok()) return FromError(s.error());
-    return std::nullopt;
-  }
-
-  http::Response Finish() override {
-    const auto kind = sniffer_.Finish();
-    if (!kind) return Unsupported("the content is " + sniffer_.Describe());
-    if (plan_.named_kind && *plan_.named_kind != *kind) {
-      return Unsupported("the content is a " + std::string(documents::ExtensionOf(*kind)) +
-                         " file, not the ." +
-                         std::string(documents::ExtensionOf(*plan_.named_kind)) + " its name says");
-    }
-    if (plan_.declared_size && writer_->size() != *plan_.declared_size) return SizeMismatch();
-    auto info = writer_->Finish();
-    if (!info.ok()) return FromError(info.error());
-    if (plan_.declared_sha256 && *plan_.declared_sha256 != info->sha256) {
-      // The blob is in place but nothing refers to it: collected at the next start.
-      return ProblemResponse(422, "content-mismatch", "Content does not match",
-                             "the content's SHA-256 is " + info->sha256 + ", not the declared " +
-                                 *plan_.declared_sha256,
-                             {{"field", "sha256"}});
-    }
-    if (const char* point = std::getenv("ECAB_FAILPOINT");
-        point != nullptr && std::string_view(point) == "after-blob-stored") {
-      std::raise(SIGKILL);  // crash tests: the blob is synced, its event never written
-    }
-    if (plan_.existing) {
-      if (plan_.existing->sha256 == info->sha256) return Answer(*plan_.existing, *info, 200, 0);
-      return ProblemResponse(409, "version-exists", "Version exists",
-                             "version " + std::to_string(plan_.version) + " of document '" +
-                                 plan_.document + "' holds other content (" +
-                                 plan_.existing->sha256 + ")");
-    }
-    documents::AddDocumentVersion add{
-        info->sha256, info->size,   std::string(documents::MediaTypeOf(*kind)), plan_.filename, "",
-        true,         plan_.version};
-    CommandContext ctx = plan_.ctx;
-    ctx.now = es::SystemClock().Now();
-    if (ctx.command_id.empty()) {  // a retry of the same PUT is the same command
-      ctx.command_id = "content:" + plan_.body + "/" + plan_.document + "/" +
-                       std::to_string(plan_.version) + ":" + info->sha256;
-    }
-    auto done = app_.commands().Execute(plan_.body, plan_.document, add, ctx);
-    if (!done.ok()) return FromError(done.error());
-    app_.extractor().Enqueue(
-        ExtractionJob{plan_.body, plan_.document, plan_.version, info->sha256, add.media_type});
-    documents::DocumentVersionAdded added{plan_.version,  info->sha256, info->size, add.media_type,
-                                          plan_.filename, ctx.actor,    "",         true};
-    return Answer(added, *info, 201, done->append.last_position);
-  }
-
- private:
-  http::Response SizeMismatch() const {
-    return ProblemResponse(
-        422, "content-mismatch", "Content does not match",
-        "the content is not the declared " + std::to_string(*plan_.declared_size) + " bytes",
-        {{"field", "size"}});
-  }
-  http::Response Answer(const documents::DocumentVersionAdded& v, const es::BlobInfo& info,
-                        int status, std::uint64_t position) const {
-    auto r = Json(status, {{"document", plan_.document},
-                           {"version", v.version},
-                           {"sha256", v.sha256},
-                           {"size", v.size},
-                           {"media_type", v.media_type},
-                           {"filename", v.filename},
-                           {"deduplicated", info.deduplicated},
-                           {"text", status == 201 ? "pending" : "see the document"},
-                           {"position", position}});
-    r.headers.emplace_back("Location", "/v1/bodies/" + plan_.body + "/documents/" + plan_.document +
-                                           "/versions/" + std::to_string(v.version) + "/content");
-    r.headers.emplace_back("ETag", "\"" + v.sha256 + "\"");
-    return r;
-  }
-
-  App& app_;
-  UploadPlan plan_;
-  std::unique_ptr<es::BlobStore::Writer> writer_;
-  documents::MediaSniffer sniffer_;
-};
-
-std::variant<http::Response, std::unique_ptr<http::BodySink>> OpenUpload(App& app, Call& c) {
-  const std::string& id = c.params["document"];
-  if (auto hidden = Hidden(app, c, ObjectKind::kDocument, id)) return *hidden;
-  const auto version = VersionNumber(c.params["version"]);
-  if (!version) {
-    return ProblemResponse(422, "invalid-parameter", "Invalid path parameter",
-                           "version must be a positive integer", {{"parameter", "version"}});
-  }
-  if (auto s = Authorize(*c.body_state, c.ctx, documents::AddDocumentVersion::kAction); !s.ok())
-    return FromError(s.error());
-  auto d = app.latest().Latest<documents::Document>(StreamOf(ObjectKind::kDocument, id));
-  if (!d.ok()) return FromError(d.error());
-  const documents::Document& doc = d->state;
-  // The classification rule holds for bytes: not one is stored for a document
-  // above the body's limit (the limit may have been lowered since it entered).
-  if (doc.header.classification > c.body_state->policy.max_classification) {
-    return FromError(MakeError(ErrorCode::kClassificationRefused,
-                               "document '" + id + "' is above the body's classification limit"));
-  }
-  UploadPlan plan{c.params["body"],          id,           *version, std::nullopt, "", std::nullopt,
-                  DeclaredSha256(c.request), std::nullopt, c.ctx};
-  if (*version <= doc.versions.size()) {
-    plan.existing = doc.versions[*version - 1];
-  } else if (*version != doc.versions.size() + 1) {
-    return ProblemResponse(409, "version-gap", "Not the next version",
-                           "document '" + id + "' has " + std::to_string(doc.versions.size()) +
-                               " versions: the next is " + std::to_string(doc.versions.size() + 1));
-  }
-  if (plan.declared_sha256 && !es::IsSha256Hex(*plan.declared_sha256)) {
-    return ProblemResponse(422, "invalid-parameter", "Invalid declared digest",
-                           "sha256 must be 64 lower-case hex digits (or Repr-Digest: sha-256=:…:)",
-                           {{"parameter", "sha256"}});
-  }
-  if (auto it = c.request.query.find("size"); it != c.request.query.end()) {
-    plan.declared_size = ParseCount(it->second);
-    if (!plan.declared_size) {
-      return ProblemResponse(422, "invalid-parameter", "Invalid query parameter",
-                             "size must be a non-negative integer", {{"parameter", "size"}});
-    }
-  }
-  if (auto it = c.request.query.find("filename"); it != c.request.query.end()) {
-    plan.filename = it->second;
-  } else if (const std::string* h = c.request.Header("content-disposition")) {
-    plan.filename = FilenameFromDisposition(*h).value_or("");
-  }
-  if (plan.filename.empty()) {
-    return ProblemResponse(422, "invalid-parameter", "File name missing",
-                           "name the file: ?filename=… or Content-Disposition: attachment; "
-                           "filename*=UTF-8''…",
-                           {{"parameter", "filename"}});
-  }
-  if (auto bad = FilenameProblem(plan.filename)) {
-    return ProblemResponse(422, "invalid-parameter", "Invalid file name", "the filename " + *bad,
-                           {{"parameter", "filename"}});
-  }
-  plan.named_kind = documents::KindOfFilename(plan.filename);
-  auto writer = app.blobs().Begin();
-  if (!writer.ok()) return FromError(writer.error());
-  return std::unique_ptr<http::BodySink>(
-      std::make_unique<UploadSink>(app, std::move(plan), std::move(*writer)));
-}
-
-// --- reading ------------------------------------------------------------------
-
-class BlobSource final : public http::BodySource {
- public:
-  BlobSource(std::unique_ptr<es::BlobStore::Reader> reader, ByteRange range)
-      : reader_(std::move(reader)), range_(range) {}
-  std::uint64_t size() const override { return range_.length; }
-  std::string Next(std::size_t max) override {
-    const std::uint64_t left = range_.length - sent_;
-    auto bytes = reader_->Read(range_.first + sent_,
-                               static_cast<std::size_t>(std::min<std::uint64_t>(left, max)));
-    if (!bytes.ok()) {
-      LogEvent(spdlog::level::err,
-               {{"msg", "stored content unreadable"}, {"error", ToString(bytes.error())}});
-      return "";
-    }
-    sent_ += bytes->size();
-    return std::move(*bytes);
-  }
-
- private:
-  std::unique_ptr<es::BlobStore::Reader> reader_;
-  ByteRange range_;
-  std::uint64_t sent_ = 0;
-};
-
-// The read receipt a download asked for; a refusal (not an agenda document,
-// not invited, …) is the answer, a receipt recorded before is fine.
-std::optional<http::Response> RecordStudied(App& app, Call& c, const std::string& meeting,
-                                            const std::string& document) {
-  CommandContext ctx = c.ctx;
-  ctx.command_id = "studied:" + meeting + ":" + document + ":" + ctx.actor;
-  auto done = app.commands().Execute(c.params["body"], meeting,
-                                     meeting::MarkDocumentStudied{document}, ctx);
-  if (done.ok() || done.error().code == ErrorCode::kAlreadyExists) return std::nullopt;
-  return FromError(done.error());
-}
-
-http::Response Download(App& app, Call& c) {
-  const std::string& id = c.params["document"];
-  if (auto hidden = Hidden(app, c, ObjectKind::kDocument, id)) return *hidden;
-  auto d = app.latest().Latest<documents::Document>(StreamOf(ObjectKind::kDocument, id));
-  if (!d.ok()) return FromError(d.error());
-  const auto n = VersionNumber(c.params["version"]);
-  if (!n || *n > d->state.versions.size() || !d->state.versions[*n - 1].stored) {
-    return ProblemResponse(
-        404, "not-found", "Not found",
-        "document '" + id + "' has no stored content for version " + c.params["version"]);
-  }
-  const documents::DocumentVersionAdded& v = d->state.versions[*n - 1];
-  auto reader = app.blobs().Read(v.sha256);
-  if (!reader.ok()) {
-    LogEvent(spdlog::level::err, {{"msg", "stored content missing"},
-                                  {"document", id},
-                                  {"version", v.version},
-                                  {"error", ToString(reader.error())}});
-    return ProblemResponse(500, "content-unavailable", "Content unavailable",
-                           "the stored content of this version cannot be read; the operator is "
-                           "told (ecab-audit verify names it)");
-  }
-  // "Studied in advance": a member reading a meeting's document records it
-  // (the same receipt as POST …/meetings/{m}/documents/{d}/studied; once).
-  if (auto m = c.request.query.find("studied_for"); m != c.request.query.end()) {
-    if (auto refused = RecordStudied(app, c, m->second, id)) return *refused;
-  }
-  const std::string etag = "\"" + v.sha256 + "\"";
-  const bool classified = d->state.header.classification != Classification::kNormal;
-  auto common = [&](http::Response& r) {
-    r.headers.emplace_back("ETag", etag);
-    r.headers.emplace_back("Accept-Ranges", "bytes");
-    r.headers.emplace_back("Cache-Control", classified ? "private, no-store" : "private, no-cache");
-  };
-  if (const std::string* none = c.request.Header("if-none-match");
-      none && (none->find(etag) != std::string::npos || *none == "*")) {
-    http::Response r;
-    r.status = 304;
-    r.content_type.clear();
-    common(r);
-    return r;
-  }
-  const std::uint64_t size = (*reader)->size();
-  ByteRange range{0, size};
-  int status = 200;
-  const std::string* if_range = c.request.Header("if-range");
-  if (const std::string* h = c.request.Header("range"); h && (!if_range || *if_range == etag)) {
-    bool satisfiable = true;
-    if (auto r = ParseRange(*h, size, &satisfiable)) {
-      range = *r;
-      status = 206;
-    } else if (!satisfiable) {
-      auto r416 = ProblemResponse(416, "range-not-satisfiable", "Range not satisfiable",
-                                  "the content is " + std::to_string(size) + " bytes");
-      r416.headers.emplace_back("Content-Range", "bytes */" + std::to_string(size));
-      return r416;
-    }
-  }
-  http::Response r;
-  r.status = status;
-  r.content_type = v.media_type;
-  common(r);
-  const auto disposition = c.request.query.find("disposition");
-  r.headers.emplace_back("Content-Disposition",
-                         ContentDisposition(v.filename, disposition != c.request.query.end() &&
-                                                            disposition->second == "inline"));
-  if (status == 206) {
-    r.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.first) + "-" +
-                                                std::to_string(range.first + range.length - 1) +
-                                                "/" + std::to_string(size));
-  }
-  r.stream = std::make_shared<BlobSource>(std::move(*reader), range);
-  return r;
-}
-
-}  // namespace
-
 void RegisterDocumentContentRoutes(App& app) {
   app.Add(Route{.method = "PUT",
                 .pattern = kContentPath,
@@ -458,7 +169,7 @@ void RegisterDocumentContentRoutes(App& app) {
                            "same content (200).",
                 .query = {"filename", "sha256", "size"},
                 .command = false,
-                .open_upload = [&app](Call& c) { return OpenUpload(app, c); }});
+                .open_upload = [&app](Call& c) { return OpenDocumentUpload(app, c); }});
   app.Add(Route{.method = "GET",
                 .pattern = kContentPath,
                 .tag = "documents",
@@ -468,7 +179,7 @@ void RegisterDocumentContentRoutes(App& app) {
                            "advance\"). Classified: only to those granted (404 to others), never "
                            "cached.",
                 .query = {"disposition", "studied_for"},
-                .handle = [&app](Call& c) { return Download(app, c); }});
+                .handle = [&app](Call& c) { return DownloadDocument(app, c); }});
 }
 
 }  // namespace ecab::api

@@ -4,17 +4,25 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <variant>
 
 #include "api/http/http.h"
 
 namespace ecab::api {
 
 class App;
+struct Call;
 
 void RegisterDocumentContentRoutes(App& app);
+// The routes' work (api/document_upload.cc, api/document_download.cc).
+std::variant<http::Response, std::unique_ptr<http::BodySink>> OpenDocumentUpload(App& app, Call& c);
+http::Response DownloadDocument(App& app, Call& c);
+// A version number of a path: 1 to 1,000,000.
+std::optional<std::uint32_t> DocumentVersionNumber(const std::string& text);
 
 // Why `name` cannot name a stored file (empty, over 255 bytes, a control
 // character or path separator, invalid UTF-8), or nullopt when it can.
