@@ -45,6 +45,7 @@ App::~App() { Shutdown(); }
 void App::Shutdown() {
   if (reminders_) reminders_->Stop();  // it waits on the read models: stop it first
   if (notifier_) notifier_->Stop();
+  documents_stop_ = true;  // a scan of a long log ends at its next batch
   if (documents_start_.joinable()) documents_start_.join();
   extractor_.reset();  // finishes the text in hand, appends nothing after
   if (projections_) projections_->Stop();
@@ -115,10 +116,12 @@ Result<std::unique_ptr<App>> App::Create(es::EventStore& store,
         // Texts a stopped node never extracted, and blobs no event refers to
         // (an upload cut off or refused, a crash before the event): stored
         // before this start, so no upload of this process is touched.
-        auto found = ScanDocuments(raw->store_);
+        auto found = ScanDocuments(raw->store_, &raw->documents_stop_);
         if (!found.ok()) {
-          LogEvent(spdlog::level::err,
-                   {{"msg", "documents scan failed"}, {"error", ToString(found.error())}});
+          if (found.error().code != ErrorCode::kShutDown) {
+            LogEvent(spdlog::level::err,
+                     {{"msg", "documents scan failed"}, {"error", ToString(found.error())}});
+          }
           return;
         }
         for (auto& job : found->unextracted) raw->extractor_->Enqueue(std::move(job));

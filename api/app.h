@@ -4,6 +4,7 @@
 // socket tests drive the same object through api/http/server.h.
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -181,6 +182,7 @@ class App final : public http::Handler {
   std::unique_ptr<TextExtractor> extractor_;
   // At start: texts left to extract, orphaned blobs collected (api/text_extractor.h).
   std::thread documents_start_;
+  std::atomic<bool> documents_stop_{false};  // set by Shutdown: the start-up scan ends early
   std::vector<Route> routes_;
   mutable std::vector<std::vector<std::string>> patterns_;  // routes_[i].pattern split at '/'
   mutable std::once_flag patterns_once_;

@@ -53,13 +53,15 @@ void AddRuleCommands(App& app) {
   const std::string b = kBodyPath;
   Command<SetPolicy>(app, "PUT", b + "/policy", "directory",
                      "Set the body's rules: quorum, majority and its basis, ties, silence on "
-                     "forms, remote and substitute "
-                     "participation (late_substitution: a substitute may be named after the "
-                     "session opened), the highest "
-                     "classification accepted (admin).",
+                     "forms, remote and substitute participation (late_substitution: a "
+                     "substitute may be named after the session opened), the highest "
+                     "classification accepted, and when a member's download records the read "
+                     "receipt (read_receipts: on_download, the default, or on_request) (admin).",
                      Join(Inside(&SetPolicy::policy, PolicyFields(true)),
                           Fields<SetPolicy>{FlagField("late_substitution",
-                                                      &SetPolicy::late_substitution, kOptional)}),
+                                                      &SetPolicy::late_substitution, kOptional),
+                                            EnumField("read_receipts", &SetPolicy::read_receipts,
+                                                      ReadReceiptModes(), kOptional)}),
                      &OnBody);
   Command<DelegateApprover>(app, "POST", b + "/approvers", "directory",
                             "Delegate (or withdraw) the approval of opinion forms.",

@@ -4,6 +4,7 @@
 
 #include "api/command/command_service.h"
 #include "api/pki.h"
+#include "api/text_extractor.h"
 #include "domain/signing/signed_act.h"
 #include "eventstore/clock.h"
 
@@ -26,6 +27,67 @@ Status WriteFile(const std::filesystem::path& path, const std::string& content, 
 Status Check(const Result<CommandOutcome>& r, const std::string& what) {
   if (!r.ok()) return MakeError(r.error().code, "demo: " + what + ": " + r.error().message);
   return Ok{};
+}
+
+// A one-page A4 PDF of `lines` (ASCII; the first as a heading) in Helvetica,
+// which every viewer has: the demo's agenda document, readable and searchable.
+std::string OnePagePdf(const std::vector<std::string>& lines) {
+  std::string text = "BT /F1 16 Tf 56 780 Td 20 TL";
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    std::string escaped;
+    for (char ch : lines[i]) {
+      if (ch == '(' || ch == ')' || ch == '\\') escaped += '\\';
+      escaped += ch;
+    }
+    text += (i == 0 ? " (" : " T* (") + escaped + ") Tj";
+    if (i == 0) text += " /F1 11 Tf 16 TL T*";
+  }
+  text += " ET";
+  const std::vector<std::string> objects = {
+      "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> "
+      ">> /Contents 4 0 R >>",
+      "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream",
+      "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
+  std::string out = "%PDF-1.4\n";
+  std::vector<std::size_t> offsets;
+  for (std::size_t i = 0; i < objects.size(); ++i) {
+    offsets.push_back(out.size());
+    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
+  }
+  const std::size_t xref = out.size();
+  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
+  for (std::size_t o : offsets) {
+    const std::string n = std::to_string(o);
+    out += std::string(10 - n.size(), '0') + n + " 00000 n \n";
+  }
+  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
+         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
+  return out;
+}
+
+// The demo's document: a real PDF in the document store, its version
+// recorded as stored, its text extracted (searchable) before the node serves.
+Status StoreDemoDocument(App& app, const std::string& body, const CommandContext& ctx) {
+  const std::string pdf = OnePagePdf(
+      {"Draft socio-economic report, first half (demo)",
+       "Government of the Socialist Republic of Viet Nam - Government Office", "",
+       "1. Growth: GDP rose in the first six months; exports and investment held up.",
+       "2. Prices and the budget: inflation stayed below the target set by the National Assembly.",
+       "3. Tasks for the second half: public investment disbursement, administrative reform,",
+       "   the e-Cabinet system for meetings and written consultations.", "",
+       "This is a demonstration document of the e-Cabinet backend."});
+  ECAB_TRY_LET(writer, app.blobs().Begin());
+  ECAB_TRY((*writer)->Append(pdf));
+  ECAB_TRY_LET(info, (*writer)->Finish());
+  auto version = app.commands().Execute(
+      body, "demo-doc-1",
+      documents::AddDocumentVersion{info->sha256, info->size, "application/pdf", "demo-report.pdf",
+                                    "", true, 1},
+      ctx);
+  ECAB_TRY(Check(version, "document version"));
+  return app.extractor().Extract(
+      ExtractionJob{body, "demo-doc-1", 1, info->sha256, "application/pdf"});
 }
 
 }  // namespace
@@ -94,12 +156,7 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
                                   Classification::kNormal, Urgency::kNormal},
       ctx(staff, Role::kSecretariat, "doc"));
   ECAB_TRY(Check(doc, "document"));
-  const std::string text = "Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm (demo).";
-  auto version = commands.Execute(
-      body, "demo-doc-1",
-      documents::AddDocumentVersion{Sha256Hex(text), text.size(), "text/plain", "report.txt", text},
-      ctx(staff, Role::kSecretariat, "doc-v1"));
-  ECAB_TRY(Check(version, "document version"));
+  ECAB_TRY(StoreDemoDocument(app, body, ctx(staff, Role::kSecretariat, "doc-v1")));
 
   const std::int64_t day = 86'400'000'000;
   const Timestamp starts = FromMicros((ToMicros(now) / day + 2) * day + 1'000'000LL * 3600),

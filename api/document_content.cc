@@ -174,10 +174,11 @@ void RegisterDocumentContentRoutes(App& app) {
                 .pattern = kContentPath,
                 .tag = "documents",
                 .summary = "A version's file, streamed, with ETag and Range (206); "
-                           "?disposition=inline to view it in the browser; ?studied_for={meeting} "
-                           "records the caller's read receipt for that meeting (\"studied in "
-                           "advance\"). Classified: only to those granted (404 to others), never "
-                           "cached.",
+                           "?disposition=inline to view it in the browser. A member's download "
+                           "is the read receipt (\"studied in advance\") for each open meeting "
+                           "it is on (policy read_receipts: on_download), or only for the one "
+                           "named by ?studied_for={meeting} (on_request). Classified: only to "
+                           "those granted (404 to others), never cached.",
                 .query = {"disposition", "studied_for"},
                 .handle = [&app](Call& c) { return DownloadDocument(app, c); }});
 }

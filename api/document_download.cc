@@ -1,6 +1,7 @@
 // GET …/documents/{d}/versions/{n}/content: the stored file streamed out,
-// whole or by one range, with its ETag and name, and the read receipt when
-// asked for.
+// whole or by one range, with its ETag and name, and the read receipt (when
+// asked for, and by the body's policy).
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 
@@ -19,6 +20,7 @@
 #include "domain/meeting/meeting.h"
 #include "eventstore/blob_store.h"
 #include "eventstore/clock.h"
+#include "projections/dashboard.h"
 #include "projections/state_cache.h"
 
 namespace ecab::api {
@@ -62,6 +64,45 @@ std::optional<http::Response> RecordStudied(App& app, Call& c, const std::string
   return FromError(done.error());
 }
 
+bool OnTheAgenda(const meeting::Meeting& m, const std::string& document) {
+  return std::any_of(m.agenda.begin(), m.agenda.end(), [&](const meeting::Item& i) {
+    return std::find(i.documents.begin(), i.documents.end(), document) != i.documents.end();
+  });
+}
+
+// The body's policy "on_download": a member's download is the read receipt
+// for each scheduled or live meeting whose agenda names the document and to
+// which they are invited or stand in. It never refuses the download: a
+// receipt that cannot be recorded is logged.
+void RecordReceiptsOnDownload(App& app, Call& c, const std::string& document) {
+  if (c.body_state->read_receipts != ReadReceipts::kOnDownload || !c.role ||
+      (*c.role != Role::kMember && *c.role != Role::kChair && *c.role != Role::kSubstitute)) {
+    return;
+  }
+  auto open = proj::OpenMeetings(app.views(), c.params["body"]);
+  if (!open.ok()) {
+    LogEvent(spdlog::level::warn,
+             {{"msg", "read receipts not looked for"}, {"error", ToString(open.error())}});
+    return;
+  }
+  const std::string& who = c.ctx.actor;
+  for (const std::string& meeting : *open) {
+    auto m = app.latest().Latest<meeting::Meeting>(StreamOf(ObjectKind::kMeeting, meeting));
+    if (!m.ok()) continue;
+    const meeting::Meeting& state = m->state;
+    if ((!state.invited.contains(who) && !state.substitutes.contains(who)) ||
+        state.studied.contains({document, who}) || !OnTheAgenda(state, document)) {
+      continue;
+    }
+    if (auto refused = RecordStudied(app, c, meeting, document)) {
+      LogEvent(spdlog::level::warn, {{"msg", "read receipt not recorded"},
+                                     {"meeting", meeting},
+                                     {"document", document},
+                                     {"status", refused->status}});
+    }
+  }
+}
+
 }  // namespace
 
 http::Response DownloadDocument(App& app, Call& c) {
@@ -87,10 +128,13 @@ http::Response DownloadDocument(App& app, Call& c) {
                            "told (ecab-audit verify names it)");
   }
   // "Studied in advance": a member reading a meeting's document records it
-  // (the same receipt as POST …/meetings/{m}/documents/{d}/studied; once).
+  // (the same receipt as POST …/meetings/{m}/documents/{d}/studied; once):
+  // for the meeting the client names, and by the body's policy for every
+  // meeting the document is on.
   if (auto m = c.request.query.find("studied_for"); m != c.request.query.end()) {
     if (auto refused = RecordStudied(app, c, m->second, id)) return *refused;
   }
+  RecordReceiptsOnDownload(app, c, id);
   const std::string etag = "\"" + v.sha256 + "\"";
   const bool classified = d->state.header.classification != Classification::kNormal;
   auto common = [&](http::Response& r) {

@@ -129,5 +129,10 @@ inline const EnumNames<Silence>& Silences() {
                                                    {"not_counted", Silence::kNotCounted}});
   return names;
 }
+inline const EnumNames<ReadReceipts>& ReadReceiptModes() {
+  static const EnumNames<ReadReceipts> names(std::vector<std::pair<std::string, ReadReceipts>>{
+      {"on_request", ReadReceipts::kOnRequest}, {"on_download", ReadReceipts::kOnDownload}});
+  return names;
+}
 
 }  // namespace ecab::api

@@ -40,7 +40,9 @@ Fields<CreateBodyRequest> CreateBodyFields() {
       Join(Inside(&R::body,
                   Fields<CreateBody>{
                       BytesField("trust_anchor", &CreateBody::anchor_der, kOptional),
-                      FlagField("late_substitution", &CreateBody::late_substitution, kOptional)}),
+                      FlagField("late_substitution", &CreateBody::late_substitution, kOptional),
+                      EnumField("read_receipts", &CreateBody::read_receipts, ReadReceiptModes(),
+                                kOptional)}),
            Inside(&R::policy, PolicyFields(false))));
 }
 

@@ -1,5 +1,6 @@
 // api/policy_json.h — the body's policy on the wire: one list of fields for
-// PUT /v1/bodies/{body}/policy and POST /v1/bodies (api/typed_request.h).
+// PUT /v1/bodies/{body}/policy and POST /v1/bodies (api/typed_request.h), and
+// the rules as GET /v1/bodies/{body} shows them.
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 
 #include "api/enums.h"
 #include "api/typed_request.h"
+#include "domain/directory/body.h"
 #include "domain/directory/policy.h"
 
 namespace ecab::api {
@@ -33,6 +35,24 @@ inline Fields<Policy> PolicyFields(bool required) {
                     required),
           EnumField("max_classification", &Policy::max_classification, Classifications(),
                     required)});
+}
+
+// The body's rules as PUT …/policy takes them (GET …/bodies/{body} shows them).
+inline nlohmann::json PolicyJson(const directory::Body& body) {
+  const Policy& p = body.policy;
+  return {{"quorum_numerator", p.quorum.num},
+          {"quorum_denominator", p.quorum.den},
+          {"majority_numerator", p.majority.num},
+          {"majority_denominator", p.majority.den},
+          {"majority_basis", MajorityBases().Name(p.basis)},
+          {"tie", TieRules().Name(p.tie)},
+          {"silence", Silences().Name(p.silence)},
+          {"remote_counts_for_quorum", p.remote_counts_for_quorum},
+          {"substitutes_may_vote", p.substitutes_may_vote},
+          {"substitutes_count_for_quorum", p.substitutes_count_for_quorum},
+          {"max_classification", Classifications().Name(p.max_classification)},
+          {"late_substitution", body.late_substitution},
+          {"read_receipts", ReadReceiptModes().Name(body.read_receipts)}};
 }
 
 }  // namespace ecab::api

@@ -3,6 +3,7 @@
 #include "api/command/command_service.h"
 #include "api/feeds.h"
 #include "api/notification_templates.h"
+#include "api/policy_json.h"
 #include "api/read_models.h"
 #include "api/route_support.h"
 #include "projections/notifications.h"
@@ -30,6 +31,7 @@ http::Response BodyDirectory(Call& c) {
                     {"name", c.body_state->name},
                     {"name_vi", c.body_state->name_vi},
                     {"people", people},
+                    {"policy", PolicyJson(*c.body_state)},
                     {"your_role", c.role ? std::string(RoleName(*c.role)) : ""}});
 }
 
@@ -120,7 +122,8 @@ void AddObjectRoutes(App& app) {
   const std::string b = "/v1/bodies/{body}";
 
   AddGet(app, b, "directory",
-         "The body: names, people and their current roles (substitutes too: they act among them).",
+         "The body: names, people and their current roles (substitutes too: they act among "
+         "them), and its rules (the policy as PUT …/policy takes it).",
          {}, [](Call& c) { return BodyDirectory(c); });
 
   AddGet(app, b + "/meetings/{meeting}", "meetings",

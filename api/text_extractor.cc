@@ -178,7 +178,7 @@ void TextExtractor::Run() {
       jobs_.pop_front();
       in_hand_ = 1;
     }
-    if (auto s = Do(job); !s.ok()) {
+    if (auto s = Extract(job); !s.ok()) {
       LogEvent(spdlog::level::warn, {{"msg", "text extraction failed"},
                                      {"document", job.document},
                                      {"version", job.version},
@@ -189,7 +189,7 @@ void TextExtractor::Run() {
   }
 }
 
-Status TextExtractor::Do(const ExtractionJob& job) {
+Status TextExtractor::Extract(const ExtractionJob& job) {
   ECAB_TRY_LET(reader, blobs_.Read(job.sha256));
   ECAB_TRY_LET(content, (*reader)->Read(0, static_cast<std::size_t>((*reader)->size())));
   const ExtractedText text = ExtractText(job.media_type, *content);
@@ -203,12 +203,13 @@ Status TextExtractor::Do(const ExtractionJob& job) {
   return Ok{};
 }
 
-Result<DocumentsInLog> ScanDocuments(const es::EventStore& store) {
+Result<DocumentsInLog> ScanDocuments(const es::EventStore& store, const std::atomic<bool>* stop) {
   DocumentsInLog out;
   std::map<std::pair<std::string, std::uint32_t>, ExtractionJob> waiting;
   ECAB_TRY(replay::ForEachDocumentEvent(
-      store, [&](const es::RecordedEvent& e, const std::string& document,
-                 const documents::DocumentEvent& event) {
+      store,
+      [&](const es::RecordedEvent& e, const std::string& document,
+          const documents::DocumentEvent& event) {
         if (const auto* v = std::get_if<documents::DocumentVersionAdded>(&event)) {
           out.referenced.insert(v->sha256);
           if (v->stored) {
@@ -218,7 +219,8 @@ Result<DocumentsInLog> ScanDocuments(const es::EventStore& store) {
         } else if (const auto* t = std::get_if<documents::DocumentTextExtracted>(&event)) {
           waiting.erase({document, t->version});
         }
-      }));
+      },
+      {}, stop));
   for (auto& [key, job] : waiting) out.unextracted.push_back(std::move(job));
   return out;
 }

@@ -7,6 +7,7 @@
 // indexes under the document's own access rules.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -46,12 +47,14 @@ class TextExtractor {
   ~TextExtractor();  // stops the thread (the job in hand is finished first)
 
   void Enqueue(ExtractionJob job);
+  // Runs `job` now on the caller's thread (the demo's own document); a text
+  // recorded before is fine.
+  Status Extract(const ExtractionJob& job);
   // Jobs waiting or in hand (for tests and metrics).
   std::size_t pending() const;
 
  private:
   void Run();
-  Status Do(const ExtractionJob& job);
 
   es::BlobStore& blobs_;
   CommandService& commands_;
@@ -65,11 +68,12 @@ class TextExtractor {
 
 // One pass over the log at start: the stored versions whose text was never
 // recorded (the node stopped first), and every content hash an event refers
-// to (for BlobStore::Collect).
+// to (for BlobStore::Collect). kShutDown when `stop` becomes true first.
 struct DocumentsInLog {
   std::vector<ExtractionJob> unextracted;
   std::set<std::string> referenced;
 };
-Result<DocumentsInLog> ScanDocuments(const es::EventStore& store);
+Result<DocumentsInLog> ScanDocuments(const es::EventStore& store,
+                                     const std::atomic<bool>* stop = nullptr);
 
 }  // namespace ecab::api

@@ -125,14 +125,28 @@ nlohmann::json Summarize(std::string_view body, const DashboardState& s, Timesta
         {"items", std::move(resolutions)}}}};
 }
 
-Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
+namespace {
+
+Result<DashboardState> StoredState(const es::ViewStore& views, std::string_view body) {
   ECAB_TRY_LET(stored, views.Get("dashboard/state/" + std::string(body)));
-  DashboardState s;
-  if (stored->has_value()) {
-    ECAB_TRY_LET(decoded, DecodeState<DashboardState>(**stored));
-    s = std::move(decoded).value();
+  if (!stored->has_value()) return DashboardState{};
+  return DecodeState<DashboardState>(**stored);
+}
+
+}  // namespace
+
+Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now) {
+  ECAB_TRY_LET(s, StoredState(views, body));
+  return Summarize(body, *s, now);
+}
+
+Result<std::vector<std::string>> OpenMeetings(const es::ViewStore& views, std::string_view body) {
+  ECAB_TRY_LET(s, StoredState(views, body));
+  std::vector<std::string> open;
+  for (const auto& [stream, m] : s->meetings) {
+    if (m.status == 1 || m.status == 2) open.emplace_back(IdOfStream(stream));
   }
-  return Summarize(body, s, now);
+  return open;
 }
 
 Result<nlohmann::json> DashboardAsOf(const es::EventStore& store, const es::ViewStore& views,

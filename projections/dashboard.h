@@ -87,6 +87,10 @@ class DashboardProjection final : public Projection {
 // The summary of `body` as seen at `now`.
 Result<nlohmann::json> Dashboard(const es::ViewStore& views, std::string_view body, Timestamp now);
 
+// The ids of the body's meetings scheduled or in session, as the view knows
+// them now (read receipts look for the meetings a document is read for).
+Result<std::vector<std::string>> OpenMeetings(const es::ViewStore& views, std::string_view body);
+
 // Time travel: the summary of `body` as the log stood at `position`, seen at
 // `now` (usually the recorded-at of that position): the latest snapshot at or
 // before it plus the log's events after the snapshot.

@@ -29,6 +29,13 @@ json Quorum(const meeting::QuorumStatus& q) {
           {"reasoning", q.reasoning}};
 }
 
+// Who left a read receipt for each document, by document.
+json StudiedBy(const meeting::Meeting& m) {
+  json by = json::object();
+  for (const auto& [document, person] : m.studied) by[document].push_back(person);
+  return by;
+}
+
 json Participants(const meeting::Meeting& m) {
   json out = json::object();
   for (const auto& [person, inv] : m.invited) {
@@ -154,6 +161,7 @@ json RenderMeeting(const meeting::Meeting& m) {
           {"opinions", opinions},
           {"comments", comments},
           {"studied", m.studied.size()},
+          {"studied_by", StudiedBy(m)},
           {"votes", votes}};
 }
 

@@ -9,9 +9,13 @@ namespace ecab::replay {
 
 Status ForEachDocumentEvent(
     const es::EventStore& store, const DocumentVisitor& visit,
-    const std::function<void(const es::RecordedEvent&, const Error&)>& undecodable) {
+    const std::function<void(const es::RecordedEvent&, const Error&)>& undecodable,
+    const std::atomic<bool>* stop) {
   const std::string prefix = StreamOf(ObjectKind::kDocument, "");
   for (std::uint64_t from = 1;;) {
+    if (stop != nullptr && stop->load()) {
+      return MakeError(ErrorCode::kShutDown, "the scan of document events was stopped");
+    }
     ECAB_TRY_LET(batch, store.ReadAll(from, 1000));
     if (batch->empty()) return Ok{};
     for (const auto& e : *batch) {

@@ -5,6 +5,7 @@
 // event: the node collects them at its next start).
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,12 +19,14 @@ namespace ecab::replay {
 
 // Calls `visit` with every document event of the log in order: the record,
 // the document's id and the decoded event. An event that does not decode
-// goes to `undecodable` (nullptr: the scan stops with its error).
+// goes to `undecodable` (nullptr: the scan stops with its error). When
+// `stop` is given and becomes true, the scan ends early with kShutDown.
 using DocumentVisitor = std::function<void(const es::RecordedEvent&, const std::string& document,
                                            const documents::DocumentEvent&)>;
 Status ForEachDocumentEvent(
     const es::EventStore& store, const DocumentVisitor& visit,
-    const std::function<void(const es::RecordedEvent&, const Error&)>& undecodable = {});
+    const std::function<void(const es::RecordedEvent&, const Error&)>& undecodable = {},
+    const std::atomic<bool>* stop = nullptr);
 
 struct DocumentReport {
   std::uint64_t stored_versions = 0;      // version events whose content the store holds

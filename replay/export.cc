@@ -1,12 +1,9 @@
 #include "replay/export.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -22,6 +19,7 @@
 #include "domain/signing/signed_act.h"
 #include "eventstore/merkle.h"
 #include "eventstore/record.h"
+#include "replay/bag.h"
 #include "replay/minutes.h"
 #include "replay/signed_acts.h"
 #include "replay/tree_heads.h"
@@ -30,7 +28,6 @@ namespace ecab::replay {
 namespace {
 
 using nlohmann::json;
-using Files = std::map<std::string, std::string>;  // bag path -> content
 
 std::string Base64(std::string_view bytes) {
   std::string out(4 * ((bytes.size() + 2) / 3) + 1, '\0');
@@ -129,84 +126,15 @@ Status CheckAccess(const directory::Body& body, const meeting::Meeting& m,
                      "'" + who + "' may not see the record of meeting '" + m.schedule.meeting +
                          "': neither an archivist, an auditor nor a participant");
   }
+  // The record is whole or not at all; a classified document the requester
+  // may not read makes it not found, as the document itself is to them
+  // (naming it would tell what they may not know).
   for (const auto& [stream, d] : docs) {
     if (!documents::MayRead(d, who)) {
-      return MakeError(ErrorCode::kForbidden, "document '" + d.header.document +
-                                                  "' on the agenda is classified " +
-                                                  ClassificationName(d.header.classification) +
-                                                  " and '" + who + "' has no access to it");
+      return MakeError(ErrorCode::kNotFound, "no record of meeting '" + m.schedule.meeting +
+                                                 "' that '" + who + "' may export");
     }
   }
-  return Ok{};
-}
-
-// Why a bag member's path could land outside the bag ("" when it cannot):
-// each component is non-empty, not "." or "..", of printable ASCII without
-// '\\' or ':'.
-std::string UnsafeMember(const std::string& path) {
-  if (path.empty() || path.front() == '/') return "is empty or absolute";
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t slash = path.find('/', start);
-    const std::string part =
-        path.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-    if (part.empty() || part == "." || part == "..") return "has an empty, '.' or '..' component";
-    for (char c : part) {
-      if (c <= 0x20 || c >= 0x7f || c == '\\' || c == ':')
-        return "has a character not allowed in a bag path";
-    }
-    if (slash == std::string::npos) return "";
-    start = slash + 1;
-  }
-}
-
-Status CheckMembers(const Files& files) {
-  for (const auto& [path, content] : files) {
-    if (auto why = UnsafeMember(path); !why.empty()) {
-      return MakeError(
-          ErrorCode::kInvalidArgument,
-          std::string("refusing to write bag member '").append(path).append("': it ").append(why));
-    }
-  }
-  return Ok{};
-}
-
-Status WriteDirectory(const std::filesystem::path& dir, const Files& files) {
-  std::error_code ec;
-  if (std::filesystem::exists(dir, ec))
-    return MakeError(ErrorCode::kAlreadyExists, dir.string() + " already exists");
-  for (const auto& [path, content] : files) {
-    const auto full = dir / path;
-    std::filesystem::create_directories(full.parent_path(), ec);
-    std::ofstream out(full, std::ios::binary);
-    if (!(out << content)) return MakeError(ErrorCode::kIoError, "cannot write " + full.string());
-  }
-  return Ok{};
-}
-
-Status WriteTar(const std::filesystem::path& file, const std::string& root, const Files& files) {
-  std::unique_ptr<archive, decltype(&archive_write_free)> a(archive_write_new(),
-                                                            &archive_write_free);
-  archive_write_set_format_pax_restricted(a.get());
-  if (archive_write_open_filename(a.get(), file.c_str()) != ARCHIVE_OK) {
-    return MakeError(ErrorCode::kIoError,
-                     "cannot write " + file.string() + ": " + archive_error_string(a.get()));
-  }
-  for (const auto& [path, content] : files) {
-    std::unique_ptr<archive_entry, decltype(&archive_entry_free)> entry(archive_entry_new(),
-                                                                        &archive_entry_free);
-    const std::string name = std::string(root).append("/").append(path);
-    archive_entry_set_pathname(entry.get(), name.c_str());
-    archive_entry_set_size(entry.get(), static_cast<la_int64_t>(content.size()));
-    archive_entry_set_filetype(entry.get(), AE_IFREG);
-    archive_entry_set_perm(entry.get(), 0644);
-    if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK ||
-        archive_write_data(a.get(), content.data(), content.size()) < 0) {
-      return MakeError(ErrorCode::kIoError, std::string("tar: ") + archive_error_string(a.get()));
-    }
-  }
-  if (archive_write_close(a.get()) != ARCHIVE_OK)
-    return MakeError(ErrorCode::kIoError, "cannot finish the tar");
   return Ok{};
 }
 
@@ -420,44 +348,19 @@ Result<ExportSummary> ExportMeeting(const es::EventStore& store, const ExportReq
   files["data/minutes.html"] =
       MinutesHtml(MinutesInput{m, *body, rs, speeches, std::move(entries)});
 
-  // BagIt: fixity of the payload, then of the tag files.
-  std::string manifest;
-  std::uint64_t octets = 0;
-  for (const auto& [path, content] : files) {
-    manifest += Sha256Hex(content) + "  " + path + "\n";
-    octets += content.size();
-  }
-  const std::uint64_t data_files = files.size();
-  files["bagit.txt"] = "BagIt-Version: 1.0\nTag-File-Character-Encoding: UTF-8\n";
-  files["bag-info.txt"] =
+  AddBagItTags(
+      files,
       "Source-Organization: " + body->name + "\nExternal-Identifier: " + m.schedule.meeting +
-      "\nExternal-Description: Complete record of meeting \"" + m.schedule.title +
-      "\"\nBagging-Date: " + FormatRfc3339(head->time).substr(0, 10) +
-      "\nPayload-Oxum: " + std::to_string(octets) + "." + std::to_string(data_files) +
-      "\nECabinet-Body: " + body->id +
-      "\nECabinet-Meeting-Date: " + FormatRfc3339(m.schedule.starts_at).substr(0, 10) +
-      "\nECabinet-Events: " + std::to_string(events.size()) +
-      "\nECabinet-Signed-Acts: " + std::to_string(acts.size()) +
-      "\nECabinet-Source-Store: " + store.store_id() +
-      "\nECabinet-Tree-Head-Size: " + std::to_string(head->size) +
-      "\nECabinet-Tree-Head-Root: " + es::ToHex(head->root) +
-      "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n";
-  files["manifest-sha256.txt"] = manifest;
-  std::string tagmanifest;
-  for (const char* tag : {"bag-info.txt", "bagit.txt", "manifest-sha256.txt"}) {
-    tagmanifest += Sha256Hex(files[tag]) + "  " + tag + "\n";
-  }
-  files["tagmanifest-sha256.txt"] = tagmanifest;
-
-  const bool tar = request.out.extension() == ".tar";
-  const std::string root = request.root.empty() ? request.out.stem().string() : request.root;
-  ECAB_TRY(CheckMembers(files));
-  if (tar && !UnsafeMember(root).empty()) {
-    return MakeError(ErrorCode::kInvalidArgument,
-                     "the bag's top folder '" + root + "' is not a plain name");
-  }
-  ECAB_TRY_LET(written,
-               tar ? WriteTar(request.out, root, files) : WriteDirectory(request.out, files));
+          "\nExternal-Description: Complete record of meeting \"" + m.schedule.title +
+          "\"\nBagging-Date: " + FormatRfc3339(head->time).substr(0, 10) + "\n",
+      "ECabinet-Body: " + body->id +
+          "\nECabinet-Meeting-Date: " + FormatRfc3339(m.schedule.starts_at).substr(0, 10) +
+          "\nECabinet-Events: " + std::to_string(events.size()) + "\nECabinet-Signed-Acts: " +
+          std::to_string(acts.size()) + "\nECabinet-Source-Store: " + store.store_id() +
+          "\nECabinet-Tree-Head-Size: " + std::to_string(head->size) +
+          "\nECabinet-Tree-Head-Root: " + es::ToHex(head->root) +
+          "\nECabinet-Tree-Head-Time: " + FormatRfc3339(head->time) + "\n");
+  ECAB_TRY(WriteBag(request.out, request.root, files));
   return ExportSummary{events.size(), acts.size(), head->size, files.size()};
 }
 

@@ -34,8 +34,9 @@ struct ExportSummary {
 };
 
 // Refuses (kForbidden) unless the requester is, in the meeting's body, an
-// archivist, an auditor or a participant of the meeting, and may read every
-// document on its agenda; kNotFound for an unknown meeting; kRuleViolation
+// archivist, an auditor or a participant of the meeting; kNotFound for an
+// unknown meeting and, naming nothing, when an agenda document is classified
+// and the requester may not read it (as the document is to them); kRuleViolation
 // when no recorded tree head covers the record yet. Every file of the bag is
 // named from ids of the id grammar (domain/base/ids.h), positions and hex
 // fingerprints only: a record holding anything else (an old log with an id

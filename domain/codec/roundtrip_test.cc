@@ -60,7 +60,16 @@ TEST(RoundTrip, DirectoryEvents) {
   ExpectRoundTripAndGolden(d, MemberLeft{"min-ict", kT});
   ExpectRoundTripAndGolden(d,
                            CertificateEnrolled{"pm", "sha256:00", std::string("\x30\x82\x00", 3)});
-  ExpectRoundTripAndGolden(d, PolicySet{p, true});
+  ExpectRoundTripAndGolden(d, PolicySet{p, true, ReadReceipts::kOnRequest});
+  {  // Schema 2 (before read receipts were a policy) is upcast as "on request".
+    std::ifstream in2(std::filesystem::path(ECAB_GOLDEN_DIR) / "body.policy_set.v2.bin",
+                      std::ios::binary);
+    const std::string v2{std::istreambuf_iterator<char>(in2), std::istreambuf_iterator<char>()};
+    auto from_v2 = d.Decode("body.policy_set", 2, v2);
+    ASSERT_TRUE(from_v2.ok()) << ToString(from_v2.error());
+    EXPECT_EQ(std::get<PolicySet>(*from_v2), (PolicySet{p, true, ReadReceipts::kOnRequest}));
+    EXPECT_EQ(Encode(PolicySetV2{p, true}).bytes, v2) << "encoding of body.policy_set v2 changed";
+  }
   ExpectRoundTripAndGolden(d, TrustAnchorSet{std::string("\x30\x01", 2)});
   ExpectRoundTripAndGolden(d, RevocationListPublished{std::string("\x30\x02", 2)});
   ExpectRoundTripAndGolden(d, ApproverDelegated{"dpm-standing", true});

@@ -28,11 +28,16 @@ Result<Events> DecideCreate(const Body& body, const CreateBody& c, const Command
                                c.admin_office.empty() ? "Administrator" : c.admin_office,
                                c.admin_office.empty() ? "Quản trị hệ thống" : c.admin_office_vi,
                                Role::kAdmin, ctx.now});
-  if (c.policy) {
-    if (auto problem = PolicyProblem(*c.policy); !problem.empty()) {
+  // The rules as given; a body that states none keeps the defaults without
+  // an event (a non-default flag alone is recorded with the default policy).
+  if (c.policy || c.late_substitution || c.read_receipts != ReadReceipts::kOnDownload) {
+    const Policy policy = c.policy.value_or(Policy{});
+    if (auto problem = PolicyProblem(policy); !problem.empty()) {
       return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
     }
-    out.push_back(PolicySet{*c.policy, c.late_substitution});
+    if (!IsValid(c.read_receipts))
+      return Refuse(ErrorCode::kInvalidArgument, "policy: read_receipts is not a known value");
+    out.push_back(PolicySet{policy, c.late_substitution, c.read_receipts});
   }
   if (!c.anchor_der.empty()) {
     auto anchor = InspectCertificate(c.anchor_der, c.anchor_der, "");
@@ -245,7 +250,10 @@ Result<Events> Decide(const Body& body, const BodyCommand& command, const Comman
           if (auto problem = PolicyProblem(c.policy); !problem.empty()) {
             return Refuse(ErrorCode::kInvalidArgument, "policy: " + problem);
           }
-          return Events{PolicySet{c.policy, c.late_substitution}};
+          if (!IsValid(c.read_receipts))
+            return Refuse(ErrorCode::kInvalidArgument,
+                          "policy: read_receipts is not a known value");
+          return Events{PolicySet{c.policy, c.late_substitution, c.read_receipts}};
         } else if constexpr (std::is_same_v<C, SetTrustAnchor>) {
           if (c.der.empty())
             return Refuse(ErrorCode::kInvalidArgument, "the trust anchor is empty");
@@ -317,6 +325,7 @@ Body Evolve(Body body, const DirectoryEvent& event) {
         } else if constexpr (std::is_same_v<E, PolicySet>) {
           body.policy = e.policy;
           body.late_substitution = e.late_substitution;
+          body.read_receipts = e.read_receipts;
         } else if constexpr (std::is_same_v<E, TrustAnchorSet>) {
           body.anchor_der = e.der;
         } else if constexpr (std::is_same_v<E, RevocationListPublished>) {

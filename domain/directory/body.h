@@ -56,6 +56,7 @@ struct Body {
   BodyKind kind = BodyKind::kOther;
   Policy policy;
   bool late_substitution = false;  // substitutes may be named after the session opened
+  ReadReceipts read_receipts = ReadReceipts::kOnDownload;  // when downloads record them
   std::map<std::string, PersonRecord> people;
   std::string anchor_der;
   std::string crl_der;
@@ -92,6 +93,7 @@ struct CreateBody {
   std::string admin{}, admin_office{}, admin_office_vi{};  // admin empty: the actor
   std::optional<Policy> policy{};
   bool late_substitution = false;
+  ReadReceipts read_receipts = ReadReceipts::kOnDownload;
   std::string anchor_der{};  // empty: set later
 };
 struct EnrollPerson {
@@ -112,6 +114,7 @@ struct SetPolicy {
   static constexpr Action kAction = Action::kSetPolicy;
   Policy policy;
   bool late_substitution = false;  // substitutes may be named after the session opened
+  ReadReceipts read_receipts = ReadReceipts::kOnDownload;
 };
 struct SetTrustAnchor {
   static constexpr Action kAction = Action::kSetTrustAnchor;

@@ -35,6 +35,31 @@ TEST(Body, CreatingABodyMakesItsCreatorTheFirstAdminAndOnlyOnce) {
   EXPECT_EQ(by_member.error().code, ErrorCode::kForbidden);
 }
 
+TEST(Body, ReadReceiptsAreOnDownloadUnlessTheBodySaysOnRequest) {
+  const CommandContext ctx{June24(), "root", Role::kAdmin, "", "c1"};
+  auto plain = Decide(Body{}, CreateBody{"a", "A", "", "NQ"}, ctx);
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->size(), 2u) << "no rules given: no policy event, the defaults hold";
+  EXPECT_EQ(testing::FoldAll(Body{}, *plain, Evolve).read_receipts, ReadReceipts::kOnDownload);
+
+  CreateBody on_request{"b", "B", "", "NQ"};
+  on_request.read_receipts = ReadReceipts::kOnRequest;
+  auto created = Decide(Body{}, on_request, ctx);
+  ASSERT_TRUE(created.ok());
+  ASSERT_EQ(created->size(), 3u) << "the flag alone is recorded, with the default rules";
+  const Body b = testing::FoldAll(Body{}, *created, Evolve);
+  EXPECT_EQ(b.read_receipts, ReadReceipts::kOnRequest);
+  EXPECT_EQ(b.policy, Policy{});
+
+  World w = World::WithMembers(3);
+  w.Admin(SetPolicy{Policy{}, false, ReadReceipts::kOnRequest}, June24());
+  EXPECT_EQ(w.body.read_receipts, ReadReceipts::kOnRequest);
+  ExpectRefused(As(w, SetPolicy{Policy{}, false, static_cast<ReadReceipts>(9)}, "admin",
+                   Role::kAdmin),
+                ErrorCode::kInvalidArgument, "read_receipts");
+  EXPECT_EQ(w.body.read_receipts, ReadReceipts::kOnRequest) << "a refusal changes nothing";
+}
+
 TEST(Body, MembershipIsEvaluatedAtEachMoment) {
   World w = World::WithMembers(5);
   const Timestamp before = June24() - std::chrono::days(31);

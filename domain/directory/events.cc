@@ -40,7 +40,10 @@ const EventDecoder<DirectoryEvent>& DirectoryDecoder() {
                              std::move(v1.resolution_suffix), BodyKind::kOther};
         })
         .AddUpcaster<PolicySetV1>([](PolicySetV1 v1) {
-          return PolicySet{v1.policy, false};
+          return PolicySet{v1.policy, false, ReadReceipts::kOnRequest};
+        })
+        .AddUpcaster<PolicySetV2>([](PolicySetV2 v2) {
+          return PolicySet{v2.policy, v2.late_substitution, ReadReceipts::kOnRequest};
         })
         .AddUpcaster<MemberEnrolledV1>([](MemberEnrolledV1 v1) {
           // Schema 1 had no start: the member counts as enrolled since the epoch.

@@ -130,17 +130,32 @@ struct PolicySetV1 {
   }
 };
 
-// The body's rules changed.
-struct PolicySet {
+// Schema 2 of body.policy_set: the policy and late substitution.
+struct PolicySetV2 {
   static constexpr std::string_view kType = "body.policy_set";
   static constexpr std::uint16_t kSchemaVersion = 2;
   Policy policy;
-  // A member may name a substitute after the session opened (falls ill
-  // mid-meeting). Schema 1: false.
   bool late_substitution = false;
   template <class Archive>
   void serialize(Archive& ar) {
     ar(policy, late_substitution);
+  }
+};
+
+// The body's rules changed.
+struct PolicySet {
+  static constexpr std::string_view kType = "body.policy_set";
+  static constexpr std::uint16_t kSchemaVersion = 3;
+  Policy policy;
+  // A member may name a substitute after the session opened (falls ill
+  // mid-meeting). Schema 1: false.
+  bool late_substitution = false;
+  // When downloads record read receipts. Schemas 1 and 2: on request (what
+  // the body had then).
+  ReadReceipts read_receipts = ReadReceipts::kOnDownload;
+  template <class Archive>
+  void serialize(Archive& ar) {
+    ar(policy, late_substitution, read_receipts);
   }
   friend bool operator==(const PolicySet&, const PolicySet&) = default;
 };

@@ -37,6 +37,7 @@ TEST(DirectoryGolden, PolicySetV1IsUpcastWithoutLateSubstitution) {
   ASSERT_TRUE(decoded.ok()) << ToString(decoded.error());
   const auto& set = std::get<PolicySet>(*decoded);
   EXPECT_FALSE(set.late_substitution);
+  EXPECT_EQ(set.read_receipts, ReadReceipts::kOnRequest) << "what the body had when it was set";
   EXPECT_EQ(Encode(PolicySetV1{set.policy}).bytes, golden)
       << "encoding of body.policy_set v1 changed";
 }

@@ -36,6 +36,13 @@ enum class Classification : std::uint8_t {
   kTopSecret = 4,
 };
 
+// When a member's download of a document records the read receipt
+// ("studied in advance", meeting.document_studied).
+enum class ReadReceipts : std::uint8_t {
+  kOnRequest = 1,   // only when the member says for which meeting (?studied_for=, POST …/studied)
+  kOnDownload = 2,  // every download, for each scheduled or live meeting whose agenda names it
+};
+
 enum class Urgency : std::uint8_t {
   kNormal = 1,
   kUrgent = 2,
@@ -56,6 +63,9 @@ constexpr bool IsValid(Silence v) {
 constexpr bool IsValid(Classification v) {
   return IsOneOf<Classification::kNormal, Classification::kConfidential, Classification::kSecret,
                  Classification::kTopSecret>(v);
+}
+constexpr bool IsValid(ReadReceipts v) {
+  return IsOneOf<ReadReceipts::kOnRequest, ReadReceipts::kOnDownload>(v);
 }
 constexpr bool IsValid(Urgency v) {
   return IsOneOf<Urgency::kNormal, Urgency::kUrgent, Urgency::kVeryUrgent, Urgency::kExpress>(v);

@@ -202,6 +202,25 @@ await run(async () => {
     await waitForText(trade, '[data-testid=my-answer]', /Đồng ý, có ý kiến \(lần 1\)/);
   });
 
+  await check('the member reads the demo meeting\'s agenda document, a real PDF: the file itself is the read receipt (the body\'s default policy) and the meeting shows it studied', async () => {
+    await go(trade, 'p/demo-1');
+    await trade.waitForSelector('[data-testid=open-demo-doc-1]');
+    assert.equal(await trade.$('[data-testid=studied-demo-doc-1]'), null, 'not studied before it is read');
+    const file = await trade.evaluate(async (target) => {
+      const r = await fetch(target);  // the session cookie, as the link opens it
+      const bytes = new Uint8Array(await r.arrayBuffer());
+      return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(...bytes.slice(0, 5)) };
+    }, `${B}/documents/demo-doc-1/versions/1/content?disposition=inline`);
+    assert.deepEqual(file, { status: 200, type: 'application/pdf', head: '%PDF-' });
+    await waitForText(trade, '[data-testid=studied-demo-doc-1]', /Đã nghiên cứu/);
+    const search = await act('min-trade', 'GET', `${B}/search?q=disbursement`);
+    assert.ok(search.hits.some((h) => JSON.stringify(h).includes('demo-doc-1')), `the PDF's words find it: ${JSON.stringify(search)}`);
+    await trade.click('[data-testid=open-demo-doc-1]');
+    await trade.waitForSelector('a[href$="/versions/1/content?disposition=inline"]');
+    await waitForText(trade, 'main', /demo-report\.pdf/);
+    await shoot(trade, 'member-meeting-document-tablet-vi');
+  });
+
   // The meeting: a substitute named before it opens, then the session and a vote.
   await act('bootstrap', 'POST', `${B}/people`, { person: 'deputy-justice', office: 'Thứ trưởng Bộ Tư pháp', role: 'substitute' });
   await act('bootstrap', 'PUT', `${B}/people/deputy-justice/password`, { password: PASSWORD });

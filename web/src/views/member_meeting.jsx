@@ -128,7 +128,7 @@ export function MemberMeeting({ body, meeting, person }) {
             <ul>{i.documents.map((d) => (
               <li key={d}>
                 <button class="link" onClick={() => openDocument(d)} data-testid={`open-${d}`}>{t('member.open_document', { document: documents[d]?.title || d })}</button>
-                {documents[d] && <span class="ok"> ✔ {t('member.studied')}</span>}
+                {(documents[d] || view.studied_by?.[d]?.includes(person)) && <span class="ok" data-testid={`studied-${d}`}> ✔ {t('member.studied')}</span>}
                 {documents[d] && <ul class="muted">{(documents[d].versions || []).map((v) => (
                   <li key={v.version}>{v.content
                     ? <a href={`${v.content}?disposition=inline`} target="_blank" rel="noopener">{t('member.document_version', { version: v.version, file: v.filename, size: v.size })}</a>

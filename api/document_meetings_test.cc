@@ -1,0 +1,195 @@
+// Documents and the meetings they are on: the read receipt a member's
+// download records under the body's policy, and the export of a meeting whose
+// agenda holds a classified document the requester may not read.
+#include <gtest/gtest.h>
+
+#include "api/document_files.h"
+#include "api/testing.h"
+#include "replay/tree_heads.h"
+
+namespace ecab::api {
+namespace {
+
+using nlohmann::json;
+using testing::Node;
+using testing::Now;
+
+const std::string b = "/v1/bodies/gov-vn";
+const std::string kStaff = "gov-office-staff-1";
+const std::string kMember = "min-finance";
+
+json Parse(const std::string& s) { return json::parse(s, nullptr, false); }
+
+// The policy as PUT …/policy takes it, with `extra` fields.
+json PolicyWith(const json& extra = json::object()) {
+  json p = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
+            {"majority_numerator", 1},         {"majority_denominator", 2},
+            {"majority_basis", "all_members"}, {"tie", "chair_decides"},
+            {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
+            {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
+            {"max_classification", "secret"}};
+  p.update(extra);
+  return p;
+}
+
+class DocumentsOfMeetings : public ::testing::Test {
+ protected:
+  void SetUp() override { node_.Serve(); }
+
+  // A document with one stored PDF version.
+  void Stored(const std::string& id, const std::string& classification = "normal") {
+    ASSERT_EQ(node_
+                  .Call("POST", b + "/documents",
+                        json{{"document", id},
+                             {"title", "Tờ trình " + id},
+                             {"classification", classification}}
+                            .dump(),
+                        kStaff)
+                  .status,
+              201);
+    auto client = node_.Client();
+    const auto put =
+        client->Send("PUT", b + "/documents/" + id + "/versions/1/content?filename=" + id + ".pdf",
+                     testing::Pdf("Nội dung " + id),
+                     {{"Authorization", "Bearer " + node_.Token(kStaff)},
+                      {"Content-Type", "application/octet-stream"}});
+    ASSERT_EQ(put.status, 201) << put.body;
+  }
+
+  // A scheduled meeting with one agenda item naming `documents`, `invited` invited.
+  void Meeting(const std::string& id, const std::vector<std::string>& documents,
+               const std::vector<std::string>& invited) {
+    const auto start = Now() + std::chrono::hours(24);
+    ASSERT_LT(node_
+                  .Call("POST", b + "/meetings",
+                        json{{"meeting", id},
+                             {"title", "Phiên họp " + id},
+                             {"place", "Hà Nội"},
+                             {"starts_at", FormatRfc3339(start)},
+                             {"ends_at", FormatRfc3339(start + std::chrono::hours(2))}}
+                            .dump(),
+                        kStaff)
+                  .status,
+              300);
+    ASSERT_LT(
+        node_
+            .Call("POST", b + "/meetings/" + id + "/agenda",
+                  json{{"item", "i1"}, {"title", "Mục 1"}, {"documents", documents}}.dump(), kStaff)
+            .status,
+        300);
+    for (const auto& person : invited) {
+      ASSERT_LT(node_
+                    .Call("POST", b + "/meetings/" + id + "/invitations",
+                          json{{"person", person}}.dump(), kStaff)
+                    .status,
+                300);
+    }
+    ASSERT_TRUE(node_.app->WaitForViews(node_.store->head_position()));
+  }
+
+  // Downloads version 1 of `document` as `as`; `query` is appended.
+  int Download(const std::string& document, const std::string& as, const std::string& query = "",
+               std::map<std::string, std::string> headers = {}) {
+    return node_
+        .Call("GET", b + "/documents/" + document + "/versions/1/content" + query, "", as,
+              std::move(headers))
+        .status;
+  }
+
+  // The read receipts `person` left on `meeting` for `document`.
+  std::size_t Receipts(const std::string& meeting, const std::string& document,
+                       const std::string& person) {
+    auto events = node_.store->ReadStream("meeting-" + meeting, 1, es::Direction::kForward, 1000);
+    EXPECT_TRUE(events.ok());
+    std::size_t n = 0;
+    for (const auto& e : *events) {
+      n += e.type == "meeting.document_studied" && e.actor.id == person &&
+           e.payload.find(document) != std::string::npos;
+    }
+    return n;
+  }
+
+  std::string ReadReceiptsPolicy() {
+    return Parse(node_.Call("GET", b, "", kMember).body)["policy"].value("read_receipts", "");
+  }
+
+  Node node_;
+};
+
+TEST_F(DocumentsOfMeetings, ByDefaultAMembersDownloadIsTheReceiptForEachOpenMeetingItIsInvitedTo) {
+  EXPECT_EQ(ReadReceiptsPolicy(), "on_download") << "the default: studied in advance is real";
+  Stored("du-thao");
+  Meeting("hop-a", {"du-thao"}, {kMember});
+  Meeting("hop-b", {"du-thao"}, {});  // not invited
+  Stored("khac");
+  Meeting("hop-c", {"khac"}, {kMember});  // another document
+
+  // A viewer reads by ranges, several times: one receipt, on the meeting it is invited to.
+  EXPECT_EQ(Download("du-thao", kMember, "", {{"range", "bytes=0-99"}}), 206);
+  EXPECT_EQ(Download("du-thao", kMember), 200);
+  EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 1u);
+  EXPECT_EQ(Receipts("hop-b", "du-thao", kMember), 0u) << "not invited: no receipt";
+  EXPECT_EQ(Receipts("hop-c", "du-thao", kMember), 0u) << "not on that agenda";
+
+  // The secretariat's own download is not a member's reading.
+  EXPECT_EQ(Download("du-thao", kStaff), 200);
+  EXPECT_EQ(Receipts("hop-a", "du-thao", kStaff), 0u);
+
+  // The meeting's view shows who studied it in advance.
+  ASSERT_TRUE(node_.app->WaitForViews(node_.store->head_position()));
+  const json view = Parse(node_.Call("GET", b + "/meetings/hop-a", "", kStaff).body);
+  EXPECT_EQ(view["studied_by"], (json{{"du-thao", {kMember}}})) << view.dump().substr(0, 400);
+}
+
+TEST_F(DocumentsOfMeetings, OnRequestOnlyTheMeetingTheMemberNamesGetsTheReceipt) {
+  const auto set = node_.Call("PUT", b + "/policy",
+                              PolicyWith({{"read_receipts", "on_request"}}).dump(), "bootstrap");
+  ASSERT_LT(set.status, 300) << set.body;
+  EXPECT_EQ(ReadReceiptsPolicy(), "on_request");
+  Stored("du-thao");
+  Meeting("hop-a", {"du-thao"}, {kMember});
+
+  EXPECT_EQ(Download("du-thao", kMember), 200);
+  EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 0u) << "the body records on request only";
+  EXPECT_EQ(Download("du-thao", kMember, "?studied_for=hop-a"), 200);
+  EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 1u);
+
+  // Back to the default when the field is left out of a new policy.
+  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyWith().dump(), "bootstrap").status, 300);
+  EXPECT_EQ(ReadReceiptsPolicy(), "on_download");
+}
+
+TEST_F(DocumentsOfMeetings, AnUnknownReadReceiptsValueIsRefusedNamingTheFieldAndChangesNothing) {
+  const auto bad = node_.Call("PUT", b + "/policy",
+                              PolicyWith({{"read_receipts", "sometimes"}}).dump(), "bootstrap");
+  EXPECT_EQ(bad.status, 422) << bad.body;
+  EXPECT_EQ(Parse(bad.body).value("field", ""), "read_receipts") << bad.body;
+  EXPECT_EQ(ReadReceiptsPolicy(), "on_download");
+}
+
+TEST_F(DocumentsOfMeetings, TheExportOfAMeetingWithAClassifiedDocumentIsNotFoundUntilGranted) {
+  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyWith().dump(), "bootstrap").status, 300);
+  Stored("mat-1", "secret");
+  Meeting("hop-mat", {"mat-1"}, {kMember});
+  auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
+  ASSERT_TRUE(signer.ok());
+  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());
+
+  const auto hidden = node_.Call("GET", b + "/meetings/hop-mat/export", "", kMember);
+  EXPECT_EQ(hidden.status, 404) << hidden.body.substr(0, 300);
+  EXPECT_EQ(hidden.body.find("mat-1"), std::string::npos) << "the document is not named";
+  EXPECT_EQ(Download("mat-1", kMember), 404) << "as the document's own content";
+
+  ASSERT_LT(
+      node_.Call("POST", b + "/documents/mat-1/grants", json{{"person", kMember}}.dump(), kStaff)
+          .status,
+      300);
+  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());  // covers the grant
+  const auto shown = node_.Call("GET", b + "/meetings/hop-mat/export", "", kMember);
+  EXPECT_EQ(shown.status, 200) << shown.body.substr(0, 300);
+  EXPECT_NE(shown.body.find("data/documents/mat-1/v1.pdf"), std::string::npos)
+      << "the granted reader's bag holds the file";
+}
+
+}  // namespace
+}  // namespace ecab::api
