@@ -45,8 +45,8 @@ std::string OnePagePdf(const std::vector<std::string>& lines) {
   text += " ET";
   const std::vector<std::string> objects = {
       "<< /Type /Catalog /Pages 2 0 R >>", "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-      "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 5 0 R >> "
-      ">> /Contents 4 0 R >>",
+      std::string("<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] ") +
+          "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
       "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
   std::string out = "%PDF-1.4\n";

@@ -2,8 +2,8 @@
 // and an Ed25519 signing certificate per person (keys under <data-dir>/demo,
 // so clients can sign ballots), an auditor and an archivist, a scheduled
 // meeting with an agenda document (a one-page PDF in the document store, its
-// text extracted), an issued opinion form, and a password for everyone. Recorded through the same commands as the API, under fixed
-// command ids: running it again changes nothing.
+// text extracted), an issued opinion form, and a password for everyone. Recorded through the same
+// commands as the API, under fixed command ids: running it again changes nothing.
 #pragma once
 
 #include <filesystem>

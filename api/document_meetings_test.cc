@@ -1,10 +1,15 @@
 // Documents and the meetings they are on: the read receipt a member's
-// download records under the body's policy, and the export of a meeting whose
-// agenda holds a classified document the requester may not read.
+// download records under the body's policy, the export of a meeting whose
+// agenda holds a classified document the requester may not read, and the
+// documents of the forms a meeting's resolutions were circulated through.
 #include <gtest/gtest.h>
+
+#include <fstream>
+#include <thread>
 
 #include "api/document_files.h"
 #include "api/testing.h"
+#include "replay/export.h"
 #include "replay/tree_heads.h"
 
 namespace ecab::api {
@@ -54,12 +59,20 @@ class DocumentsOfMeetings : public ::testing::Test {
                      {{"Authorization", "Bearer " + node_.Token(kStaff)},
                       {"Content-Type", "application/octet-stream"}});
     ASSERT_EQ(put.status, 201) << put.body;
+    // Its text is recorded on the extractor's thread: waited for, so that a
+    // tree head recorded next covers the whole record.
+    for (int i = 0; i < 200; ++i) {
+      const json doc = Parse(node_.Call("GET", b + "/documents/" + id, "", kStaff).body);
+      if (doc["versions"][0]["text"].value("status", "pending") != "pending") return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    FAIL() << "the text of " << id << " was not recorded";
   }
 
   // A scheduled meeting with one agenda item naming `documents`, `invited` invited.
   void Meeting(const std::string& id, const std::vector<std::string>& documents,
-               const std::vector<std::string>& invited) {
-    const auto start = Now() + std::chrono::hours(24);
+               const std::vector<std::string>& invited, int hours_ahead = 24) {
+    const auto start = Now() + std::chrono::hours(hours_ahead);
     ASSERT_LT(node_
                   .Call("POST", b + "/meetings",
                         json{{"meeting", id},
@@ -189,6 +202,57 @@ TEST_F(DocumentsOfMeetings, TheExportOfAMeetingWithAClassifiedDocumentIsNotFound
   EXPECT_EQ(shown.status, 200) << shown.body.substr(0, 300);
   EXPECT_NE(shown.body.find("data/documents/mat-1/v1.pdf"), std::string::npos)
       << "the granted reader's bag holds the file";
+}
+
+TEST_F(DocumentsOfMeetings, TheBagHoldsTheDocumentsOfTheFormsItsResolutionsWereCirculatedThrough) {
+  Stored("du-thao");
+  Stored("phu-luc");  // named by the opinion form only, not on the agenda
+  Meeting("hop-r", {"du-thao"}, node_.members, 0);
+  // A vote for the resolution to implement: the session, a quorum, the item.
+  auto ok = [](const http::Response& r) { ASSERT_LT(r.status, 300) << r.body; };
+  ok(node_.Call("POST", b + "/meetings/hop-r/session", "", "pm"));
+  for (std::size_t i = 0; i < 20; ++i) {
+    ok(node_.Call("POST", b + "/meetings/hop-r/check-ins",
+                  json{{"person", node_.members[i]}, {"attendance", "in_room"}}.dump(), kStaff));
+  }
+  ok(node_.Call("POST", b + "/meetings/hop-r/items/i1/take-up", "", "pm"));
+  ok(node_.Call("POST", b + "/meetings/hop-r/votes", R"({"vote":"v1","question":"Thông qua?"})",
+                "pm"));
+  const auto deadline = FormatRfc3339(Now() + std::chrono::hours(48));
+  const json form = {{"form", "phieu-1"},       {"title", "Lấy ý kiến dự thảo"},
+                     {"question", "Đồng ý?"},   {"documents", {"phu-luc"}},
+                     {"addressees", {kMember}}, {"deadline", deadline}};
+  ASSERT_LT(node_.Call("POST", b + "/forms", form.dump(), kStaff).status, 300);
+  const json draft = {{"resolution", "nq-1"},
+                      {"title", "Nghị quyết phiên họp"},
+                      {"text", "Điều 1."},
+                      {"meeting", "hop-r"},
+                      {"vote", "v1"}};
+  const auto drafted = node_.Call("POST", b + "/resolutions", draft.dump(), kStaff);
+  ASSERT_LT(drafted.status, 300) << drafted.body;
+  ASSERT_LT(node_.Call("POST", b + "/resolutions/nq-1/circulation", R"({"form":"phieu-1"})", kStaff)
+                .status,
+            300);
+  auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
+  ASSERT_TRUE(signer.ok());
+  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());
+
+  const auto bag = node_.dir.path() / "bag-r";
+  auto summary = replay::ExportMeeting(
+      *node_.store,
+      replay::ExportRequest{"hop-r", "archivist-1", bag, "", {}, "", &node_.app->blobs()});
+  ASSERT_TRUE(summary.ok()) << ToString(summary.error());
+  auto read = [](const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  EXPECT_EQ(read(bag / "data/documents/phu-luc/v1.pdf").substr(0, 5), "%PDF-");
+  EXPECT_NE(read(bag / "manifest-sha256.txt").find("  data/documents/phu-luc/v1.pdf\n"),
+            std::string::npos);
+  const std::string minutes = read(bag / "data/minutes.html");
+  EXPECT_NE(minutes.find("Tài liệu kèm phiếu lấy ý kiến"), std::string::npos);
+  EXPECT_NE(minutes.find("href=\"documents/phu-luc/v1.pdf\""), std::string::npos);
+  EXPECT_NE(minutes.find("href=\"documents/du-thao/v1.pdf\""), std::string::npos);
 }
 
 }  // namespace

@@ -536,6 +536,10 @@ TEST_F(Files, TheMeetingsBagHoldsItsDocumentsFilesListedInBothManifestsAndTheMin
                 R"({"item":"i1","title":"Kinh tế – xã hội","documents":["to-trinh-kt"]})", kStaff)
           .status,
       300);
+  // The texts are recorded (after the uploads, on the extractor's thread)
+  // before the tree head that must cover the record.
+  ASSERT_EQ(ExtractedText("to-trinh-kt", 1)["status"], "extracted");
+  ASSERT_EQ(ExtractedText("to-trinh-kt", 2)["status"], "extracted");
   auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
   ASSERT_TRUE(signer.ok());
   ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, testing::Now()).ok());

@@ -13,6 +13,7 @@
 #include "domain/directory/events.h"
 #include "domain/documents/document.h"
 #include "domain/documents/media_type.h"
+#include "domain/forms/events.h"
 #include "domain/meeting/meeting.h"
 #include "domain/resolution/resolution.h"
 #include "domain/signing/certificate_request.h"
@@ -61,7 +62,7 @@ std::string Pem(std::string_view der, bool crl) {
 struct Scope {
   std::string body;
   std::string meeting_stream;
-  std::set<std::string> streams;  // meeting, resolutions, their forms, agenda documents
+  std::set<std::string> streams;  // meeting, resolutions, their forms, the documents of both
 };
 
 Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id,
@@ -69,6 +70,8 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
   Scope scope;
   std::map<std::string, std::string> resolution_meeting;  // stream -> meeting id
   std::map<std::string, std::vector<std::string>> circulated;
+  std::map<std::string, std::set<std::string>>
+      form_documents;  // form stream -> ids, every revision
   std::set<std::string> documents;
   for (std::uint64_t next = 1; next <= store.head_position();) {
     ECAB_TRY_LET(events, store.ReadAll(next, 8192));
@@ -93,6 +96,12 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
           resolution_meeting[e.stream] = r->meeting;
         if (const auto* c = std::get_if<resolution::ResolutionCirculated>(&*d))
           circulated[e.stream].push_back(c->form);
+      } else if (e.type == forms::FormDrafted::kType || e.type == forms::FormRevised::kType) {
+        ECAB_TRY_LET(d, forms::FormDecoder().Decode(e.type, e.schema_version, e.payload));
+        const forms::FormContent& content = std::holds_alternative<forms::FormDrafted>(*d)
+                                                ? std::get<forms::FormDrafted>(*d).content
+                                                : std::get<forms::FormRevised>(*d).content;
+        form_documents[e.stream].insert(content.documents.begin(), content.documents.end());
       }
     }
     next = events->back().position + 1;
@@ -106,8 +115,12 @@ Result<Scope> FindScope(const es::EventStore& store, std::string_view meeting_id
   for (const auto& [stream, meeting] : resolution_meeting) {
     if (meeting != meeting_id) continue;
     scope.streams.insert(stream);
-    for (const auto& form : circulated[stream])
-      scope.streams.insert(StreamOf(ObjectKind::kForm, form));
+    for (const auto& form : circulated[stream]) {
+      const std::string form_stream = StreamOf(ObjectKind::kForm, form);
+      scope.streams.insert(form_stream);
+      const auto& named = form_documents[form_stream];
+      documents.insert(named.begin(), named.end());
+    }
   }
   for (const auto& doc : documents) scope.streams.insert(StreamOf(ObjectKind::kDocument, doc));
   scope.streams.insert(StreamOf(ObjectKind::kBody, scope.body));

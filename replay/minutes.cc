@@ -1,5 +1,6 @@
 #include "replay/minutes.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -79,6 +80,17 @@ pre { white-space: pre-wrap; font-family: inherit; background: #f7f7f7; padding:
 }
 </style>)css";
 
+// A document's title and each version, linked to its file in the bag when stored.
+std::string DocumentLinks(const DocumentEntry& d) {
+  std::string h = E(d.title);
+  for (const auto& v : d.versions) {
+    const std::string label = "v" + std::to_string(v.version) + ": " + v.filename;
+    h +=
+        v.path.empty() ? " · " + E(label) : " · <a href=\"" + E(v.path) + "\">" + E(label) + "</a>";
+  }
+  return h;
+}
+
 }  // namespace
 
 std::string HanoiTime(Timestamp t) {
@@ -130,19 +142,26 @@ std::string MinutesHtml(const MinutesInput& in) {
           h += "<li>" + E(id) + "</li>";
           continue;
         }
-        h += "<li>" + E(d->second.title);
-        for (const auto& v : d->second.versions) {
-          const std::string label = "v" + std::to_string(v.version) + ": " + v.filename;
-          h += v.path.empty() ? " · " + E(label)
-                              : " · <a href=\"" + E(v.path) + "\">" + E(label) + "</a>";
-        }
-        h += "</li>";
+        h += "<li>" + DocumentLinks(d->second) + "</li>";
       }
       h += "</ul>";
     }
     h += "</li>\n";
   }
   h += "</ol>\n";
+  // The record's other documents: those its resolutions' opinion forms named.
+  std::string others;
+  for (const auto& entry : in.documents) {
+    const std::string& id = entry.first;
+    const bool on_agenda = std::any_of(m.agenda.begin(), m.agenda.end(), [&](const auto& item) {
+      return std::find(item.documents.begin(), item.documents.end(), id) != item.documents.end();
+    });
+    if (!on_agenda) others += "<li>" + DocumentLinks(entry.second) + "</li>\n";
+  }
+  if (!others.empty()) {
+    h += "<h2>" + Both("Tài liệu kèm phiếu lấy ý kiến", "Documents of the opinion forms") +
+         "</h2>\n<ul>\n" + others + "</ul>\n";
+  }
 
   h += "<h2>" + Both("Phát biểu", "Speakers") + "</h2>\n";
   if (in.speeches.empty()) {

@@ -96,8 +96,11 @@ Result<Events> DecideCertificate(const Body& body, const EnrollCertificate& c,
   const std::string fingerprint = CertificateFingerprint(c.der);
   for (const auto& [person, record] : body.people) {
     if (record.certificates.contains(fingerprint)) {
-      return Refuse(ErrorCode::kAlreadyExists,
-                    "certificate " + fingerprint + " is already enrolled for '" + person + "'");
+      return Refuse(ErrorCode::kAlreadyExists, std::string("certificate ")
+                                                   .append(fingerprint)
+                                                   .append(" is already enrolled for '")
+                                                   .append(person)
+                                                   .append("'"));
     }
   }
   return Events{CertificateEnrolled{c.person, fingerprint, c.der}};

@@ -54,9 +54,9 @@ TEST(Body, ReadReceiptsAreOnDownloadUnlessTheBodySaysOnRequest) {
   World w = World::WithMembers(3);
   w.Admin(SetPolicy{Policy{}, false, ReadReceipts::kOnRequest}, June24());
   EXPECT_EQ(w.body.read_receipts, ReadReceipts::kOnRequest);
-  ExpectRefused(As(w, SetPolicy{Policy{}, false, static_cast<ReadReceipts>(9)}, "admin",
-                   Role::kAdmin),
-                ErrorCode::kInvalidArgument, "read_receipts");
+  ExpectRefused(
+      As(w, SetPolicy{Policy{}, false, static_cast<ReadReceipts>(9)}, "admin", Role::kAdmin),
+      ErrorCode::kInvalidArgument, "read_receipts");
   EXPECT_EQ(w.body.read_receipts, ReadReceipts::kOnRequest) << "a refusal changes nothing";
 }
 
