@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "api/command/command_service.h"
+#include "api/pdf_writer.h"
 #include "api/pki.h"
 #include "api/text_extractor.h"
 #include "domain/signing/signed_act.h"
@@ -49,21 +50,7 @@ std::string OnePagePdf(const std::vector<std::string>& lines) {
           "/Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>",
       "<< /Length " + std::to_string(text.size()) + " >>\nstream\n" + text + "\nendstream",
       "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"};
-  std::string out = "%PDF-1.4\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t o : offsets) {
-    const std::string n = std::to_string(o);
-    out += std::string(10 - n.size(), '0') + n + " 00000 n \n";
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
+  return AssemblePdf(objects);
 }
 
 // The demo's document: a real PDF in the document store, its version

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "api/pdf_writer.h"
+
 namespace ecab::api::testing {
 
 namespace internal {
@@ -87,21 +89,7 @@ inline std::string Pdf(const std::string& text, std::size_t padding = 0, unsigne
     for (char& c : noise) c = static_cast<char>(gen() & 0xff);
     objects.push_back(internal::Stream("", noise));
   }
-  std::string out = "%PDF-1.4\n%\xE2\xE3\xCF\xD3\n";
-  std::vector<std::size_t> offsets;
-  for (std::size_t i = 0; i < objects.size(); ++i) {
-    offsets.push_back(out.size());
-    out += std::to_string(i + 1) + " 0 obj\n" + objects[i] + "\nendobj\n";
-  }
-  const std::size_t xref = out.size();
-  out += "xref\n0 " + std::to_string(objects.size() + 1) + "\n0000000000 65535 f \n";
-  for (std::size_t o : offsets) {
-    std::string n = std::to_string(o);
-    out += std::string(10 - n.size(), '0') + n + " 00000 n \n";
-  }
-  out += "trailer\n<< /Size " + std::to_string(objects.size() + 1) +
-         " /Root 1 0 R >>\nstartxref\n" + std::to_string(xref) + "\n%%EOF\n";
-  return out;
+  return AssemblePdf(objects);
 }
 
 // A ZIP of `entries` (name, content), in order.

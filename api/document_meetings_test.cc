@@ -4,11 +4,13 @@
 // documents of the forms a meeting's resolutions were circulated through.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <thread>
 
 #include "api/document_files.h"
 #include "api/testing.h"
+#include "domain/signing/signed_act.h"
 #include "replay/export.h"
 #include "replay/tree_heads.h"
 
@@ -41,32 +43,38 @@ class DocumentsOfMeetings : public ::testing::Test {
  protected:
   void SetUp() override { node_.Serve(); }
 
-  // A document with one stored PDF version.
-  void Stored(const std::string& id, const std::string& classification = "normal") {
-    ASSERT_EQ(node_
-                  .Call("POST", b + "/documents",
-                        json{{"document", id},
-                             {"title", "Tờ trình " + id},
-                             {"classification", classification}}
-                            .dump(),
-                        kStaff)
-                  .status,
-              201);
+  // Uploads `bytes` as version `version` of `id`, named `filename`; waits
+  // until its text is recorded (on the extractor's thread), so that a tree
+  // head recorded next covers the whole record.
+  void Put(const std::string& id, int version, const std::string& bytes,
+           const std::string& filename) {
     auto client = node_.Client();
-    const auto put =
-        client->Send("PUT", b + "/documents/" + id + "/versions/1/content?filename=" + id + ".pdf",
-                     testing::Pdf("Nội dung " + id),
-                     {{"Authorization", "Bearer " + node_.Token(kStaff)},
-                      {"Content-Type", "application/octet-stream"}});
+    const auto put = client->Send("PUT",
+                                  b + "/documents/" + id + "/versions/" + std::to_string(version) +
+                                      "/content?filename=" + filename,
+                                  bytes,
+                                  {{"Authorization", "Bearer " + node_.Token(kStaff)},
+                                   {"Content-Type", "application/octet-stream"}});
     ASSERT_EQ(put.status, 201) << put.body;
-    // Its text is recorded on the extractor's thread: waited for, so that a
-    // tree head recorded next covers the whole record.
     for (int i = 0; i < 200; ++i) {
       const json doc = Parse(node_.Call("GET", b + "/documents/" + id, "", kStaff).body);
-      if (doc["versions"][0]["text"].value("status", "pending") != "pending") return;
+      const json& text = doc["versions"][version - 1]["text"];
+      if (text.value("status", "pending") != "pending") return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     FAIL() << "the text of " << id << " was not recorded";
+  }
+
+  void Register(const std::string& id, const std::string& title,
+                const std::string& classification = "normal") {
+    const json doc = {{"document", id}, {"title", title}, {"classification", classification}};
+    ASSERT_EQ(node_.Call("POST", b + "/documents", doc.dump(), kStaff).status, 201);
+  }
+
+  // A document with one stored PDF version.
+  void Stored(const std::string& id, const std::string& classification = "normal") {
+    Register(id, "Tờ trình " + id, classification);
+    Put(id, 1, testing::Pdf("Nội dung " + id), id + ".pdf");
   }
 
   // A scheduled meeting with one agenda item naming `documents`, `invited` invited.
@@ -120,6 +128,28 @@ class DocumentsOfMeetings : public ::testing::Test {
            e.payload.find(document) != std::string::npos;
     }
     return n;
+  }
+
+  // A signed tree head covering the log as it stands.
+  void SignTreeHead() {
+    auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
+    ASSERT_TRUE(signer.ok());
+    ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());
+  }
+
+  // The archivist's export of `meeting` into a new directory.
+  std::filesystem::path Export(const std::string& meeting) {
+    const auto bag = node_.dir.path() / ("bag-" + meeting);
+    auto summary = replay::ExportMeeting(
+        *node_.store,
+        replay::ExportRequest{meeting, "archivist-1", bag, "", {}, "", &node_.app->blobs()});
+    EXPECT_TRUE(summary.ok()) << ToString(summary.error());
+    return bag;
+  }
+
+  static std::string ReadFile(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
   }
 
   std::string ReadReceiptsPolicy() {
@@ -184,9 +214,7 @@ TEST_F(DocumentsOfMeetings, TheExportOfAMeetingWithAClassifiedDocumentIsNotFound
   ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyWith().dump(), "bootstrap").status, 300);
   Stored("mat-1", "secret");
   Meeting("hop-mat", {"mat-1"}, {kMember});
-  auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
-  ASSERT_TRUE(signer.ok());
-  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());
+  SignTreeHead();
 
   const auto hidden = node_.Call("GET", b + "/meetings/hop-mat/export", "", kMember);
   EXPECT_EQ(hidden.status, 404) << hidden.body.substr(0, 300);
@@ -197,11 +225,59 @@ TEST_F(DocumentsOfMeetings, TheExportOfAMeetingWithAClassifiedDocumentIsNotFound
       node_.Call("POST", b + "/documents/mat-1/grants", json{{"person", kMember}}.dump(), kStaff)
           .status,
       300);
-  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());  // covers the grant
+  SignTreeHead();  // covering the grant
   const auto shown = node_.Call("GET", b + "/meetings/hop-mat/export", "", kMember);
   EXPECT_EQ(shown.status, 200) << shown.body.substr(0, 300);
   EXPECT_NE(shown.body.find("data/documents/mat-1/v1.pdf"), std::string::npos)
       << "the granted reader's bag holds the file";
+}
+
+TEST_F(DocumentsOfMeetings,
+       TheBagHoldsItsAgendaDocumentsFilesListedInBothManifestsAndTheMinutesLinkThem) {
+  Register("to-trinh-kt", "Tờ trình về kinh tế – xã hội");
+  const std::string pdf = testing::Pdf("Báo cáo kinh tế", 2'000'000);
+  Put("to-trinh-kt", 1, pdf, "to-trinh.pdf");
+  const std::string docx = testing::Docx({"Phụ lục"});
+  Put("to-trinh-kt", 2, docx, "phu-luc.docx");
+  Meeting("hop-1", {"to-trinh-kt"}, {}, 0);
+  SignTreeHead();
+  const auto bag = Export("hop-1");
+  EXPECT_EQ(ReadFile(bag / "data/documents/to-trinh-kt/v1.pdf"), pdf);
+  EXPECT_EQ(ReadFile(bag / "data/documents/to-trinh-kt/v2.docx"), docx);
+  const std::string manifest = ReadFile(bag / "manifest-sha256.txt");
+  EXPECT_NE(manifest.find(Sha256Hex(pdf) + "  data/documents/to-trinh-kt/v1.pdf\n"),
+            std::string::npos);
+  EXPECT_NE(manifest.find(Sha256Hex(docx) + "  data/documents/to-trinh-kt/v2.docx\n"),
+            std::string::npos);
+  EXPECT_NE(ReadFile(bag / "tagmanifest-sha256.txt").find("manifest-sha256.txt"),
+            std::string::npos);
+  const std::string check = "cd '" + bag.string() +
+                            "' && sha256sum -c --quiet manifest-sha256.txt && "
+                            "sha256sum -c --quiet tagmanifest-sha256.txt";
+  EXPECT_EQ(std::system(check.c_str()), 0) << "the bag checks itself";
+  const std::string minutes = ReadFile(bag / "data/minutes.html");
+  EXPECT_NE(minutes.find("href=\"documents/to-trinh-kt/v1.pdf\""), std::string::npos);
+  EXPECT_NE(minutes.find("Tờ trình về kinh tế – xã hội"), std::string::npos);
+  EXPECT_NE(minutes.find("@media print"), std::string::npos);
+  EXPECT_EQ(minutes.find("Tài liệu kèm phiếu lấy ý kiến"), std::string::npos)
+      << "no form: no such section";
+  const json listed = Parse(ReadFile(bag / "data/documents/to-trinh-kt.json"));
+  EXPECT_EQ(listed["versions"][1]["file"], "documents/to-trinh-kt/v2.docx");
+
+  // A member reading it "for" the meeting leaves the read receipt, once.
+  EXPECT_EQ(Download("to-trinh-kt", kMember, "?studied_for=hop-1"), 403)
+      << "not invited: no receipt to leave";
+  ASSERT_LT(
+      node_
+          .Call("POST", b + "/meetings/hop-1/invitations", json{{"person", kMember}}.dump(), kStaff)
+          .status,
+      300);
+  EXPECT_EQ(Receipts("hop-1", "to-trinh-kt", kMember), 0u);
+  for (int i = 0; i < 2; ++i) {
+    EXPECT_EQ(Download("to-trinh-kt", kMember, "?studied_for=hop-1"), 200);
+  }
+  EXPECT_EQ(Receipts("hop-1", "to-trinh-kt", kMember), 1u);
+  EXPECT_EQ(Download("to-trinh-kt", kMember, "?studied_for=nope"), 404);
 }
 
 TEST_F(DocumentsOfMeetings, TheBagHoldsTheDocumentsOfTheFormsItsResolutionsWereCirculatedThrough) {
@@ -233,23 +309,12 @@ TEST_F(DocumentsOfMeetings, TheBagHoldsTheDocumentsOfTheFormsItsResolutionsWereC
   ASSERT_LT(node_.Call("POST", b + "/resolutions/nq-1/circulation", R"({"form":"phieu-1"})", kStaff)
                 .status,
             300);
-  auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
-  ASSERT_TRUE(signer.ok());
-  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, Now()).ok());
-
-  const auto bag = node_.dir.path() / "bag-r";
-  auto summary = replay::ExportMeeting(
-      *node_.store,
-      replay::ExportRequest{"hop-r", "archivist-1", bag, "", {}, "", &node_.app->blobs()});
-  ASSERT_TRUE(summary.ok()) << ToString(summary.error());
-  auto read = [](const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  EXPECT_EQ(read(bag / "data/documents/phu-luc/v1.pdf").substr(0, 5), "%PDF-");
-  EXPECT_NE(read(bag / "manifest-sha256.txt").find("  data/documents/phu-luc/v1.pdf\n"),
+  SignTreeHead();
+  const auto bag = Export("hop-r");
+  EXPECT_EQ(ReadFile(bag / "data/documents/phu-luc/v1.pdf").substr(0, 5), "%PDF-");
+  EXPECT_NE(ReadFile(bag / "manifest-sha256.txt").find("  data/documents/phu-luc/v1.pdf\n"),
             std::string::npos);
-  const std::string minutes = read(bag / "data/minutes.html");
+  const std::string minutes = ReadFile(bag / "data/minutes.html");
   EXPECT_NE(minutes.find("Tài liệu kèm phiếu lấy ý kiến"), std::string::npos);
   EXPECT_NE(minutes.find("href=\"documents/phu-luc/v1.pdf\""), std::string::npos);
   EXPECT_NE(minutes.find("href=\"documents/du-thao/v1.pdf\""), std::string::npos);

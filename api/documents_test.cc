@@ -17,8 +17,6 @@
 #include "api/text_extractor.h"
 #include "eventstore/record.h"
 #include "replay/document_check.h"
-#include "replay/export.h"
-#include "replay/tree_heads.h"
 #include "replay/verifier.h"
 
 namespace ecab::api {
@@ -510,95 +508,6 @@ TEST(DocumentCrash, AKillBetweenBlobAndEventLeavesNoVersionAndTheOrphanIsCollect
   EXPECT_FALSE(std::filesystem::exists(orphan_path)) << "the orphan was collected at start";
   ::kill(running, SIGTERM);
   EXPECT_TRUE(WIFEXITED(exit_status(running)));
-}
-
-TEST_F(Files, TheMeetingsBagHoldsItsDocumentsFilesListedInBothManifestsAndTheMinutesLinkThem) {
-  Register("to-trinh-kt", "Tờ trình về kinh tế – xã hội");
-  const std::string pdf = testing::Pdf("Báo cáo kinh tế", 2'000'000);
-  ASSERT_EQ(Put("to-trinh-kt", 1, pdf, "Tờ trình.pdf").status, 201);
-  const std::string docx = testing::Docx({"Phụ lục"});
-  ASSERT_EQ(Put("to-trinh-kt", 2, docx, "Phụ lục.docx").status, 201);
-  const auto now = testing::Now();
-  ASSERT_LT(node_
-                .Call("POST", b + "/meetings",
-                      json{{"meeting", "hop-1"},
-                           {"title", "Phiên họp thường kỳ"},
-                           {"place", "Hà Nội"},
-                           {"starts_at", FormatRfc3339(now)},
-                           {"ends_at", FormatRfc3339(now + std::chrono::hours(2))}}
-                          .dump(),
-                      kStaff)
-                .status,
-            300);
-  ASSERT_LT(
-      node_
-          .Call("POST", b + "/meetings/hop-1/agenda",
-                R"({"item":"i1","title":"Kinh tế – xã hội","documents":["to-trinh-kt"]})", kStaff)
-          .status,
-      300);
-  // The texts are recorded (after the uploads, on the extractor's thread)
-  // before the tree head that must cover the record.
-  ASSERT_EQ(ExtractedText("to-trinh-kt", 1)["status"], "extracted");
-  ASSERT_EQ(ExtractedText("to-trinh-kt", 2)["status"], "extracted");
-  auto signer = es::TreeHeadSigner::LoadOrCreate(node_.dir.path() / "log-key.pem");
-  ASSERT_TRUE(signer.ok());
-  ASSERT_TRUE(replay::RecordTreeHead(*node_.store, **signer, testing::Now()).ok());
-  const auto bag = node_.dir.path() / "bag";
-  auto summary = replay::ExportMeeting(
-      *node_.store,
-      replay::ExportRequest{"hop-1", "archivist-1", bag, "", {}, "", &node_.app->blobs()});
-  ASSERT_TRUE(summary.ok()) << ToString(summary.error());
-  auto read = [](const std::filesystem::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), {});
-  };
-  EXPECT_EQ(read(bag / "data/documents/to-trinh-kt/v1.pdf"), pdf);
-  EXPECT_EQ(read(bag / "data/documents/to-trinh-kt/v2.docx"), docx);
-  const std::string manifest = read(bag / "manifest-sha256.txt");
-  EXPECT_NE(manifest.find(Sha(pdf) + "  data/documents/to-trinh-kt/v1.pdf\n"), std::string::npos);
-  EXPECT_NE(manifest.find(Sha(docx) + "  data/documents/to-trinh-kt/v2.docx\n"), std::string::npos);
-  EXPECT_NE(read(bag / "tagmanifest-sha256.txt").find("manifest-sha256.txt"), std::string::npos);
-  const std::string check = "cd '" + bag.string() +
-                            "' && sha256sum -c --quiet manifest-sha256.txt && "
-                            "sha256sum -c --quiet tagmanifest-sha256.txt";
-  EXPECT_EQ(std::system(check.c_str()), 0) << "the bag checks itself";
-  const std::string minutes = read(bag / "data/minutes.html");
-  EXPECT_NE(minutes.find("href=\"documents/to-trinh-kt/v1.pdf\""), std::string::npos);
-  EXPECT_NE(minutes.find("Tờ trình về kinh tế – xã hội"), std::string::npos);
-  EXPECT_NE(minutes.find("@media print"), std::string::npos);
-  const json listed = Parse(read(bag / "data/documents/to-trinh-kt.json"));
-  EXPECT_EQ(listed["versions"][1]["file"], "documents/to-trinh-kt/v2.docx");
-
-  // A member reading it "for" the meeting leaves the read receipt, once.
-  auto receipts = [&] {
-    auto events = node_.store->ReadStream("meeting-hop-1", 1, es::Direction::kForward, 1000);
-    std::size_t n = 0;
-    for (const auto& e : *events)
-      n += e.type == "meeting.document_studied" && e.actor.id == "min-finance";
-    return n;
-  };
-  auto read_for = [&](const std::string& meeting) {
-    auto client = node_.Client();
-    return client
-        ->Send("GET", b + "/documents/to-trinh-kt/versions/1/content?studied_for=" + meeting, "",
-               {{"Authorization", "Bearer " + node_.Token("min-finance")}})
-        .status;
-  };
-  EXPECT_EQ(read_for("hop-1"), 403) << "not invited: no receipt to leave";
-  ASSERT_LT(
-      node_.Call("POST", b + "/meetings/hop-1/invitations", R"({"person":"min-finance"})", kStaff)
-          .status,
-      300);
-  EXPECT_EQ(receipts(), 0u);
-  for (int i = 0; i < 2; ++i) {
-    auto client = node_.Client();
-    const auto r =
-        client->Send("GET", b + "/documents/to-trinh-kt/versions/1/content?studied_for=hop-1", "",
-                     {{"Authorization", "Bearer " + node_.Token("min-finance")}});
-    ASSERT_EQ(r.status, 200) << r.body.substr(0, 300);
-  }
-  EXPECT_EQ(receipts(), 1u);
-  EXPECT_EQ(read_for("nope"), 404);
 }
 
 TEST(DocumentContent, RangesFollowRfc9110) {
