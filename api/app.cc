@@ -170,7 +170,9 @@ const Route* App::Match(const std::string& method, const std::string& path,
     }
     if (!ok) continue;
     *path_known = true;
-    if (route.method != method) continue;
+    // HEAD is answered by every GET route (the server sends the header only).
+    const bool head_of_get = method == "HEAD" && route.method == "GET" && !route.websocket;
+    if (route.method != method && !head_of_get) continue;
     params = std::move(found);
     return &route;
   }

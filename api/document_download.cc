@@ -131,10 +131,12 @@ http::Response DownloadDocument(App& app, Call& c) {
   // (the same receipt as POST …/meetings/{m}/documents/{d}/studied; once):
   // for the meeting the client names, and by the body's policy for every
   // meeting the document is on.
-  if (auto m = c.request.query.find("studied_for"); m != c.request.query.end()) {
+  // HEAD reads nothing: it leaves no receipt.
+  if (auto m = c.request.query.find("studied_for");
+      m != c.request.query.end() && c.request.method != "HEAD") {
     if (auto refused = RecordStudied(app, c, m->second, id)) return *refused;
   }
-  RecordReceiptsOnDownload(app, c, id);
+  if (c.request.method != "HEAD") RecordReceiptsOnDownload(app, c, id);
   const std::string etag = "\"" + v.sha256 + "\"";
   const bool classified = d->state.header.classification != Classification::kNormal;
   auto common = [&](http::Response& r) {

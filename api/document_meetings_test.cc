@@ -184,6 +184,34 @@ TEST_F(DocumentsOfMeetings, ByDefaultAMembersDownloadIsTheReceiptForEachOpenMeet
   EXPECT_EQ(view["studied_by"], (json{{"du-thao", {kMember}}})) << view.dump().substr(0, 400);
 }
 
+TEST_F(DocumentsOfMeetings, HeadAnswersTheDownloadsHeaderWithoutBodyOrReceipt) {
+  Stored("du-thao");
+  Meeting("hop-a", {"du-thao"}, {kMember});
+  auto client = node_.Client();
+  const auto head = client->Send("HEAD", b + "/documents/du-thao/versions/1/content", "",
+                                 {{"Authorization", "Bearer " + node_.Token(kMember)}});
+  ASSERT_EQ(head.status, 200) << head.body;
+  EXPECT_TRUE(head.body.empty());
+  const auto get = client->Send("GET", b + "/documents/du-thao/versions/1/content", "",
+                                {{"Authorization", "Bearer " + node_.Token(kStaff)}});
+  ASSERT_EQ(get.status, 200);
+  EXPECT_EQ(head.headers.at("content-length"), std::to_string(get.body.size()));
+  EXPECT_EQ(head.headers.at("etag"), get.headers.at("etag"));
+  EXPECT_EQ(head.headers.at("content-type"), "application/pdf");
+  EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 0u) << "HEAD reads nothing";
+  // The connection carries on after a header-only answer; a JSON route answers HEAD too.
+  const auto meta = client->Send("HEAD", b + "/documents/du-thao", "",
+                                 {{"Authorization", "Bearer " + node_.Token(kMember)}});
+  EXPECT_EQ(meta.status, 200);
+  EXPECT_TRUE(meta.body.empty());
+  EXPECT_NE(meta.headers.at("content-length"), "0");
+  EXPECT_EQ(client
+                ->Send("HEAD", b + "/documents/nope/versions/1/content", "",
+                       {{"Authorization", "Bearer " + node_.Token(kMember)}})
+                .status,
+            404);
+}
+
 TEST_F(DocumentsOfMeetings, OnRequestOnlyTheMeetingTheMemberNamesGetsTheReceipt) {
   const auto set = node_.Call("PUT", b + "/policy",
                               PolicyWith({{"read_receipts", "on_request"}}).dump(), "bootstrap");

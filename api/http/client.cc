@@ -113,7 +113,9 @@ class HttpsClientImpl final : public HttpsClient {
     for (const auto& [name, value] : headers) req.set(name, value);
     req.body() = body;
     req.prepare_payload();
-    return Exchange([&](auto&& done) { bhttp::async_write(*stream_, req, done); });
+    // A response to HEAD has the GET's Content-Length and no body.
+    return Exchange([&](auto&& done) { bhttp::async_write(*stream_, req, done); },
+                    method == "HEAD");
   }
 
   ClientResponse SendRaw(const std::string& raw) override {
@@ -128,7 +130,7 @@ class HttpsClientImpl final : public HttpsClient {
   }
 
   template <class StartWrite>
-  ClientResponse Exchange(StartWrite start_write) {
+  ClientResponse Exchange(StartWrite start_write, bool head = false) {
     ClientResponse out;
     if (broken_) {
       std::string error;
@@ -147,6 +149,7 @@ class HttpsClientImpl final : public HttpsClient {
     }
     bhttp::response_parser<bhttp::string_body> parser;
     parser.body_limit(1ull << 31);
+    parser.skip(head);
     if (auto why =
             Await(ioc_, wait,
                   [&](auto handler) { bhttp::async_read(*stream_, buffer_, parser, handler); });

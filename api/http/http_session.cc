@@ -415,11 +415,18 @@ void Decorate(Message& out, const Response& response, const std::string& request
 void HttpSession::Write(Response response, bool close_after, bool drain) {
   drain_ = drain;
   const bool keep_alive = keep_alive_ && !close_after && !server_.stopping();
-  if (response.stream) return WriteStreamed(std::move(response), keep_alive);
+  // HEAD: the GET's header with its Content-Length, and no body (RFC 9110, 9.3.2).
+  const bool head = current_.method == "HEAD";
+  if (response.stream && !head) return WriteStreamed(std::move(response), keep_alive);
   auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
   Decorate(*out, response, current_.request_id, keep_alive);
-  out->body() = std::move(response.body);
-  out->prepare_payload();
+  if (head) {
+    out->content_length(response.stream ? response.stream->size() : response.body.size());
+    response.stream.reset();
+  } else {
+    out->body() = std::move(response.body);
+    out->prepare_payload();
+  }
   out_ = out;
   response.body.clear();
   const auto latency =
