@@ -90,7 +90,9 @@ void RecordReceiptsOnDownload(App& app, Call& c, const std::string& document) {
     auto m = app.latest().Latest<meeting::Meeting>(StreamOf(ObjectKind::kMeeting, meeting));
     if (!m.ok()) continue;
     const meeting::Meeting& state = m->state;
-    if ((!state.invited.contains(who) && !state.substitutes.contains(who)) ||
+    const bool open_now = state.status == meeting::MeetingStatus::kScheduled ||
+                          state.status == meeting::MeetingStatus::kOpen;  // the view may lag
+    if (!open_now || (!state.invited.contains(who) && !state.substitutes.contains(who)) ||
         state.studied.contains({document, who}) || !OnTheAgenda(state, document)) {
       continue;
     }

@@ -57,7 +57,8 @@ class DocumentsOfMeetings : public ::testing::Test {
                                    {"Content-Type", "application/octet-stream"}});
     ASSERT_EQ(put.status, 201) << put.body;
     for (int i = 0; i < 200; ++i) {
-      const json doc = Parse(node_.Call("GET", b + "/documents/" + id, "", kStaff).body);
+      const json doc = Parse(
+          node_.Call("GET", std::string(b).append("/documents/").append(id), "", kStaff).body);
       const json& text = doc["versions"][version - 1]["text"];
       if (text.value("status", "pending") != "pending") return;
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
@@ -99,11 +100,12 @@ class DocumentsOfMeetings : public ::testing::Test {
             .status,
         300);
     for (const auto& person : invited) {
-      ASSERT_LT(node_
-                    .Call("POST", b + "/meetings/" + id + "/invitations",
-                          json{{"person", person}}.dump(), kStaff)
-                    .status,
-                300);
+      ASSERT_LT(
+          node_
+              .Call("POST", std::string(b).append("/meetings/").append(id).append("/invitations"),
+                    json{{"person", person}}.dump(), kStaff)
+              .status,
+          300);
     }
     ASSERT_TRUE(node_.app->WaitForViews(node_.store->head_position()));
   }
@@ -139,7 +141,7 @@ class DocumentsOfMeetings : public ::testing::Test {
 
   // The archivist's export of `meeting` into a new directory.
   std::filesystem::path Export(const std::string& meeting) {
-    const auto bag = node_.dir.path() / ("bag-" + meeting);
+    auto bag = node_.dir.path() / ("bag-" + meeting);
     auto summary = replay::ExportMeeting(
         *node_.store,
         replay::ExportRequest{meeting, "archivist-1", bag, "", {}, "", &node_.app->blobs()});
@@ -173,6 +175,13 @@ TEST_F(DocumentsOfMeetings, ByDefaultAMembersDownloadIsTheReceiptForEachOpenMeet
   EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 1u);
   EXPECT_EQ(Receipts("hop-b", "du-thao", kMember), 0u) << "not invited: no receipt";
   EXPECT_EQ(Receipts("hop-c", "du-thao", kMember), 0u) << "not on that agenda";
+
+  // A meeting whose session is over takes no more receipts.
+  Meeting("hop-d", {"du-thao"}, {kMember, "pm"}, 0);
+  ASSERT_LT(node_.Call("POST", b + "/meetings/hop-d/session", "", "pm").status, 300);
+  ASSERT_LT(node_.Call("POST", b + "/meetings/hop-d/session/close", "", "pm").status, 300);
+  EXPECT_EQ(Download("du-thao", kMember), 200);
+  EXPECT_EQ(Receipts("hop-d", "du-thao", kMember), 0u) << "closed: read after the meeting";
 
   // The secretariat's own download is not a member's reading.
   EXPECT_EQ(Download("du-thao", kStaff), 200);
