@@ -50,11 +50,21 @@ class BoundedInputArchive
   std::string_view bytes_;
 };
 
+// A flag is one byte, 0 or 1: any other value is refused, never copied into
+// a bool (which holds only those two; the fuzzer found a 49 loaded as one).
 template <class T>
 std::enable_if_t<std::is_arithmetic_v<T>> CEREAL_LOAD_FUNCTION_NAME(BoundedInputArchive& ar, T& t) {
   static_assert(std::endian::native == std::endian::little, "the stored format is little endian");
   static_assert(!std::is_floating_point_v<T> || std::numeric_limits<T>::is_iec559);
-  ar.LoadBinary(std::addressof(t), sizeof(t));
+  if constexpr (std::is_same_v<T, bool>) {
+    static_assert(sizeof(bool) == 1);
+    std::uint8_t byte = 0;
+    ar.LoadBinary(&byte, 1);
+    if (byte > 1) throw cereal::Exception("a flag holds " + std::to_string(byte) + ", not 0 or 1");
+    t = byte == 1;
+  } else {
+    ar.LoadBinary(std::addressof(t), sizeof(t));
+  }
 }
 
 template <class T>

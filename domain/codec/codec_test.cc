@@ -29,6 +29,16 @@ struct Note {
   }
   friend bool operator==(const Note&, const Note&) = default;
 };
+struct Flag {
+  static constexpr std::string_view kType = "test.flag";
+  static constexpr std::uint16_t kSchemaVersion = 1;
+  bool on = false;
+  template <class A>
+  void serialize(A& ar) {
+    ar(on);
+  }
+  friend bool operator==(const Flag&, const Flag&) = default;
+};
 struct Ping {
   static constexpr std::string_view kType = "test.ping";
   static constexpr std::uint16_t kSchemaVersion = 1;
@@ -81,6 +91,22 @@ TEST(Codec, TruncatedPayloadIsCorruptionNotACrash) {
   auto decoded = MakeDecoder().Decode(e);
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.error().code, ErrorCode::kCorruption);
+}
+
+TEST(Codec, AFlagOtherThanZeroOrOneIsCorruption) {
+  EventDecoder<std::variant<Flag>> d;
+  d.Add<Flag>();
+  EncodedEvent e = Encode(Flag{true});
+  ASSERT_EQ(e.bytes, std::string("\x01\x01", 2));
+  auto on = d.Decode(e);
+  ASSERT_TRUE(on.ok());
+  EXPECT_TRUE(std::get<Flag>(*on).on);
+  e.bytes[1] = '1';  // 49: not a bool
+  auto decoded = d.Decode(e);
+  ASSERT_FALSE(decoded.ok());
+  EXPECT_EQ(decoded.error().code, ErrorCode::kCorruption);
+  EXPECT_NE(decoded.error().message.find("flag holds 49"), std::string::npos)
+      << decoded.error().message;
 }
 
 TEST(Codec, TrailingBytesAreCorruption) {
