@@ -2,8 +2,6 @@
 // whole or by one range, with its ETag and name, and the read receipt (when
 // asked for, and by the body's policy).
 #include <algorithm>
-#include <csignal>
-#include <cstdlib>
 
 #include "api/app.h"
 #include "api/command/command_service.h"
@@ -64,12 +62,6 @@ std::optional<http::Response> RecordStudied(App& app, Call& c, const std::string
   return FromError(done.error());
 }
 
-bool OnTheAgenda(const meeting::Meeting& m, const std::string& document) {
-  return std::any_of(m.agenda.begin(), m.agenda.end(), [&](const meeting::Item& i) {
-    return std::find(i.documents.begin(), i.documents.end(), document) != i.documents.end();
-  });
-}
-
 // The body's policy "on_download": a member's download is the read receipt
 // for each scheduled or live meeting whose agenda names the document and to
 // which they are invited or stand in. It never refuses the download: a
@@ -93,7 +85,7 @@ void RecordReceiptsOnDownload(App& app, Call& c, const std::string& document) {
     const bool open_now = state.status == meeting::MeetingStatus::kScheduled ||
                           state.status == meeting::MeetingStatus::kOpen;  // the view may lag
     if (!open_now || (!state.invited.contains(who) && !state.substitutes.contains(who)) ||
-        state.studied.contains({document, who}) || !OnTheAgenda(state, document)) {
+        state.studied.contains({document, who}) || !state.NamesDocument(document)) {
       continue;
     }
     if (auto refused = RecordStudied(app, c, meeting, document)) {

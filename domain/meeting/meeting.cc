@@ -66,6 +66,12 @@ const Item* Meeting::FindItem(std::string_view id) const {
   return nullptr;
 }
 
+bool Meeting::NamesDocument(std::string_view document) const {
+  return std::any_of(agenda.begin(), agenda.end(), [&](const Item& i) {
+    return std::find(i.documents.begin(), i.documents.end(), document) != i.documents.end();
+  });
+}
+
 std::string AttendanceSummary::Sentence() const {
   return std::to_string(in_room) + " in the room, " + std::to_string(remote) + " remote, " +
          std::to_string(substitute) + " substitute" + (substitute == 1 ? "" : "s") + ", " +

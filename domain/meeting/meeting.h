@@ -121,6 +121,8 @@ struct Meeting {
   }
 
   const Item* FindItem(std::string_view id) const;
+  // Whether an item of the agenda names `document`.
+  bool NamesDocument(std::string_view document) const;
   // Live quorum over the members fixed at session opening.
   QuorumStatus Quorum() const;
   // The count of `vote` so far.

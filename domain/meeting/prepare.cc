@@ -165,11 +165,7 @@ Result<Events> DecidePreparation(const Meeting& m, const MeetingCommand& command
               SpeakerPreRegistered{c.item, ctx.actor, ctx.role == Role::kSubstitute ? *who : ""}};
         } else if constexpr (std::is_same_v<C, MarkDocumentStudied>) {
           ECAB_TRY_LET(who, Principal(m, ctx));
-          const bool on_agenda = std::any_of(m.agenda.begin(), m.agenda.end(), [&](const Item& i) {
-            return std::find(i.documents.begin(), i.documents.end(), c.document) !=
-                   i.documents.end();
-          });
-          if (!on_agenda)
+          if (!m.NamesDocument(c.document))
             return Refuse(ErrorCode::kNotFound,
                           "document '" + c.document + "' is not on the agenda");
           if (m.studied.contains({c.document, ctx.actor})) {
