@@ -68,7 +68,30 @@ json AttendanceCounts(const meeting::Meeting& m) {
           {"absent", a.absent}};
 }
 
+std::string BasisName(MajorityBasis b) {
+  switch (b) {
+    case MajorityBasis::kAllMembers:
+      return "all_members";
+    case MajorityBasis::kMembersPresent:
+      return "members_present";
+    case MajorityBasis::kVotesCast:
+      return "votes_cast";
+  }
+  return "unknown";
+}
+
 }  // namespace
+
+json RuleTerms(const Policy& policy, std::uint32_t of) {
+  const double needed = policy.majority.den == 0
+                            ? 0.0
+                            : static_cast<double>(policy.majority.num) * of / policy.majority.den;
+  return {{"basis", BasisName(policy.basis)},
+          {"majority", {policy.majority.num, policy.majority.den}},
+          {"of", of},
+          {"needed_more_than", needed},
+          {"chair_decides_tie", policy.tie == TieRule::kChairDecides}};
+}
 
 json RenderVote(const meeting::Meeting& m, const meeting::Vote& v) {
   const meeting::Count c = m.CountVote(v);
@@ -103,6 +126,7 @@ json RenderVote(const meeting::Meeting& m, const meeting::Vote& v) {
             {"for_remote", projected.for_remote},
             {"for_substitute", projected.for_substitute}}},
           {"rule", projected.rule},
+          {"rule_terms", RuleTerms(v.opened.policy, projected.basis)},
           {"passed", projected.passed},
           {"tie", projected.tie},
           {"reasoning", projected.reasoning},

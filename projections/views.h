@@ -25,6 +25,14 @@ nlohmann::json RenderResolution(const resolution::Resolution& r);
 // The tally of one vote with its reasoning (live while open, final when closed).
 nlohmann::json RenderVote(const meeting::Meeting& m, const meeting::Vote& v);
 
+// The terms of the rule a vote is decided by, for a reader to say it in their
+// own language (the outcome's `rule` is the domain's English sentence):
+//   {"basis": "all_members" | "members_present" | "votes_cast",
+//    "majority": [1, 2], "of": 27, "needed_more_than": 13.5,
+//    "chair_decides_tie": true}
+// `of` is the count the majority is taken of (the outcome's basis).
+nlohmann::json RuleTerms(const Policy& policy, std::uint32_t of);
+
 using MeetingProjection = AggregateProjection<meeting::Meeting, meeting::MeetingEvent>;
 using FormProjection = AggregateProjection<forms::Form, forms::FormEvent>;
 using ResolutionProjection =

@@ -38,6 +38,24 @@ json View(const es::ViewStore& views, const std::string& key) {
   return value.ok() && value->has_value() ? json::parse(**value) : json();
 }
 
+TEST(Views, TheRuleTermsNameTheBasisTheShareAndWhatIsNeeded) {
+  Policy present;
+  present.basis = MajorityBasis::kMembersPresent;
+  present.majority = {2, 3};
+  present.tie = TieRule::kFails;
+  const json two_thirds = {{"basis", "members_present"},
+                           {"majority", {2, 3}},
+                           {"of", 21},
+                           {"needed_more_than", 14.0},
+                           {"chair_decides_tie", false}};
+  EXPECT_EQ(RuleTerms(present, 21), two_thirds);
+  Policy cast;
+  cast.basis = MajorityBasis::kVotesCast;
+  EXPECT_EQ(RuleTerms(cast, 9)["basis"], "votes_cast");
+  EXPECT_EQ(RuleTerms(cast, 9)["needed_more_than"], 4.5);
+  EXPECT_EQ(RuleTerms(cast, 0)["needed_more_than"], 0.0) << "no ballots: nothing is more than 0";
+}
+
 TEST(Views, The24June2019SessionReplaysIntoTheMeetingTallyAndResolutionViews) {
   TempDir dir;
   auto store = OpenOrDie(dir.path() / "store");
@@ -59,6 +77,12 @@ TEST(Views, The24June2019SessionReplaysIntoTheMeetingTallyAndResolutionViews) {
   EXPECT_EQ(vote["passed"], true);
   EXPECT_EQ(vote["final"], true);
   EXPECT_EQ(vote["rule"], "more than half of all 27 members");
+  const json terms = {{"basis", "all_members"},
+                      {"majority", {1, 2}},
+                      {"of", 27},
+                      {"needed_more_than", 13.5},
+                      {"chair_decides_tie", true}};
+  EXPECT_EQ(vote["rule_terms"], terms);
   EXPECT_EQ(vote["reasoning"],
             "25 of 27 in favour (21 in the room, 4 remote); needed more than 13.5; passed");
   int remote = 0;

@@ -1,6 +1,7 @@
 // The stories of replay/explain.h rendered: JSON for programs (the document
 // docs/API.md, "Explanations", describes) and text for people.
 #include "domain/forms/form.h"
+#include "projections/views.h"
 #include "replay/explain.h"
 
 namespace ecab::replay {
@@ -64,6 +65,7 @@ json VoteJson(const VoteStory& v) {
                     {"for_substitute", r.for_substitute},
                     {"electorate", r.electorate}};
     out["rule"] = r.rule;
+    if (v.opened) out["rule_terms"] = proj::RuleTerms(v.opened->policy, r.basis);
     out["reasoning"] = r.reasoning;
     out["passed"] = r.passed;
   }

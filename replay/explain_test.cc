@@ -63,8 +63,39 @@ TEST(ExplainAttendance, ExplainTheMeetingViewAndTheMinutesCountEachPersonOnce) {
   const meeting::Meeting m = Fold(*store, "meeting-1");
   const directory::Body body;
   const std::string minutes = MinutesHtml(MinutesInput{m, body, {}, {}, {}});
-  EXPECT_NE(minutes.find("Attendance</span>: " + sentence), std::string::npos) << minutes;
+  EXPECT_NE(minutes.find("Attendance</span>: 21 tại phòng họp, 1 trực tuyến, 1 người dự thay, "
+                         "5 vắng mặt <span class=\"en\">" +
+                         sentence),
+            std::string::npos)
+      << minutes;
   EXPECT_TRUE(Findings(*story).empty());
+}
+
+TEST(ExplainAttendance, TheMinutesSayQuorumRuleAndReasoningInVietnameseWithTheEnglishAlongside) {
+  TempDir dir;
+  auto store = es::testing::OpenOrDie(dir.path() / "store");
+  proj::testing::RecordJune24(*store);
+  const meeting::Meeting m = Fold(*store, "meeting-1");
+  const std::string minutes = MinutesHtml(MinutesInput{m, directory::Body{}, {}, {}, {}});
+  for (const char* said : {
+           "Quorum</span>: 21/27 thành viên có mặt; cần ít nhất 18; đủ túc số <span "
+           "class=\"en\">21 of 27 present; at least 18 needed; quorum met</span>",
+           "Rule</span>: quá nửa tổng số 27 thành viên <span class=\"en\">more than half of all "
+           "27 members</span>",
+           "25/27 tán thành; cần hơn 13,5; thông qua <span class=\"en\">25 of 27 in favour (21 "
+           "in the room, 4 remote); needed more than 13.5; passed</span>",
+       }) {
+    EXPECT_NE(minutes.find(said), std::string::npos) << said << "\n" << minutes;
+  }
+  // The story gives the rule's terms for a reader to say it in their own language.
+  auto story = Explain(*store, "vote", "meeting-1/vote-1");
+  ASSERT_TRUE(story.ok());
+  const json expected = {{"basis", "all_members"},
+                         {"majority", {1, 2}},
+                         {"of", 27},
+                         {"needed_more_than", 13.5},
+                         {"chair_decides_tie", true}};
+  EXPECT_EQ(StoryJson(*story)["rule_terms"], expected);
 }
 
 TEST(ExplainAttendance, AnEventExplainCannotReadIsAFindingWithItsPosition) {

@@ -1,6 +1,5 @@
 #include "replay/minutes.h"
 
-#include <algorithm>
 #include <cstdio>
 #include <ctime>
 
@@ -104,6 +103,67 @@ std::string HanoiTime(Timestamp t) {
   return out;
 }
 
+namespace {
+
+// Vietnamese writes a decimal comma: "13,5".
+std::string ViNumber(std::string number) {
+  for (char& c : number) {
+    if (c == '.') c = ',';
+  }
+  return number;
+}
+
+std::string AttendanceVi(const meeting::AttendanceSummary& a) {
+  return std::to_string(a.in_room) + " tại phòng họp, " + std::to_string(a.remote) +
+         " trực tuyến, " + std::to_string(a.substitute) + " người dự thay, " +
+         std::to_string(a.absent) + " vắng mặt";
+}
+
+std::string QuorumVi(const meeting::QuorumStatus& q) {
+  return std::to_string(q.present) + "/" + std::to_string(q.members) +
+         " thành viên có mặt; cần ít nhất " + std::to_string(q.required) + "; " +
+         (q.met ? "đủ túc số" : "chưa đủ túc số");
+}
+
+// The rule of a vote in Vietnamese ("quá nửa tổng số 27 thành viên"); the
+// outcome's `rule` is the domain's English sentence for the same terms.
+std::string RuleVi(const Policy& p, const meeting::VoteOutcome& o) {
+  const Fraction& f = p.majority;
+  const std::string share = f.num * 2 == f.den ? "nửa"
+                            : f.num * 3 == f.den * 2
+                                ? "hai phần ba"
+                                : std::to_string(f.num) + "/" + std::to_string(f.den);
+  const std::string of = std::to_string(o.basis);
+  std::string rule = "quá " + share;
+  switch (p.basis) {
+    case MajorityBasis::kAllMembers:
+      rule.append(" tổng số ").append(of).append(" thành viên");
+      break;
+    case MajorityBasis::kMembersPresent:
+      rule.append(" số ").append(of).append(" thành viên có mặt");
+      break;
+    case MajorityBasis::kVotesCast:
+      rule.append(" số ").append(of).append(" phiếu tán thành và không tán thành");
+      break;
+  }
+  if (o.tie && p.tie == TieRule::kChairDecides)  // as the English rule says it
+    rule += "; nếu số phiếu ngang nhau, theo bên Chủ tọa đã biểu quyết";
+  return rule;
+}
+
+// How the outcome follows from the count, in Vietnamese.
+std::string ReasoningVi(const Policy& p, const meeting::VoteOutcome& o) {
+  const std::string outcome = o.passed ? "thông qua" : "không thông qua";
+  if (o.tie && p.tie == TieRule::kChairDecides) {
+    return std::to_string(o.for_votes) + " tán thành, " + std::to_string(o.against) +
+           " không tán thành: ngang nhau; theo bên Chủ tọa đã biểu quyết; " + outcome;
+  }
+  return std::to_string(o.for_votes) + "/" + std::to_string(o.basis) + " tán thành; cần hơn " +
+         ViNumber(FormatShare(p.majority, o.basis)) + "; " + outcome;
+}
+
+}  // namespace
+
 std::string MinutesHtml(const MinutesInput& in) {
   const meeting::Meeting& m = in.meeting;
   const auto& s = m.schedule;
@@ -128,8 +188,11 @@ std::string MinutesHtml(const MinutesInput& in) {
                                      Who(in.body, p.for_member)) +
          "</td><td>" + AttendanceText(p.attendance) + "</td></tr>\n";
   }
-  h += "</table>\n<p>" + Both("Tham dự", "Attendance") + ": " + E(m.Attendees().Sentence()) +
-       "</p>\n<p>" + Both("Túc số", "Quorum") + ": " + E(m.Quorum().reasoning) + "</p>\n";
+  const meeting::AttendanceSummary attendees = m.Attendees();
+  const meeting::QuorumStatus quorum = m.Quorum();
+  h += "</table>\n<p>" + Both("Tham dự", "Attendance") + ": " +
+       Both(AttendanceVi(attendees), attendees.Sentence()) + "</p>\n<p>" +
+       Both("Túc số", "Quorum") + ": " + Both(QuorumVi(quorum), quorum.reasoning) + "</p>\n";
 
   h += "<h2>" + Both("Chương trình phiên họp", "Agenda") + "</h2>\n<ol>\n";
   for (const auto& item : m.agenda) {
@@ -152,11 +215,7 @@ std::string MinutesHtml(const MinutesInput& in) {
   // The record's other documents: those its resolutions' opinion forms named.
   std::string others;
   for (const auto& entry : in.documents) {
-    const std::string& id = entry.first;
-    const bool on_agenda = std::any_of(m.agenda.begin(), m.agenda.end(), [&](const auto& item) {
-      return std::find(item.documents.begin(), item.documents.end(), id) != item.documents.end();
-    });
-    if (!on_agenda) others += "<li>" + DocumentLinks(entry.second) + "</li>\n";
+    if (!m.NamesDocument(entry.first)) others += "<li>" + DocumentLinks(entry.second) + "</li>\n";
   }
   if (!others.empty()) {
     h += "<h2>" + Both("Tài liệu kèm phiếu lấy ý kiến", "Documents of the opinion forms") +
@@ -192,7 +251,9 @@ std::string MinutesHtml(const MinutesInput& in) {
     h += "<h3>" + E(v.opened.question) + "</h3>\n";
     if (v.outcome) {
       const auto& o = *v.outcome;
-      h += "<p>" + Both("Quy tắc", "Rule") + ": " + E(o.rule) + "</p>\n<p class=\"" +
+      const Policy& policy = v.opened.policy;
+      h += "<p>" + Both("Quy tắc", "Rule") + ": " + Both(RuleVi(policy, o), o.rule) +
+           "</p>\n<p class=\"" +
            (o.passed ? "passed\">" + Both("Thông qua", "passed")
                      : "failed\">" + Both("Không thông qua", "not passed")) +
            "</p>\n<p>" + std::to_string(o.for_votes) + " " + Both("tán thành", "for") + " (" +
@@ -201,7 +262,7 @@ std::string MinutesHtml(const MinutesInput& in) {
            std::to_string(o.against) + " " + Both("không tán thành", "against") + ", " +
            std::to_string(o.abstain) + " " + Both("không biểu quyết", "abstain") + ", " +
            std::to_string(o.not_voted) + " " + Both("chưa biểu quyết", "did not vote") +
-           ".</p>\n<p>" + E(o.reasoning) + "</p>\n";
+           ".</p>\n<p>" + Both(ReasoningVi(policy, o), o.reasoning) + "</p>\n";
     } else {
       h += "<p>" + Both("Biểu quyết chưa kết thúc.", "The vote was not closed.") + "</p>\n";
     }

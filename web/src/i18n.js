@@ -57,3 +57,44 @@ export function formatDuration(seconds) {
   const ss = String(s % 60).padStart(2, '0');
   return `${mm}:${ss}`;
 }
+
+// A count or share as the language writes it: "13,5" / "13.5".
+export function formatNumber(n) {
+  return new Intl.NumberFormat(lang.get() === 'vi' ? 'vi-VN' : 'en-GB', { maximumFractionDigits: 2 }).format(n);
+}
+
+// A vote's rule in the reader's words from its terms (the view's
+// `rule_terms`): "quá nửa tổng số 27 thành viên"; with the tie rule when the
+// vote is tied. Without terms (an older server), the server's sentence.
+export function ruleText(terms, tied, fallback = '') {
+  if (!terms) return fallback;
+  const [num, den] = terms.majority;
+  const fraction = num * 2 === den ? t('fraction.half') : num * 3 === den * 2 ? t('fraction.two_thirds') : `${num}/${den}`;
+  const rule = t(`rule.${terms.basis}`, { fraction, of: terms.of });
+  return tied && terms.chair_decides_tie ? rule + t('rule.tie_chair') : rule;
+}
+
+// How a closed vote's outcome follows from its count, in the reader's words.
+export function reasoningText({ tally, passed, rule_terms: terms, reasoning }) {
+  if (!terms) return reasoning || '';
+  const outcome = t(passed ? 'vote.passed' : 'vote.not_passed');
+  const tied = tally.for === tally.against && !(tally.for > terms.needed_more_than);
+  if (tied && terms.chair_decides_tie) return t('vote.reasoning_tie', { for: tally.for, against: tally.against, outcome });
+  return t('vote.reasoning', { for: tally.for, of: terms.of, needed: formatNumber(terms.needed_more_than), outcome });
+}
+
+// A refusal from the server in the reader's words: what kind of refusal (by
+// the problem's type), and the server's own detail, which is English.
+export function problemHeadline(problem) {
+  if (!problem) return '';
+  if (problem.status === 0) return t('problem.network');
+  const slug = (problem.type || '').split('/').pop();
+  const known = ['forbidden', 'not-found', 'rule-violation', 'already-exists', 'wrong-expected-version', 'bad-signature', 'unauthenticated', 'rate-limited'];
+  if (known.includes(slug)) return t(`problem.${slug}`);
+  return t(problem.status >= 500 ? 'problem.server' : 'problem.refused');
+}
+
+// The quorum in words: "21/27 thành viên có mặt; cần ít nhất 18; đủ túc số".
+export function quorumText(q) {
+  return q ? t(q.met ? 'quorum.met' : 'quorum.not_met', { present: q.present, members: q.members, required: q.required }) : '';
+}

@@ -158,7 +158,7 @@ await run(async () => {
     assert.equal(await staff.evaluate(() => window.__sameDocument), true, 'the page was not reloaded');
   });
 
-  await check('the chair works the controls by keyboard alone; a refusal shows the domain\'s reason', async () => {
+  await check('the chair works the controls by keyboard alone; the secretariat sees the chair\'s controls disabled with the reason', async () => {
     // Keyboard only: Tab to "Take up: <item 1>" and press Enter.
     const label = `Bắt đầu nội dung: ${session2019.question_vi}`;
     let found = false;
@@ -181,13 +181,18 @@ await run(async () => {
     await pm.click('.controls .buttons .action-button:nth-child(3) button');
     await waitForText(staff, '[data-testid=speaker]', /Đang phát biểu: Bộ trưởng Bộ Thông tin và Truyền thông \d\d:\d\d/);
     await shoot(staff, 'room-speaker-vi');
-    // The secretariat may not open a vote: the server's refusal is shown in words.
-    const openVote = await staff.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
-    assert.ok(openVote >= 0, 'the secretariat sees the controls');
-    await staff.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), openVote);
-    await waitForText(staff, '[data-testid=refusal]', /\S/);
-    const refusal = await textOf(staff, '[data-testid=refusal]');
-    assert.ok(!/^HTTP \d+$/.test(refusal), `the refusal is the problem's detail: ${refusal}`);
+    // The conduct is the chair's: the secretariat sees the buttons disabled with
+    // the reason, and may still reorder the agenda.
+    const staffControls = await staff.$$eval('.controls .action-button', (as) => as.map((a) => ({
+      label: a.querySelector('button').innerText, disabled: a.querySelector('button').disabled, why: a.querySelector('.why')?.innerText || '',
+    })));
+    const openVote = staffControls.find((c) => c.label === 'Mở biểu quyết');
+    assert.ok(openVote, 'the secretariat sees the controls');
+    assert.deepEqual(openVote, { label: 'Mở biểu quyết', disabled: true, why: 'Chỉ Chủ tọa điều hành phiên họp.' });
+    assert.ok(staffControls.every((c) => c.disabled), `every conduct button is disabled for the secretariat: ${JSON.stringify(staffControls)}`);
+    assert.ok(await staff.$$eval('.controls .reorder button', (bs) => bs.some((b) => !b.disabled)), 'the secretariat may reorder the agenda');
+    const chairOpenVote = await pm.$$eval('.controls .action-button', (as) => as.find((a) => a.querySelector('button').innerText === 'Mở biểu quyết')?.querySelector('.why')?.innerText || '');
+    assert.equal(chairOpenVote, '', 'the chair may open the vote');
     await pm.click('.controls .buttons .action-button:nth-child(4) button'); // end the speech
     await waitForText(staff, '.room', /Chưa có ai phát biểu/);
     await axe(pm, 'room with chair controls');
@@ -198,7 +203,7 @@ await run(async () => {
   await check('the tally on every open room view follows each signed ballot, with the rule and the outcome; a tie shows the chair\'s side', async () => {
     const button = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
     await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), button);
-    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^0 tán thành \/ 27 thành viên/);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^0 tán thành \/ 27 thành viên — cần hơn 13,5$/);
     const voters = session2019.ballots.for;
     assert.equal(voters.length, 25);
     for (const [i, id] of voters.entries()) {
@@ -210,10 +215,11 @@ await run(async () => {
       if (i === 12) await shoot(staff, 'room-vote-vi');
     }
     await waitForText(staff, '[data-testid=tally-vote-1]', /Tán thành: 21 tại phòng họp, 4 trực tuyến/);
-    await waitForText(staff, '[data-testid=tally-vote-1]', /Quy tắc: .*more than half of all 27 members/);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=rule]', /^Quy tắc: quá nửa tổng số 27 thành viên$/);
     await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=outcome]', /Nếu kết thúc lúc này: Thông qua/);
     await setLanguage(staff, 'en');
-    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^25 for \/ 27 members/);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=tally-line]', /^25 for \/ 27 members — more than 13.5 needed$/);
+    await waitForText(staff, '[data-testid=tally-vote-1] [data-testid=rule]', /^Rule: more than half of all 27 members$/);
     await fullyTranslated(staff, 'room', 'en');
     await shoot(staff, 'room-vote-en');
     await setLanguage(staff, 'vi');
@@ -232,6 +238,7 @@ await run(async () => {
     }
     await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=tie]', /^Số phiếu ngang nhau: theo bên Thủ tướng Chính phủ \(Chủ tọa\) biểu quyết — Tán thành$/);
     await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=outcome]', /Thông qua/);
+    await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=rule]', /^Quy tắc: quá nửa tổng số 27 thành viên; nếu số phiếu ngang nhau, theo bên Chủ tọa đã biểu quyết$/);
     await shoot(staff, 'room-tie-vi');
     const close2 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Kết thúc biểu quyết'));
     await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), close2);
@@ -268,7 +275,10 @@ await run(async () => {
     const auditor = await openBrowserAs('auditor-1');
     await auditor.goto(`${url}/#/b/${BODY}/r/nq-web`, { waitUntil: 'networkidle0' });
     await waitForText(auditor, '[data-testid=story-outcome]', /Thông qua: 25 tán thành \(21 tại phòng họp, 4 trực tuyến/);
-    await waitForText(auditor, '[data-testid=story-rule]', /more than half of all 27 members/);
+    await waitForText(auditor, '[data-testid=story-rule]', /^Quy tắc: quá nửa tổng số 27 thành viên$/);
+    await waitForText(auditor, '.outcome', /^21 tại phòng họp, 0 trực tuyến, 0 người dự thay, 6 vắng mặt$/m);
+    await waitForText(auditor, '.timeline', /Kết thúc biểu quyết: 25\/27 tán thành; cần hơn 13,5; Thông qua/);
+    await waitForText(auditor, '.timeline', /mở biểu quyết; 21\/27 thành viên có mặt; cần ít nhất 18; đủ túc số/);
     await waitForText(auditor, '.timeline', /Ký số bởi Thủ tướng Chính phủ \(phiên bản 1\) · ✔ chữ ký số hợp lệ/);
     await waitForText(auditor, '.timeline', /Ban hành: Nghị quyết số 1\/NQ-CP/);
     await waitForText(auditor, '.timeline', /Bộ trưởng Bộ Tư pháp cho ý kiến: Đồng ý, có ý kiến \(phiếu “Lấy ý kiến dự thảo Nghị quyết”\) · ✔ chữ ký số hợp lệ/);
@@ -277,6 +287,7 @@ await run(async () => {
     await shoot(auditor, 'auditor-timeline-vi');
     await setLanguage(auditor, 'en');
     await waitForText(auditor, '[data-testid=story-outcome]', /Passed: 25 for \(21 in the room, 4 online/);
+    await waitForText(auditor, '[data-testid=story-rule]', /^Rule: more than half of all 27 members$/);
     await fullyTranslated(auditor, 'auditor timeline', 'en');
     await shoot(auditor, 'auditor-timeline-en');
 
@@ -306,7 +317,7 @@ await run(async () => {
     await minutes.goto(`file://${minutesFile}`, { waitUntil: 'load' });
     const said = await minutes.evaluate(() => document.body.innerText);
     for (const expected of [/Biên bản phiên họp/, /Minutes of the session/, /Bộ trưởng Bộ Thông tin và Truyền thông/,
-      /Thông qua/, /more than half of all 27 members/, /Nghị quyết số 1\/NQ-CP/, /Đã ký số/, /giờ Hà Nội/,
+      /Thông qua/, /quá nửa tổng số 27 thành viên/, /more than half of all 27 members/, /25\/27 tán thành; cần hơn 13,5; thông qua/, /Nghị quyết số 1\/NQ-CP/, /Đã ký số/, /giờ Hà Nội/,
       /Tờ trình về định danh và xác thực điện tử/, /\d+ (giây|phút)/]) {
       assert.match(said, expected, `the minutes say ${expected}`);
     }

@@ -290,8 +290,10 @@ await run(async () => {
     await deputy.click('[data-testid=choose-for]');
     await waitForText(deputy, '[data-testid=sign-sentence]', /Bạn dự thay cho Bộ trưởng Bộ Tư pháp\.$/);
     await confirmSigning(deputy, /substitute/i);
+    // In the reader's words, then the domain's own reason marked as English.
     const shown = await textOf(deputy, '[data-testid=sign-error]');
-    assert.ok(!/^HTTP \d+$/.test(shown), `the refusal is the server's detail: ${shown}`);
+    assert.equal(shown, 'Vai trò của bạn không cho phép việc này. (a substitute does not vote under this body\'s policy)');
+    assert.equal(await deputy.$eval('[data-testid=sign-error] [data-testid=problem-detail]', (e) => e.lang), 'en');
     assert.equal(await ballotsOf('min-justice'), undefined, 'no ballot recorded for the member');
     await axe(deputy, 'substitute on a phone');
     await shoot(deputy, 'member-substitute-phone-vi');

@@ -4,7 +4,7 @@
 // signature status, and the meeting's record (BagIt) to download.
 import { useEffect, useState } from 'preact/hooks';
 import { api, bodyPath } from '../api.js';
-import { t, formatDateTime, formatInstant } from '../i18n.js';
+import { t, formatDateTime, formatInstant, quorumText, reasoningText, ruleText } from '../i18n.js';
 import { ErrorNote, usePeople } from './parts.jsx';
 
 export function Audit({ body }) {
@@ -78,11 +78,11 @@ export function Story({ body, resolution }) {
   for (const d of story.versions || []) steps.push({ at: d.at, text: t('story.version', { version: d.version, author: name(d.author) }) });
   if (v) {
     for (const c of v.check_ins || []) steps.push({ at: c.at, text: t('story.check_in', { person: name(c.person), attendance: t(`attendance.${c.attendance}`) }) });
-    if (v.opened_at) steps.push({ at: v.opened_at, text: t('story.vote_opened', { chair: name(v.opened_by), reasoning: v.quorum_at_opening?.reasoning || '' }) });
+    if (v.opened_at) steps.push({ at: v.opened_at, text: t('story.vote_opened', { chair: name(v.opened_by), reasoning: quorumText(v.quorum_at_opening) }) });
     for (const b of v.ballots || []) {
       steps.push({ at: b.at, text: t(b.change ? 'story.ballot_changed' : 'story.ballot', { voter: name(b.voter), choice: t(`choice.${b.choice}`), mode: t(`attendance.${b.mode}`) }), signature: b.signature });
     }
-    if (v.closed_at) steps.push({ at: v.closed_at, text: t('story.vote_closed', { reasoning: v.reasoning }) });
+    if (v.closed_at) steps.push({ at: v.closed_at, text: t('story.vote_closed', { reasoning: reasoningText(v) }) });
   }
   for (const form of story.opinions_on_drafts || []) {
     for (const a of form.answers || []) {
@@ -99,8 +99,8 @@ export function Story({ body, resolution }) {
         <h2 id="outcome-h">{t('story.outcome')}</h2>
         {v ? <>
           <p class="huge" data-testid="story-outcome">{t(v.passed ? 'vote.passed' : 'vote.not_passed')}: {t('story.tally', { for: v.tally.for, in_room: v.tally.for_in_room, remote: v.tally.for_remote, substitute: v.tally.for_substitute, against: v.tally.against, abstain: v.tally.abstain })}</p>
-          <p data-testid="story-rule">{t('vote.rule', { rule: v.rule })}</p>
-          <p>{v.attendance?.summary}</p>
+          <p data-testid="story-rule">{t('vote.rule', { rule: ruleText(v.rule_terms, v.tally.for === v.tally.against, v.rule) })}</p>
+          {v.attendance?.counts && <p>{t('attendance.summary', v.attendance.counts)}</p>}
         </> : <p class="muted">{t('story.no_vote')}</p>}
         {story.promulgated && <p>{t('story.number', { number: story.promulgated.number })}</p>}
         <p class={story.complete ? 'ok' : 'warn'} data-testid="story-complete">{t(story.complete ? 'story.complete' : 'story.incomplete')}</p>

@@ -1,9 +1,12 @@
 // The chair's and the secretariat's controls: what can be done next as big
-// buttons, each disabled with the reason when the rules refuse it; a refusal
-// from the server is shown with its detail (the domain's own words).
+// buttons, each disabled with the reason when the rules refuse it — the
+// conduct of the session is the chair's alone (the secretariat may reorder
+// the agenda); a refusal from the server is shown in the reader's words with
+// its detail (the domain's own).
 import { useState } from 'preact/hooks';
 import { api, bodyPath } from '../api.js';
 import { t } from '../i18n.js';
+import { ProblemText } from './parts.jsx';
 
 function Action({ label, reason, onClick, busy, kind = 'primary' }) {
   const id = `why-${label.replace(/\W+/g, '-')}`;
@@ -15,23 +18,25 @@ function Action({ label, reason, onClick, busy, kind = 'primary' }) {
   );
 }
 
-export function ChairControls({ body, view, name }) {
+export function ChairControls({ body, view, name, role }) {
   const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState('');
+  const [refusal, setRefusal] = useState(null);
   const base = `${bodyPath(body)}/meetings/${encodeURIComponent(view.meeting)}`;
   const run = async (path, payload, method = 'POST') => {
     setBusy(true);
-    setRefusal('');
+    setRefusal(null);
     try {
       await api(`${base}${path}`, { method, body: payload });
     } catch (problem) {
-      setRefusal(problem.detail || problem.message);
+      setRefusal(problem);
     } finally {
       setBusy(false);
     }
   };
   const isOpen = view.status === 'open';
-  const notOpen = isOpen ? '' : t('chair.why.not_open');
+  // Only the chair conducts (docs/DOMAIN.md, "Who may do what").
+  const notChair = role === 'chair' ? '' : t('chair.why.chair_only');
+  const notOpen = notChair || (isOpen ? '' : t('chair.why.not_open'));
   const openVote = view.votes.find((v) => v.status === 'open');
   const next = view.agenda.find((i) => !i.closed && !i.current);
   const first = view.floor.queue[0];
@@ -44,9 +49,9 @@ export function ChairControls({ body, view, name }) {
   return (
     <section class="card controls" aria-labelledby="controls-h">
       <h2 id="controls-h">{t('chair.title')}</h2>
-      <div role="alert" class="error" data-testid="refusal">{refusal}</div>
+      <div role="alert" class="error" data-testid="refusal"><ProblemText problem={refusal} /></div>
       <div class="buttons">
-        {view.status === 'scheduled' && <Action label={t('chair.open_session')} busy={busy} onClick={() => run('/session')} />}
+        {view.status === 'scheduled' && <Action label={t('chair.open_session')} busy={busy} reason={notChair} onClick={() => run('/session')} />}
         <Action label={next ? t('chair.take_up', { title: next.title }) : t('chair.take_up_none')} busy={busy}
           reason={notOpen || (!next ? t('chair.why.no_next_item') : view.current_item ? t('chair.why.item_current') : '')}
           onClick={() => run(`/items/${encodeURIComponent(next.item)}/take-up`)} />
@@ -64,10 +69,10 @@ export function ChairControls({ body, view, name }) {
             const item = view.agenda.find((i) => i.item === view.current_item);
             run('/votes', { vote: `vote-${view.votes.length + 1}`, question: item ? item.title : '' });
           }} />
-        <Action label={t('chair.close_vote')} busy={busy} reason={!openVote ? t('chair.why.no_open_vote') : ''}
+        <Action label={t('chair.close_vote')} busy={busy} reason={notChair || (!openVote ? t('chair.why.no_open_vote') : '')}
           onClick={() => run(`/votes/${encodeURIComponent(openVote.vote)}/close`)} />
         {view.status === 'open' && <Action label={t('chair.close_session')} busy={busy} kind="secondary"
-          reason={openVote ? t('chair.why.vote_open') : ''} onClick={() => run('/session/close')} />}
+          reason={notChair || (openVote ? t('chair.why.vote_open') : '')} onClick={() => run('/session/close')} />}
       </div>
       <h3>{t('chair.reorder')}</h3>
       <ol class="reorder">

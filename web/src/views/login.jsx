@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api } from '../api.js';
 import { t } from '../i18n.js';
+import { ProblemText } from './parts.jsx';
 
 export function Login({ onLogin }) {
   const [person, setPerson] = useState('');
@@ -16,7 +17,7 @@ export function Login({ onLogin }) {
       const me = await api('/v1/login', { method: 'POST', body: { person: person.trim(), password, cookie: true } });
       onLogin({ person: me.person });
     } catch (problem) {
-      setError(problem.status === 401 ? t('login.failed') : problem.detail || problem.message);
+      setError(problem.status === 401 ? t('login.failed') : problem);
     } finally {
       setBusy(false);
     }
@@ -31,7 +32,7 @@ export function Login({ onLogin }) {
         <label for="password">{t('login.password')}</label>
         <input id="password" name="password" type="password" autocomplete="current-password" required value={password}
           onInput={(e) => setPassword(e.currentTarget.value)} />
-        <div role="alert" class="error">{error}</div>
+        <div role="alert" class="error"><ProblemText problem={error} /></div>
         <button type="submit" class="primary" disabled={busy}>{t('login.submit')}</button>
       </form>
     </main>

@@ -1,14 +1,26 @@
 // Pieces every view uses: errors, the people of a body, live data.
 import { useEffect, useState } from 'preact/hooks';
 import { api, bodyPath } from '../api.js';
-import { t, lang } from '../i18n.js';
+import { t, lang, problemHeadline } from '../i18n.js';
 
-// A problem from the server, in words: its detail (the domain's reason).
+// A refusal in the reader's words: the kind of refusal in their language,
+// then the server's detail (the domain's reason, in English) marked as such.
+export function ProblemText({ problem }) {
+  if (!problem) return null;
+  if (typeof problem === 'string') return problem;
+  const detail = problem.detail || (problem.status === 0 ? '' : problem.message);
+  return <>{problemHeadline(problem)}{detail && <> <span class="detail" lang="en" data-testid="problem-detail">({detail})</span></>}</>;
+}
+
+// A view that could not be loaded: not allowed, not found, or the refusal.
 export function ErrorNote({ error }) {
   if (!error) return null;
-  const text = error.status === 403 ? t('error.forbidden', { detail: error.detail })
-    : error.status === 404 ? t('error.not_found') : error.detail || error.message;
-  return <p role="alert" class="error">{text}</p>;
+  return (
+    <p role="alert" class="error">
+      {error.status === 403 ? t('error.forbidden', { detail: error.detail })
+        : error.status === 404 ? t('error.not_found') : <ProblemText problem={error} />}
+    </p>
+  );
 }
 
 // The people of a body: id → {office, role}; name(id) gives the office in the

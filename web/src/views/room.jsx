@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { applyPatch } from 'fast-json-patch';
 import { api, bodyPath, openFeed } from '../api.js';
-import { t, formatDateTime, formatDuration } from '../i18n.js';
+import { t, formatDateTime, formatDuration, formatNumber, quorumText, ruleText } from '../i18n.js';
 import { ErrorNote, FeedState, Status, usePeople, useNow } from './parts.jsx';
 import { ChairControls } from './chair.jsx';
 
@@ -81,7 +81,7 @@ export function Room({ body, meeting, person }) {
           </dl>
           <p class={q.met ? 'ok' : 'warn'} aria-live="polite" data-testid="quorum">
             <span aria-hidden="true">{q.met ? '✔ ' : '✖ '}</span>
-            {t(q.met ? 'quorum.met' : 'quorum.not_met', { present: q.present, members: q.members, required: q.required })}
+            {quorumText(q)}
           </p>
         </section>
 
@@ -110,7 +110,7 @@ export function Room({ body, meeting, person }) {
         </section>
       </div>
 
-      {controls && <ChairControls body={body} view={view} name={name} />}
+      {controls && <ChairControls body={body} view={view} name={name} role={role} />}
 
       {closed.length > 0 && <section aria-labelledby="results-h">
         <h2 id="results-h">{t('room.results')}</h2>
@@ -129,11 +129,11 @@ export function Tally({ vote, name, chair, live = false }) {
     <section class={`card tally ${live ? 'live' : ''}`} aria-labelledby={`vote-${vote.vote}`} data-testid={`tally-${vote.vote}`}>
       <h2 id={`vote-${vote.vote}`}>{live ? t('vote.open_title') : t('vote.closed_title')}: {vote.question}</h2>
       <p class="huge" aria-live="polite" aria-atomic="true" data-testid="tally-line">
-        {t('vote.line', { for: tl.for, electorate: vote.electorate })}
+        {t('vote.line', { for: tl.for, electorate: vote.electorate, needed: formatNumber(vote.rule_terms?.needed_more_than ?? 0) })}
       </p>
       <p class="big">{t('vote.others', { against: tl.against, abstain: tl.abstain, not_voted: tl.not_voted })}</p>
       <p>{t('vote.for_modes', { in_room: tl.for_in_room, remote: tl.for_remote, substitute: tl.for_substitute })}</p>
-      <p>{t('vote.rule', { rule: vote.rule })}</p>
+      <p data-testid="rule">{t('vote.rule', { rule: ruleText(vote.rule_terms, vote.tie, vote.rule) })}</p>
       <p class={vote.passed ? 'ok big' : 'warn big'} data-testid="outcome">
         <span aria-hidden="true">{vote.passed ? '✔ ' : '✖ '}</span>
         {live ? t('vote.so_far', { outcome: t(outcome) }) : t(outcome)}

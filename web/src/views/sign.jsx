@@ -1,11 +1,12 @@
 // The one way an act is signed in the member app: the sentence saying exactly
 // what will be signed, in words, then the device key signs the canonical
 // payload and the act is sent (retried with the same key when the network
-// drops). A refusal is shown with the server's reason.
+// drops). A refusal is shown in the reader's words with the server's reason.
 import { useState } from 'preact/hooks';
 import { NoKey, online } from '../acts.js';
 import { t } from '../i18n.js';
 import { useSignal } from '../signal.js';
+import { ProblemText } from './parts.jsx';
 
 // `sentence`: the act in words; `run`: signs and sends, resolving to the answer.
 export function SignDialog({ body, sentence, run, onDone, onCancel }) {
@@ -21,7 +22,7 @@ export function SignDialog({ body, sentence, run, onDone, onCancel }) {
       onDone?.(answer);
     } catch (e) {
       setState('failed');
-      setError(e instanceof NoKey ? t('sign.no_key') : e.detail || e.message);
+      setError(e instanceof NoKey ? t('sign.no_key') : e);
     }
   };
   return (
@@ -30,7 +31,7 @@ export function SignDialog({ body, sentence, run, onDone, onCancel }) {
       <p class="big" data-testid="sign-sentence">{sentence}</p>
       {state === 'signing' && <p role="status">{connected ? t('sign.sending') : t('sign.waiting_network')}</p>}
       {state === 'done' && <p role="status" class="ok">{t('sign.recorded')}</p>}
-      {error && <p role="alert" class="error" data-testid="sign-error">{error}
+      {error && <p role="alert" class="error" data-testid="sign-error"><ProblemText problem={error} />
         {error === t('sign.no_key') && <> <a href={`#/b/${body}/keys`}>{t('keys.title')}</a></>}</p>}
       <div class="buttons">
         {state !== 'done' && <button class="primary" onClick={sign} disabled={state === 'signing'} data-testid="sign-confirm">
