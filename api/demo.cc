@@ -139,7 +139,8 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
   // A document, a meeting in two days, an opinion form issued to every member.
   auto doc = commands.Execute(
       body, "demo-doc-1",
-      documents::RegisterDocument{"demo-doc-1", "Draft socio-economic report, first half",
+      documents::RegisterDocument{"demo-doc-1",
+                                  "Dự thảo Báo cáo tình hình kinh tế - xã hội 6 tháng đầu năm",
                                   Classification::kNormal, Urgency::kNormal},
       ctx(staff, Role::kSecretariat, "doc"));
   ECAB_TRY(Check(doc, "document"));
@@ -150,11 +151,12 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
                   ends = FromMicros(ToMicros(starts) + 1'000'000LL * 4 * 3600);
   using MC = meeting::MeetingCommand;
   const std::vector<std::pair<std::string, MC>> meeting_steps = {
-      {"schedule",
-       meeting::ScheduleMeeting{"demo-1", "Regular Government meeting (demo)", starts, ends,
-                                "Government Office, Hà Nội", "https://meet.example/demo-1"}},
+      {"schedule", meeting::ScheduleMeeting{"demo-1", "Phiên họp Chính phủ thường kỳ (dữ liệu mẫu)",
+                                            starts, ends, "Văn phòng Chính phủ, Hà Nội",
+                                            "https://meet.example/demo-1"}},
       {"agenda",
-       meeting::AddAgendaItem{"item-1", "Socio-economic situation, first half", {"demo-doc-1"}}},
+       meeting::AddAgendaItem{
+           "item-1", "Tình hình kinh tế - xã hội 6 tháng đầu năm", {"demo-doc-1"}}},
   };
   for (const auto& [id, command] : meeting_steps) {
     if (auto s = Check(commands.Execute(body, "demo-1", command,
@@ -173,12 +175,14 @@ Result<DemoSummary> SetUpDemo(App& app, const CabinetFixture& cabinet,
     }
   }
 
-  const forms::FormContent content{"Opinion on the draft report (demo)",
-                                   "Do you agree with the draft socio-economic report?",
-                                   {"demo-doc-1"},
-                                   members,
-                                   FromMicros(ToMicros(now) + 7 * day),
-                                   Urgency::kNormal};
+  const forms::FormContent content{
+      "Lấy ý kiến về dự thảo Báo cáo (dữ liệu mẫu)",
+      "Thành viên Chính phủ có đồng ý với dự thảo Báo cáo tình hình kinh tế - xã hội 6 tháng đầu "
+      "năm không?",
+      {"demo-doc-1"},
+      members,
+      FromMicros(ToMicros(now) + 7 * day),
+      Urgency::kNormal};
   for (const auto& [id, command] : std::vector<std::pair<std::string, forms::FormCommand>>{
            {"draft", forms::DraftForm{"demo-form-1", content}}, {"submit", forms::SubmitForm{}}}) {
     if (auto s = Check(commands.Execute(body, "demo-form-1", command,

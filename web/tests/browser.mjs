@@ -99,9 +99,9 @@ await run(async () => {
 
   await check('the secretariat dashboard names the open form, who has not answered, and the demo meeting', async () => {
     await staff.waitForSelector('#forms-h', { timeout: 20_000 });
-    await waitForText(staff, 'main', /Ý kiến về dự thảo báo cáo|Opinion on the draft report/);
+    await waitForText(staff, 'main', /Lấy ý kiến về dự thảo Báo cáo \(dữ liệu mẫu\)/);
     await waitForText(staff, 'main', /27 thành viên chưa trả lời/);
-    await waitForText(staff, 'main', /Regular Government meeting \(demo\)/);
+    await waitForText(staff, 'main', /Phiên họp Chính phủ thường kỳ \(dữ liệu mẫu\)/);
   });
 
   await check('a meeting scheduled over the API appears on the open dashboard without a reload, with its missing RSVPs', async () => {

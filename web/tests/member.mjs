@@ -136,7 +136,7 @@ await run(async () => {
 
   await check('the member answers the opinion form in the browser: signed, accepted, and openssl verifies the signature over the payload', async () => {
     await go(trade, 'inbox');
-    await waitForText(trade, '[data-testid=task-answer_form]', /Trả lời phiếu lấy ý kiến: Opinion on the draft report/);
+    await waitForText(trade, '[data-testid=task-answer_form]', /Trả lời phiếu lấy ý kiến: Lấy ý kiến về dự thảo Báo cáo/);
     await axe(trade, 'inbox');
     await fullyTranslated(trade, 'inbox', 'vi');
     await shoot(trade, 'member-inbox-tablet-vi');
@@ -151,7 +151,7 @@ await run(async () => {
     await trade.type('#answer-text', 'Đề nghị bổ sung số liệu quý II.');
     await trade.click('[data-testid=answer-submit]');
     await waitForText(trade, '[data-testid=sign-sentence]',
-      /^Bạn trả lời ĐỒNG Ý, CÓ Ý KIẾN phiếu lấy ý kiến «Opinion on the draft report \(demo\)» \(lần 1\), lúc \d\d:\d\d\. Ý kiến: «Đề nghị bổ sung số liệu quý II\.»\.$/);
+      /^Bạn trả lời ĐỒNG Ý, CÓ Ý KIẾN phiếu lấy ý kiến «Lấy ý kiến về dự thảo Báo cáo \(dữ liệu mẫu\)» \(lần 1\), lúc \d\d:\d\d\. Ý kiến: «Đề nghị bổ sung số liệu quý II\.»\.$/);
     await axe(trade, 'signing dialog');
     await shoot(trade, 'member-form-sign-tablet-vi');
     await confirmSigning(trade);
@@ -258,7 +258,7 @@ await run(async () => {
     await waitForText(trade, '[data-testid=ballot-v1]', /Bạn chưa biểu quyết/);
     await trade.click('[data-testid=choose-against]');
     await waitForText(trade, '[data-testid=sign-sentence]',
-      /^Bạn biểu quyết KHÔNG TÁN THÀNH nội dung «Socio-economic situation, first half», biểu quyết «v1», phiên họp «Regular Government meeting \(demo\)», lúc \d\d:\d\d\.$/);
+      /^Bạn biểu quyết KHÔNG TÁN THÀNH nội dung «Tình hình kinh tế - xã hội 6 tháng đầu năm», biểu quyết «v1», phiên họp «Phiên họp Chính phủ thường kỳ \(dữ liệu mẫu\)», lúc \d\d:\d\d\.$/);
     await confirmSigning(trade);
     await waitForText(trade, '[data-testid=my-ballot]', /Không tán thành \(đã đổi 0 lần\)/);
     await clickText(trade, 'Đóng', '[data-testid=sign-dialog]');
