@@ -243,6 +243,18 @@ await run(async () => {
     const close2 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Kết thúc biểu quyết'));
     await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), close2);
     await waitForText(staff, '[data-testid=tally-vote-2] [data-testid=outcome]', /^✔ Thông qua$/);
+    // A body whose majority is of the members present: the line and the rule say so.
+    const { policy } = await act('bootstrap', 'GET', B);
+    await act('bootstrap', 'PUT', `${B}/policy`, { ...policy, majority_basis: 'members_present' });
+    const open3 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Mở biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), open3);
+    await waitForText(staff, '[data-testid=tally-vote-3] [data-testid=tally-line]', /^0 tán thành \/ 21 thành viên có mặt — cần hơn 10,5$/);
+    // No ballot yet is 0 for and 0 against, a tie: the rule names the tie's rule too, as the domain's does.
+    await waitForText(staff, '[data-testid=tally-vote-3] [data-testid=rule]', /^Quy tắc: quá nửa số 21 thành viên có mặt; nếu số phiếu ngang nhau, theo bên Chủ tọa đã biểu quyết$/);
+    const close3 = await pm.$$eval('.controls button', (bs) => bs.findIndex((b) => b.innerText === 'Kết thúc biểu quyết'));
+    await pm.evaluate((i) => document.querySelectorAll('.controls button')[i].click(), close3);
+    await waitForText(staff, '[data-testid=tally-vote-3] [data-testid=outcome]', /^✖ Không thông qua$/);
+    await act('bootstrap', 'PUT', `${B}/policy`, policy);
     const sorted = [...ballotLatency].sort((a, b) => a - b);
     console.log(`# ballot 201 → both pages show it: p50 ${sorted[Math.floor(sorted.length / 2)]} ms, max ${sorted[sorted.length - 1]} ms (n=${sorted.length})`);
   });

@@ -106,6 +106,8 @@ export default {
   'vote.open_title': 'Vote in progress',
   'vote.closed_title': 'Vote',
   'vote.line': '{for} for / {electorate} members — more than {needed} needed',
+  'vote.line.members_present': '{for} for / {of} members present — more than {needed} needed',
+  'vote.line.votes_cast': '{for} for / {of} ballots for and against — more than {needed} needed',
   'vote.others': '{against} against · {abstain} abstain · {not_voted} not voted yet',
   'vote.for_modes': 'For: {in_room} in the room, {remote} online, {substitute} substitutes',
   'vote.rule': 'Rule: {rule}',

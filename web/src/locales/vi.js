@@ -106,6 +106,8 @@ export default {
   'vote.open_title': 'Đang biểu quyết',
   'vote.closed_title': 'Biểu quyết',
   'vote.line': '{for} tán thành / {electorate} thành viên — cần hơn {needed}',
+  'vote.line.members_present': '{for} tán thành / {of} thành viên có mặt — cần hơn {needed}',
+  'vote.line.votes_cast': '{for} tán thành / {of} phiếu tán thành và không tán thành — cần hơn {needed}',
   'vote.others': '{against} không tán thành · {abstain} không biểu quyết · {not_voted} chưa biểu quyết',
   'vote.for_modes': 'Tán thành: {in_room} tại phòng họp, {remote} trực tuyến, {substitute} người dự thay',
   'vote.rule': 'Quy tắc: {rule}',

@@ -120,6 +120,15 @@ export function Room({ body, meeting, person }) {
   );
 }
 
+// "13 tán thành / 27 thành viên — cần hơn 13,5": the votes for over what the
+// majority is taken of (all members, those present, or the ballots for and
+// against), and what is needed.
+function tallyLine(vote) {
+  const terms = vote.rule_terms;
+  const basis = terms && terms.basis !== 'all_members' ? `vote.line.${terms.basis}` : 'vote.line';
+  return t(basis, { for: vote.tally.for, electorate: vote.electorate, of: terms?.of ?? vote.electorate, needed: formatNumber(terms?.needed_more_than ?? 0) });
+}
+
 // A vote's tally and outcome in words, with the rule that decides it.
 export function Tally({ vote, name, chair, live = false }) {
   const tl = vote.tally;
@@ -129,7 +138,7 @@ export function Tally({ vote, name, chair, live = false }) {
     <section class={`card tally ${live ? 'live' : ''}`} aria-labelledby={`vote-${vote.vote}`} data-testid={`tally-${vote.vote}`}>
       <h2 id={`vote-${vote.vote}`}>{live ? t('vote.open_title') : t('vote.closed_title')}: {vote.question}</h2>
       <p class="huge" aria-live="polite" aria-atomic="true" data-testid="tally-line">
-        {t('vote.line', { for: tl.for, electorate: vote.electorate, needed: formatNumber(vote.rule_terms?.needed_more_than ?? 0) })}
+        {tallyLine(vote)}
       </p>
       <p class="big">{t('vote.others', { against: tl.against, abstain: tl.abstain, not_voted: tl.not_voted })}</p>
       <p>{t('vote.for_modes', { in_room: tl.for_in_room, remote: tl.for_remote, substitute: tl.for_substitute })}</p>
