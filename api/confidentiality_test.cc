@@ -22,13 +22,7 @@ void Ok(const http::Response& r) { ASSERT_LT(r.status, 300) << r.body; }
 // A secret document "secret-1", titled with a word found nowhere else,
 // granted to min-home only.
 void SecretDocument(Node& node) {
-  json policy = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
-                 {"majority_numerator", 1},         {"majority_denominator", 2},
-                 {"majority_basis", "all_members"}, {"tie", "chair_decides"},
-                 {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
-                 {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
-                 {"max_classification", "secret"}};
-  Ok(node.Call("PUT", b + "/policy", policy.dump(), "bootstrap"));
+  Ok(node.Call("PUT", b + "/policy", testing::PolicyJson().dump(), "bootstrap"));
   Ok(node.Call("POST", b + "/documents",
                R"({"document":"secret-1","title":"Hồ sơ quasar","classification":"secret"})",
                "gov-office-staff-1"));

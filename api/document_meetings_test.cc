@@ -20,24 +20,12 @@ namespace {
 using nlohmann::json;
 using testing::Node;
 using testing::Now;
+using testing::Parse;
+using testing::PolicyJson;
 
 const std::string b = "/v1/bodies/gov-vn";
 const std::string kStaff = "gov-office-staff-1";
 const std::string kMember = "min-finance";
-
-json Parse(const std::string& s) { return json::parse(s, nullptr, false); }
-
-// The policy as PUT …/policy takes it, with `extra` fields.
-json PolicyWith(const json& extra = json::object()) {
-  json p = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
-            {"majority_numerator", 1},         {"majority_denominator", 2},
-            {"majority_basis", "all_members"}, {"tie", "chair_decides"},
-            {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
-            {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
-            {"max_classification", "secret"}};
-  p.update(extra);
-  return p;
-}
 
 class DocumentsOfMeetings : public ::testing::Test {
  protected:
@@ -223,7 +211,7 @@ TEST_F(DocumentsOfMeetings, HeadAnswersTheDownloadsHeaderWithoutBodyOrReceipt) {
 
 TEST_F(DocumentsOfMeetings, OnRequestOnlyTheMeetingTheMemberNamesGetsTheReceipt) {
   const auto set = node_.Call("PUT", b + "/policy",
-                              PolicyWith({{"read_receipts", "on_request"}}).dump(), "bootstrap");
+                              PolicyJson({{"read_receipts", "on_request"}}).dump(), "bootstrap");
   ASSERT_LT(set.status, 300) << set.body;
   EXPECT_EQ(ReadReceiptsPolicy(), "on_request");
   Stored("du-thao");
@@ -235,20 +223,20 @@ TEST_F(DocumentsOfMeetings, OnRequestOnlyTheMeetingTheMemberNamesGetsTheReceipt)
   EXPECT_EQ(Receipts("hop-a", "du-thao", kMember), 1u);
 
   // Back to the default when the field is left out of a new policy.
-  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyWith().dump(), "bootstrap").status, 300);
+  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyJson().dump(), "bootstrap").status, 300);
   EXPECT_EQ(ReadReceiptsPolicy(), "on_download");
 }
 
 TEST_F(DocumentsOfMeetings, AnUnknownReadReceiptsValueIsRefusedNamingTheFieldAndChangesNothing) {
   const auto bad = node_.Call("PUT", b + "/policy",
-                              PolicyWith({{"read_receipts", "sometimes"}}).dump(), "bootstrap");
+                              PolicyJson({{"read_receipts", "sometimes"}}).dump(), "bootstrap");
   EXPECT_EQ(bad.status, 422) << bad.body;
   EXPECT_EQ(Parse(bad.body).value("field", ""), "read_receipts") << bad.body;
   EXPECT_EQ(ReadReceiptsPolicy(), "on_download");
 }
 
 TEST_F(DocumentsOfMeetings, TheExportOfAMeetingWithAClassifiedDocumentIsNotFoundUntilGranted) {
-  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyWith().dump(), "bootstrap").status, 300);
+  ASSERT_LT(node_.Call("PUT", b + "/policy", PolicyJson().dump(), "bootstrap").status, 300);
   Stored("mat-1", "secret");
   Meeting("hop-mat", {"mat-1"}, {kMember});
   SignTreeHead();

@@ -54,13 +54,7 @@ TEST(Hostile, APasswordResetRevokesEveryTokenOfThatPersonOnly) {
 TEST(Hostile, ADocumentTheCallerMayNotReadCannotBeMarkedStudied) {
   Node node;
   const std::string b = "/v1/bodies/gov-vn";
-  json policy = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
-                 {"majority_numerator", 1},         {"majority_denominator", 2},
-                 {"majority_basis", "all_members"}, {"tie", "chair_decides"},
-                 {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
-                 {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
-                 {"max_classification", "secret"}};
-  ASSERT_EQ(node.Call("PUT", b + "/policy", policy.dump(), "bootstrap").status, 201);
+  ASSERT_EQ(node.Call("PUT", b + "/policy", testing::PolicyJson().dump(), "bootstrap").status, 201);
   ASSERT_EQ(node.Call("POST", b + "/documents",
                       R"({"document":"secret-1","title":"Mật","classification":"secret"})",
                       "gov-office-staff-1")
@@ -388,6 +382,7 @@ TEST(Hostile, ParallelWrongLoginsAreCountedBeforeHashingAndHashedFewAtATime) {
   const std::uint64_t hashed = node.app->identity().hashes_computed();
   std::vector<int> statuses(20);
   std::vector<std::thread> threads;
+  threads.reserve(statuses.size());
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&, i] {
       statuses[i] = LoginFrom(node, "203.0.113.10", "pm", "wrong " + std::to_string(i)).status;

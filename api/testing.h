@@ -203,6 +203,19 @@ inline nlohmann::json Parse(const std::string& body) {
   return j.is_discarded() ? nlohmann::json::object() : j;
 }
 
+// The body's default rules as PUT …/policy takes them, accepting documents up
+// to secret, with `extra` fields added or replaced.
+inline nlohmann::json PolicyJson(const nlohmann::json& extra = nlohmann::json::object()) {
+  nlohmann::json p = {{"quorum_numerator", 2},           {"quorum_denominator", 3},
+                      {"majority_numerator", 1},         {"majority_denominator", 2},
+                      {"majority_basis", "all_members"}, {"tie", "chair_decides"},
+                      {"silence", "not_counted"},        {"remote_counts_for_quorum", false},
+                      {"substitutes_may_vote", false},   {"substitutes_count_for_quorum", false},
+                      {"max_classification", "secret"}};
+  p.update(extra);
+  return p;
+}
+
 // The slug of a problem document's type ("…/problems/forbidden" -> "forbidden").
 inline std::string Slug(const std::string& body) {
   const std::string type = Parse(body).value("type", "");
